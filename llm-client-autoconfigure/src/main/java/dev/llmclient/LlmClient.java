@@ -1,0 +1,76 @@
+package dev.llmclient;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Client for a server that speaks the OpenAI-compatible chat completions API (OpenAI, vLLM,
+ * Ollama, llama.cpp, LM Studio and the like).
+ * <p>
+ * An instance is thread-safe and holds a connection pool: share one per endpoint across the
+ * application rather than creating one per call. In a Spring Boot application inject the
+ * auto-configured bean; elsewhere build one with {@link #builder()} and close it when done,
+ * ideally with try-with-resources.
+ *
+ * @since 0.1.0
+ */
+public interface LlmClient extends AutoCloseable {
+
+    /**
+     * Sends one chat completion request and waits for the whole answer.
+     * @param request the request; its model defaults to the client's model
+     * @return the answer
+     * @throws LlmClientException (or a subtype) when the call fails
+     * @throws IllegalArgumentException when the request is invalid
+     * @throws IllegalStateException when the client is closed
+     */
+    ChatResponse chat(ChatRequest request);
+
+    /**
+     * Sends one user message with the client's default model and returns the answer's text.
+     * @param prompt the user message, not blank
+     * @return the text of the answer
+     */
+    String generate(String prompt);
+
+    /**
+     * Sends a chat completion request without blocking the caller.
+     * @param request the request
+     * @return a future completed with the answer, or exceptionally with the same exceptions
+     * {@link #chat(ChatRequest)} throws
+     */
+    CompletableFuture<ChatResponse> chatAsync(ChatRequest request);
+
+    /**
+     * Sends a chat completion request as a stream of server-sent events, handing each delta to
+     * {@code onChunk} as it arrives.
+     * @param request the request
+     * @param onChunk called on the calling thread for every delta, in order
+     * @return the assembled answer once the stream has ended
+     */
+    ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk);
+
+    /**
+     * Returns the client's health: the facts shown by the Actuator health indicator.
+     * Makes no call to the server unless an active probe is configured.
+     * @return a snapshot of the client's health
+     */
+    LlmClientHealth health();
+
+    /**
+     * Stops taking calls, lets calls in flight finish within the shutdown timeout, then closes
+     * the connection pool. Idempotent; calls made afterwards fail with
+     * {@link IllegalStateException}.
+     */
+    @Override
+    void close();
+
+    /**
+     * Starts building a client for use outside a Spring application context.
+     * @return a new builder
+     */
+    static LlmClientBuilder builder() {
+        return new LlmClientBuilder();
+    }
+
+}

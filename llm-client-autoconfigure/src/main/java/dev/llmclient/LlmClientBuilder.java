@@ -1,0 +1,276 @@
+package dev.llmclient;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.llmclient.internal.DefaultLlmClient;
+
+/**
+ * Builds an {@link LlmClient} outside a Spring application context, and holds the settings the
+ * auto-configuration fills from the {@code llm.client.*} properties. Every setting but the
+ * endpoint has a default.
+ *
+ * <pre>{@code
+ * try (LlmClient client = LlmClient.builder()
+ *         .endpoint("http://localhost:11434/v1")
+ *         .model("llama3.2")
+ *         .build()) {
+ *     String answer = client.generate("Say hello");
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class LlmClientBuilder {
+
+    private String endpoint;
+
+    private String apiKey;
+
+    private String model;
+
+    private int maxConcurrent = 10;
+
+    private boolean eagerInit = true;
+
+    private int maxLatencyRecords = 1000;
+
+    private Duration connectTimeout = Duration.ofSeconds(5);
+
+    private Duration readTimeout = Duration.ofSeconds(120);
+
+    private Duration timeout;
+
+    private Duration maxWait = Duration.ofSeconds(30);
+
+    private long maxResponseSize = 4L * 1024 * 1024;
+
+    private MeterRegistry meterRegistry;
+
+    LlmClientBuilder() {
+    }
+
+    /**
+     * Sets the base URL of the OpenAI-compatible API (required), such as
+     * {@code http://localhost:11434/v1} or {@code https://api.openai.com/v1}. Calls go to
+     * {@code {endpoint}/chat/completions}.
+     * @param endpoint an absolute http or https URL
+     * @return this builder
+     */
+    public LlmClientBuilder endpoint(String endpoint) {
+        this.endpoint = endpoint;
+        return this;
+    }
+
+    /**
+     * Sets the API key sent as {@code Authorization: Bearer ...}. Never logged or shown.
+     * @param apiKey the key, or {@code null} for servers that need none
+     * @return this builder
+     */
+    public LlmClientBuilder apiKey(String apiKey) {
+        this.apiKey = apiKey;
+        return this;
+    }
+
+    /**
+     * Sets the model used when a request names none.
+     * @param model the model name
+     * @return this builder
+     */
+    public LlmClientBuilder model(String model) {
+        this.model = model;
+        return this;
+    }
+
+    /**
+     * Sets how many calls may be in flight at once for the whole client (default 10). The
+     * connection pool holds at least as many connections.
+     * @param maxConcurrent at least 1
+     * @return this builder
+     */
+    public LlmClientBuilder maxConcurrent(int maxConcurrent) {
+        this.maxConcurrent = maxConcurrent;
+        return this;
+    }
+
+    /**
+     * Sets whether connections are opened when the client starts (default) rather than on the
+     * first call.
+     * @param eagerInit {@code true} to warm the pool at start
+     * @return this builder
+     */
+    public LlmClientBuilder eagerInit(boolean eagerInit) {
+        this.eagerInit = eagerInit;
+        return this;
+    }
+
+    /**
+     * Sets how many of the latest call latencies are kept for percentiles (default 1000).
+     * @param maxLatencyRecords at least 1
+     * @return this builder
+     */
+    public LlmClientBuilder maxLatencyRecords(int maxLatencyRecords) {
+        this.maxLatencyRecords = maxLatencyRecords;
+        return this;
+    }
+
+    /**
+     * Sets the TCP and TLS connect timeout (default 5s).
+     * @param connectTimeout a positive duration
+     * @return this builder
+     */
+    public LlmClientBuilder connectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+        return this;
+    }
+
+    /**
+     * Sets the silence allowed on a connection before the first byte of the answer and between
+     * stream chunks (default 120s: generation is slow).
+     * @param readTimeout a positive duration
+     * @return this builder
+     */
+    public LlmClientBuilder readTimeout(Duration readTimeout) {
+        this.readTimeout = readTimeout;
+        return this;
+    }
+
+    /**
+     * Sets a deadline for a whole call, waiting and retries included (default none).
+     * @param timeout a positive duration, or {@code null} for none
+     * @return this builder
+     */
+    public LlmClientBuilder timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    /**
+     * Sets how long a call waits for a free slot when {@code maxConcurrent} calls are in flight
+     * (default 30s).
+     * @param maxWait zero or a positive duration
+     * @return this builder
+     */
+    public LlmClientBuilder maxWait(Duration maxWait) {
+        this.maxWait = maxWait;
+        return this;
+    }
+
+    /**
+     * Sets the largest response body the client reads (default 4 MB); a larger one fails the
+     * call without being held in memory.
+     * @param bytes at least 1
+     * @return this builder
+     */
+    public LlmClientBuilder maxResponseSize(long bytes) {
+        this.maxResponseSize = bytes;
+        return this;
+    }
+
+    /**
+     * Sets the registry that receives the client's metrics; without one nothing is recorded.
+     * @param meterRegistry the registry, or {@code null}
+     * @return this builder
+     */
+    public LlmClientBuilder meterRegistry(MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
+        return this;
+    }
+
+    /**
+     * Returns the meter registry set on this builder.
+     * @return the registry, or {@code null}
+     */
+    public MeterRegistry meterRegistry() {
+        return this.meterRegistry;
+    }
+
+    /**
+     * Checks every setting and returns them as an immutable value.
+     * @return the settings
+     * @throws LlmClientSettingException naming the setting that is missing or invalid and what a
+     * valid value looks like
+     */
+    public LlmClientSettings settings() {
+        URI uri = parseEndpoint(this.endpoint);
+        requireAtLeastOne("maxConcurrent", this.maxConcurrent);
+        requireAtLeastOne("maxLatencyRecords", this.maxLatencyRecords);
+        requirePositive("connectTimeout", this.connectTimeout);
+        requirePositive("readTimeout", this.readTimeout);
+        if (this.timeout != null) {
+            requirePositive("timeout", this.timeout);
+        }
+        if (this.maxWait == null || this.maxWait.isNegative()) {
+            throw new LlmClientSettingException("maxWait", this.maxWait, "must be zero or a positive duration, e.g. 30s");
+        }
+        if (this.maxResponseSize < 1) {
+            throw new LlmClientSettingException("maxResponseSize", this.maxResponseSize, "must be at least 1 byte, e.g. 4MB");
+        }
+        String key = (this.apiKey == null || this.apiKey.isBlank()) ? null : this.apiKey.strip();
+        String defaultModel = (this.model == null || this.model.isBlank()) ? null : this.model.strip();
+        return new LlmClientSettings(uri, key, defaultModel, this.maxConcurrent, this.eagerInit, this.maxLatencyRecords,
+                this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize);
+    }
+
+    /**
+     * Builds the client. With {@code eagerInit} it opens its connections before returning.
+     * @return the client; close it when done
+     * @throws LlmClientSettingException naming the setting that is missing or invalid
+     */
+    public LlmClient build() {
+        return DefaultLlmClient.create(settings(), null, this.meterRegistry);
+    }
+
+    private static URI parseEndpoint(String endpoint) {
+        String example = "an absolute http or https URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1";
+        if (endpoint == null || endpoint.isBlank()) {
+            throw new LlmClientSettingException("endpoint", null, "is required: set it to " + example);
+        }
+        String trimmed = endpoint.strip();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = new URI(trimmed);
+        }
+        catch (URISyntaxException ex) {
+            throw new LlmClientSettingException("endpoint", withoutUserInfo(endpoint),
+                    "is not a valid URL (" + ex.getReason() + "): use " + example);
+        }
+        String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new LlmClientSettingException("endpoint", withoutUserInfo(endpoint), "must start with http:// or https://: use " + example);
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new LlmClientSettingException("endpoint", withoutUserInfo(endpoint), "has no host: use " + example);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new LlmClientSettingException("endpoint", withoutUserInfo(endpoint), "must not have a query or fragment: use " + example);
+        }
+        return uri;
+    }
+
+    private static String withoutUserInfo(String endpoint) {
+        int at = endpoint.lastIndexOf('@');
+        int scheme = endpoint.indexOf("://");
+        return (at > scheme && scheme >= 0) ? endpoint.substring(0, scheme + 3) + "******" + endpoint.substring(at) : endpoint;
+    }
+
+    private static void requireAtLeastOne(String name, int value) {
+        if (value < 1) {
+            throw new LlmClientSettingException(name, value, "must be at least 1");
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new LlmClientSettingException(name, value, "must be a positive duration, e.g. 10s");
+        }
+    }
+
+}

@@ -1,0 +1,49 @@
+package dev.llmclient;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The validated, immutable settings of a client, as produced by {@link LlmClientBuilder}.
+ * {@link #toString()} never shows the API key.
+ *
+ * @param endpoint base URL of the OpenAI-compatible API, such as {@code http://localhost:11434/v1}
+ * @param apiKey bearer token, or {@code null}
+ * @param model model used when a request names none, or {@code null}
+ * @param maxConcurrent calls allowed in flight at once, client-wide; the pool holds as many connections
+ * @param eagerInit whether connections are opened when the client starts rather than on first use
+ * @param maxLatencyRecords capacity of the window of latest latencies
+ * @param connectTimeout TCP and TLS connect timeout
+ * @param readTimeout silence allowed on a connection before the first byte and between chunks
+ * @param timeout whole-call deadline, or {@code null} for none
+ * @param maxWait how long a call waits for a free slot before failing
+ * @param maxResponseSize largest response body read, in bytes
+ * @since 0.1.0
+ */
+public record LlmClientSettings(URI endpoint, String apiKey, String model, int maxConcurrent, boolean eagerInit,
+        int maxLatencyRecords, Duration connectTimeout, Duration readTimeout, Duration timeout, Duration maxWait,
+        long maxResponseSize) {
+
+    /**
+     * Returns the endpoint as shown in logs and health: without user-info, query or fragment.
+     * @return the safe form of the endpoint
+     */
+    public String displayEndpoint() {
+        StringBuilder text = new StringBuilder().append(this.endpoint.getScheme()).append("://").append(this.endpoint.getHost());
+        if (this.endpoint.getPort() != -1) {
+            text.append(':').append(this.endpoint.getPort());
+        }
+        String path = this.endpoint.getRawPath();
+        return text.append((path != null) ? path : "").toString();
+    }
+
+    @Override
+    public String toString() {
+        return "LlmClientSettings[endpoint=" + displayEndpoint() + ", apiKey=" + ((this.apiKey != null) ? "******" : "none")
+                + ", model=" + this.model + ", maxConcurrent=" + this.maxConcurrent + ", eagerInit=" + this.eagerInit
+                + ", maxLatencyRecords=" + this.maxLatencyRecords + ", connectTimeout=" + this.connectTimeout
+                + ", readTimeout=" + this.readTimeout + ", timeout=" + this.timeout + ", maxWait=" + this.maxWait
+                + ", maxResponseSize=" + this.maxResponseSize + "]";
+    }
+
+}

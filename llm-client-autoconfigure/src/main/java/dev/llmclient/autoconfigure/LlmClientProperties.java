@@ -1,0 +1,199 @@
+package dev.llmclient.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import dev.llmclient.LlmClientBuilder;
+
+/**
+ * Configuration properties of the LLM client, under {@code llm.client}.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("llm.client")
+public class LlmClientProperties {
+
+    /**
+     * Whether to auto-configure the LLM client.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Base URL of an OpenAI-compatible API, such as http://localhost:11434/v1 (Ollama) or
+     * https://api.openai.com/v1. Calls go to {endpoint}/chat/completions.
+     */
+    private String endpoint;
+
+    /**
+     * API key sent as "Authorization: Bearer ..."; never logged or shown. Leave unset for servers
+     * that need none.
+     */
+    private String apiKey;
+
+    /**
+     * Model used when a request names none. When neither is set the request carries no model
+     * and the server picks its default.
+     */
+    private String model;
+
+    /**
+     * Maximum number of calls in flight at once for the whole client: single, async, streamed
+     * and batched calls together. The connection pool holds as many connections.
+     */
+    private int maxConcurrent = 10;
+
+    /**
+     * Whether to open connections to the endpoint at start-up rather than on the first call.
+     */
+    private boolean eagerInit = true;
+
+    /**
+     * Number of latest call latencies kept for the percentiles shown by health.
+     */
+    private int maxLatencyRecords = 1000;
+
+    /**
+     * Timeout for establishing a TCP and TLS connection.
+     */
+    private Duration connectTimeout = Duration.ofSeconds(5);
+
+    /**
+     * Silence allowed on a connection: before the first byte of the answer and between stream
+     * chunks. Generation is slow, so keep it generous.
+     */
+    private Duration readTimeout = Duration.ofSeconds(120);
+
+    /**
+     * Deadline for a whole call, waiting for a slot and retries included. Unset means no
+     * deadline beyond the other timeouts.
+     */
+    private Duration timeout;
+
+    /**
+     * How long a call waits for a free slot when max-concurrent calls are in flight before it
+     * fails.
+     */
+    private Duration maxWait = Duration.ofSeconds(30);
+
+    /**
+     * Largest response body read; a larger one fails the call without being held in memory.
+     */
+    private DataSize maxResponseSize = DataSize.ofMegabytes(4);
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getEndpoint() {
+        return this.endpoint;
+    }
+
+    public void setEndpoint(String endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    public String getApiKey() {
+        return this.apiKey;
+    }
+
+    public void setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    public String getModel() {
+        return this.model;
+    }
+
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    public int getMaxConcurrent() {
+        return this.maxConcurrent;
+    }
+
+    public void setMaxConcurrent(int maxConcurrent) {
+        this.maxConcurrent = maxConcurrent;
+    }
+
+    public boolean isEagerInit() {
+        return this.eagerInit;
+    }
+
+    public void setEagerInit(boolean eagerInit) {
+        this.eagerInit = eagerInit;
+    }
+
+    public int getMaxLatencyRecords() {
+        return this.maxLatencyRecords;
+    }
+
+    public void setMaxLatencyRecords(int maxLatencyRecords) {
+        this.maxLatencyRecords = maxLatencyRecords;
+    }
+
+    public Duration getConnectTimeout() {
+        return this.connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getReadTimeout() {
+        return this.readTimeout;
+    }
+
+    public void setReadTimeout(Duration readTimeout) {
+        this.readTimeout = readTimeout;
+    }
+
+    public Duration getTimeout() {
+        return this.timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public Duration getMaxWait() {
+        return this.maxWait;
+    }
+
+    public void setMaxWait(Duration maxWait) {
+        this.maxWait = maxWait;
+    }
+
+    public DataSize getMaxResponseSize() {
+        return this.maxResponseSize;
+    }
+
+    public void setMaxResponseSize(DataSize maxResponseSize) {
+        this.maxResponseSize = maxResponseSize;
+    }
+
+    /**
+     * Copies every property onto a client builder.
+     * @param builder the builder to fill
+     */
+    void applyTo(LlmClientBuilder builder) {
+        builder.endpoint(this.endpoint)
+            .apiKey(this.apiKey)
+            .model(this.model)
+            .maxConcurrent(this.maxConcurrent)
+            .eagerInit(this.eagerInit)
+            .maxLatencyRecords(this.maxLatencyRecords)
+            .connectTimeout(this.connectTimeout)
+            .readTimeout(this.readTimeout)
+            .timeout(this.timeout)
+            .maxWait(this.maxWait)
+            .maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0);
+    }
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Actuator health indicator of the LLM client.
+ */
+package dev.llmclient.health;

@@ -1,0 +1,111 @@
+package dev.llmclient.internal;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.llmclient.LlmBulkheadFullException;
+import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientHealth;
+import dev.llmclient.LlmConnectionException;
+import dev.llmclient.LlmHttpException;
+import dev.llmclient.LlmMalformedResponseException;
+import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.Usage;
+
+/**
+ * The one place every ended call is recorded: counts, the latency window, the latest error, the
+ * run of server-side failures that decides health, and the metrics.
+ */
+final class CallRecorder {
+
+    private final LatencyWindow window;
+
+    private final CallMetrics metrics;
+
+    private final int downAfterFailures;
+
+    private final LongAdder succeeded = new LongAdder();
+
+    private final LongAdder failed = new LongAdder();
+
+    private final AtomicInteger serverFailuresInARow = new AtomicInteger();
+
+    private volatile LlmClientHealth.LastError lastError;
+
+    private volatile String unreachableReason;
+
+    CallRecorder(LatencyWindow window, CallMetrics metrics, int downAfterFailures) {
+        this.window = window;
+        this.metrics = metrics;
+        this.downAfterFailures = downAfterFailures;
+    }
+
+    void success(String model, long nanos, Usage usage) {
+        this.window.record(nanos);
+        this.succeeded.increment();
+        this.serverFailuresInARow.set(0);
+        this.unreachableReason = null;
+        this.metrics.record(model, nanos, "none", usage);
+    }
+
+    void failure(String model, long nanos, LlmClientException failure) {
+        this.window.record(nanos);
+        this.failed.increment();
+        if (isServerSide(failure)) {
+            this.serverFailuresInARow.incrementAndGet();
+        }
+        this.lastError = new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(),
+                Instant.now());
+        this.metrics.record(model, nanos, errorType(failure), null);
+    }
+
+    /** The endpoint could not be reached when the client started: down until a call succeeds. */
+    void unreachable(LlmClientException failure) {
+        this.unreachableReason = "endpoint could not be reached at start-up: " + failure.getMessage();
+        this.lastError = new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(),
+                Instant.now());
+    }
+
+    LlmClientHealth health(String endpoint, String model, LlmClientHealth.Pool pool, LlmClientHealth.Bulkhead bulkhead) {
+        long ok = this.succeeded.sum();
+        long ko = this.failed.sum();
+        String reason = this.unreachableReason;
+        int inARow = this.serverFailuresInARow.get();
+        if (reason == null && inARow >= this.downAfterFailures) {
+            reason = "the last " + inARow + " calls failed on the server's side";
+        }
+        return new LlmClientHealth(reason == null, reason, endpoint, model, pool, bulkhead, this.window.snapshot(),
+                new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError);
+    }
+
+    /** Whether the failure says the server, or the way to it, is in trouble (not the caller). */
+    static boolean isServerSide(LlmClientException failure) {
+        if (failure instanceof LlmHttpException http) {
+            return !http.isClientError() || http.statusCode() == 408;
+        }
+        return failure instanceof LlmConnectionException || failure instanceof LlmTimeoutException
+                || failure instanceof LlmMalformedResponseException;
+    }
+
+    /** A bounded value for the {@code error.type} tag. */
+    static String errorType(LlmClientException failure) {
+        if (failure instanceof LlmHttpException http) {
+            return Integer.toString(http.statusCode());
+        }
+        if (failure instanceof LlmTimeoutException) {
+            return "timeout";
+        }
+        if (failure instanceof LlmConnectionException) {
+            return "io";
+        }
+        if (failure instanceof LlmMalformedResponseException) {
+            return "malformed_response";
+        }
+        if (failure instanceof LlmBulkheadFullException) {
+            return "bulkhead_full";
+        }
+        return "other";
+    }
+
+}

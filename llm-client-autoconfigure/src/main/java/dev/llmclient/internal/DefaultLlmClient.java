@@ -1,0 +1,274 @@
+package dev.llmclient.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.core.JacksonException;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+import dev.llmclient.ChatChunk;
+import dev.llmclient.ChatRequest;
+import dev.llmclient.ChatResponse;
+import dev.llmclient.LlmClient;
+import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientHealth;
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.LlmConnectionException;
+import dev.llmclient.LlmMalformedResponseException;
+import dev.llmclient.Usage;
+
+/**
+ * The client: validates a request, takes a bulkhead permit, posts it through the pooled
+ * {@link RestClient}, maps the answer or the failure, records the call and releases the permit.
+ */
+public final class DefaultLlmClient implements LlmClient {
+
+    /** Server-side failures in a row after which health reports DOWN. */
+    private static final int DOWN_AFTER_FAILURES = 5;
+
+    private final LlmClientSettings settings;
+
+    private final HttpTransport transport;
+
+    private final Bulkhead bulkhead;
+
+    private final CallRecorder recorder;
+
+    private final Failures failures;
+
+    private final ExecutorService asyncExecutor;
+
+    private volatile boolean closed;
+
+    private DefaultLlmClient(LlmClientSettings settings, RestClient.Builder restClientBuilder, MeterRegistry meterRegistry) {
+        this.settings = settings;
+        this.transport = new HttpTransport(settings, restClientBuilder);
+        this.bulkhead = new Bulkhead(settings.maxConcurrent(), settings.maxWait());
+        this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), metrics(settings, meterRegistry),
+                DOWN_AFTER_FAILURES);
+        this.failures = new Failures(settings);
+        this.asyncExecutor = CallExecutors.create("llm-client-async", settings.maxConcurrent());
+    }
+
+    /**
+     * Creates a client.
+     * @param settings validated settings
+     * @param restClientBuilder the builder to start from (Spring Boot's, so its customizers and
+     * observation apply), or {@code null} for a plain one
+     * @param meterRegistry where metrics go, or {@code null} for none
+     * @return the client
+     */
+    public static DefaultLlmClient create(LlmClientSettings settings, RestClient.Builder restClientBuilder,
+            MeterRegistry meterRegistry) {
+        return new DefaultLlmClient(Objects.requireNonNull(settings, "settings"), restClientBuilder, meterRegistry);
+    }
+
+    private static CallMetrics metrics(LlmClientSettings settings, MeterRegistry meterRegistry) {
+        if (meterRegistry == null) {
+            return CallMetrics.NONE;
+        }
+        URI endpoint = settings.endpoint();
+        int port = (endpoint.getPort() != -1) ? endpoint.getPort() : ("https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80);
+        String provider = endpoint.getHost().endsWith("openai.com") ? "openai" : "openai_compatible";
+        return new MicrometerCallMetrics(meterRegistry, provider, endpoint.getHost(), port);
+    }
+
+    /**
+     * Returns the settings this client was built with.
+     * @return the settings
+     */
+    public LlmClientSettings settings() {
+        return this.settings;
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        Objects.requireNonNull(request, "request must not be null");
+        ensureOpen();
+        String model = (request.model() != null) ? request.model() : this.settings.model();
+        byte[] body = encode(request, model);
+        this.bulkhead.acquire(this.bulkhead.maxWait());
+        long start = System.nanoTime();
+        try {
+            ChatResponse response = post(body, model, start);
+            this.recorder.success(model, response.latency().toNanos(), response.usage());
+            return response;
+        }
+        catch (LlmClientException ex) {
+            this.recorder.failure(model, System.nanoTime() - start, ex);
+            throw ex;
+        }
+        finally {
+            this.bulkhead.release();
+        }
+    }
+
+    @Override
+    public String generate(String prompt) {
+        return chat(ChatRequest.of(prompt)).content();
+    }
+
+    @Override
+    public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+        Objects.requireNonNull(request, "request must not be null");
+        ensureOpen();
+        return CompletableFuture.supplyAsync(() -> chat(request), this.asyncExecutor);
+    }
+
+    @Override
+    public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
+        throw new UnsupportedOperationException("Streaming is not supported yet");
+    }
+
+    @Override
+    public LlmClientHealth health() {
+        return this.recorder.health(this.settings.displayEndpoint(), this.settings.model(), this.transport.poolStats(),
+                this.bulkhead.stats());
+    }
+
+    @Override
+    public void close() {
+        if (this.closed) {
+            return;
+        }
+        this.closed = true;
+        this.asyncExecutor.shutdown();
+        this.transport.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DefaultLlmClient[" + this.settings.displayEndpoint() + "]";
+    }
+
+    private void ensureOpen() {
+        if (this.closed) {
+            throw new IllegalStateException("LLM client for " + this.settings.displayEndpoint()
+                    + " is closed: calls are refused once close() has been called or the application is shutting down");
+        }
+    }
+
+    private byte[] encode(ChatRequest request, String model) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (model != null) {
+            body.put("model", model);
+        }
+        body.put("messages", request.messages());
+        putIfSet(body, "temperature", request.temperature());
+        putIfSet(body, "max_tokens", request.maxTokens());
+        putIfSet(body, "top_p", request.topP());
+        putIfSet(body, "stop", request.stop());
+        request.extra().forEach(body::putIfAbsent);
+        try {
+            return WireFormat.MAPPER.writeValueAsBytes(body);
+        }
+        catch (JacksonException ex) {
+            throw new IllegalArgumentException("ChatRequest.extra holds a value that cannot be written as JSON: "
+                    + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    private static void putIfSet(Map<String, Object> body, String name, Object value) {
+        if (value != null) {
+            body.put(name, value);
+        }
+    }
+
+    private ChatResponse post(byte[] body, String model, long start) {
+        try {
+            return this.transport.restClient()
+                .post()
+                .uri(this.transport.chatCompletionsUri())
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON)
+                .body(body)
+                .exchange((request, response) -> read(response, model, start), true);
+        }
+        catch (ResourceAccessException ex) {
+            throw (ex.getCause() instanceof IOException io) ? this.failures.fromIo(io)
+                    : new LlmConnectionException(this.failures.scrub(ex.getMessage()), ex);
+        }
+        catch (RestClientException ex) {
+            throw new LlmClientException("Call to " + this.settings.displayEndpoint() + " failed: "
+                    + this.failures.scrub(ex.getMessage()), ex);
+        }
+    }
+
+    private ChatResponse read(ClientHttpResponse response, String model, long start) throws IOException {
+        int status = response.getStatusCode().value();
+        byte[] body = BoundedBody.read(response.getBody(), this.settings.maxResponseSize());
+        if (body == null) {
+            throw new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint()
+                    + " sent a body larger than llm.client.max-response-size=" + this.settings.maxResponseSize()
+                    + " bytes; the rest was not read. Raise llm.client.max-response-size or lower max_tokens.", null);
+        }
+        if (status >= 400) {
+            throw this.failures.fromStatus(status, response.getHeaders(), body);
+        }
+        if (status < 200 || status >= 300) {
+            throw new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint() + " answered HTTP "
+                    + status + " instead of a chat completion. Check llm.client.endpoint.", null);
+        }
+        return parse(body, response.getHeaders().getContentType(), model, start);
+    }
+
+    private ChatResponse parse(byte[] body, MediaType contentType, String model, long start) {
+        if (body.length == 0) {
+            throw malformed("an empty body", null);
+        }
+        WireFormat.CompletionResponse completion;
+        try {
+            completion = WireFormat.MAPPER.readValue(body, WireFormat.CompletionResponse.class);
+        }
+        catch (JacksonException ex) {
+            String kind = (contentType != null) ? contentType.toString() : "no content type";
+            throw malformed("a body that is not a chat completion (" + kind + "): " + this.failures.snippet(body), ex);
+        }
+        if (completion == null) {
+            throw malformed("JSON null", null);
+        }
+        List<WireFormat.Choice> choices = completion.choices();
+        if (choices == null || choices.isEmpty()) {
+            throw malformed("a chat completion without choices: " + this.failures.snippet(body), null);
+        }
+        WireFormat.Choice choice = choices.get(0);
+        if (choice == null || choice.message() == null) {
+            throw malformed("a choice without a message: " + this.failures.snippet(body), null);
+        }
+        String content = (choice.message().content() != null) ? choice.message().content() : "";
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        String answeredModel = (completion.model() != null) ? completion.model() : model;
+        return new ChatResponse(completion.id(), answeredModel, content, choice.finishReason(), usage(completion.usage()),
+                latency);
+    }
+
+    private LlmMalformedResponseException malformed(String what, Throwable cause) {
+        return new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint() + " answered 2xx with "
+                + what, cause);
+    }
+
+    private static Usage usage(WireFormat.UsageBody body) {
+        if (body == null || (body.promptTokens() == null && body.completionTokens() == null)) {
+            return null;
+        }
+        int input = (body.promptTokens() != null) ? body.promptTokens() : 0;
+        int output = (body.completionTokens() != null) ? body.completionTokens() : 0;
+        int total = (body.totalTokens() != null) ? body.totalTokens() : input + output;
+        return new Usage(input, output, total);
+    }
+
+}

@@ -1,0 +1,108 @@
+package dev.llmclient.internal;
+
+import java.net.URI;
+
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolStats;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+
+import dev.llmclient.LlmClientHealth;
+import dev.llmclient.LlmClientSettings;
+
+/**
+ * The HTTP layer of one client: a {@link RestClient} over Apache HttpClient 5 with a pooled
+ * connection manager that holds {@code max-concurrent} connections to the endpoint.
+ */
+final class HttpTransport implements AutoCloseable {
+
+    /**
+     * Idle time after which a pooled connection is checked before reuse. Servers such as
+     * llama.cpp close keep-alive connections after a few seconds; a check costs a non-blocking
+     * read, far less than a failed call.
+     */
+    private static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(1);
+
+    /** Idle connections older than this are closed in the background. */
+    private static final TimeValue EVICT_IDLE_AFTER = TimeValue.ofSeconds(50);
+
+    private final PoolingHttpClientConnectionManager connectionManager;
+
+    private final CloseableHttpClient httpClient;
+
+    private final RestClient restClient;
+
+    private final URI chatCompletionsUri;
+
+    private final URI modelsUri;
+
+    HttpTransport(LlmClientSettings settings, RestClient.Builder restClientBuilder) {
+        ConnectionConfig connectionConfig = ConnectionConfig.custom()
+            .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+            .setSocketTimeout(Timeout.of(settings.readTimeout()))
+            .setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY)
+            .build();
+        this.connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(settings.maxConcurrent())
+            .setMaxConnPerRoute(settings.maxConcurrent())
+            .setDefaultConnectionConfig(connectionConfig)
+            .build();
+        RequestConfig requestConfig = RequestConfig.custom()
+            .setResponseTimeout(Timeout.of(settings.readTimeout()))
+            .setConnectionRequestTimeout(Timeout.of(settings.maxWait().plus(settings.connectTimeout())))
+            .build();
+        this.httpClient = HttpClients.custom()
+            .setConnectionManager(this.connectionManager)
+            .setDefaultRequestConfig(requestConfig)
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .evictIdleConnections(EVICT_IDLE_AFTER)
+            .setUserAgent("llm-client")
+            .build();
+        String base = settings.endpoint().toString();
+        this.chatCompletionsUri = URI.create(base + "/chat/completions");
+        this.modelsUri = URI.create(base + "/models");
+        RestClient.Builder builder = (restClientBuilder != null) ? restClientBuilder.clone() : RestClient.builder();
+        builder.requestFactory(new HttpComponentsClientHttpRequestFactory(this.httpClient));
+        if (settings.apiKey() != null) {
+            String authorization = "Bearer " + settings.apiKey();
+            builder.defaultHeaders((headers) -> headers.set(HttpHeaders.AUTHORIZATION, authorization));
+        }
+        this.restClient = builder.build();
+    }
+
+    RestClient restClient() {
+        return this.restClient;
+    }
+
+    URI chatCompletionsUri() {
+        return this.chatCompletionsUri;
+    }
+
+    URI modelsUri() {
+        return this.modelsUri;
+    }
+
+    LlmClientHealth.Pool poolStats() {
+        PoolStats stats = this.connectionManager.getTotalStats();
+        return new LlmClientHealth.Pool(stats.getAvailable(), stats.getLeased(), stats.getPending(), stats.getMax());
+    }
+
+    /** Closes idle connections at once and in-flight ones too: callers drain before this. */
+    @Override
+    public void close() {
+        this.connectionManager.closeIdle(TimeValue.ZERO_MILLISECONDS);
+        this.httpClient.close(CloseMode.IMMEDIATE);
+    }
+
+}
