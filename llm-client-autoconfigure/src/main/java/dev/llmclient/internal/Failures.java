@@ -94,7 +94,8 @@ final class Failures {
             message.append(" (type=").append(type).append(", code=").append(code).append(')');
         }
         if (serverMessage != null && !serverMessage.isBlank()) {
-            message.append(": ").append(scrub(serverMessage.strip()));
+            String text = serverMessage.strip();
+            message.append(": ").append(scrub(text.endsWith(".") ? text.substring(0, text.length() - 1) : text));
         }
         String hint = hint(status);
         if (hint != null) {
