@@ -49,6 +49,20 @@ public final class LlmClientBuilder {
 
     private long maxResponseSize = 4L * 1024 * 1024;
 
+    private boolean retryEnabled = true;
+
+    private int retryMaxAttempts = 3;
+
+    private Duration retryInitialBackoff = Duration.ofMillis(500);
+
+    private Duration retryMaxBackoff = Duration.ofSeconds(8);
+
+    private double retryMultiplier = 2.0;
+
+    private double retryJitter = 0.25;
+
+    private Duration retryMaxRetryAfter = Duration.ofSeconds(60);
+
     private MeterRegistry meterRegistry;
 
     LlmClientBuilder() {
@@ -172,6 +186,81 @@ public final class LlmClientBuilder {
     }
 
     /**
+     * Sets whether failed calls are retried (default true): connection failures, 408, 409, 429,
+     * 5xx and answers carrying {@code x-should-retry: true}; never other 4xx.
+     * @param enabled {@code false} to make every call a single attempt
+     * @return this builder
+     */
+    public LlmClientBuilder retryEnabled(boolean enabled) {
+        this.retryEnabled = enabled;
+        return this;
+    }
+
+    /**
+     * Sets the attempts per call, the first included (default 3).
+     * @param maxAttempts at least 1
+     * @return this builder
+     */
+    public LlmClientBuilder retryMaxAttempts(int maxAttempts) {
+        this.retryMaxAttempts = maxAttempts;
+        return this;
+    }
+
+    /**
+     * Sets the wait before the first retry (default 500ms); it grows by the multiplier up to the
+     * maximum backoff.
+     * @param initialBackoff a positive duration
+     * @return this builder
+     */
+    public LlmClientBuilder retryInitialBackoff(Duration initialBackoff) {
+        this.retryInitialBackoff = initialBackoff;
+        return this;
+    }
+
+    /**
+     * Sets the longest computed wait between attempts (default 8s).
+     * @param maxBackoff a positive duration, not below the initial backoff
+     * @return this builder
+     */
+    public LlmClientBuilder retryMaxBackoff(Duration maxBackoff) {
+        this.retryMaxBackoff = maxBackoff;
+        return this;
+    }
+
+    /**
+     * Sets the factor applied to the wait after each retry (default 2).
+     * @param multiplier at least 1
+     * @return this builder
+     */
+    public LlmClientBuilder retryMultiplier(double multiplier) {
+        this.retryMultiplier = multiplier;
+        return this;
+    }
+
+    /**
+     * Sets the fraction of each wait drawn at random (default 0.25: a 1s wait becomes 0.75s to
+     * 1.25s), so clients that failed together do not retry together.
+     * @param jitter from 0 to 1
+     * @return this builder
+     */
+    public LlmClientBuilder retryJitter(double jitter) {
+        this.retryJitter = jitter;
+        return this;
+    }
+
+    /**
+     * Sets the longest wait the client accepts from a server's {@code Retry-After} or
+     * {@code retry-after-ms} header (default 60s); a longer one fails the call at once, with the
+     * server's wait in the message.
+     * @param maxRetryAfter zero or a positive duration
+     * @return this builder
+     */
+    public LlmClientBuilder retryMaxRetryAfter(Duration maxRetryAfter) {
+        this.retryMaxRetryAfter = maxRetryAfter;
+        return this;
+    }
+
+    /**
      * Sets the registry that receives the client's metrics; without one nothing is recorded.
      * @param meterRegistry the registry, or {@code null}
      * @return this builder
@@ -210,10 +299,11 @@ public final class LlmClientBuilder {
         if (this.maxResponseSize < 1) {
             throw new LlmClientSettingException("maxResponseSize", this.maxResponseSize, "must be at least 1 byte, e.g. 4MB");
         }
+        LlmClientSettings.Retry retry = retrySettings();
         String key = (this.apiKey == null || this.apiKey.isBlank()) ? null : this.apiKey.strip();
         String defaultModel = (this.model == null || this.model.isBlank()) ? null : this.model.strip();
         return new LlmClientSettings(uri, key, defaultModel, this.maxConcurrent, this.eagerInit, this.maxLatencyRecords,
-                this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize);
+                this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize, retry);
     }
 
     /**
@@ -223,6 +313,28 @@ public final class LlmClientBuilder {
      */
     public LlmClient build() {
         return DefaultLlmClient.create(settings(), null, this.meterRegistry);
+    }
+
+    private LlmClientSettings.Retry retrySettings() {
+        requireAtLeastOne("retry.maxAttempts", this.retryMaxAttempts);
+        requirePositive("retry.initialBackoff", this.retryInitialBackoff);
+        requirePositive("retry.maxBackoff", this.retryMaxBackoff);
+        if (this.retryMaxBackoff.compareTo(this.retryInitialBackoff) < 0) {
+            throw new LlmClientSettingException("retry.maxBackoff", this.retryMaxBackoff,
+                    "must not be shorter than retry.initial-backoff (" + this.retryInitialBackoff + ")");
+        }
+        if (!(this.retryMultiplier >= 1)) {
+            throw new LlmClientSettingException("retry.multiplier", this.retryMultiplier, "must be 1 or more, e.g. 2");
+        }
+        if (!(this.retryJitter >= 0 && this.retryJitter <= 1)) {
+            throw new LlmClientSettingException("retry.jitter", this.retryJitter, "must be from 0 to 1, e.g. 0.25");
+        }
+        if (this.retryMaxRetryAfter == null || this.retryMaxRetryAfter.isNegative()) {
+            throw new LlmClientSettingException("retry.maxRetryAfter", this.retryMaxRetryAfter,
+                    "must be zero or a positive duration, e.g. 60s");
+        }
+        return new LlmClientSettings.Retry(this.retryEnabled, this.retryMaxAttempts, this.retryInitialBackoff,
+                this.retryMaxBackoff, this.retryMultiplier, this.retryJitter, this.retryMaxRetryAfter);
     }
 
     private static URI parseEndpoint(String endpoint) {

@@ -18,11 +18,27 @@ import java.time.Duration;
  * @param timeout whole-call deadline, or {@code null} for none
  * @param maxWait how long a call waits for a free slot before failing
  * @param maxResponseSize largest response body read, in bytes
+ * @param retry when and how failed calls are retried
  * @since 0.1.0
  */
 public record LlmClientSettings(URI endpoint, String apiKey, String model, int maxConcurrent, boolean eagerInit,
         int maxLatencyRecords, Duration connectTimeout, Duration readTimeout, Duration timeout, Duration maxWait,
-        long maxResponseSize) {
+        long maxResponseSize, Retry retry) {
+
+    /**
+     * When and how failed calls are retried.
+     *
+     * @param enabled whether failed calls are retried at all
+     * @param maxAttempts attempts per call, the first included
+     * @param initialBackoff wait before the first retry
+     * @param maxBackoff longest wait between attempts
+     * @param multiplier factor applied to the wait after each retry
+     * @param jitter fraction of each wait drawn at random, from 0 to 1
+     * @param maxRetryAfter longest server-requested wait ({@code Retry-After}) the client honours
+     */
+    public record Retry(boolean enabled, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+            double multiplier, double jitter, Duration maxRetryAfter) {
+    }
 
     /**
      * Returns the endpoint as shown in logs and health: without user-info, query or fragment.
@@ -43,7 +59,7 @@ public record LlmClientSettings(URI endpoint, String apiKey, String model, int m
                 + ", model=" + this.model + ", maxConcurrent=" + this.maxConcurrent + ", eagerInit=" + this.eagerInit
                 + ", maxLatencyRecords=" + this.maxLatencyRecords + ", connectTimeout=" + this.connectTimeout
                 + ", readTimeout=" + this.readTimeout + ", timeout=" + this.timeout + ", maxWait=" + this.maxWait
-                + ", maxResponseSize=" + this.maxResponseSize + "]";
+                + ", maxResponseSize=" + this.maxResponseSize + ", retry=" + this.retry + "]";
     }
 
 }

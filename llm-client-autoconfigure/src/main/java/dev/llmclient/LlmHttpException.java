@@ -1,5 +1,7 @@
 package dev.llmclient;
 
+import java.time.Duration;
+
 /**
  * The server answered with an HTTP error status (4xx or 5xx).
  *
@@ -17,6 +19,10 @@ public class LlmHttpException extends LlmClientException {
 
     private final String requestId;
 
+    private final Duration retryAfter;
+
+    private final Boolean serverRetryHint;
+
     /**
      * Creates an exception.
      * @param message what happened
@@ -24,13 +30,31 @@ public class LlmHttpException extends LlmClientException {
      * @param errorType the server's {@code error.type}, or {@code null}
      * @param errorCode the server's {@code error.code}, or {@code null}
      * @param requestId the server's request id header, or {@code null}
+     * @param retryAfter the wait the server asked for ({@code Retry-After} or
+     * {@code retry-after-ms}), or {@code null}
+     * @param serverRetryHint the server's {@code x-should-retry} header, or {@code null}
      */
-    public LlmHttpException(String message, int statusCode, String errorType, String errorCode, String requestId) {
+    public LlmHttpException(String message, int statusCode, String errorType, String errorCode, String requestId,
+            Duration retryAfter, Boolean serverRetryHint) {
         super(message);
         this.statusCode = statusCode;
         this.errorType = errorType;
         this.errorCode = errorCode;
         this.requestId = requestId;
+        this.retryAfter = retryAfter;
+        this.serverRetryHint = serverRetryHint;
+    }
+
+    /**
+     * Returns a copy of this exception with a note appended to the message.
+     * @param note what the client did about the failure
+     * @return the copy
+     */
+    public LlmHttpException withNote(String note) {
+        LlmHttpException copy = new LlmHttpException(getMessage() + "; " + note, this.statusCode, this.errorType,
+                this.errorCode, this.requestId, this.retryAfter, this.serverRetryHint);
+        copy.setStackTrace(getStackTrace());
+        return copy;
     }
 
     /**
@@ -63,6 +87,23 @@ public class LlmHttpException extends LlmClientException {
      */
     public String requestId() {
         return this.requestId;
+    }
+
+    /**
+     * Returns the wait the server asked for before a new attempt, from its {@code retry-after-ms}
+     * or {@code Retry-After} header (seconds or an HTTP date).
+     * @return the wait, or {@code null} when the server named none
+     */
+    public Duration retryAfter() {
+        return this.retryAfter;
+    }
+
+    /**
+     * Returns what the server said about retrying in its {@code x-should-retry} header.
+     * @return {@code true} or {@code false} as the server said, or {@code null} when it said nothing
+     */
+    public Boolean serverRetryHint() {
+        return this.serverRetryHint;
     }
 
     /**

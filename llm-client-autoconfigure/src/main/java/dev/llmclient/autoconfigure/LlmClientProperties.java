@@ -82,6 +82,8 @@ public class LlmClientProperties {
      */
     private DataSize maxResponseSize = DataSize.ofMegabytes(4);
 
+    private final Retry retry = new Retry();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -178,6 +180,10 @@ public class LlmClientProperties {
         this.maxResponseSize = maxResponseSize;
     }
 
+    public Retry getRetry() {
+        return this.retry;
+    }
+
     /**
      * Copies every property onto a client builder.
      * @param builder the builder to fill
@@ -194,6 +200,118 @@ public class LlmClientProperties {
             .timeout(this.timeout)
             .maxWait(this.maxWait)
             .maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0);
+        this.retry.applyTo(builder);
+    }
+
+    /**
+     * Retries of failed calls.
+     */
+    public static class Retry {
+
+        /**
+         * Whether to retry failed calls: connection failures, 408, 409, 429, 5xx and answers
+         * carrying "x-should-retry: true"; never other 4xx.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Maximum number of attempts per call, the first included.
+         */
+        private int maxAttempts = 3;
+
+        /**
+         * Wait before the first retry; it grows by the multiplier up to max-backoff.
+         */
+        private Duration initialBackoff = Duration.ofMillis(500);
+
+        /**
+         * Longest computed wait between attempts.
+         */
+        private Duration maxBackoff = Duration.ofSeconds(8);
+
+        /**
+         * Factor applied to the wait after each retry.
+         */
+        private double multiplier = 2.0;
+
+        /**
+         * Fraction of each wait drawn at random, from 0 to 1, so that clients failing together
+         * do not retry together.
+         */
+        private double jitter = 0.25;
+
+        /**
+         * Longest wait accepted from a server's Retry-After or retry-after-ms header; a longer
+         * one fails the call at once, with the server's wait in the message.
+         */
+        private Duration maxRetryAfter = Duration.ofSeconds(60);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getMaxAttempts() {
+            return this.maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getInitialBackoff() {
+            return this.initialBackoff;
+        }
+
+        public void setInitialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+        }
+
+        public Duration getMaxBackoff() {
+            return this.maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public double getMultiplier() {
+            return this.multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public double getJitter() {
+            return this.jitter;
+        }
+
+        public void setJitter(double jitter) {
+            this.jitter = jitter;
+        }
+
+        public Duration getMaxRetryAfter() {
+            return this.maxRetryAfter;
+        }
+
+        public void setMaxRetryAfter(Duration maxRetryAfter) {
+            this.maxRetryAfter = maxRetryAfter;
+        }
+
+        void applyTo(LlmClientBuilder builder) {
+            builder.retryEnabled(this.enabled)
+                .retryMaxAttempts(this.maxAttempts)
+                .retryInitialBackoff(this.initialBackoff)
+                .retryMaxBackoff(this.maxBackoff)
+                .retryMultiplier(this.multiplier)
+                .retryJitter(this.jitter)
+                .retryMaxRetryAfter(this.maxRetryAfter);
+        }
+
     }
 
 }

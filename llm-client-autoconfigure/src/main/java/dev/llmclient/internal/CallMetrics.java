@@ -8,7 +8,16 @@ import dev.llmclient.Usage;
  */
 interface CallMetrics {
 
-    CallMetrics NONE = (model, nanos, errorType, usage) -> {
+    CallMetrics NONE = new CallMetrics() {
+
+        @Override
+        public void record(String model, long nanos, String errorType, Usage usage) {
+        }
+
+        @Override
+        public void retry(String reason) {
+        }
+
     };
 
     /**
@@ -19,5 +28,11 @@ interface CallMetrics {
      * @param usage the token counts, or {@code null}
      */
     void record(String model, long nanos, String errorType, Usage usage);
+
+    /**
+     * Counts one retry.
+     * @param reason a bounded reason, such as {@code 429}, {@code 5xx} or {@code io}
+     */
+    void retry(String reason);
 
 }

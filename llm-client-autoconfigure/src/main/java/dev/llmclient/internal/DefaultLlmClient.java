@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +25,7 @@ import org.springframework.web.client.RestClientException;
 import dev.llmclient.ChatChunk;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
@@ -33,7 +36,8 @@ import dev.llmclient.Usage;
 
 /**
  * The client: validates a request, takes a bulkhead permit, posts it through the pooled
- * {@link RestClient}, maps the answer or the failure, records the call and releases the permit.
+ * {@link RestClient} (retrying what may be retried within the call's deadline), maps the answer
+ * or the failure, records the call and releases the permit.
  */
 public final class DefaultLlmClient implements LlmClient {
 
@@ -52,14 +56,21 @@ public final class DefaultLlmClient implements LlmClient {
 
     private final ExecutorService asyncExecutor;
 
+    private final Retrier retrier;
+
+    /** Aborts attempts that outlive the call's deadline; only exists when {@code timeout} is set. */
+    private final ScheduledExecutorService deadlineTimer;
+
     private volatile boolean closed;
 
     private DefaultLlmClient(LlmClientSettings settings, RestClient.Builder restClientBuilder, MeterRegistry meterRegistry) {
         this.settings = settings;
         this.transport = new HttpTransport(settings, restClientBuilder);
         this.bulkhead = new Bulkhead(settings.maxConcurrent(), settings.maxWait());
-        this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), metrics(settings, meterRegistry),
-                DOWN_AFTER_FAILURES);
+        CallMetrics metrics = metrics(settings, meterRegistry);
+        this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), metrics, DOWN_AFTER_FAILURES);
+        this.retrier = new Retrier(settings.retry(), metrics);
+        this.deadlineTimer = (settings.timeout() != null) ? deadlineTimer() : null;
         this.failures = new Failures(settings);
         this.asyncExecutor = CallExecutors.create("llm-client-async", settings.maxConcurrent());
     }
@@ -101,10 +112,11 @@ public final class DefaultLlmClient implements LlmClient {
         ensureOpen();
         String model = (request.model() != null) ? request.model() : this.settings.model();
         byte[] body = encode(request, model);
-        this.bulkhead.acquire(this.bulkhead.maxWait());
+        Deadline deadline = Deadline.after(this.settings.timeout());
+        acquirePermit(deadline);
         long start = System.nanoTime();
         try {
-            ChatResponse response = post(body, model, start);
+            ChatResponse response = this.retrier.call(deadline, () -> attempt(body, model, start, deadline));
             this.recorder.success(model, response.latency().toNanos(), response.usage());
             return response;
         }
@@ -147,6 +159,9 @@ public final class DefaultLlmClient implements LlmClient {
         }
         this.closed = true;
         this.asyncExecutor.shutdown();
+        if (this.deadlineTimer != null) {
+            this.deadlineTimer.shutdownNow();
+        }
         this.transport.close();
     }
 
@@ -160,6 +175,48 @@ public final class DefaultLlmClient implements LlmClient {
             throw new IllegalStateException("LLM client for " + this.settings.displayEndpoint()
                     + " is closed: calls are refused once close() has been called or the application is shutting down");
         }
+    }
+
+    private void acquirePermit(Deadline deadline) {
+        try {
+            this.bulkhead.acquire(deadline.cap(this.bulkhead.maxWait()));
+        }
+        catch (LlmBulkheadFullException ex) {
+            if (deadline.expired()) {
+                throw deadline.exceeded(this.settings.displayEndpoint(), ex);
+            }
+            throw ex;
+        }
+    }
+
+    private ChatResponse attempt(byte[] body, String model, long start, Deadline deadline) {
+        if (!deadline.isSet()) {
+            return post(body, model, start);
+        }
+        if (deadline.expired()) {
+            throw deadline.exceeded(this.settings.displayEndpoint(), null);
+        }
+        try (CancellableAttempt attempt = CancellableAttempt.start(this.deadlineTimer, deadline.remaining().toNanos())) {
+            try {
+                return post(body, model, start);
+            }
+            catch (LlmClientException ex) {
+                if (attempt.cancelled()) {
+                    throw deadline.exceeded(this.settings.displayEndpoint(), ex);
+                }
+                throw ex;
+            }
+        }
+    }
+
+    private static ScheduledExecutorService deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+            Thread thread = new Thread(runnable, "llm-client-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     private byte[] encode(ChatRequest request, String model) {

@@ -8,6 +8,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 
 import javax.net.ssl.SSLException;
 
@@ -101,7 +102,8 @@ final class Failures {
         if (hint != null) {
             message.append(". ").append(hint);
         }
-        return new LlmHttpException(message.toString(), status, type, code, headers.getFirst("x-request-id"));
+        return new LlmHttpException(message.toString(), status, type, code, headers.getFirst("x-request-id"),
+                RetryAfter.parse(headers, Clock.systemUTC()), RetryAfter.shouldRetry(headers));
     }
 
     String snippet(byte[] body) {

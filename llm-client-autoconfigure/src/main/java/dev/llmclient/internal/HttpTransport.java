@@ -14,7 +14,6 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 import dev.llmclient.LlmClientHealth;
@@ -73,7 +72,7 @@ final class HttpTransport implements AutoCloseable {
         this.chatCompletionsUri = URI.create(base + "/chat/completions");
         this.modelsUri = URI.create(base + "/models");
         RestClient.Builder builder = (restClientBuilder != null) ? restClientBuilder.clone() : RestClient.builder();
-        builder.requestFactory(new HttpComponentsClientHttpRequestFactory(this.httpClient));
+        builder.requestFactory(new AttemptAwareRequestFactory(this.httpClient));
         if (settings.apiKey() != null) {
             String authorization = "Bearer " + settings.apiKey();
             builder.defaultHeaders((headers) -> headers.set(HttpHeaders.AUTHORIZATION, authorization));

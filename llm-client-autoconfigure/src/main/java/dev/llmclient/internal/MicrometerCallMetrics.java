@@ -3,6 +3,7 @@ package dev.llmclient.internal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -21,6 +22,8 @@ final class MicrometerCallMetrics implements CallMetrics {
 
     static final String TOKEN_USAGE = "gen_ai.client.token.usage";
 
+    static final String RETRIES = "llm.client.retries";
+
     private final MeterRegistry registry;
 
     private final Tags commonTags;
@@ -28,6 +31,8 @@ final class MicrometerCallMetrics implements CallMetrics {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     private final Map<String, DistributionSummary> tokens = new ConcurrentHashMap<>();
+
+    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
 
     MicrometerCallMetrics(MeterRegistry registry, String providerName, String serverAddress, int serverPort) {
         this.registry = registry;
@@ -48,6 +53,15 @@ final class MicrometerCallMetrics implements CallMetrics {
             tokenSummary(modelTag, "input").record(usage.inputTokens());
             tokenSummary(modelTag, "output").record(usage.outputTokens());
         }
+    }
+
+    @Override
+    public void retry(String reason) {
+        this.retries.computeIfAbsent(reason, (key) -> Counter.builder(RETRIES)
+            .description("Retries of LLM client calls, by reason")
+            .tags(this.commonTags)
+            .tag("reason", reason)
+            .register(this.registry)).increment();
     }
 
     private DistributionSummary tokenSummary(String model, String type) {

@@ -1,5 +1,7 @@
 package dev.llmclient.autoconfigure;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import org.springframework.core.annotation.Order;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientCustomizer;
+import dev.llmclient.LlmClientSettings;
 import dev.llmclient.internal.DefaultLlmClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +46,8 @@ class LlmClientAutoConfigurationTests {
             assertThat(settings.timeout()).isNull();
             assertThat(settings.maxResponseSize()).isEqualTo(4L * 1024 * 1024);
             assertThat(settings.apiKey()).isNull();
+            assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(true, 3, Duration.ofMillis(500),
+                    Duration.ofSeconds(8), 2.0, 0.25, Duration.ofSeconds(60)));
             assertThat(context.getBean(LlmClient.class).health().pool().max()).isEqualTo(10);
         });
     }
@@ -53,7 +58,9 @@ class LlmClientAutoConfigurationTests {
             .withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/", "llm.client.model=llama3.2",
                     "llm.client.max-concurrent=32", "llm.client.read-timeout=45s", "llm.client.timeout=2m",
                     "llm.client.max-wait=0s", "llm.client.max-response-size=1MB", "llm.client.max-latency-records=50",
-                    "llm.client.api-key=sk-abc")
+                    "llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5", "llm.client.retry.enabled=false",
+                    "llm.client.retry.initial-backoff=1s", "llm.client.retry.max-backoff=20s",
+                    "llm.client.retry.multiplier=3", "llm.client.retry.jitter=0", "llm.client.retry.max-retry-after=10s")
             .run((context) -> {
                 var settings = context.getBean(DefaultLlmClient.class).settings();
                 assertThat(settings.endpoint()).hasToString("https://llm.example.com/v1");
@@ -66,6 +73,8 @@ class LlmClientAutoConfigurationTests {
                 assertThat(settings.maxLatencyRecords()).isEqualTo(50);
                 assertThat(settings.apiKey()).isEqualTo("sk-abc");
                 assertThat(settings.toString()).doesNotContain("sk-abc");
+                assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(false, 5, Duration.ofSeconds(1),
+                        Duration.ofSeconds(20), 3.0, 0.0, Duration.ofSeconds(10)));
                 assertThat(context.getBean(LlmClient.class).health().pool().max()).isEqualTo(32);
             });
     }
@@ -126,7 +135,13 @@ class LlmClientAutoConfigurationTests {
             "llm.client.read-timeout=0s|llm.client.read-timeout|positive duration",
             "llm.client.timeout=-3s|llm.client.timeout|positive duration",
             "llm.client.max-wait=-1s|llm.client.max-wait|zero or a positive duration",
-            "llm.client.max-response-size=0B|llm.client.max-response-size|at least 1 byte" })
+            "llm.client.max-response-size=0B|llm.client.max-response-size|at least 1 byte",
+            "llm.client.retry.max-attempts=0|llm.client.retry.max-attempts|at least 1",
+            "llm.client.retry.initial-backoff=0s|llm.client.retry.initial-backoff|positive duration",
+            "llm.client.retry.max-backoff=100ms|llm.client.retry.max-backoff|not be shorter than retry.initial-backoff",
+            "llm.client.retry.multiplier=0.5|llm.client.retry.multiplier|1 or more",
+            "llm.client.retry.jitter=1.5|llm.client.retry.jitter|from 0 to 1",
+            "llm.client.retry.max-retry-after=-1s|llm.client.retry.max-retry-after|zero or a positive duration" })
     void invalidValueStopsStartUpNamingTheKeyAndTheFix(String property, String key, String reason) {
         this.contextRunner.withPropertyValues(property).run((context) -> {
             assertThat(context).hasFailed();

@@ -63,7 +63,9 @@ class DefaultLlmClientTests {
             .endpoint(server.baseUrl() + "/v1")
             .apiKey(API_KEY)
             .model("default-model")
-            .eagerInit(false);
+            .eagerInit(false)
+            .retryInitialBackoff(Duration.ofMillis(5))
+            .retryMaxBackoff(Duration.ofMillis(10));
     }
 
     private LlmClient client() {
