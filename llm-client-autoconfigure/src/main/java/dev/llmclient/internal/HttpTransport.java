@@ -1,5 +1,6 @@
 package dev.llmclient.internal;
 
+import java.net.ProxySelector;
 import java.net.URI;
 
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -8,6 +9,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.util.TimeValue;
@@ -21,7 +23,8 @@ import dev.llmclient.LlmClientSettings;
 
 /**
  * The HTTP layer of one client: a {@link RestClient} over Apache HttpClient 5 with a pooled
- * connection manager that holds {@code max-concurrent} connections to the endpoint.
+ * connection manager that holds {@code max-concurrent} connections to the endpoint. Proxies come
+ * from the JVM's settings ({@code https.proxyHost}, {@code http.nonProxyHosts}, ...).
  */
 final class HttpTransport implements AutoCloseable {
 
@@ -66,6 +69,7 @@ final class HttpTransport implements AutoCloseable {
             .disableAutomaticRetries()
             .disableCookieManagement()
             .evictIdleConnections(EVICT_IDLE_AFTER)
+            .setRoutePlanner(new SystemDefaultRoutePlanner(ProxySelector.getDefault()))
             .setUserAgent("llm-client")
             .build();
         String base = settings.endpoint().toString();
