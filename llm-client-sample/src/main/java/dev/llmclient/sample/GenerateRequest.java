@@ -1,0 +1,34 @@
+package dev.llmclient.sample;
+
+import dev.llmclient.ChatRequest;
+
+/**
+ * Body of {@code POST /api/generate}.
+ *
+ * @param prompt the user's text, required
+ * @param model the model, or {@code null} for the client's default
+ * @param maxTokens upper bound on generated tokens, or {@code null}
+ * @param temperature sampling temperature, or {@code null}
+ */
+record GenerateRequest(String prompt, String model, Integer maxTokens, Double temperature) {
+
+    /**
+     * Turns this body into a chat request.
+     * @return the request
+     * @throws IllegalArgumentException naming the field that is missing or invalid
+     */
+    ChatRequest toChatRequest() {
+        if (this.prompt == null || this.prompt.isBlank()) {
+            throw new IllegalArgumentException("Field 'prompt' is required and must not be blank");
+        }
+        ChatRequest.Builder builder = ChatRequest.builder().model(this.model).user(this.prompt);
+        if (this.maxTokens != null) {
+            builder.maxTokens(this.maxTokens);
+        }
+        if (this.temperature != null) {
+            builder.temperature(this.temperature);
+        }
+        return builder.build();
+    }
+
+}

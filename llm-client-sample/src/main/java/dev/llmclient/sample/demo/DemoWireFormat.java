@@ -1,0 +1,60 @@
+package dev.llmclient.sample.demo;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * JSON shapes of the OpenAI chat completions API that the demo backend reads and writes.
+ */
+final class DemoWireFormat {
+
+    private DemoWireFormat() {
+    }
+
+    /** Real clients send many more fields (temperature, tools, ...): the echo model ignores them. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record CompletionRequest(String model, List<Message> messages, Boolean stream) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Message(String role, String content) {
+    }
+
+    record Completion(String id, String object, long created, String model, List<Choice> choices, TokenUsage usage) {
+    }
+
+    record Choice(int index, Message message, @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices,
+            @JsonInclude(JsonInclude.Include.NON_NULL) TokenUsage usage) {
+    }
+
+    record ChunkChoice(int index, Delta delta, @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Delta(String role, String content) {
+    }
+
+    record TokenUsage(@JsonProperty("prompt_tokens") int promptTokens,
+            @JsonProperty("completion_tokens") int completionTokens,
+            @JsonProperty("total_tokens") int totalTokens) {
+    }
+
+    record ModelList(String object, List<Model> data) {
+    }
+
+    record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
+    }
+
+    record ErrorBody(ErrorDetail error) {
+    }
+
+    record ErrorDetail(String message, String type, String code) {
+    }
+
+}

@@ -1,0 +1,95 @@
+package dev.llmclient.sample;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample pointed at a real (stubbed) LLM server that fails: the failure reaches the caller as
+ * a 502 carrying the server's status and error type, and the demo backend stays off.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "server.address=127.0.0.1", "llm.client.retry.initial-backoff=5ms",
+                "llm.client.retry.max-backoff=10ms" })
+@AutoConfigureRestTestClient
+@DirtiesContext
+class UpstreamErrorTests {
+
+    @RegisterExtension
+    static WireMockExtension llmServer = WireMockExtension.newInstance()
+        .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+        .build();
+
+    @DynamicPropertySource
+    static void llmEndpoint(DynamicPropertyRegistry registry) {
+        registry.add("llm.client.endpoint", () -> "http://127.0.0.1:" + llmServer.getPort() + "/v1");
+    }
+
+    @Autowired
+    private RestTestClient client;
+
+    @Test
+    void upstreamServerErrorIsAnswered502WithItsStatusAndType() {
+        stubError(500, "{\"error\": {\"message\": \"The server had an error\", \"type\": \"server_error\", \"code\": null}}");
+        generate().expectStatus()
+            .isEqualTo(502)
+            .expectBody()
+            .jsonPath("$.status").isEqualTo(500)
+            .jsonPath("$.type").isEqualTo("server_error")
+            .jsonPath("$.error").value(String.class, (error) -> assertThat(error).contains("The server had an error"));
+    }
+
+    @Test
+    void upstreamUnauthorizedIsAnswered502WithItsStatusAndType() {
+        stubError(401, "{\"error\": {\"message\": \"Incorrect API key provided\", \"type\": \"invalid_request_error\", "
+                + "\"code\": \"invalid_api_key\"}}");
+        generate().expectStatus()
+            .isEqualTo(502)
+            .expectBody()
+            .jsonPath("$.status").isEqualTo(401)
+            .jsonPath("$.type").isEqualTo("invalid_request_error")
+            .jsonPath("$.error").value(String.class, (error) -> assertThat(error).contains("llm.client.api-key"));
+        llmServer.verify(1, postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
+    void upstreamErrorWithoutATypeIsReportedAsHttpError() {
+        llmServer.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(404).withBody("Not Found")));
+        generate().expectStatus()
+            .isEqualTo(502)
+            .expectBody()
+            .jsonPath("$.status").isEqualTo(404)
+            .jsonPath("$.type").isEqualTo("http_error");
+    }
+
+    private void stubError(int status, String body) {
+        llmServer.stubFor(post("/v1/chat/completions").willReturn(
+                aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
+    }
+
+    private RestTestClient.ResponseSpec generate() {
+        return this.client.post()
+            .uri("/api/generate")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body("{\"prompt\": \"hello\"}")
+            .exchange();
+    }
+
+}
