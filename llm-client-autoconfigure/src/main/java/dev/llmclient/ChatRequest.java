@@ -144,30 +144,30 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 
         /**
          * Sets the sampling temperature.
-         * @param temperature 0 or more
+         * @param temperature 0 or more, or {@code null} for the server's default
          * @return this builder
          */
-        public Builder temperature(double temperature) {
+        public Builder temperature(Double temperature) {
             this.temperature = temperature;
             return this;
         }
 
         /**
          * Sets the upper bound on generated tokens.
-         * @param maxTokens at least 1
+         * @param maxTokens at least 1, or {@code null} for the server's default
          * @return this builder
          */
-        public Builder maxTokens(int maxTokens) {
+        public Builder maxTokens(Integer maxTokens) {
             this.maxTokens = maxTokens;
             return this;
         }
 
         /**
          * Sets nucleus sampling.
-         * @param topP in (0, 1]
+         * @param topP in (0, 1], or {@code null} for the server's default
          * @return this builder
          */
-        public Builder topP(double topP) {
+        public Builder topP(Double topP) {
             this.topP = topP;
             return this;
         }

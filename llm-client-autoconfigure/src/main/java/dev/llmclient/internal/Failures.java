@@ -91,8 +91,11 @@ final class Failures {
         }
         StringBuilder message = new StringBuilder("LLM server at ").append(this.settings.displayEndpoint())
             .append(" answered HTTP ").append(status);
-        if (type != null || code != null) {
+        if (type != null && code != null) {
             message.append(" (type=").append(type).append(", code=").append(code).append(')');
+        }
+        else if (type != null || code != null) {
+            message.append((type != null) ? " (type=" + type : " (code=" + code).append(')');
         }
         if (serverMessage != null && !serverMessage.isBlank()) {
             String text = serverMessage.strip();

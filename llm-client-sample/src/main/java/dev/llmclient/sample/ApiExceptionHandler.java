@@ -17,8 +17,9 @@ import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
 
 /**
- * Answers failures of the sample's API as {@link ErrorResponse} JSON: 400 for a bad request, 502,
- * 503 or 504 when the call to the LLM server failed.
+ * Answers failures of the sample's API as {@link ErrorResponse} JSON: 400 for a bad request
+ * (including one the LLM server refused as invalid), 502, 503 or 504 when the call to the LLM
+ * server failed.
  */
 @RestControllerAdvice(basePackageClasses = SampleApplication.class)
 class ApiExceptionHandler {
@@ -30,7 +31,8 @@ class ApiExceptionHandler {
         logger.warn("LLM call failed: " + ex.getMessage());
         if (ex instanceof LlmHttpException http) {
             String type = (http.errorType() != null) ? http.errorType() : "http_error";
-            return error(HttpStatus.BAD_GATEWAY, ex.getMessage(), type, http.statusCode());
+            return error(rejectedRequest(http) ? HttpStatus.BAD_REQUEST : HttpStatus.BAD_GATEWAY, ex.getMessage(), type,
+                    http.statusCode());
         }
         if (ex instanceof LlmTimeoutException) {
             return error(HttpStatus.GATEWAY_TIMEOUT, ex.getMessage(), "timeout", null);
@@ -45,6 +47,14 @@ class ApiExceptionHandler {
             return error(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage(), "bulkhead_full", null);
         }
         return error(HttpStatus.BAD_GATEWAY, ex.getMessage(), "llm_error", null);
+    }
+
+    /**
+     * Whether the LLM server refused what the caller asked for (a prompt too long for the model,
+     * an option out of range): the caller can fix that, so it is the caller's 400, not a 502.
+     */
+    private static boolean rejectedRequest(LlmHttpException http) {
+        return http.statusCode() == 400 || http.statusCode() == 422;
     }
 
     @ExceptionHandler

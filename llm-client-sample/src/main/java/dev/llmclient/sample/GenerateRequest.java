@@ -21,14 +21,12 @@ record GenerateRequest(String prompt, String model, Integer maxTokens, Double te
         if (this.prompt == null || this.prompt.isBlank()) {
             throw new IllegalArgumentException("Field 'prompt' is required and must not be blank");
         }
-        ChatRequest.Builder builder = ChatRequest.builder().model(this.model).user(this.prompt);
-        if (this.maxTokens != null) {
-            builder.maxTokens(this.maxTokens);
-        }
-        if (this.temperature != null) {
-            builder.temperature(this.temperature);
-        }
-        return builder.build();
+        return ChatRequest.builder()
+            .model(this.model)
+            .user(this.prompt)
+            .maxTokens(this.maxTokens)
+            .temperature(this.temperature)
+            .build();
     }
 
 }

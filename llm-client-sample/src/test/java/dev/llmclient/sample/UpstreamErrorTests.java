@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample pointed at a real (stubbed) LLM server that fails: the failure reaches the caller as
- * a 502 carrying the server's status and error type, and the demo backend stays off.
+ * a 502 (or a 400 when the server refused the request as invalid) carrying the server's status
+ * and error type, and the demo backend stays off.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "server.address=127.0.0.1", "llm.client.retry.initial-backoff=5ms",
@@ -67,6 +68,18 @@ class UpstreamErrorTests {
             .jsonPath("$.type").isEqualTo("invalid_request_error")
             .jsonPath("$.error").value(String.class, (error) -> assertThat(error).contains("llm.client.api-key"));
         llmServer.verify(1, postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
+    void requestTheServerRefusesAsInvalidIsTheCallersBadRequest() {
+        stubError(400, "{\"error\": {\"message\": \"This model's maximum context length is 8192 tokens\", "
+                + "\"type\": \"invalid_request_error\", \"code\": \"context_length_exceeded\"}}");
+        generate().expectStatus()
+            .isEqualTo(400)
+            .expectBody()
+            .jsonPath("$.status").isEqualTo(400)
+            .jsonPath("$.type").isEqualTo("invalid_request_error")
+            .jsonPath("$.error").value(String.class, (error) -> assertThat(error).contains("maximum context length"));
     }
 
     @Test
