@@ -30,6 +30,16 @@ interface CallMetrics {
     void record(String model, long nanos, String errorType, Usage usage);
 
     /**
+     * Records the time from the start of a streamed call to its first chunk, once the stream has
+     * ended.
+     * @param model the requested model, or {@code null}
+     * @param nanos time to the first chunk
+     * @param errorType how the stream ended, as for {@link #record}
+     */
+    default void firstChunk(String model, long nanos, String errorType) {
+    }
+
+    /**
      * Counts one retry.
      * @param reason a bounded reason, such as {@code 429}, {@code 5xx} or {@code io}
      */

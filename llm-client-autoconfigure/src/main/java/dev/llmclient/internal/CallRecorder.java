@@ -10,6 +10,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
+import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 
@@ -60,6 +61,18 @@ final class CallRecorder {
         this.metrics.record(model, nanos, errorType(failure), null);
     }
 
+    /**
+     * Records the time to the first chunk of a stream that has ended, with the same tags as its
+     * duration.
+     * @param nanos time from the start of the call to the first chunk, or negative when none came
+     * @param failure why the stream failed, or {@code null} when it succeeded
+     */
+    void firstChunk(String model, long nanos, LlmClientException failure) {
+        if (nanos >= 0) {
+            this.metrics.firstChunk(model, nanos, (failure != null) ? errorType(failure) : "none");
+        }
+    }
+
     /** The endpoint could not be reached when the client started: down until a call succeeds. */
     void unreachable(LlmClientException failure) {
         this.unreachableReason = "endpoint could not be reached at start-up: " + failure.getMessage();
@@ -85,7 +98,7 @@ final class CallRecorder {
             return !http.isClientError() || http.statusCode() == 408;
         }
         return failure instanceof LlmConnectionException || failure instanceof LlmTimeoutException
-                || failure instanceof LlmMalformedResponseException;
+                || failure instanceof LlmMalformedResponseException || failure instanceof LlmStreamException;
     }
 
     /** A bounded value for the {@code error.type} tag. */
@@ -104,6 +117,9 @@ final class CallRecorder {
         }
         if (failure instanceof LlmBulkheadFullException) {
             return "bulkhead_full";
+        }
+        if (failure instanceof LlmStreamException stream) {
+            return stream.serverError() ? "stream_error" : "stream_cut";
         }
         return "other";
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.core.JacksonException;
@@ -20,6 +21,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClient.RequestHeadersSpec.ExchangeFunction;
 import org.springframework.web.client.RestClientException;
 
 import dev.llmclient.ChatChunk;
@@ -43,6 +45,9 @@ public final class DefaultLlmClient implements LlmClient {
 
     /** Server-side failures in a row after which health reports DOWN. */
     private static final int DOWN_AFTER_FAILURES = 5;
+
+    /** Asks the server to report usage in the last chunk of a stream, as OpenAI, vLLM and llama.cpp do. */
+    private static final Map<String, Object> STREAM_OPTIONS = Map.of("include_usage", true);
 
     private final LlmClientSettings settings;
 
@@ -111,12 +116,12 @@ public final class DefaultLlmClient implements LlmClient {
         Objects.requireNonNull(request, "request must not be null");
         ensureOpen();
         String model = (request.model() != null) ? request.model() : this.settings.model();
-        byte[] body = encode(request, model);
+        byte[] body = encode(request, model, false);
         Deadline deadline = Deadline.after(this.settings.timeout());
         acquirePermit(deadline);
         long start = System.nanoTime();
         try {
-            ChatResponse response = this.retrier.call(deadline, () -> attempt(body, model, start, deadline));
+            ChatResponse response = this.retrier.call(deadline, () -> attempt(deadline, () -> post(body, model, start)));
             this.recorder.success(model, response.latency().toNanos(), response.usage());
             return response;
         }
@@ -141,9 +146,44 @@ public final class DefaultLlmClient implements LlmClient {
         return CompletableFuture.supplyAsync(() -> chat(request), this.asyncExecutor);
     }
 
+    /**
+     * Streams the answer; the call holds its bulkhead permit until the stream has ended. Only
+     * failures before the stream starts (an error status, no connection) are retried: once a
+     * chunk may have reached the consumer, a retry could show it twice.
+     */
     @Override
     public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
-        throw new UnsupportedOperationException("Streaming is not supported yet");
+        Objects.requireNonNull(request, "request must not be null");
+        Objects.requireNonNull(onChunk, "onChunk must not be null");
+        ensureOpen();
+        String model = (request.model() != null) ? request.model() : this.settings.model();
+        byte[] body = encode(request, model, true);
+        Deadline deadline = Deadline.after(this.settings.timeout());
+        acquirePermit(deadline);
+        long start = System.nanoTime();
+        ChatStream stream = new ChatStream(this.settings, this.failures, onChunk, model, start);
+        try {
+            ChatResponse response = this.retrier.call(deadline,
+                    () -> attempt(deadline, () -> postStream(body, model, start, stream)));
+            this.recorder.success(model, response.latency().toNanos(), response.usage());
+            this.recorder.firstChunk(model, stream.firstChunkNanos(), null);
+            return response;
+        }
+        catch (ChatStream.ConsumerFailure ex) {
+            LlmClientException stopped = new LlmClientException("Stream stopped by its consumer, which threw "
+                    + ex.getCause().getClass().getName(), ex.getCause());
+            this.recorder.failure(model, System.nanoTime() - start, stopped);
+            this.recorder.firstChunk(model, stream.firstChunkNanos(), stopped);
+            throw ex.rethrow();
+        }
+        catch (LlmClientException ex) {
+            this.recorder.failure(model, System.nanoTime() - start, ex);
+            this.recorder.firstChunk(model, stream.firstChunkNanos(), ex);
+            throw ex;
+        }
+        finally {
+            this.bulkhead.release();
+        }
     }
 
     @Override
@@ -189,16 +229,16 @@ public final class DefaultLlmClient implements LlmClient {
         }
     }
 
-    private ChatResponse attempt(byte[] body, String model, long start, Deadline deadline) {
+    private ChatResponse attempt(Deadline deadline, Supplier<ChatResponse> send) {
         if (!deadline.isSet()) {
-            return post(body, model, start);
+            return send.get();
         }
         if (deadline.expired()) {
             throw deadline.exceeded(this.settings.displayEndpoint(), null);
         }
         try (CancellableAttempt attempt = CancellableAttempt.start(this.deadlineTimer, deadline.remaining().toNanos())) {
             try {
-                return post(body, model, start);
+                return send.get();
             }
             catch (LlmClientException ex) {
                 if (attempt.cancelled()) {
@@ -219,7 +259,7 @@ public final class DefaultLlmClient implements LlmClient {
         return timer;
     }
 
-    private byte[] encode(ChatRequest request, String model) {
+    private byte[] encode(ChatRequest request, String model, boolean stream) {
         Map<String, Object> body = new LinkedHashMap<>();
         if (model != null) {
             body.put("model", model);
@@ -229,7 +269,13 @@ public final class DefaultLlmClient implements LlmClient {
         putIfSet(body, "max_tokens", request.maxTokens());
         putIfSet(body, "top_p", request.topP());
         putIfSet(body, "stop", request.stop());
+        if (stream) {
+            body.put("stream", true);
+        }
         request.extra().forEach(body::putIfAbsent);
+        if (stream) {
+            body.putIfAbsent("stream_options", STREAM_OPTIONS);
+        }
         try {
             return WireFormat.MAPPER.writeValueAsBytes(body);
         }
@@ -246,14 +292,30 @@ public final class DefaultLlmClient implements LlmClient {
     }
 
     private ChatResponse post(byte[] body, String model, long start) {
+        return send(body, MediaType.APPLICATION_JSON, (request, response) -> read(response, model, start));
+    }
+
+    /** Reads an event stream; an error status, or a server that answers in one piece, goes through {@link #read}. */
+    private ChatResponse postStream(byte[] body, String model, long start, ChatStream stream) {
+        return send(body, MediaType.TEXT_EVENT_STREAM, (request, response) -> {
+            MediaType type = response.getHeaders().getContentType();
+            if (response.getStatusCode().is2xxSuccessful()
+                    && (type == null || MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type))) {
+                return stream.read(response.getBody());
+            }
+            return stream.deliverWhole(read(response, model, start));
+        });
+    }
+
+    private ChatResponse send(byte[] body, MediaType accept, ExchangeFunction<ChatResponse> exchange) {
         try {
             return this.transport.restClient()
                 .post()
                 .uri(this.transport.chatCompletionsUri())
                 .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.APPLICATION_JSON)
+                .accept(accept)
                 .body(body)
-                .exchange((request, response) -> read(response, model, start), true);
+                .exchange(exchange, true);
         }
         catch (ResourceAccessException ex) {
             throw (ex.getCause() instanceof IOException io) ? this.failures.fromIo(io)
@@ -318,7 +380,7 @@ public final class DefaultLlmClient implements LlmClient {
                 + what, cause);
     }
 
-    private static Usage usage(WireFormat.UsageBody body) {
+    static Usage usage(WireFormat.UsageBody body) {
         if (body == null || (body.promptTokens() == null && body.completionTokens() == null)) {
             return null;
         }

@@ -24,6 +24,8 @@ final class MicrometerCallMetrics implements CallMetrics {
 
     static final String RETRIES = "llm.client.retries";
 
+    static final String TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
+
     private final MeterRegistry registry;
 
     private final Tags commonTags;
@@ -33,6 +35,8 @@ final class MicrometerCallMetrics implements CallMetrics {
     private final Map<String, DistributionSummary> tokens = new ConcurrentHashMap<>();
 
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+
+    private final Map<String, Timer> firstChunkTimers = new ConcurrentHashMap<>();
 
     MicrometerCallMetrics(MeterRegistry registry, String providerName, String serverAddress, int serverPort) {
         this.registry = registry;
@@ -53,6 +57,17 @@ final class MicrometerCallMetrics implements CallMetrics {
             tokenSummary(modelTag, "input").record(usage.inputTokens());
             tokenSummary(modelTag, "output").record(usage.outputTokens());
         }
+    }
+
+    @Override
+    public void firstChunk(String model, long nanos, String errorType) {
+        String modelTag = (model != null) ? model : "unknown";
+        this.firstChunkTimers.computeIfAbsent(modelTag + '\u0000' + errorType, (key) -> Timer.builder(TIME_TO_FIRST_CHUNK)
+            .description("Time from the start of a streamed LLM client operation to its first chunk")
+            .tags(this.commonTags)
+            .tag("gen_ai.request.model", modelTag)
+            .tag("error.type", errorType)
+            .register(this.registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     @Override
