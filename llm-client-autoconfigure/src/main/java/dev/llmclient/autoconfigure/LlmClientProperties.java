@@ -78,7 +78,8 @@ public class LlmClientProperties {
     private Duration maxWait = Duration.ofSeconds(30);
 
     /**
-     * Largest response body read; a larger one fails the call without being held in memory.
+     * Largest response body read, all events of a stream together; a larger one fails the call
+     * without being held in memory.
      */
     private DataSize maxResponseSize = DataSize.ofMegabytes(4);
 
