@@ -1,9 +1,12 @@
 package dev.llmclient.sample;
 
+import java.util.concurrent.RejectedExecutionException;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -14,12 +17,13 @@ import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
+import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
 
 /**
  * Answers failures of the sample's API as {@link ErrorResponse} JSON: 400 for a bad request
  * (including one the LLM server refused as invalid), 502, 503 or 504 when the call to the LLM
- * server failed.
+ * server failed, 503 when every stream slot is taken.
  */
 @RestControllerAdvice(basePackageClasses = SampleApplication.class)
 class ApiExceptionHandler {
@@ -29,24 +33,42 @@ class ApiExceptionHandler {
     @ExceptionHandler
     ResponseEntity<ErrorResponse> llmCallFailed(LlmClientException ex) {
         logger.warn("LLM call failed: " + ex.getMessage());
+        return ResponseEntity.status(status(ex)).contentType(MediaType.APPLICATION_JSON).body(describe(ex));
+    }
+
+    /**
+     * Describes a failed LLM call, for an error body or an {@code event: error} of a stream.
+     * @param ex the failure
+     * @return its message, a stable type and the LLM server's status when it sent one
+     */
+    static ErrorResponse describe(LlmClientException ex) {
         if (ex instanceof LlmHttpException http) {
             String type = (http.errorType() != null) ? http.errorType() : "http_error";
-            return error(rejectedRequest(http) ? HttpStatus.BAD_REQUEST : HttpStatus.BAD_GATEWAY, ex.getMessage(), type,
-                    http.statusCode());
+            return new ErrorResponse(ex.getMessage(), type, http.statusCode());
+        }
+        if (ex instanceof LlmStreamException stream) {
+            String type = (stream.errorType() != null) ? stream.errorType()
+                    : (stream.serverError() ? "stream_error" : "stream_cut");
+            return new ErrorResponse(ex.getMessage(), type, null);
+        }
+        String type = (ex instanceof LlmTimeoutException) ? "timeout"
+                : (ex instanceof LlmConnectionException) ? "connection"
+                : (ex instanceof LlmMalformedResponseException) ? "malformed_response"
+                : (ex instanceof LlmBulkheadFullException) ? "bulkhead_full" : "llm_error";
+        return new ErrorResponse(ex.getMessage(), type, null);
+    }
+
+    private static HttpStatus status(LlmClientException ex) {
+        if (ex instanceof LlmHttpException http && rejectedRequest(http)) {
+            return HttpStatus.BAD_REQUEST;
         }
         if (ex instanceof LlmTimeoutException) {
-            return error(HttpStatus.GATEWAY_TIMEOUT, ex.getMessage(), "timeout", null);
-        }
-        if (ex instanceof LlmConnectionException) {
-            return error(HttpStatus.BAD_GATEWAY, ex.getMessage(), "connection", null);
-        }
-        if (ex instanceof LlmMalformedResponseException) {
-            return error(HttpStatus.BAD_GATEWAY, ex.getMessage(), "malformed_response", null);
+            return HttpStatus.GATEWAY_TIMEOUT;
         }
         if (ex instanceof LlmBulkheadFullException) {
-            return error(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage(), "bulkhead_full", null);
+            return HttpStatus.SERVICE_UNAVAILABLE;
         }
-        return error(HttpStatus.BAD_GATEWAY, ex.getMessage(), "llm_error", null);
+        return HttpStatus.BAD_GATEWAY;
     }
 
     /**
@@ -67,8 +89,16 @@ class ApiExceptionHandler {
         return error(HttpStatus.BAD_REQUEST, "The body must be JSON such as {\"prompt\": \"Hello\"}", "bad_request", null);
     }
 
+    @ExceptionHandler
+    ResponseEntity<ErrorResponse> busy(RejectedExecutionException ex) {
+        return error(HttpStatus.SERVICE_UNAVAILABLE, "Too many streams at once: try again shortly", "busy", null);
+    }
+
+    /** The content type is set, not negotiated, so that a client asking for an event stream still gets the JSON error. */
     private static ResponseEntity<ErrorResponse> error(HttpStatus status, String message, String type, Integer upstreamStatus) {
-        return ResponseEntity.status(status).body(new ErrorResponse(message, type, upstreamStatus));
+        return ResponseEntity.status(status)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(new ErrorResponse(message, type, upstreamStatus));
     }
 
 }
