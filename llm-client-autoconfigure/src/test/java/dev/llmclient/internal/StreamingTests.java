@@ -163,6 +163,7 @@ class StreamingTests {
                     {"model":"default-model","messages":[{"role":"user","content":"Hi"}],"max_tokens":5,
                      "stream":true,"stream_options":{"include_usage":true}}
                     """)));
+        assertNothingHeld();
     }
 
     @Test
@@ -178,6 +179,7 @@ class StreamingTests {
                 {"model":"default-model","messages":[{"role":"user","content":"Hi"}],
                  "stream":true,"stream_options":{"include_usage":false}}
                 """)));
+        assertNothingHeld();
     }
 
     @Test
@@ -239,6 +241,7 @@ class StreamingTests {
                 + "id: 1\n" + chunk("a") + "event: ping\ndata: {}\n\n" + ":\n\n" + chunk("b") + finish("stop") + DONE)));
         assertThat(client().stream(request(), (chunk) -> {
         }).content()).isEqualTo("ab");
+        assertNothingHeld();
     }
 
     @Test
@@ -247,6 +250,7 @@ class StreamingTests {
                 + "data: \"delta\":{\"content\":\"multi\"}}]}\n\n" + finish("stop") + DONE)));
         assertThat(client().stream(request(), (chunk) -> {
         }).content()).isEqualTo("multi");
+        assertNothingHeld();
     }
 
     @Test
@@ -266,6 +270,7 @@ class StreamingTests {
         assertThat(duration.count()).isOne();
         assertThat(firstChunk.count()).isOne();
         assertThat(firstChunk.totalTime(TimeUnit.NANOSECONDS)).isLessThanOrEqualTo(duration.totalTime(TimeUnit.NANOSECONDS));
+        assertNothingHeld();
     }
 
     @Test
@@ -352,6 +357,7 @@ class StreamingTests {
             assertThat(ex.errorCode()).isEqualTo("500");
             assertThat(ex.getMessage()).contains("out of KV cache");
         });
+        assertNothingHeld();
     }
 
     @Test
@@ -544,6 +550,7 @@ class StreamingTests {
         assertThat(client().stream(request(), seen::add).content()).isEqualTo("ok");
         assertThat(seen).containsExactly(new ChatChunk("ok", null), new ChatChunk("", "stop"));
         server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+        assertNothingHeld();
     }
 
     @Test
