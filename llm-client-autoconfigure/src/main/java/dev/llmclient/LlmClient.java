@@ -43,10 +43,20 @@ public interface LlmClient extends AutoCloseable {
 
     /**
      * Sends a chat completion request as a stream of server-sent events, handing each delta to
-     * {@code onChunk} as it arrives.
+     * {@code onChunk} as it arrives. The call blocks until the stream has ended, holding one of
+     * the client's {@code max-concurrent} slots. It is retried only when it fails before the
+     * stream starts; a stream that does not end with {@code [DONE]} or a finish reason is never
+     * returned as a success.
      * @param request the request
-     * @param onChunk called on the calling thread for every delta, in order
+     * @param onChunk called on the calling thread for every delta that carries text or the
+     * finish reason, in order; if it throws, the stream stops, its connection is closed and the
+     * exception propagates unchanged
      * @return the assembled answer once the stream has ended
+     * @throws LlmStreamException when the server sends an error inside the stream, or the stream
+     * is cut before it is complete
+     * @throws LlmClientException (or another subtype) when the call fails as {@link #chat} can,
+     * including {@link LlmTimeoutException} when the server is silent for {@code read-timeout}
+     * between chunks
      */
     ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk);
 
