@@ -272,6 +272,10 @@ public final class DefaultLlmClient implements LlmClient {
         if (stream) {
             body.put("stream", true);
         }
+        else if (request.extra().containsKey("stream")) {
+            throw new IllegalArgumentException("ChatRequest.extra must not set 'stream' for chat(): call "
+                    + "LlmClient.stream(...) for a streamed answer");
+        }
         request.extra().forEach(body::putIfAbsent);
         if (stream) {
             body.putIfAbsent("stream_options", STREAM_OPTIONS);

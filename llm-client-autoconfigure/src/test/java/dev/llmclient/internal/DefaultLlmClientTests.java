@@ -331,6 +331,15 @@ class DefaultLlmClientTests {
     }
 
     @Test
+    void streamFlagInExtraIsRejectedPointingAtStream() {
+        ChatRequest request = ChatRequest.builder().user("Hi").extra("stream", true).build();
+        LlmClient client = client();
+        assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> client.chat(request))
+            .withMessageContaining("LlmClient.stream");
+        assertThat(server.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
     void extraValuesThatCannotBeWrittenAsJsonAreRejectedBeforeAnyCall() {
         ChatRequest request = ChatRequest.builder().user("Hi").extra("bad", new Object()).build();
         LlmClient client = client();

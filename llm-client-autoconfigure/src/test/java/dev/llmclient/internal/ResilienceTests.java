@@ -29,6 +29,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ResilienceTests {
@@ -239,7 +240,8 @@ class ResilienceTests {
                 assertThat(ex.getMessage()).contains("llm.client.timeout=PT0.8S");
             });
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
-        assertThat(this.client.health().pool().leased()).isZero();
+        // the deadline timer aborts the request on its own thread, which may still be returning the lease
+        await().atMost(Duration.ofSeconds(5)).until(() -> this.client.health().pool().leased() == 0);
     }
 
     @Test
