@@ -63,6 +63,12 @@ public final class LlmClientBuilder {
 
     private Duration retryMaxRetryAfter = Duration.ofSeconds(60);
 
+    private int healthDownAfterFailures = 5;
+
+    private boolean healthProbeEnabled;
+
+    private Duration healthProbeTtl = Duration.ofSeconds(30);
+
     private MeterRegistry meterRegistry;
 
     LlmClientBuilder() {
@@ -261,6 +267,41 @@ public final class LlmClientBuilder {
     }
 
     /**
+     * Sets how many calls in a row must fail for reasons on the server's side (connection
+     * failures, timeouts, 5xx) before health reports DOWN (default 5). Failures caused by the
+     * request, such as 400 or 401, never count.
+     * @param failures at least 1
+     * @return this builder
+     */
+    public LlmClientBuilder healthDownAfterFailures(int failures) {
+        this.healthDownAfterFailures = failures;
+        return this;
+    }
+
+    /**
+     * Sets whether computing health checks that the endpoint answers, with a
+     * {@code GET {endpoint}/models} that spends no tokens (default false: health is computed from
+     * the calls made, and makes no request).
+     * @param enabled {@code true} to probe
+     * @return this builder
+     */
+    public LlmClientBuilder healthProbeEnabled(boolean enabled) {
+        this.healthProbeEnabled = enabled;
+        return this;
+    }
+
+    /**
+     * Sets how long a probe's verdict is reused before health probes again (default 30s), so
+     * frequent health checks do not turn into frequent requests.
+     * @param ttl a positive duration
+     * @return this builder
+     */
+    public LlmClientBuilder healthProbeTtl(Duration ttl) {
+        this.healthProbeTtl = ttl;
+        return this;
+    }
+
+    /**
      * Sets the registry that receives the client's metrics; without one nothing is recorded.
      * @param meterRegistry the registry, or {@code null}
      * @return this builder
@@ -300,10 +341,14 @@ public final class LlmClientBuilder {
             throw new LlmClientSettingException("maxResponseSize", this.maxResponseSize, "must be at least 1 byte, e.g. 4MB");
         }
         LlmClientSettings.Retry retry = retrySettings();
+        requireAtLeastOne("health.downAfterFailures", this.healthDownAfterFailures);
+        requirePositive("health.probe.ttl", this.healthProbeTtl);
+        LlmClientSettings.Health health = new LlmClientSettings.Health(this.healthDownAfterFailures,
+                this.healthProbeEnabled, this.healthProbeTtl);
         String key = (this.apiKey == null || this.apiKey.isBlank()) ? null : this.apiKey.strip();
         String defaultModel = (this.model == null || this.model.isBlank()) ? null : this.model.strip();
         return new LlmClientSettings(uri, key, defaultModel, this.maxConcurrent, this.eagerInit, this.maxLatencyRecords,
-                this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize, retry);
+                this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize, retry, health);
     }
 
     /**

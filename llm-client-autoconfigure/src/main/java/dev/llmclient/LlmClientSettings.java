@@ -19,11 +19,12 @@ import java.time.Duration;
  * @param maxWait how long a call waits for a free slot before failing
  * @param maxResponseSize largest response body read, in bytes
  * @param retry when and how failed calls are retried
+ * @param health when the client reports itself down, and whether it probes the endpoint
  * @since 0.1.0
  */
 public record LlmClientSettings(URI endpoint, String apiKey, String model, int maxConcurrent, boolean eagerInit,
         int maxLatencyRecords, Duration connectTimeout, Duration readTimeout, Duration timeout, Duration maxWait,
-        long maxResponseSize, Retry retry) {
+        long maxResponseSize, Retry retry, Health health) {
 
     /**
      * When and how failed calls are retried.
@@ -38,6 +39,18 @@ public record LlmClientSettings(URI endpoint, String apiKey, String model, int m
      */
     public record Retry(boolean enabled, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
             double multiplier, double jitter, Duration maxRetryAfter) {
+    }
+
+    /**
+     * When the client reports itself down, and whether it probes the endpoint to find out.
+     *
+     * @param downAfterFailures server-side failures in a row (connection failures, timeouts,
+     * 5xx) after which health is DOWN
+     * @param probeEnabled whether computing health sends {@code GET {endpoint}/models} to check
+     * that the endpoint answers
+     * @param probeTtl how long a probe's verdict is reused before the next probe
+     */
+    public record Health(int downAfterFailures, boolean probeEnabled, Duration probeTtl) {
     }
 
     /**
@@ -59,7 +72,7 @@ public record LlmClientSettings(URI endpoint, String apiKey, String model, int m
                 + ", model=" + this.model + ", maxConcurrent=" + this.maxConcurrent + ", eagerInit=" + this.eagerInit
                 + ", maxLatencyRecords=" + this.maxLatencyRecords + ", connectTimeout=" + this.connectTimeout
                 + ", readTimeout=" + this.readTimeout + ", timeout=" + this.timeout + ", maxWait=" + this.maxWait
-                + ", maxResponseSize=" + this.maxResponseSize + ", retry=" + this.retry + "]";
+                + ", maxResponseSize=" + this.maxResponseSize + ", retry=" + this.retry + ", health=" + this.health + "]";
     }
 
 }

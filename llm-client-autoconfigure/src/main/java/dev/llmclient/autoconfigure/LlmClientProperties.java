@@ -85,6 +85,8 @@ public class LlmClientProperties {
 
     private final Retry retry = new Retry();
 
+    private final Health health = new Health();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -185,6 +187,10 @@ public class LlmClientProperties {
         return this.retry;
     }
 
+    public Health getHealth() {
+        return this.health;
+    }
+
     /**
      * Copies every property onto a client builder.
      * @param builder the builder to fill
@@ -202,6 +208,7 @@ public class LlmClientProperties {
             .maxWait(this.maxWait)
             .maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0);
         this.retry.applyTo(builder);
+        this.health.applyTo(builder);
     }
 
     /**
@@ -311,6 +318,74 @@ public class LlmClientProperties {
                 .retryMultiplier(this.multiplier)
                 .retryJitter(this.jitter)
                 .retryMaxRetryAfter(this.maxRetryAfter);
+        }
+
+    }
+
+    /**
+     * Health of the client as shown by the "llmClient" health component.
+     */
+    public static class Health {
+
+        /**
+         * Number of calls in a row that must fail for reasons on the server's side (connection
+         * failures, timeouts, 5xx) before health reports DOWN. Failures caused by the request,
+         * such as 400 or 401, never count.
+         */
+        private int downAfterFailures = 5;
+
+        private final Probe probe = new Probe();
+
+        public int getDownAfterFailures() {
+            return this.downAfterFailures;
+        }
+
+        public void setDownAfterFailures(int downAfterFailures) {
+            this.downAfterFailures = downAfterFailures;
+        }
+
+        public Probe getProbe() {
+            return this.probe;
+        }
+
+        void applyTo(LlmClientBuilder builder) {
+            builder.healthDownAfterFailures(this.downAfterFailures)
+                .healthProbeEnabled(this.probe.enabled)
+                .healthProbeTtl(this.probe.ttl);
+        }
+
+        /**
+         * Active check of the endpoint when health is computed.
+         */
+        public static class Probe {
+
+            /**
+             * Whether computing health sends "GET {endpoint}/models", which spends no tokens, to
+             * check that the endpoint answers. Any HTTP answer counts as reachable.
+             */
+            private boolean enabled;
+
+            /**
+             * How long a probe's verdict is reused before the next probe.
+             */
+            private Duration ttl = Duration.ofSeconds(30);
+
+            public boolean isEnabled() {
+                return this.enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public Duration getTtl() {
+                return this.ttl;
+            }
+
+            public void setTtl(Duration ttl) {
+                this.ttl = ttl;
+            }
+
         }
 
     }

@@ -8,6 +8,9 @@ import dev.llmclient.Usage;
  */
 interface CallMetrics {
 
+    /** The {@code error.type} of a call that succeeded. */
+    String SUCCESS = "none";
+
     CallMetrics NONE = new CallMetrics() {
 
         @Override
@@ -44,5 +47,12 @@ interface CallMetrics {
      * @param reason a bounded reason, such as {@code 429}, {@code 5xx} or {@code io}
      */
     void retry(String reason);
+
+    /**
+     * Stops reporting what only lives as long as the client, such as the pool gauges. Recorded
+     * timers and counters stay in the registry.
+     */
+    default void close() {
+    }
 
 }

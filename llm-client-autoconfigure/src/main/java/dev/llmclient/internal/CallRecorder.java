@@ -34,7 +34,11 @@ final class CallRecorder {
 
     private volatile LlmClientHealth.LastError lastError;
 
+    /** Why the endpoint was found unreachable at start-up, until a call or a probe reaches it. */
     private volatile String unreachableReason;
+
+    /** Why the latest active probe found the endpoint unreachable, or {@code null}. */
+    private volatile String probeFailure;
 
     CallRecorder(LatencyWindow window, CallMetrics metrics, int downAfterFailures) {
         this.window = window;
@@ -42,12 +46,23 @@ final class CallRecorder {
         this.downAfterFailures = downAfterFailures;
     }
 
+    /**
+     * Records a call that returned an answer. Allocation-free; shared state is only written when
+     * it changes, so concurrent successful calls do not contend on it.
+     */
     void success(String model, long nanos, Usage usage) {
         this.window.record(nanos);
         this.succeeded.increment();
-        this.serverFailuresInARow.set(0);
-        this.unreachableReason = null;
-        this.metrics.record(model, nanos, "none", usage);
+        if (this.serverFailuresInARow.get() != 0) {
+            this.serverFailuresInARow.set(0);
+        }
+        if (this.unreachableReason != null) {
+            this.unreachableReason = null;
+        }
+        if (this.probeFailure != null) {
+            this.probeFailure = null;
+        }
+        this.metrics.record(model, nanos, CallMetrics.SUCCESS, usage);
     }
 
     void failure(String model, long nanos, LlmClientException failure) {
@@ -56,8 +71,17 @@ final class CallRecorder {
         if (isServerSide(failure)) {
             this.serverFailuresInARow.incrementAndGet();
         }
-        this.lastError = new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(),
-                Instant.now());
+        this.lastError = lastError(failure);
+        this.metrics.record(model, nanos, errorType(failure), null);
+    }
+
+    /**
+     * Records a call refused by the bulkhead: counted and timed (its wait) as a failure, but kept
+     * out of the latency window, whose percentiles describe calls that reached the server.
+     */
+    void rejected(String model, long nanos, LlmClientException failure) {
+        this.failed.increment();
+        this.lastError = lastError(failure);
         this.metrics.record(model, nanos, errorType(failure), null);
     }
 
@@ -76,20 +100,37 @@ final class CallRecorder {
     /** The endpoint could not be reached when the client started: down until a call succeeds. */
     void unreachable(LlmClientException failure) {
         this.unreachableReason = "endpoint could not be reached at start-up: " + failure.getMessage();
-        this.lastError = new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(),
-                Instant.now());
+        this.lastError = lastError(failure);
+    }
+
+    /**
+     * Takes the verdict of an active probe ({@code GET {endpoint}/models}).
+     * @param failure why the endpoint could not be reached, or {@code null} when it answered
+     */
+    void probed(String failure) {
+        this.probeFailure = failure;
+        if (failure == null && this.unreachableReason != null) {
+            this.unreachableReason = null;
+        }
     }
 
     LlmClientHealth health(String endpoint, String model, LlmClientHealth.Pool pool, LlmClientHealth.Bulkhead bulkhead) {
         long ok = this.succeeded.sum();
         long ko = this.failed.sum();
-        String reason = this.unreachableReason;
+        String reason = this.probeFailure;
+        if (reason == null) {
+            reason = this.unreachableReason;
+        }
         int inARow = this.serverFailuresInARow.get();
         if (reason == null && inARow >= this.downAfterFailures) {
             reason = "the last " + inARow + " calls failed on the server's side";
         }
         return new LlmClientHealth(reason == null, reason, endpoint, model, pool, bulkhead, this.window.snapshot(),
                 new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError);
+    }
+
+    private static LlmClientHealth.LastError lastError(LlmClientException failure) {
+        return new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(), Instant.now());
     }
 
     /** Whether the failure says the server, or the way to it, is in trouble (not the caller). */

@@ -1,7 +1,6 @@
 package dev.llmclient.internal;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +42,6 @@ import dev.llmclient.Usage;
  */
 public final class DefaultLlmClient implements LlmClient {
 
-    /** Server-side failures in a row after which health reports DOWN. */
-    private static final int DOWN_AFTER_FAILURES = 5;
-
     /** Asks the server to report usage in the last chunk of a stream, as OpenAI, vLLM and llama.cpp do. */
     private static final Map<String, Object> STREAM_OPTIONS = Map.of("include_usage", true);
 
@@ -55,7 +51,12 @@ public final class DefaultLlmClient implements LlmClient {
 
     private final Bulkhead bulkhead;
 
+    private final CallMetrics metrics;
+
     private final CallRecorder recorder;
+
+    /** Only exists when {@code health.probe.enabled} is set. */
+    private final HealthProbe probe;
 
     private final Failures failures;
 
@@ -72,9 +73,13 @@ public final class DefaultLlmClient implements LlmClient {
         this.settings = settings;
         this.transport = new HttpTransport(settings, restClientBuilder);
         this.bulkhead = new Bulkhead(settings.maxConcurrent(), settings.maxWait());
-        CallMetrics metrics = metrics(settings, meterRegistry);
-        this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), metrics, DOWN_AFTER_FAILURES);
-        this.retrier = new Retrier(settings.retry(), metrics);
+        this.metrics = (meterRegistry != null) ? MicrometerCallMetrics.create(settings, meterRegistry, this.transport)
+                : CallMetrics.NONE;
+        this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), this.metrics,
+                settings.health().downAfterFailures());
+        this.probe = settings.health().probeEnabled()
+                ? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder) : null;
+        this.retrier = new Retrier(settings.retry(), this.metrics);
         this.deadlineTimer = (settings.timeout() != null) ? deadlineTimer() : null;
         this.failures = new Failures(settings);
         this.asyncExecutor = CallExecutors.create("llm-client-async", settings.maxConcurrent());
@@ -93,16 +98,6 @@ public final class DefaultLlmClient implements LlmClient {
         return new DefaultLlmClient(Objects.requireNonNull(settings, "settings"), restClientBuilder, meterRegistry);
     }
 
-    private static CallMetrics metrics(LlmClientSettings settings, MeterRegistry meterRegistry) {
-        if (meterRegistry == null) {
-            return CallMetrics.NONE;
-        }
-        URI endpoint = settings.endpoint();
-        int port = (endpoint.getPort() != -1) ? endpoint.getPort() : ("https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80);
-        String provider = endpoint.getHost().endsWith("openai.com") ? "openai" : "openai_compatible";
-        return new MicrometerCallMetrics(meterRegistry, provider, endpoint.getHost(), port);
-    }
-
     /**
      * Returns the settings this client was built with.
      * @return the settings
@@ -118,7 +113,7 @@ public final class DefaultLlmClient implements LlmClient {
         String model = (request.model() != null) ? request.model() : this.settings.model();
         byte[] body = encode(request, model, false);
         Deadline deadline = Deadline.after(this.settings.timeout());
-        acquirePermit(deadline);
+        acquirePermit(deadline, model);
         long start = System.nanoTime();
         try {
             ChatResponse response = this.retrier.call(deadline, () -> attempt(deadline, () -> post(body, model, start)));
@@ -159,7 +154,7 @@ public final class DefaultLlmClient implements LlmClient {
         String model = (request.model() != null) ? request.model() : this.settings.model();
         byte[] body = encode(request, model, true);
         Deadline deadline = Deadline.after(this.settings.timeout());
-        acquirePermit(deadline);
+        acquirePermit(deadline, model);
         long start = System.nanoTime();
         ChatStream stream = new ChatStream(this.settings, this.failures, onChunk, model, start);
         try {
@@ -188,6 +183,9 @@ public final class DefaultLlmClient implements LlmClient {
 
     @Override
     public LlmClientHealth health() {
+        if (this.probe != null) {
+            this.probe.refresh();
+        }
         return this.recorder.health(this.settings.displayEndpoint(), this.settings.model(), this.transport.poolStats(),
                 this.bulkhead.stats());
     }
@@ -203,6 +201,7 @@ public final class DefaultLlmClient implements LlmClient {
             this.deadlineTimer.shutdownNow();
         }
         this.transport.close();
+        this.metrics.close();
     }
 
     @Override
@@ -217,15 +216,17 @@ public final class DefaultLlmClient implements LlmClient {
         }
     }
 
-    private void acquirePermit(Deadline deadline) {
+    /** Takes a bulkhead permit; a call refused one is recorded (as failed, with its wait) and fails. */
+    private void acquirePermit(Deadline deadline, String model) {
+        long queued = System.nanoTime();
         try {
             this.bulkhead.acquire(deadline.cap(this.bulkhead.maxWait()));
         }
-        catch (LlmBulkheadFullException ex) {
-            if (deadline.expired()) {
-                throw deadline.exceeded(this.settings.displayEndpoint(), ex);
-            }
-            throw ex;
+        catch (LlmClientException ex) {
+            LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
+                    ? deadline.exceeded(this.settings.displayEndpoint(), ex) : ex;
+            this.recorder.rejected(model, System.nanoTime() - queued, failure);
+            throw failure;
         }
     }
 

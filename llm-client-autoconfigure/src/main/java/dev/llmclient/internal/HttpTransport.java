@@ -88,6 +88,10 @@ final class HttpTransport implements AutoCloseable {
         return this.restClient;
     }
 
+    CloseableHttpClient httpClient() {
+        return this.httpClient;
+    }
+
     URI chatCompletionsUri() {
         return this.chatCompletionsUri;
     }
