@@ -123,7 +123,8 @@ final class CallRecorder {
         }
         int inARow = this.serverFailuresInARow.get();
         if (reason == null && inARow >= this.downAfterFailures) {
-            reason = "the last " + inARow + " calls failed on the server's side";
+            reason = (inARow == 1) ? "the last call failed on the server's side"
+                    : "the last " + inARow + " calls failed on the server's side";
         }
         return new LlmClientHealth(reason == null, reason, endpoint, model, pool, bulkhead, this.window.snapshot(),
                 new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError);

@@ -1,12 +1,18 @@
 package dev.llmclient.autoconfigure;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.llmclient.LlmClientSettings;
 import dev.llmclient.health.LlmClientHealthIndicator;
+import dev.llmclient.internal.DefaultLlmClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +41,41 @@ class LlmClientHealthContributorAutoConfigurationTests {
     void absentWhenTheClientIsDisabled() {
         this.contextRunner.withPropertyValues("llm.client.enabled=false")
             .run((context) -> assertThat(context).doesNotHaveBean(LlmClientHealthIndicator.class));
+    }
+
+    @Test
+    void absentWithoutActuator() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+            .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LlmClientHealthIndicator.class));
+    }
+
+    @Test
+    void healthPropertiesReachTheClient() {
+        this.contextRunner
+            .withPropertyValues("llm.client.health.down-after-failures=2", "llm.client.health.probe.enabled=true",
+                    "llm.client.health.probe.ttl=1m")
+            .run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().health())
+                .isEqualTo(new LlmClientSettings.Health(2, true, Duration.ofMinutes(1))));
+    }
+
+    @Test
+    void healthDefaultsMakeNoProbe() {
+        this.contextRunner.run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().health())
+            .isEqualTo(new LlmClientSettings.Health(5, false, Duration.ofSeconds(30))));
+    }
+
+    @Test
+    void invalidHealthValueStopsStartUpNamingTheKey() {
+        this.contextRunner.withPropertyValues("llm.client.health.down-after-failures=0").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessageContaining("llm.client.health.down-after-failures")
+                .hasMessageContaining("at least 1");
+        });
+        this.contextRunner.withPropertyValues("llm.client.health.probe.ttl=0s").run((context) -> assertThat(context)
+            .getFailure()
+            .rootCause()
+            .hasMessageContaining("llm.client.health.probe.ttl"));
     }
 
     @Test
