@@ -53,32 +53,86 @@ final class LatencyWindow {
     }
 
     /**
-     * Computes count and percentiles of the latencies held now. Costs one copy of the window and
-     * a sort: O(capacity log capacity), only when asked.
+     * Computes count and percentiles of the latencies held now, from a copy of the window and an
+     * O(capacity) selection (no full sort), only when asked.
      * @return the snapshot
      */
     LlmClientHealth.Latency snapshot() {
         long[] values = new long[this.capacity];
         int count = 0;
+        long max = 0;
         for (int i = 0; i < this.capacity; i++) {
             long value = this.slots.get(i);
             if (value != EMPTY) {
                 values[count++] = value;
+                max = Math.max(max, value);
             }
         }
         if (count == 0) {
             return new LlmClientHealth.Latency(0, this.capacity, 0, 0, 0, 0);
         }
-        Arrays.sort(values, 0, count);
-        return new LlmClientHealth.Latency(count, this.capacity, millis(percentile(values, count, 0.50)),
-                millis(percentile(values, count, 0.95)), millis(percentile(values, count, 0.99)),
-                millis(values[count - 1]));
+        int p99 = rank(count, 0.99);
+        int p95 = rank(count, 0.95);
+        int p50 = rank(count, 0.50);
+        // each selection leaves only smaller values before its rank, so the next one searches less
+        select(values, 0, count, p99);
+        select(values, 0, p99, p95);
+        select(values, 0, p95, p50);
+        return new LlmClientHealth.Latency(count, this.capacity, millis(values[p50]), millis(values[p95]),
+                millis(values[p99]), millis(max));
     }
 
-    /** Nearest-rank percentile of the first {@code count} sorted values. */
-    private static long percentile(long[] sorted, int count, double quantile) {
-        int rank = (int) Math.ceil(quantile * count);
-        return sorted[Math.max(0, rank - 1)];
+    /** Index of the nearest-rank percentile among {@code count} sorted values. */
+    static int rank(int count, double quantile) {
+        return Math.max(0, (int) Math.ceil(quantile * count) - 1);
+    }
+
+    /**
+     * Moves the value that sorting would put at index {@code k} of {@code values[from, to)} there,
+     * with no larger value before it and no smaller one after it: quickselect with a
+     * median-of-three pivot, falling back to a sort of what is left if partitions keep coming out
+     * lopsided. Does nothing when {@code k} is outside the range.
+     */
+    static void select(long[] values, int from, int to, int k) {
+        int lo = from;
+        int hi = to - 1;
+        int budget = 2 * (32 - Integer.numberOfLeadingZeros(Math.max(1, to - from))) + 4;
+        while (lo < hi && k >= lo && k <= hi) {
+            if (budget-- == 0) {
+                Arrays.sort(values, lo, hi + 1);
+                return;
+            }
+            long pivot = median(values[lo], values[(lo + hi) >>> 1], values[hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (values[i] < pivot) {
+                    i++;
+                }
+                while (values[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long swap = values[i];
+                    values[i++] = values[j];
+                    values[j--] = swap;
+                }
+            }
+            // now values[lo..j] <= pivot, values[i..hi] >= pivot, and values strictly between equal it
+            if (k <= j) {
+                hi = j;
+            }
+            else if (k >= i) {
+                lo = i;
+            }
+            else {
+                return;
+            }
+        }
+    }
+
+    private static long median(long a, long b, long c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     /** Milliseconds rounded to the microsecond. */

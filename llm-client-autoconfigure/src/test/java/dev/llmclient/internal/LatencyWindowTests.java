@@ -2,7 +2,9 @@ package dev.llmclient.internal;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,6 +84,29 @@ class LatencyWindowTests {
         LatencyWindow window = new LatencyWindow(4);
         window.record(-1);
         assertThat(window.snapshot()).isEqualTo(new LlmClientHealth.Latency(1, 4, 0, 0, 0, 0));
+    }
+
+    @Test
+    void selectionGivesTheSameValuesAsAFullSort() {
+        Random random = new Random(7);
+        for (int round = 0; round < 500; round++) {
+            int count = 1 + random.nextInt(3000);
+            int distinct = 1 + random.nextInt((round % 3 == 0) ? 5 : 1_000_000);
+            long[] values = new long[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = (round % 7 == 0) ? i : random.nextInt(distinct);
+            }
+            long[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int p99 = LatencyWindow.rank(count, 0.99);
+            int p95 = LatencyWindow.rank(count, 0.95);
+            int p50 = LatencyWindow.rank(count, 0.50);
+            LatencyWindow.select(values, 0, count, p99);
+            LatencyWindow.select(values, 0, p99, p95);
+            LatencyWindow.select(values, 0, p95, p50);
+            assertThat(new long[] { values[p50], values[p95], values[p99] }).as("round %d, %d values", round, count)
+                .containsExactly(sorted[p50], sorted[p95], sorted[p99]);
+        }
     }
 
     @Test
