@@ -98,7 +98,12 @@ class SampleApplicationTests {
             .isOk()
             .expectBody(String.class)
             .value((scrape) -> assertThat(scrape).contains("gen_ai_client_operation_duration_seconds_count{")
-                .contains("error_type=\"none\""));
+                .contains("error_type=\"none\"")
+                .contains("gen_ai_client_operation_duration_seconds_bucket{")
+                .contains("le=\"0.01\"")
+                .contains("le=\"81.92\"")
+                .contains("gen_ai_client_token_usage_bucket{")
+                .contains("llm_client_pool_max{"));
     }
 
     private RestTestClient.ResponseSpec generate(String json) {
