@@ -53,8 +53,6 @@ public class ObservabilityBenchmark {
 
         CallRecorder recorder;
 
-        LatencyWindow window;
-
         final Usage usage = new Usage(12, 3, 15);
 
         long nanos;
@@ -66,14 +64,23 @@ public class ObservabilityBenchmark {
                 case "simple" -> metrics(new SimpleMeterRegistry());
                 default -> CallMetrics.NONE;
             };
-            this.window = new LatencyWindow(1000);
-            this.recorder = new CallRecorder(this.window, metrics, 5);
+            this.recorder = new CallRecorder(new LatencyWindow(1000), metrics, 5);
         }
 
         private static CallMetrics metrics(MeterRegistry registry) {
             return new MicrometerCallMetrics(registry, Tags.of("gen_ai.operation.name", "chat", "gen_ai.provider.name",
                     "openai_compatible", "server.address", "localhost", "server.port", "8080"), null);
         }
+
+    }
+
+    /** A latency window alone. */
+    @State(Scope.Benchmark)
+    public static class Window {
+
+        final LatencyWindow window = new LatencyWindow(1000);
+
+        long nanos;
 
     }
 
@@ -108,7 +115,7 @@ public class ObservabilityBenchmark {
     }
 
     @Benchmark
-    public void windowRecord(Recording state) {
+    public void windowRecord(Window state) {
         state.window.record(1_000_000L + (state.nanos++ & 0xFFFF));
     }
 
