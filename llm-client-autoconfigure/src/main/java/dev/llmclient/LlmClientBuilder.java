@@ -27,6 +27,9 @@ import dev.llmclient.internal.DefaultLlmClient;
  */
 public final class LlmClientBuilder {
 
+    /** Enough for the first call and one beside it; see the guide's "Initialisation strategy". */
+    private static final int DEFAULT_WARM_UP_CONNECTIONS = 2;
+
     private String endpoint;
 
     private String apiKey;
@@ -68,6 +71,14 @@ public final class LlmClientBuilder {
     private boolean healthProbeEnabled;
 
     private Duration healthProbeTtl = Duration.ofSeconds(30);
+
+    private Integer warmUpConnections;
+
+    private Duration warmUpTimeout = Duration.ofSeconds(10);
+
+    private boolean warmUpFailFast;
+
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
 
     private MeterRegistry meterRegistry;
 
@@ -302,6 +313,49 @@ public final class LlmClientBuilder {
     }
 
     /**
+     * Sets how many connections eager initialisation opens, in parallel (default 2, or
+     * {@code maxConcurrent} when that is smaller).
+     * @param connections between 1 and {@code maxConcurrent}, or {@code null} for the default
+     * @return this builder
+     */
+    public LlmClientBuilder warmUpConnections(Integer connections) {
+        this.warmUpConnections = connections;
+        return this;
+    }
+
+    /**
+     * Sets how long eager initialisation may take before it gives up (default 10s).
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public LlmClientBuilder warmUpTimeout(Duration timeout) {
+        this.warmUpTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Sets whether an endpoint that cannot be reached during eager initialisation fails
+     * {@link #build()} (or application start-up) instead of being logged (default {@code false}).
+     * @param failFast {@code true} to fail
+     * @return this builder
+     */
+    public LlmClientBuilder warmUpFailFast(boolean failFast) {
+        this.warmUpFailFast = failFast;
+        return this;
+    }
+
+    /**
+     * Sets how long {@link LlmClient#close()} lets calls in flight finish before it cancels them
+     * and closes the connection pool (default 30s).
+     * @param shutdownTimeout zero or a positive duration
+     * @return this builder
+     */
+    public LlmClientBuilder shutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+        return this;
+    }
+
+    /**
      * Sets the registry that receives the client's metrics; without one nothing is recorded.
      * @param meterRegistry the registry, or {@code null}
      * @return this builder
@@ -347,17 +401,48 @@ public final class LlmClientBuilder {
                 this.healthProbeEnabled, this.healthProbeTtl);
         String key = (this.apiKey == null || this.apiKey.isBlank()) ? null : this.apiKey.strip();
         String defaultModel = (this.model == null || this.model.isBlank()) ? null : this.model.strip();
+        LlmClientSettings.WarmUp warmUp = warmUp();
+        if (this.shutdownTimeout == null || this.shutdownTimeout.isNegative()) {
+            throw new LlmClientSettingException("shutdownTimeout", this.shutdownTimeout,
+                    "must be zero or a positive duration, e.g. 30s");
+        }
         return new LlmClientSettings(uri, key, defaultModel, this.maxConcurrent, this.eagerInit, this.maxLatencyRecords,
-                this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize, retry, health);
+                this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize, retry, health,
+                warmUp, this.shutdownTimeout);
+    }
+
+    private LlmClientSettings.WarmUp warmUp() {
+        int connections = (this.warmUpConnections != null) ? this.warmUpConnections
+                : Math.min(DEFAULT_WARM_UP_CONNECTIONS, this.maxConcurrent);
+        if (connections < 1 || connections > this.maxConcurrent) {
+            throw new LlmClientSettingException("warmUp.connections", connections,
+                    "must be between 1 and max-concurrent (" + this.maxConcurrent + "): the pool holds no more connections");
+        }
+        requirePositive("warmUp.timeout", this.warmUpTimeout);
+        return new LlmClientSettings.WarmUp(connections, this.warmUpTimeout, this.warmUpFailFast);
     }
 
     /**
-     * Builds the client. With {@code eagerInit} it opens its connections before returning.
+     * Builds the client. With {@code eagerInit} it opens its warm-up connections before
+     * returning; an endpoint that cannot be reached is logged, and the client is returned
+     * anyway unless {@code warmUpFailFast} is set.
      * @return the client; close it when done
      * @throws LlmClientSettingException naming the setting that is missing or invalid
+     * @throws LlmClientException when {@code warmUpFailFast} is set and the endpoint cannot be
+     * reached
      */
     public LlmClient build() {
-        return DefaultLlmClient.create(settings(), null, this.meterRegistry);
+        DefaultLlmClient client = DefaultLlmClient.create(settings(), null, this.meterRegistry);
+        if (client.settings().eagerInit()) {
+            try {
+                client.warmUp();
+            }
+            catch (RuntimeException ex) {
+                client.close();
+                throw ex;
+            }
+        }
+        return client;
     }
 
     private LlmClientSettings.Retry retrySettings() {

@@ -20,11 +20,13 @@ import java.time.Duration;
  * @param maxResponseSize largest response body read, in bytes
  * @param retry when and how failed calls are retried
  * @param health when the client reports itself down, and whether it probes the endpoint
+ * @param warmUp what eager initialisation does
+ * @param shutdownTimeout how long {@code close()} lets calls in flight finish before cancelling them
  * @since 0.1.0
  */
 public record LlmClientSettings(URI endpoint, String apiKey, String model, int maxConcurrent, boolean eagerInit,
         int maxLatencyRecords, Duration connectTimeout, Duration readTimeout, Duration timeout, Duration maxWait,
-        long maxResponseSize, Retry retry, Health health) {
+        long maxResponseSize, Retry retry, Health health, WarmUp warmUp, Duration shutdownTimeout) {
 
     /**
      * When and how failed calls are retried.
@@ -72,7 +74,19 @@ public record LlmClientSettings(URI endpoint, String apiKey, String model, int m
                 + ", model=" + this.model + ", maxConcurrent=" + this.maxConcurrent + ", eagerInit=" + this.eagerInit
                 + ", maxLatencyRecords=" + this.maxLatencyRecords + ", connectTimeout=" + this.connectTimeout
                 + ", readTimeout=" + this.readTimeout + ", timeout=" + this.timeout + ", maxWait=" + this.maxWait
-                + ", maxResponseSize=" + this.maxResponseSize + ", retry=" + this.retry + ", health=" + this.health + "]";
+                + ", maxResponseSize=" + this.maxResponseSize + ", retry=" + this.retry + ", health=" + this.health
+                + ", warmUp=" + this.warmUp + ", shutdownTimeout=" + this.shutdownTimeout + "]";
+    }
+
+    /**
+     * What eager initialisation does when the client starts.
+     *
+     * @param connections connections opened in parallel, at most {@code maxConcurrent}
+     * @param timeout how long warm-up may take before it gives up
+     * @param failFast whether an unreachable endpoint fails start-up instead of being logged
+     * @since 0.1.0
+     */
+    public record WarmUp(int connections, Duration timeout, boolean failFast) {
     }
 
 }

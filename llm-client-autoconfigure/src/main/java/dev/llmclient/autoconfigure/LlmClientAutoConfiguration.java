@@ -2,6 +2,7 @@ package dev.llmclient.autoconfigure;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -21,7 +22,8 @@ import dev.llmclient.internal.DefaultLlmClient;
 /**
  * Auto-configuration of the {@link LlmClient}: binds {@code llm.client.*}, applies
  * {@link LlmClientCustomizer} beans and builds the client on Spring Boot's
- * {@link RestClient.Builder}.
+ * {@link RestClient.Builder}; {@link LlmClientLifecycle} warms it at start-up and drains it on
+ * shutdown.
  *
  * @since 0.1.0
  */
@@ -42,6 +44,13 @@ public final class LlmClientAutoConfiguration {
         customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
         return DefaultLlmClient.create(settings(builder), restClientBuilder.getIfAvailable(RestClient::builder),
                 builder.meterRegistry());
+    }
+
+    @Bean
+    @ConditionalOnBean(DefaultLlmClient.class)
+    @ConditionalOnMissingBean
+    LlmClientLifecycle llmClientLifecycle(DefaultLlmClient llmClient) {
+        return new LlmClientLifecycle(llmClient);
     }
 
     private static LlmClientSettings settings(LlmClientBuilder builder) {

@@ -83,6 +83,14 @@ public class LlmClientProperties {
      */
     private DataSize maxResponseSize = DataSize.ofMegabytes(4);
 
+    /**
+     * How long closing the client (on application shutdown) lets calls in flight finish before
+     * it cancels them and closes the connection pool.
+     */
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    private final WarmUp warmUp = new WarmUp();
+
     private final Retry retry = new Retry();
 
     private final Health health = new Health();
@@ -191,6 +199,18 @@ public class LlmClientProperties {
         return this.health;
     }
 
+    public Duration getShutdownTimeout() {
+        return this.shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public WarmUp getWarmUp() {
+        return this.warmUp;
+    }
+
     /**
      * Copies every property onto a client builder.
      * @param builder the builder to fill
@@ -206,7 +226,11 @@ public class LlmClientProperties {
             .readTimeout(this.readTimeout)
             .timeout(this.timeout)
             .maxWait(this.maxWait)
-            .maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0);
+            .maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0)
+            .shutdownTimeout(this.shutdownTimeout)
+            .warmUpConnections(this.warmUp.connections)
+            .warmUpTimeout(this.warmUp.timeout)
+            .warmUpFailFast(this.warmUp.failFast);
         this.retry.applyTo(builder);
         this.health.applyTo(builder);
     }
@@ -386,6 +410,55 @@ public class LlmClientProperties {
                 this.ttl = ttl;
             }
 
+        }
+
+    }
+
+    /**
+     * What eager initialisation ({@code llm.client.eager-init}) does at start-up.
+     */
+    public static class WarmUp {
+
+        /**
+         * Number of connections opened in parallel at start-up, at most max-concurrent. Defaults
+         * to 2, or max-concurrent when that is smaller.
+         */
+        private Integer connections;
+
+        /**
+         * How long warm-up may take; when no connection answered by then, the endpoint counts
+         * as unreachable.
+         */
+        private Duration timeout = Duration.ofSeconds(10);
+
+        /**
+         * Whether an endpoint that cannot be reached at start-up fails start-up instead of
+         * being logged as a warning (health then reports DOWN until a call succeeds).
+         */
+        private boolean failFast;
+
+        public Integer getConnections() {
+            return this.connections;
+        }
+
+        public void setConnections(Integer connections) {
+            this.connections = connections;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public boolean isFailFast() {
+            return this.failFast;
+        }
+
+        public void setFailFast(boolean failFast) {
+            this.failFast = failFast;
         }
 
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
@@ -67,7 +68,8 @@ public final class DefaultLlmClient implements LlmClient {
     /** Aborts attempts that outlive the call's deadline; only exists when {@code timeout} is set. */
     private final ScheduledExecutorService deadlineTimer;
 
-    private volatile boolean closed;
+
+    private final CallGate gate;
 
     private DefaultLlmClient(LlmClientSettings settings, RestClient.Builder restClientBuilder, MeterRegistry meterRegistry) {
         this.settings = settings;
@@ -83,6 +85,7 @@ public final class DefaultLlmClient implements LlmClient {
         this.deadlineTimer = (settings.timeout() != null) ? deadlineTimer() : null;
         this.failures = new Failures(settings);
         this.asyncExecutor = CallExecutors.create("llm-client-async", settings.maxConcurrent());
+        this.gate = new CallGate(settings.displayEndpoint(), settings.shutdownTimeout());
     }
 
     /**
@@ -114,17 +117,25 @@ public final class DefaultLlmClient implements LlmClient {
         byte[] body = encode(request, model, false);
         Deadline deadline = Deadline.after(this.settings.timeout());
         acquirePermit(deadline, model);
+        if (!this.gate.enter()) {
+            this.bulkhead.release();
+            throw closed();
+        }
         long start = System.nanoTime();
         try {
             ChatResponse response = this.retrier.call(deadline, () -> attempt(deadline, () -> post(body, model, start)));
             this.recorder.success(model, response.latency().toNanos(), response.usage());
             return response;
         }
-        catch (LlmClientException ex) {
-            this.recorder.failure(model, System.nanoTime() - start, ex);
-            throw ex;
+        catch (RuntimeException ex) {
+            RuntimeException failure = this.gate.explain(ex);
+            if (failure instanceof LlmClientException llmFailure) {
+                this.recorder.failure(model, System.nanoTime() - start, llmFailure);
+            }
+            throw failure;
         }
         finally {
+            this.gate.exit();
             this.bulkhead.release();
         }
     }
@@ -138,7 +149,12 @@ public final class DefaultLlmClient implements LlmClient {
     public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
         Objects.requireNonNull(request, "request must not be null");
         ensureOpen();
-        return CompletableFuture.supplyAsync(() -> chat(request), this.asyncExecutor);
+        try {
+            return CompletableFuture.supplyAsync(() -> chat(request), this.asyncExecutor);
+        }
+        catch (RejectedExecutionException ex) {
+            throw closed();
+        }
     }
 
     /**
@@ -155,6 +171,10 @@ public final class DefaultLlmClient implements LlmClient {
         byte[] body = encode(request, model, true);
         Deadline deadline = Deadline.after(this.settings.timeout());
         acquirePermit(deadline, model);
+        if (!this.gate.enter()) {
+            this.bulkhead.release();
+            throw closed();
+        }
         long start = System.nanoTime();
         ChatStream stream = new ChatStream(this.settings, this.failures, onChunk, model, start);
         try {
@@ -172,11 +192,16 @@ public final class DefaultLlmClient implements LlmClient {
             throw ex.rethrow();
         }
         catch (LlmClientException ex) {
-            this.recorder.failure(model, System.nanoTime() - start, ex);
-            this.recorder.firstChunk(model, stream.firstChunkNanos(), ex);
-            throw ex;
+            LlmClientException failure = this.gate.isCutOff() ? this.gate.cutOff(ex) : ex;
+            this.recorder.failure(model, System.nanoTime() - start, failure);
+            this.recorder.firstChunk(model, stream.firstChunkNanos(), failure);
+            throw failure;
+        }
+        catch (RuntimeException ex) {
+            throw this.gate.explain(ex);
         }
         finally {
+            this.gate.exit();
             this.bulkhead.release();
         }
     }
@@ -190,13 +215,43 @@ public final class DefaultLlmClient implements LlmClient {
                 this.bulkhead.stats());
     }
 
+    /**
+     * Opens the warm-up connections and exercises the call path, as eager initialisation does
+     * (see {@link ConnectionWarmer}); logs what happened.
+     * @throws LlmConnectionException when the endpoint cannot be reached and
+     * {@code warm-up.fail-fast} is set
+     */
+    public void warmUp() {
+        ensureOpen();
+        new ConnectionWarmer(this.settings, this.transport, this.recorder).warmUp(this::warmCodePath);
+    }
+
+    /**
+     * Runs one call in memory against a canned answer, through the same request building, body
+     * writing, reading and parsing as a real call, so the first real call finds its classes
+     * loaded and linked. Nothing reaches the server and nothing is recorded.
+     */
+    private void warmCodePath() {
+        RestClient inMemory = RestClient.builder()
+            .requestFactory(new CannedRequestFactory(ConnectionWarmer.CANNED_COMPLETION))
+            .build();
+        String model = (this.settings.model() != null) ? this.settings.model() : "warm-up";
+        long start = System.nanoTime();
+        send(inMemory, encode(ChatRequest.of("warm-up"), model, false), MediaType.APPLICATION_JSON,
+                (request, response) -> read(response, model, start));
+    }
+
+    /**
+     * Stops taking calls, lets calls in flight finish within {@code shutdown-timeout}, then
+     * closes the pool; calls still running then fail saying the client was closed.
+     */
     @Override
     public void close() {
-        if (this.closed) {
-            return;
-        }
-        this.closed = true;
-        this.asyncExecutor.shutdown();
+        this.gate.close(this.asyncExecutor::shutdown, this::release);
+    }
+
+    /** After the drain: calls in flight still need the deadline timer until then. */
+    private void release() {
         if (this.deadlineTimer != null) {
             this.deadlineTimer.shutdownNow();
         }
@@ -210,9 +265,8 @@ public final class DefaultLlmClient implements LlmClient {
     }
 
     private void ensureOpen() {
-        if (this.closed) {
-            throw new IllegalStateException("LLM client for " + this.settings.displayEndpoint()
-                    + " is closed: calls are refused once close() has been called or the application is shutting down");
+        if (!this.gate.isOpen()) {
+            throw closed();
         }
     }
 
@@ -260,6 +314,11 @@ public final class DefaultLlmClient implements LlmClient {
         return timer;
     }
 
+    private IllegalStateException closed() {
+        return new IllegalStateException("LLM client for " + this.settings.displayEndpoint()
+                + " is closed: calls are refused once close() has been called or the application is shutting down");
+    }
+
     private byte[] encode(ChatRequest request, String model, boolean stream) {
         Map<String, Object> body = new LinkedHashMap<>();
         if (model != null) {
@@ -297,12 +356,13 @@ public final class DefaultLlmClient implements LlmClient {
     }
 
     private ChatResponse post(byte[] body, String model, long start) {
-        return send(body, MediaType.APPLICATION_JSON, (request, response) -> read(response, model, start));
+        return send(this.transport.restClient(), body, MediaType.APPLICATION_JSON,
+                (request, response) -> read(response, model, start));
     }
 
     /** Reads an event stream; an error status, or a server that answers in one piece, goes through {@link #read}. */
     private ChatResponse postStream(byte[] body, String model, long start, ChatStream stream) {
-        return send(body, MediaType.TEXT_EVENT_STREAM, (request, response) -> {
+        return send(this.transport.restClient(), body, MediaType.TEXT_EVENT_STREAM, (request, response) -> {
             MediaType type = response.getHeaders().getContentType();
             if (response.getStatusCode().is2xxSuccessful()
                     && (type == null || MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type))) {
@@ -312,10 +372,10 @@ public final class DefaultLlmClient implements LlmClient {
         });
     }
 
-    private ChatResponse send(byte[] body, MediaType accept, ExchangeFunction<ChatResponse> exchange) {
+    private ChatResponse send(RestClient restClient, byte[] body, MediaType accept,
+            ExchangeFunction<ChatResponse> exchange) {
         try {
-            return this.transport.restClient()
-                .post()
+            return restClient.post()
                 .uri(this.transport.chatCompletionsUri())
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(accept)

@@ -2,6 +2,7 @@ package dev.llmclient.internal;
 
 import java.net.ProxySelector;
 import java.net.URI;
+import java.time.Duration;
 
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -42,6 +43,8 @@ final class HttpTransport implements AutoCloseable {
 
     private final CloseableHttpClient httpClient;
 
+    private final RestClient.Builder restClientBuilder;
+
     private final RestClient restClient;
 
     private final URI chatCompletionsUri;
@@ -81,7 +84,20 @@ final class HttpTransport implements AutoCloseable {
             String authorization = "Bearer " + settings.apiKey();
             builder.defaultHeaders((headers) -> headers.set(HttpHeaders.AUTHORIZATION, authorization));
         }
+        this.restClientBuilder = builder.clone();
         this.restClient = builder.build();
+    }
+
+    /**
+     * Returns a {@link RestClient} like {@link #restClient()}, on the same pool, whose requests
+     * give up after {@code responseTimeout} instead of {@code read-timeout}: warm-up must not
+     * wait minutes for a server that accepts and never answers.
+     */
+    RestClient restClient(Duration responseTimeout) {
+        AttemptAwareRequestFactory requestFactory = new AttemptAwareRequestFactory(this.httpClient);
+        requestFactory.setReadTimeout(responseTimeout);
+        requestFactory.setConnectionRequestTimeout(responseTimeout);
+        return this.restClientBuilder.clone().requestFactory(requestFactory).build();
     }
 
     RestClient restClient() {

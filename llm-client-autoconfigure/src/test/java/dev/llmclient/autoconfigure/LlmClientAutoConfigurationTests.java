@@ -48,6 +48,10 @@ class LlmClientAutoConfigurationTests {
             assertThat(settings.apiKey()).isNull();
             assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(true, 3, Duration.ofMillis(500),
                     Duration.ofSeconds(8), 2.0, 0.25, Duration.ofSeconds(60)));
+            assertThat(settings.warmUp().connections()).isEqualTo(2);
+            assertThat(settings.warmUp().timeout()).hasSeconds(10);
+            assertThat(settings.warmUp().failFast()).isFalse();
+            assertThat(settings.shutdownTimeout()).hasSeconds(30);
             assertThat(context.getBean(LlmClient.class).health().pool().max()).isEqualTo(10);
         });
     }
@@ -60,7 +64,9 @@ class LlmClientAutoConfigurationTests {
                     "llm.client.max-wait=0s", "llm.client.max-response-size=1MB", "llm.client.max-latency-records=50",
                     "llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5", "llm.client.retry.enabled=false",
                     "llm.client.retry.initial-backoff=1s", "llm.client.retry.max-backoff=20s",
-                    "llm.client.retry.multiplier=3", "llm.client.retry.jitter=0", "llm.client.retry.max-retry-after=10s")
+                    "llm.client.retry.multiplier=3", "llm.client.retry.jitter=0", "llm.client.retry.max-retry-after=10s",
+                    "llm.client.warm-up.connections=5", "llm.client.warm-up.timeout=3s",
+                    "llm.client.warm-up.fail-fast=true", "llm.client.shutdown-timeout=45s")
             .run((context) -> {
                 var settings = context.getBean(DefaultLlmClient.class).settings();
                 assertThat(settings.endpoint()).hasToString("https://llm.example.com/v1");
@@ -72,6 +78,8 @@ class LlmClientAutoConfigurationTests {
                 assertThat(settings.maxResponseSize()).isEqualTo(1024 * 1024);
                 assertThat(settings.maxLatencyRecords()).isEqualTo(50);
                 assertThat(settings.apiKey()).isEqualTo("sk-abc");
+                assertThat(settings.warmUp()).isEqualTo(new LlmClientSettings.WarmUp(5, Duration.ofSeconds(3), true));
+                assertThat(settings.shutdownTimeout()).hasSeconds(45);
                 assertThat(settings.toString()).doesNotContain("sk-abc");
                 assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(false, 5, Duration.ofSeconds(1),
                         Duration.ofSeconds(20), 3.0, 0.0, Duration.ofSeconds(10)));
@@ -88,9 +96,15 @@ class LlmClientAutoConfigurationTests {
     }
 
     @Test
+    void backsOffFromTheLifecycleWhenTheApplicationDefinesItsOwnClient() {
+        this.contextRunner.withUserConfiguration(UserClientConfiguration.class)
+            .run((context) -> assertThat(context).doesNotHaveBean(LlmClientLifecycle.class));
+    }
+
+    @Test
     void disabledByProperty() {
         this.contextRunner.withPropertyValues("llm.client.enabled=false")
-            .run((context) -> assertThat(context).doesNotHaveBean(LlmClient.class));
+            .run((context) -> assertThat(context).doesNotHaveBean(LlmClient.class).doesNotHaveBean(LlmClientLifecycle.class));
     }
 
     @Test
@@ -141,7 +155,11 @@ class LlmClientAutoConfigurationTests {
             "llm.client.retry.max-backoff=100ms|llm.client.retry.max-backoff|not be shorter than retry.initial-backoff",
             "llm.client.retry.multiplier=0.5|llm.client.retry.multiplier|1 or more",
             "llm.client.retry.jitter=1.5|llm.client.retry.jitter|from 0 to 1",
-            "llm.client.retry.max-retry-after=-1s|llm.client.retry.max-retry-after|zero or a positive duration" })
+            "llm.client.retry.max-retry-after=-1s|llm.client.retry.max-retry-after|zero or a positive duration",
+            "llm.client.warm-up.connections=0|llm.client.warm-up.connections|between 1 and max-concurrent",
+            "llm.client.warm-up.connections=11|llm.client.warm-up.connections|between 1 and max-concurrent (10)",
+            "llm.client.warm-up.timeout=0s|llm.client.warm-up.timeout|positive duration",
+            "llm.client.shutdown-timeout=-1s|llm.client.shutdown-timeout|zero or a positive duration" })
     void invalidValueStopsStartUpNamingTheKeyAndTheFix(String property, String key, String reason) {
         this.contextRunner.withPropertyValues(property).run((context) -> {
             assertThat(context).hasFailed();
