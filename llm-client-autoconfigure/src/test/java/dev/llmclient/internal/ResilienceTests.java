@@ -139,7 +139,8 @@ class ResilienceTests {
         assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"))
             .withMessageContaining("the server asked to wait PT30S")
             .withMessageContaining("llm.client.timeout");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        // far less than the 30 s the server asked for, with room for a loaded machine
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         server.verify(1, postRequestedFor(urlEqualTo(PATH)));
     }
 
