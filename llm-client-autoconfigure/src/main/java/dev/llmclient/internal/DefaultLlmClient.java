@@ -68,7 +68,6 @@ public final class DefaultLlmClient implements LlmClient {
     /** Aborts attempts that outlive the call's deadline; only exists when {@code timeout} is set. */
     private final ScheduledExecutorService deadlineTimer;
 
-
     private final CallGate gate;
 
     private DefaultLlmClient(LlmClientSettings settings, RestClient.Builder restClientBuilder, MeterRegistry meterRegistry) {
@@ -112,31 +111,20 @@ public final class DefaultLlmClient implements LlmClient {
     @Override
     public ChatResponse chat(ChatRequest request) {
         Objects.requireNonNull(request, "request must not be null");
-        ensureOpen();
-        String model = (request.model() != null) ? request.model() : this.settings.model();
-        byte[] body = encode(request, model, false);
-        Deadline deadline = Deadline.after(this.settings.timeout());
-        acquirePermit(deadline, model);
-        if (!this.gate.enter()) {
-            this.bulkhead.release();
-            throw closed();
-        }
-        long start = System.nanoTime();
-        try {
-            ChatResponse response = this.retrier.call(deadline, () -> attempt(deadline, () -> post(body, model, start)));
-            this.recorder.success(model, response.latency().toNanos(), response.usage());
-            return response;
-        }
-        catch (RuntimeException ex) {
-            RuntimeException failure = this.gate.explain(ex);
-            if (failure instanceof LlmClientException llmFailure) {
-                this.recorder.failure(model, System.nanoTime() - start, llmFailure);
+        try (Admission call = admit(request, false)) {
+            try {
+                ChatResponse response = this.retrier.call(call.deadline,
+                        () -> attempt(call.deadline, () -> post(call.body, call.model, call.start)));
+                this.recorder.success(call.model, response.latency().toNanos(), response.usage());
+                return response;
             }
-            throw failure;
-        }
-        finally {
-            this.gate.exit();
-            this.bulkhead.release();
+            catch (RuntimeException ex) {
+                RuntimeException failure = this.gate.explain(ex);
+                if (failure instanceof LlmClientException llmFailure) {
+                    this.recorder.failure(call.model, System.nanoTime() - call.start, llmFailure);
+                }
+                throw failure;
+            }
         }
     }
 
@@ -166,44 +154,75 @@ public final class DefaultLlmClient implements LlmClient {
     public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
         Objects.requireNonNull(request, "request must not be null");
         Objects.requireNonNull(onChunk, "onChunk must not be null");
+        try (Admission call = admit(request, true)) {
+            ChatStream stream = new ChatStream(this.settings, this.failures, onChunk, call.model, call.start);
+            try {
+                ChatResponse response = this.retrier.call(call.deadline,
+                        () -> attempt(call.deadline, () -> postStream(call.body, call.model, call.start, stream)));
+                this.recorder.success(call.model, response.latency().toNanos(), response.usage());
+                this.recorder.firstChunk(call.model, stream.firstChunkNanos(), null);
+                return response;
+            }
+            catch (ChatStream.ConsumerFailure ex) {
+                LlmClientException stopped = new LlmClientException("Stream stopped by its consumer, which threw "
+                        + ex.getCause().getClass().getName(), ex.getCause());
+                this.recorder.failure(call.model, System.nanoTime() - call.start, stopped);
+                this.recorder.firstChunk(call.model, stream.firstChunkNanos(), stopped);
+                throw ex.rethrow();
+            }
+            catch (LlmClientException ex) {
+                LlmClientException failure = this.gate.isCutOff() ? this.gate.cutOff(ex) : ex;
+                this.recorder.failure(call.model, System.nanoTime() - call.start, failure);
+                this.recorder.firstChunk(call.model, stream.firstChunkNanos(), failure);
+                throw failure;
+            }
+            catch (RuntimeException ex) {
+                throw this.gate.explain(ex);
+            }
+        }
+    }
+
+    /**
+     * Lets a call in: checks it and encodes its body before anything else, then takes a bulkhead
+     * permit and a place in the gate, both given back when the returned admission is closed.
+     */
+    private Admission admit(ChatRequest request, boolean stream) {
         ensureOpen();
         String model = (request.model() != null) ? request.model() : this.settings.model();
-        byte[] body = encode(request, model, true);
+        byte[] body = encode(request, model, stream);
         Deadline deadline = Deadline.after(this.settings.timeout());
         acquirePermit(deadline, model);
         if (!this.gate.enter()) {
             this.bulkhead.release();
             throw closed();
         }
-        long start = System.nanoTime();
-        ChatStream stream = new ChatStream(this.settings, this.failures, onChunk, model, start);
-        try {
-            ChatResponse response = this.retrier.call(deadline,
-                    () -> attempt(deadline, () -> postStream(body, model, start, stream)));
-            this.recorder.success(model, response.latency().toNanos(), response.usage());
-            this.recorder.firstChunk(model, stream.firstChunkNanos(), null);
-            return response;
+        return new Admission(model, body, deadline, System.nanoTime());
+    }
+
+    /** A call let in: its model, encoded body, deadline and start time. */
+    private final class Admission implements AutoCloseable {
+
+        private final String model;
+
+        private final byte[] body;
+
+        private final Deadline deadline;
+
+        private final long start;
+
+        private Admission(String model, byte[] body, Deadline deadline, long start) {
+            this.model = model;
+            this.body = body;
+            this.deadline = deadline;
+            this.start = start;
         }
-        catch (ChatStream.ConsumerFailure ex) {
-            LlmClientException stopped = new LlmClientException("Stream stopped by its consumer, which threw "
-                    + ex.getCause().getClass().getName(), ex.getCause());
-            this.recorder.failure(model, System.nanoTime() - start, stopped);
-            this.recorder.firstChunk(model, stream.firstChunkNanos(), stopped);
-            throw ex.rethrow();
+
+        @Override
+        public void close() {
+            DefaultLlmClient.this.gate.exit();
+            DefaultLlmClient.this.bulkhead.release();
         }
-        catch (LlmClientException ex) {
-            LlmClientException failure = this.gate.isCutOff() ? this.gate.cutOff(ex) : ex;
-            this.recorder.failure(model, System.nanoTime() - start, failure);
-            this.recorder.firstChunk(model, stream.firstChunkNanos(), failure);
-            throw failure;
-        }
-        catch (RuntimeException ex) {
-            throw this.gate.explain(ex);
-        }
-        finally {
-            this.gate.exit();
-            this.bulkhead.release();
-        }
+
     }
 
     @Override
