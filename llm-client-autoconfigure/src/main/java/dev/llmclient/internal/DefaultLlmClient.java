@@ -74,6 +74,9 @@ public final class DefaultLlmClient implements LlmClient {
         this.settings = settings;
         this.transport = new HttpTransport(settings, restClientBuilder);
         this.bulkhead = new Bulkhead(settings.maxConcurrent(), settings.maxWait());
+        if (meterRegistry != null) {
+            BulkheadMetrics.bind(meterRegistry, this.bulkhead);
+        }
         this.metrics = (meterRegistry != null) ? MicrometerCallMetrics.create(settings, meterRegistry, this.transport)
                 : CallMetrics.NONE;
         this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), this.metrics,

@@ -1,0 +1,46 @@
+package dev.llmclient.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.llmclient.LlmClient;
+import dev.llmclient.batch.LlmBatchService;
+
+/**
+ * Auto-configuration of the {@link LlmBatchService} over the application's {@link LlmClient}. It
+ * keeps as many items of a batch in flight as the client's {@code llm.client.max-concurrent}, and
+ * counts items on {@code llm.client.batch.items} when a {@link MeterRegistry} is present.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = { LlmClientAutoConfiguration.class, LlmClientMetricsAutoConfiguration.class })
+@ConditionalOnBean(LlmClient.class)
+public final class LlmBatchAutoConfiguration {
+
+    /** Without a meter registry; the metered bean below, processed first, takes precedence. */
+    @Bean
+    @ConditionalOnMissingBean
+    LlmBatchService llmBatchService(LlmClient llmClient) {
+        return new LlmBatchService(llmClient);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    @ConditionalOnBean(MeterRegistry.class)
+    static class MeteredBatchConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        LlmBatchService llmBatchService(LlmClient llmClient, MeterRegistry meterRegistry) {
+            return new LlmBatchService(llmClient, meterRegistry);
+        }
+
+    }
+
+}
