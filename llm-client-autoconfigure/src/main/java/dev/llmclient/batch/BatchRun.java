@@ -1,7 +1,6 @@
 package dev.llmclient.batch;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -20,12 +19,12 @@ import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientException;
 
 /**
- * One run of a batch. The calling thread coordinates: it keeps at most {@code maxOutstanding}
- * items in flight through {@link LlmClient#chatAsync(ChatRequest)}, takes their outcomes from a
- * queue as they end, records each in its slot, reports progress and starts the next item. Only
- * this thread touches the run's state; the client's threads just hand outcomes over the queue.
- * So a batch holds O(maxOutstanding) calls and threads whatever its size, and its progress
- * callback runs on the caller's thread, one call at a time.
+ * One run of a batch. At most {@code maxOutstanding} items are in flight through
+ * {@link LlmClient#chatAsync(ChatRequest)}; when one ends, the thread that ended it starts the
+ * next at once, so no other thread has to wake up between two items. Outcomes go over a queue to
+ * the calling thread, which alone records them in their slots, reports progress and watches the
+ * deadline. So a batch holds O(maxOutstanding) calls and threads whatever its size, and its
+ * progress callback runs on the caller's thread, one call at a time.
  */
 final class BatchRun {
 
@@ -37,17 +36,29 @@ final class BatchRun {
 
     private final Duration deadline;
 
+    private final long deadlineAt;
+
     private final BatchProgress progress;
 
     private final BatchMetrics metrics;
 
-    private final BatchItem[] items;
+    private final long start = System.nanoTime();
 
     private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+
+    /** Guards {@link #next}, {@link #inFlight}, {@link #stopped} and {@link #starting}. */
+    private final Object lock = new Object();
 
     private final Map<Integer, CompletableFuture<ChatResponse>> inFlight = new HashMap<>();
 
     private int next;
+
+    private boolean stopped;
+
+    private boolean starting;
+
+    /** Written and read by the calling thread only. */
+    private final BatchItem[] items;
 
     private int ended;
 
@@ -55,7 +66,7 @@ final class BatchRun {
 
     private int failed;
 
-    /** One ended call, handed from the client's thread to the coordinating thread. */
+    /** One ended call, handed to the calling thread. */
     private record Outcome(int index, ChatResponse response, Throwable error) {
     }
 
@@ -64,29 +75,21 @@ final class BatchRun {
         this.requests = requests;
         this.maxOutstanding = maxOutstanding;
         this.deadline = options.deadline();
+        this.deadlineAt = (this.deadline != null) ? this.start + this.deadline.toNanos() : 0;
         this.progress = options.progress();
         this.metrics = metrics;
         this.items = new BatchItem[requests.size()];
     }
 
     BatchResult run() {
-        long start = System.nanoTime();
-        long deadlineAt = (this.deadline != null) ? start + this.deadline.toNanos() : 0;
         int total = this.items.length;
         boolean finished = false;
         try {
+            synchronized (this.lock) {
+                startItems();
+            }
             while (this.ended < total) {
-                while (this.next < total && this.inFlight.size() < this.maxOutstanding) {
-                    if (this.deadline != null && System.nanoTime() - deadlineAt >= 0) {
-                        break;
-                    }
-                    submit(this.next++);
-                }
-                if (this.ended == total) {
-                    break;
-                }
-                Outcome outcome = (this.deadline != null)
-                        ? this.outcomes.poll(deadlineAt - System.nanoTime(), TimeUnit.NANOSECONDS) : this.outcomes.take();
+                Outcome outcome = nextOutcome();
                 if (outcome == null) {
                     stop((index, started) -> new LlmBatchDeadlineException(index, this.deadline, started));
                     break;
@@ -108,70 +111,119 @@ final class BatchRun {
             }
         }
         return new BatchResult(Arrays.asList(this.items), this.succeeded, this.failed,
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(System.nanoTime() - this.start));
     }
 
-    private void submit(int index) {
-        CompletableFuture<ChatResponse> future;
-        try {
-            future = this.client.chatAsync(this.requests.get(index));
+    /** The next outcome, or {@code null} once the deadline has passed. */
+    private Outcome nextOutcome() throws InterruptedException {
+        if (this.deadline == null) {
+            return this.outcomes.take();
         }
-        catch (RuntimeException ex) {
-            record(index, null, ex);
-            this.metrics.items(0, 1);
-            reportProgress();
+        long left = this.deadlineAt - System.nanoTime();
+        return (left > 0) ? this.outcomes.poll(left, TimeUnit.NANOSECONDS) : null;
+    }
+
+    /**
+     * Starts items until {@code maxOutstanding} are in flight, unless the run is stopping. Called
+     * holding the lock; re-entered when a call completes synchronously inside it, in which case
+     * the outer loop carries on.
+     */
+    private void startItems() {
+        if (this.starting) {
             return;
         }
-        this.inFlight.put(index, future);
-        future.whenComplete((response, error) -> this.outcomes.add(new Outcome(index, response, error)));
+        this.starting = true;
+        try {
+            while (!this.stopped && this.next < this.items.length && this.inFlight.size() < this.maxOutstanding
+                    && !deadlinePassed()) {
+                int index = this.next++;
+                CompletableFuture<ChatResponse> future;
+                try {
+                    future = this.client.chatAsync(this.requests.get(index));
+                }
+                catch (RuntimeException ex) {
+                    this.outcomes.add(new Outcome(index, null, ex));
+                    continue;
+                }
+                this.inFlight.put(index, future);
+                future.whenComplete((response, error) -> ended(index, response, error));
+            }
+        }
+        finally {
+            this.starting = false;
+        }
+    }
+
+    /** Runs on the thread that completed the call: hands the outcome over and starts the next item. */
+    private void ended(int index, ChatResponse response, Throwable error) {
+        this.outcomes.add(new Outcome(index, response, error));
+        synchronized (this.lock) {
+            if (this.inFlight.remove(index) != null) {
+                startItems();
+            }
+        }
+    }
+
+    private boolean deadlinePassed() {
+        return this.deadline != null && System.nanoTime() - this.deadlineAt >= 0;
     }
 
     private void complete(Outcome outcome) {
-        if (this.inFlight.remove(outcome.index()) == null) {
+        if (this.items[outcome.index()] != null) {
             return;
         }
-        record(outcome.index(), outcome.response(), unwrap(outcome.error()));
-        this.metrics.items((outcome.error() == null) ? 1 : 0, (outcome.error() == null) ? 0 : 1);
+        Throwable error = unwrap(outcome.error());
+        record(outcome.index(), outcome.response(), error);
+        this.metrics.items((error == null) ? 1 : 0, (error == null) ? 0 : 1);
         reportProgress();
     }
 
     /**
-     * Ends the run early: outcomes already queued are kept, calls in flight are cancelled (a call
-     * that ended meanwhile keeps its real outcome), items not started fail without being sent.
+     * Ends the run early: outcomes already handed over are kept, calls in flight are cancelled (a
+     * call that ended meanwhile keeps its real outcome), items not started fail without being sent.
      */
     private void stop(StopReason reason) {
+        Map<Integer, CompletableFuture<ChatResponse>> running;
+        int firstNotStarted;
+        synchronized (this.lock) {
+            this.stopped = true;
+            running = new HashMap<>(this.inFlight);
+            this.inFlight.clear();
+            firstNotStarted = this.next;
+            this.next = this.items.length;
+        }
         Outcome queued;
         while ((queued = this.outcomes.poll()) != null) {
             complete(queued);
         }
+        int endedBefore = this.ended;
         int okBefore = this.succeeded;
-        int koBefore = this.failed;
-        for (Map.Entry<Integer, CompletableFuture<ChatResponse>> entry : new ArrayList<>(this.inFlight.entrySet())) {
-            int index = entry.getKey();
-            CompletableFuture<ChatResponse> future = entry.getValue();
-            if (future.cancel(true)) {
-                record(index, null, reason.failure(index, true));
+        running.forEach((index, future) -> {
+            if (this.items[index] == null) {
+                if (future.cancel(true)) {
+                    record(index, null, reason.failure(index, true));
+                }
+                else {
+                    recordDone(index, future);
+                }
             }
-            else {
-                recordDone(index, future);
-            }
-        }
-        this.inFlight.clear();
-        while (this.next < this.items.length) {
-            int index = this.next++;
+        });
+        for (int index = firstNotStarted; index < this.items.length; index++) {
             record(index, null, reason.failure(index, false));
         }
-        this.metrics.items(this.succeeded - okBefore, this.failed - koBefore);
-        if (this.succeeded + this.failed > okBefore + koBefore) {
+        int ok = this.succeeded - okBefore;
+        this.metrics.items(ok, this.ended - endedBefore - ok);
+        if (this.ended > endedBefore) {
             reportProgress();
         }
     }
 
     private void cancelInFlight() {
-        for (CompletableFuture<ChatResponse> future : this.inFlight.values()) {
-            future.cancel(true);
+        synchronized (this.lock) {
+            this.stopped = true;
+            this.inFlight.values().forEach((future) -> future.cancel(true));
+            this.inFlight.clear();
         }
-        this.inFlight.clear();
     }
 
     /** Records a call that ended just before it could be cancelled. */

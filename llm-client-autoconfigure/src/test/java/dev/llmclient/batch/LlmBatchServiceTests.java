@@ -374,6 +374,65 @@ class LlmBatchServiceTests {
         }
     }
 
+    @Test
+    void clientThatAnswersAtOnceNeitherOverflowsTheStackNorReordersItems() {
+        LlmClient instant = new InstantClient();
+        LlmBatchService batch = new LlmBatchService(instant, 3, null);
+        BatchResult result = batch.generateAll(prompts("p", 100_000));
+        assertThat(result.size()).isEqualTo(100_000);
+        assertThat(result.failed()).isEqualTo(10_000);
+        for (int i = 0; i < 100_000; i += 997) {
+            BatchItem item = result.items().get(i);
+            assertThat(item.index()).isEqualTo(i);
+            if (i % 10 == 9) {
+                assertThat(error(item)).hasMessage("no p" + i);
+            }
+            else {
+                assertThat(text(item)).isEqualTo("p" + i);
+            }
+        }
+    }
+
+    /** A client that completes every call before chatAsync returns; every tenth fails. */
+    private static final class InstantClient implements LlmClient {
+
+        private int calls;
+
+        @Override
+        public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+            String prompt = request.messages().get(0).content();
+            if (this.calls++ % 10 == 9) {
+                return CompletableFuture.failedFuture(new IllegalStateException("no " + prompt));
+            }
+            return CompletableFuture.completedFuture(new ChatResponse(null, "m", prompt, "stop", null, Duration.ZERO));
+        }
+
+        @Override
+        public ChatResponse chat(ChatRequest request) {
+            return chatAsync(request).join();
+        }
+
+        @Override
+        public String generate(String prompt) {
+            return chat(ChatRequest.of(prompt)).content();
+        }
+
+        @Override
+        public ChatResponse stream(ChatRequest request, java.util.function.Consumer<dev.llmclient.ChatChunk> onChunk) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public dev.llmclient.LlmClientHealth health() {
+            return null;
+        }
+
+        @Override
+        public void close() {
+        }
+
+    }
+
     private static void awaitNoCallInFlight(LlmClient client) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (client.health().bulkhead().inFlight() > 0) {

@@ -1,0 +1,95 @@
+package dev.llmclient.batch;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+import dev.llmclient.LlmClient;
+import dev.llmclient.testsupport.CountingChatServer;
+
+/**
+ * Measures how close a batch gets to the ideal time against a server with a fixed latency: with
+ * N items in flight, {@code items} items cannot take less than {@code ceil(items / N) * latency}.
+ * Efficiency is that ideal divided by the measured time. Not a test: run it once by hand (see the
+ * guide's "Concurrency" section) and copy the table.
+ * <p>
+ * The loopback server gives every connection its own thread and only sleeps, so it answers N
+ * requests at once in one latency; the client is warmed up (JIT, pooled connections) before each
+ * N is measured.
+ */
+public final class BatchEfficiencyBenchmark {
+
+    private static final int ITEMS = 2_000;
+
+    private static final Duration LATENCY = Duration.ofMillis(50);
+
+    private static final int RUNS = 3;
+
+    private BatchEfficiencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] levels = (args.length > 0) ? java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray()
+                : new int[] { 8, 64, 256 };
+        List<String> prompts = IntStream.range(0, ITEMS).mapToObj((i) -> "prompt " + i).toList();
+        try (CountingChatServer server = new CountingChatServer()) {
+            warmUpJit(server, prompts);
+            server.latency(LATENCY);
+            System.out.printf(Locale.ROOT, "java %s, %d cores, %d items, latency %d ms, median of %d runs%n",
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), ITEMS,
+                    LATENCY.toMillis(), RUNS);
+            System.out.println("| N | ideal (ms) | measured median (ms) | min-max (ms) | efficiency | server max in flight |");
+            System.out.println("| --- | --- | --- | --- | --- | --- |");
+            for (int n : levels) {
+                measure(server, prompts, n);
+            }
+        }
+    }
+
+    private static void warmUpJit(CountingChatServer server, List<String> prompts) {
+        try (LlmClient client = client(server, 64)) {
+            LlmBatchService batch = new LlmBatchService(client);
+            for (int i = 0; i < 5; i++) {
+                batch.generateAll(prompts);
+            }
+        }
+    }
+
+    private static void measure(CountingChatServer server, List<String> prompts, int n) {
+        try (LlmClient client = client(server, n)) {
+            LlmBatchService batch = new LlmBatchService(client);
+            batch.generateAll(prompts.subList(0, 2 * n));
+            server.resetMaxInFlight();
+            List<Long> millis = new ArrayList<>();
+            for (int run = 0; run < RUNS; run++) {
+                BatchResult result = batch.generateAll(prompts);
+                if (result.failed() > 0) {
+                    throw new IllegalStateException(result.failed() + " items failed, first: " + result.items()
+                        .stream()
+                        .filter((item) -> !item.ok())
+                        .findFirst()
+                        .map((item) -> ((BatchItem.Failure) item).error().toString())
+                        .orElse(""));
+                }
+                millis.add(result.elapsed().toMillis());
+            }
+            Collections.sort(millis);
+            long median = millis.get(RUNS / 2);
+            long ideal = (long) Math.ceil((double) ITEMS / n) * LATENCY.toMillis();
+            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d-%d | %.3f | %d |%n", n, ideal, median, millis.get(0),
+                    millis.get(RUNS - 1), (double) ideal / median, server.maxInFlight());
+        }
+    }
+
+    private static LlmClient client(CountingChatServer server, int maxConcurrent) {
+        return LlmClient.builder()
+            .endpoint(server.endpoint())
+            .eagerInit(false)
+            .maxConcurrent(maxConcurrent)
+            .build();
+    }
+
+}
