@@ -21,15 +21,12 @@ final class BulkheadMetrics {
     static void bind(MeterRegistry registry, Bulkhead bulkhead) {
         Gauge.builder(IN_FLIGHT, bulkhead, Bulkhead::inFlight)
             .description("Calls of the LLM client in flight")
-            .baseUnit("calls")
             .register(registry);
         Gauge.builder(WAITING, bulkhead, Bulkhead::waiting)
             .description("Calls of the LLM client waiting for a slot (llm.client.max-wait)")
-            .baseUnit("calls")
             .register(registry);
         Gauge.builder(MAX, bulkhead, Bulkhead::maxConcurrent)
             .description("Calls of the LLM client allowed in flight at once (llm.client.max-concurrent)")
-            .baseUnit("calls")
             .register(registry);
     }
 

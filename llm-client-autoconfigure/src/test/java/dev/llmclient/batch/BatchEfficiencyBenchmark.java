@@ -1,5 +1,6 @@
 package dev.llmclient.batch;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,8 +42,9 @@ public final class BatchEfficiencyBenchmark {
             System.out.printf(Locale.ROOT, "java %s, %d cores, %d items, latency %d ms, median of %d runs%n",
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), ITEMS,
                     LATENCY.toMillis(), RUNS);
-            System.out.println("| N | ideal (ms) | measured median (ms) | min-max (ms) | efficiency | server max in flight |");
-            System.out.println("| --- | --- | --- | --- | --- | --- |");
+            System.out.println("| N | ideal (ms) | measured median (ms) | min-max (ms) | efficiency | server max in flight "
+                    + "| process CPU per item (µs, client + server) |");
+            System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
             for (int n : levels) {
                 measure(server, prompts, n);
             }
@@ -64,6 +66,7 @@ public final class BatchEfficiencyBenchmark {
             batch.generateAll(prompts.subList(0, 2 * n));
             server.resetMaxInFlight();
             List<Long> millis = new ArrayList<>();
+            long cpuBefore = processCpuNanos();
             for (int run = 0; run < RUNS; run++) {
                 BatchResult result = batch.generateAll(prompts);
                 if (result.failed() > 0) {
@@ -76,12 +79,17 @@ public final class BatchEfficiencyBenchmark {
                 }
                 millis.add(result.elapsed().toMillis());
             }
+            long cpuPerItem = (processCpuNanos() - cpuBefore) / (RUNS * (long) ITEMS) / 1000;
             Collections.sort(millis);
             long median = millis.get(RUNS / 2);
             long ideal = (long) Math.ceil((double) ITEMS / n) * LATENCY.toMillis();
-            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d-%d | %.3f | %d |%n", n, ideal, median, millis.get(0),
-                    millis.get(RUNS - 1), (double) ideal / median, server.maxInFlight());
+            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d-%d | %.3f | %d | %d |%n", n, ideal, median, millis.get(0),
+                    millis.get(RUNS - 1), (double) ideal / median, server.maxInFlight(), cpuPerItem);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static LlmClient client(CountingChatServer server, int maxConcurrent) {

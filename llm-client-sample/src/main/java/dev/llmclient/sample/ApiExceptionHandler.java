@@ -86,7 +86,8 @@ class ApiExceptionHandler {
 
     @ExceptionHandler
     ResponseEntity<ErrorResponse> unreadableBody(HttpMessageNotReadableException ex) {
-        return error(HttpStatus.BAD_REQUEST, "The body must be JSON such as {\"prompt\": \"Hello\"}", "bad_request", null);
+        return error(HttpStatus.BAD_REQUEST, "The body must be JSON such as {\"prompt\": \"Hello\"} (for /api/batch: "
+                + "{\"prompts\": [\"Hello\", \"Hi\"]})", "bad_request", null);
     }
 
     @ExceptionHandler

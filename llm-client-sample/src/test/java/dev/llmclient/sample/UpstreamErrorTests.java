@@ -92,6 +92,22 @@ class UpstreamErrorTests {
             .jsonPath("$.type").isEqualTo("http_error");
     }
 
+    @Test
+    void batchReportsEachFailedPromptInItsResultWithoutFailingTheRequest() {
+        stubError(500, "{\"error\": {\"message\": \"The server had an error\", \"type\": \"server_error\"}}");
+        this.client.post()
+            .uri("/api/batch")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body("{\"prompts\": [\"a\", \"b\"]}")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .json("{\"succeeded\": 0, \"failed\": 2, \"results\": [{\"index\": 0, \"ok\": false}, {\"index\": 1, \"ok\": false}]}")
+            .jsonPath("$.results[1].error").value(String.class, (error) -> assertThat(error).contains("HTTP 500"))
+            .jsonPath("$.results[1].text").doesNotExist();
+    }
+
     private void stubError(int status, String body) {
         llmServer.stubFor(post("/v1/chat/completions").willReturn(
                 aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));

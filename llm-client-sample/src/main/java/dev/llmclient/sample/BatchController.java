@@ -1,0 +1,33 @@
+package dev.llmclient.sample;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.llmclient.batch.LlmBatchService;
+
+/**
+ * {@code POST /api/batch}: many prompts in, one result per prompt out, in order. The batch runs
+ * at most {@code llm.client.max-concurrent} prompts at once; a failing prompt is reported in its
+ * result and never fails the request. Requests above {@code sample.batch.max-prompts} prompts are
+ * refused with 400.
+ */
+@RestController
+class BatchController {
+
+    private final LlmBatchService batchService;
+
+    private final int maxPrompts;
+
+    BatchController(LlmBatchService batchService, @Value("${sample.batch.max-prompts:1000}") int maxPrompts) {
+        this.batchService = batchService;
+        this.maxPrompts = maxPrompts;
+    }
+
+    @PostMapping("/api/batch")
+    BatchResponse batch(@RequestBody BatchRequest request) {
+        return BatchResponse.from(this.batchService.generateAll(request.checkedPrompts(this.maxPrompts)));
+    }
+
+}
