@@ -11,10 +11,12 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.batch.LlmBatchService;
+import dev.llmclient.internal.DefaultLlmClient;
 
 /**
  * Auto-configuration of the {@link LlmBatchService} over the application's {@link LlmClient}. It
- * keeps as many items of a batch in flight as the client's {@code llm.client.max-concurrent}, and
+ * keeps as many items of a batch in flight as the client's {@code max-concurrent} (read from the
+ * client's settings, so a customizer's value counts, and without calling {@code health()}), and
  * counts items on {@code llm.client.batch.items} when a {@link MeterRegistry} is present.
  *
  * @since 0.1.0
@@ -27,7 +29,8 @@ public final class LlmBatchAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     LlmBatchService llmBatchService(LlmClient llmClient) {
-        return new LlmBatchService(llmClient);
+        return (llmClient instanceof DefaultLlmClient client)
+                ? new LlmBatchService(llmClient, client.settings().maxConcurrent(), null) : new LlmBatchService(llmClient);
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -38,7 +41,9 @@ public final class LlmBatchAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         LlmBatchService llmBatchService(LlmClient llmClient, MeterRegistry meterRegistry) {
-            return new LlmBatchService(llmClient, meterRegistry);
+            return (llmClient instanceof DefaultLlmClient client)
+                    ? new LlmBatchService(llmClient, client.settings().maxConcurrent(), meterRegistry)
+                    : new LlmBatchService(llmClient, meterRegistry);
         }
 
     }

@@ -49,7 +49,8 @@ public final class LlmBatchService {
 
     /**
      * Creates a batch service that keeps as many items in flight as the client's
-     * {@code max-concurrent} allows, and records no metrics.
+     * {@code max-concurrent} allows (read once from {@code client.health().bulkhead()}), and
+     * records no metrics.
      * @param client the client every item goes through
      */
     public LlmBatchService(LlmClient client) {
@@ -58,7 +59,7 @@ public final class LlmBatchService {
 
     /**
      * Creates a batch service that keeps as many items in flight as the client's
-     * {@code max-concurrent} allows.
+     * {@code max-concurrent} allows (read once from {@code client.health().bulkhead()}).
      * @param client the client every item goes through
      * @param meterRegistry where {@code llm.client.batch.items} is counted, or {@code null} for
      * nowhere

@@ -179,6 +179,15 @@ class LlmBatchServiceTests {
     }
 
     @Test
+    void batchServiceTakesItsLimitFromTheClientUnlessGivenOne() {
+        assertThat(new LlmBatchService(client(builder(6))).maxConcurrent()).isEqualTo(6);
+        assertThatIllegalArgumentException().isThrownBy(() -> new LlmBatchService(new InstantClient()))
+            .withMessageContaining("pass maxConcurrent");
+        assertThatIllegalArgumentException().isThrownBy(() -> new LlmBatchService(new InstantClient(), 0, null))
+            .withMessageContaining("maxConcurrent must be at least 1");
+    }
+
+    @Test
     void largeBatchCompletesWithBoundedThreads() {
         int maxConcurrent = 8;
         LlmClient client = client(builder(maxConcurrent));
