@@ -74,11 +74,8 @@ public final class DefaultLlmClient implements LlmClient {
         this.settings = settings;
         this.transport = new HttpTransport(settings, restClientBuilder);
         this.bulkhead = new Bulkhead(settings.maxConcurrent(), settings.maxWait());
-        if (meterRegistry != null) {
-            BulkheadMetrics.bind(meterRegistry, this.bulkhead);
-        }
-        this.metrics = (meterRegistry != null) ? MicrometerCallMetrics.create(settings, meterRegistry, this.transport)
-                : CallMetrics.NONE;
+        this.metrics = (meterRegistry != null)
+                ? MicrometerCallMetrics.create(settings, meterRegistry, this.transport, this.bulkhead) : CallMetrics.NONE;
         this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), this.metrics,
                 settings.health().downAfterFailures());
         this.probe = settings.health().probeEnabled()

@@ -52,29 +52,39 @@ final class MicrometerCallMetrics implements CallMetrics {
 
     private final PoolGauges poolGauges;
 
+    private final BulkheadGauges bulkheadGauges;
+
     /** The meters of the latest call's model: most clients use one model, so this is a hit. */
     private volatile ModelMeters latest;
 
     MicrometerCallMetrics(MeterRegistry registry, Tags commonTags, PoolGauges poolGauges) {
+        this(registry, commonTags, poolGauges, null);
+    }
+
+    MicrometerCallMetrics(MeterRegistry registry, Tags commonTags, PoolGauges poolGauges, BulkheadGauges bulkheadGauges) {
         this.registry = registry;
         this.commonTags = commonTags;
         this.poolGauges = poolGauges;
+        this.bulkheadGauges = bulkheadGauges;
     }
 
     /**
-     * Creates the metrics of one client and registers its pool gauges.
+     * Creates the metrics of one client and registers its pool and bulkhead gauges.
      * @param settings the client's settings, for the provider and server tags
      * @param registry where the meters go
      * @param transport whose connection pool the gauges read
+     * @param bulkhead the client's bulkhead
      * @return the metrics; close them with the client
      */
-    static MicrometerCallMetrics create(LlmClientSettings settings, MeterRegistry registry, HttpTransport transport) {
+    static MicrometerCallMetrics create(LlmClientSettings settings, MeterRegistry registry, HttpTransport transport,
+            Bulkhead bulkhead) {
         URI endpoint = settings.endpoint();
         int port = (endpoint.getPort() != -1) ? endpoint.getPort() : ("https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80);
         String host = endpoint.getHost();
         Tags serverTags = Tags.of("server.address", host, "server.port", Integer.toString(port));
         Tags commonTags = serverTags.and("gen_ai.operation.name", "chat", "gen_ai.provider.name", providerName(host));
-        return new MicrometerCallMetrics(registry, commonTags, PoolGauges.register(registry, serverTags, transport));
+        return new MicrometerCallMetrics(registry, commonTags, PoolGauges.register(registry, serverTags, transport),
+                BulkheadGauges.register(registry, serverTags, bulkhead));
     }
 
     /** The {@code gen_ai.provider.name}: OpenAI's own API, or any other server speaking it. */
@@ -114,6 +124,9 @@ final class MicrometerCallMetrics implements CallMetrics {
     public void close() {
         if (this.poolGauges != null) {
             this.poolGauges.remove();
+        }
+        if (this.bulkheadGauges != null) {
+            this.bulkheadGauges.remove();
         }
     }
 

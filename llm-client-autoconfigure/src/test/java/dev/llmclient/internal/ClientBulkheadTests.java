@@ -105,6 +105,20 @@ class ClientBulkheadTests {
     }
 
     @Test
+    void bulkheadGaugesCarryTheServerTagsAndGoAwayWhenTheClientCloses() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LlmClient client = client(3, Duration.ofSeconds(1), registry);
+        String port = this.server.endpoint().replaceAll(".*:(\\d+)/v1", "$1");
+        for (String name : new String[] { "in-flight", "waiting", "max" }) {
+            assertThat(registry.get("llm.client.bulkhead." + name).tag("server.address", "127.0.0.1")
+                .tag("server.port", port).gauge()).isNotNull();
+        }
+        client.close();
+        assertThat(registry.find("llm.client.bulkhead.in-flight").gauges()).isEmpty();
+        assertThat(registry.find("llm.client.bulkhead.max").gauges()).isEmpty();
+    }
+
+    @Test
     void waitingCallTakesTheSlotAFinishedCallReleases() throws Exception {
         LlmClient client = client(1, Duration.ofSeconds(20), null);
         CompletableFuture<ChatResponse> holding = client.chatAsync(ChatRequest.of("hold"));

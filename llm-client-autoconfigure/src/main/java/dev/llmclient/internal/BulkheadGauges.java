@@ -1,0 +1,46 @@
+package dev.llmclient.internal;
+
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+/**
+ * The {@code llm.client.bulkhead.*} gauges of one client: {@code in-flight}, {@code waiting} and
+ * {@code max}. They read the bulkhead when the registry is scraped, never on a call's path, and
+ * are removed when the client closes.
+ */
+final class BulkheadGauges {
+
+    static final String PREFIX = "llm.client.bulkhead.";
+
+    private final MeterRegistry registry;
+
+    private final List<Gauge> gauges;
+
+    private BulkheadGauges(MeterRegistry registry, List<Gauge> gauges) {
+        this.registry = registry;
+        this.gauges = gauges;
+    }
+
+    static BulkheadGauges register(MeterRegistry registry, Tags tags, Bulkhead bulkhead) {
+        return new BulkheadGauges(registry, List.of(
+                gauge(registry, tags, bulkhead, "in-flight", "Calls in flight", Bulkhead::inFlight),
+                gauge(registry, tags, bulkhead, "waiting", "Calls waiting for a slot, at most llm.client.max-wait",
+                        Bulkhead::waiting),
+                gauge(registry, tags, bulkhead, "max", "Calls allowed in flight at once (llm.client.max-concurrent)",
+                        Bulkhead::maxConcurrent)));
+    }
+
+    private static Gauge gauge(MeterRegistry registry, Tags tags, Bulkhead bulkhead, String name, String description,
+            ToDoubleFunction<Bulkhead> value) {
+        return Gauge.builder(PREFIX + name, bulkhead, value).description(description).tags(tags).register(registry);
+    }
+
+    void remove() {
+        this.gauges.forEach(this.registry::remove);
+    }
+
+}
