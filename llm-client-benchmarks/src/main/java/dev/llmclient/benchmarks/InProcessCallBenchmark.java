@@ -1,0 +1,115 @@
+package dev.llmclient.benchmarks;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.web.client.RestClient;
+
+import dev.llmclient.LlmClient;
+import dev.llmclient.internal.DefaultLlmClient;
+
+/**
+ * JMH: one whole call with the network cut out. A RestClient interceptor answers every request
+ * with the stub's completion, so what remains is each client's own work: building the request,
+ * the RestClient machinery, mapping, and (for this client) bulkhead, retry wrapper and recording.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class InProcessCallBenchmark {
+
+    @Param({ "llm-client", "llm-client-no-metrics", "floor" })
+    public String client;
+
+    private LlmClient llmClient;
+
+    private RestClient floor;
+
+    @Setup
+    public void setUp() {
+        ClientHttpRequestInterceptor canned = (request, body, execution) -> new CannedResponse();
+        if (this.client.equals("floor")) {
+            this.floor = RestClient.builder().baseUrl("http://127.0.0.1:9/v1").requestInterceptor(canned)
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + Contender.API_KEY).build();
+            return;
+        }
+        var settings = LlmClient.builder().endpoint("http://127.0.0.1:9/v1").apiKey(Contender.API_KEY)
+            .model(Contender.MODEL).retryEnabled(false).eagerInit(false).settings();
+        this.llmClient = DefaultLlmClient.create(settings, RestClient.builder().requestInterceptor(canned),
+                this.client.equals("llm-client") ? new SimpleMeterRegistry() : null);
+    }
+
+    @TearDown
+    public void tearDown() {
+        if (this.llmClient != null) {
+            this.llmClient.close();
+        }
+    }
+
+    @Benchmark
+    public String call() {
+        if (this.llmClient != null) {
+            return this.llmClient.generate(ClosedLoop.PROMPT);
+        }
+        return this.floor.post()
+            .uri("/chat/completions")
+            .contentType(MediaType.APPLICATION_JSON)
+            .accept(MediaType.APPLICATION_JSON)
+            .body(WireJson.request(ClosedLoop.PROMPT))
+            .exchange((request, response) -> WireJson.content(response.getBody()));
+    }
+
+    /** The stub's answer, without a socket. */
+    private static final class CannedResponse implements ClientHttpResponse {
+
+        private final HttpHeaders headers = new HttpHeaders();
+
+        CannedResponse() {
+            this.headers.setContentType(MediaType.APPLICATION_JSON);
+            this.headers.setContentLength(StubServer.COMPLETION.length);
+        }
+
+        @Override
+        public HttpStatusCode getStatusCode() {
+            return HttpStatusCode.valueOf(200);
+        }
+
+        @Override
+        public String getStatusText() {
+            return "OK";
+        }
+
+        @Override
+        public HttpHeaders getHeaders() {
+            return this.headers;
+        }
+
+        @Override
+        public InputStream getBody() {
+            return new ByteArrayInputStream(StubServer.COMPLETION);
+        }
+
+        @Override
+        public void close() {
+        }
+
+    }
+
+}

@@ -1,0 +1,52 @@
+package dev.llmclient.internal;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import dev.llmclient.Usage;
+
+/**
+ * JMH: the cost of recording one successful call (latency window, counters, Micrometer timer and
+ * token summaries). Lives in the client's internal package to reach the package-private recorder;
+ * it is benchmark code only and follows the recorder's changes.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class RecordingBenchmark {
+
+    @Param({ "1000", "100000" })
+    public int maxLatencyRecords;
+
+    @Param({ "micrometer", "none" })
+    public String metrics;
+
+    private CallRecorder recorder;
+
+    private final Usage usage = new Usage(9, 12, 21);
+
+    private long nanos = 1_000_000;
+
+    @Setup
+    public void setUp() {
+        CallMetrics callMetrics = this.metrics.equals("none") ? CallMetrics.NONE
+                : new MicrometerCallMetrics(new SimpleMeterRegistry(), "openai_compatible", "127.0.0.1", 8080);
+        this.recorder = new CallRecorder(new LatencyWindow(this.maxLatencyRecords), callMetrics, 5);
+    }
+
+    @Benchmark
+    public void recordSuccess() {
+        this.nanos = (this.nanos + 7919) & 0xFFFFFF;
+        this.recorder.success("bench-model", this.nanos, this.usage);
+    }
+
+}
