@@ -13,6 +13,7 @@ import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -22,6 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * whole call with the network cut out. JMH's own log goes to {@code target/benchmarks/jmh.log}.
  */
 final class Jmh {
+
+    private static final int LOCK_ATTEMPTS = 20;
 
     private final Settings settings;
 
@@ -51,7 +54,20 @@ final class Jmh {
             .shouldFailOnError(true)
             .output(log.toString())
             .build();
-        Collection<RunResult> runs = new Runner(options).run();
+        Collection<RunResult> runs = null;
+        for (int attempt = 1; runs == null; attempt++) {
+            try {
+                runs = new Runner(options).run();
+            }
+            catch (RunnerException ex) {
+                // another JMH run on this machine holds /tmp/jmh.lock: wait for it rather than disturb it
+                if (attempt >= LOCK_ATTEMPTS || !String.valueOf(ex.getMessage()).contains("lock")) {
+                    throw ex;
+                }
+                Log.progress("jmh: another JMH run holds its lock; waiting 30 s (%d/%d)", attempt, LOCK_ATTEMPTS);
+                Thread.sleep(30_000);
+            }
+        }
         this.results.addAll(runs);
         this.results.sort(RunResult.DEFAULT_SORT_COMPARATOR);
         return this;

@@ -20,8 +20,8 @@ final class SvgChart {
             List<Reference> references) {
     }
 
-    /** A dashed horizontal line: the floor, a target. */
-    record Reference(double value, String label) {
+    /** A dashed horizontal line: the floor, a target; its label at the left or the right end. */
+    record Reference(double value, String label, boolean labelLeft) {
     }
 
     static String render(String caption, List<Panel> panels) {
@@ -79,13 +79,14 @@ final class SvgChart {
                 if (Double.isNaN(value)) {
                     continue;
                 }
+                boolean clipped = value > panel.yMax();
                 double h = plotHeight * Math.min(value, panel.yMax()) / panel.yMax();
                 double x = groupX + s * barWidth;
                 svg.append(String.format(Locale.ROOT,
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>"
-                                + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\">%.2f</text>\n",
-                        x, bottom - h, barWidth - 1, h, COLOURS[s % COLOURS.length], x + barWidth / 2, bottom - h - 3,
-                        value));
+                                + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\">%s%.2f</text>\n",
+                        x, bottom - h, barWidth - 1, h, COLOURS[s % COLOURS.length], x + barWidth / 2,
+                        clipped ? bottom - h + 10 : bottom - h - 3, clipped ? "↑" : "", value));
             }
             String[] words = panel.groups().get(g).split(" ", 2);
             double centre = left + g * groupWidth + groupWidth / 2;
@@ -100,8 +101,9 @@ final class SvgChart {
             double y = bottom - plotHeight * reference.value() / panel.yMax();
             svg.append(String.format(Locale.ROOT,
                     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\" stroke-dasharray=\"5,4\"/>"
-                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#333\">%s</text>\n",
-                    left, y, right, y, right, y - 4, escape(reference.label())));
+                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"%s\" fill=\"#333\">%s</text>\n",
+                    left, y, right, y, reference.labelLeft() ? left + 3 : right, y - 4,
+                    reference.labelLeft() ? "start" : "end", escape(reference.label())));
         }
         svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left,
                 bottom, right, bottom));
