@@ -84,15 +84,28 @@ final class Batch {
         return Spread.of(this.elapsed.get(concurrency).get(kind).stream().mapToDouble((t) -> ideal / (double) t).toArray());
     }
 
+    /** Efficiency over the floor's in the same round. */
+    Spread relativeToFloor(int concurrency, ContenderKind kind) {
+        List<Long> floor = this.elapsed.get(concurrency).get(ContenderKind.FLOOR);
+        List<Long> own = this.elapsed.get(concurrency).get(kind);
+        double[] ratios = new double[own.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = floor.get(i) / (double) own.get(i);
+        }
+        return Spread.of(ratios);
+    }
+
     String markdown() {
         Table table = new Table("N in flight", "prompts", "client", "ideal ms", "measured ms", "efficiency (ideal / measured)",
-                "failed calls");
+                "efficiency ÷ floor's", "failed calls");
         for (int concurrency : this.elapsed.keySet()) {
             for (ContenderKind kind : CONTENDERS) {
                 Spread ms = Spread.of(this.elapsed.get(concurrency).get(kind).stream().mapToDouble((t) -> t / 1e6).toArray());
                 table.row(concurrency, this.settings.batchPrompts(concurrency), kind.label(),
                         String.format(Locale.ROOT, "%.0f", ideal(concurrency) / 1e6), ms.format(0),
-                        efficiency(concurrency, kind).format(3), this.failures.get(concurrency).get(kind));
+                        efficiency(concurrency, kind).format(3),
+                        (kind == ContenderKind.FLOOR) ? "1.00" : relativeToFloor(concurrency, kind).format(2),
+                        this.failures.get(concurrency).get(kind));
             }
         }
         return table.toString();

@@ -38,7 +38,7 @@ final class Jmh {
         Path log = Path.of("target", "benchmarks", "jmh.log");
         Files.createDirectories(log.getParent());
         Log.progress("jmh: recording, mapping, in-process call (log: %s)", log);
-        int warmups = this.settings.quick() ? 1 : 2;
+        int warmups = this.settings.quick() ? 1 : 3;
         int iterations = this.settings.quick() ? 1 : 3;
         TimeValue time = this.settings.quick() ? TimeValue.milliseconds(300) : TimeValue.seconds(1);
         Options options = new OptionsBuilder()

@@ -11,7 +11,10 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
+import dev.llmclient.LlmClient;
+import dev.llmclient.LlmClientSettings;
 import dev.llmclient.Usage;
 
 /**
@@ -32,15 +35,27 @@ public class RecordingBenchmark {
 
     private CallRecorder recorder;
 
+    private HttpTransport transport;
+
     private final Usage usage = new Usage(9, 12, 21);
 
     private long nanos = 1_000_000;
 
     @Setup
     public void setUp() {
+        // built the way DefaultLlmClient builds them; the transport opens no connection here
+        LlmClientSettings settings = LlmClient.builder().endpoint("http://127.0.0.1:9/v1").eagerInit(false)
+            .maxLatencyRecords(this.maxLatencyRecords).settings();
+        this.transport = new HttpTransport(settings, null);
         CallMetrics callMetrics = this.metrics.equals("none") ? CallMetrics.NONE
-                : new MicrometerCallMetrics(new SimpleMeterRegistry(), "openai_compatible", "127.0.0.1", 8080);
-        this.recorder = new CallRecorder(new LatencyWindow(this.maxLatencyRecords), callMetrics, 5);
+                : MicrometerCallMetrics.create(settings, new SimpleMeterRegistry(), this.transport);
+        this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), callMetrics,
+                settings.health().downAfterFailures());
+    }
+
+    @TearDown
+    public void tearDown() {
+        this.transport.close();
     }
 
     @Benchmark
