@@ -1,30 +1,31 @@
 package dev.llmclient.benchmarks;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
+import dev.llmclient.batch.LlmBatchService;
 
 /**
  * This project's client, as {@code LlmClient.builder()} makes it: pool and bulkhead of
  * {@code poolSize}, retries off, and either Micrometer metrics into a {@link SimpleMeterRegistry}
- * (what a Boot application with Actuator gets) or no metrics at all.
+ * (what a Boot application with Actuator gets) or no metrics at all. Batches go through its
+ * {@link LlmBatchService}, which keeps {@code poolSize} items in flight.
  */
 final class LlmClientContender implements Contender {
 
     private final LlmClient client;
+
+    private final LlmBatchService batchService;
 
     LlmClientContender(String baseUrl, int poolSize, boolean metrics) {
         this(baseUrl, poolSize, metrics, true, 1000);
     }
 
     LlmClientContender(String baseUrl, int poolSize, boolean metrics, boolean eagerInit, int maxLatencyRecords) {
+        SimpleMeterRegistry registry = metrics ? new SimpleMeterRegistry() : null;
         this.client = LlmClient.builder()
             .endpoint(baseUrl)
             .apiKey(API_KEY)
@@ -36,8 +37,9 @@ final class LlmClientContender implements Contender {
             .retryEnabled(false)
             .eagerInit(eagerInit)
             .maxLatencyRecords(maxLatencyRecords)
-            .meterRegistry(metrics ? new SimpleMeterRegistry() : null)
+            .meterRegistry(registry)
             .build();
+        this.batchService = new LlmBatchService(this.client, registry);
     }
 
     LlmClient client() {
@@ -49,22 +51,10 @@ final class LlmClientContender implements Contender {
         return this.client.generate(prompt);
     }
 
+    /** Runs the prompts through the client's batch service; the pool of the other contenders is not used. */
     @Override
     public int batch(List<String> prompts, ExecutorService pool) {
-        List<CompletableFuture<?>> futures = new ArrayList<>(prompts.size());
-        for (String prompt : prompts) {
-            futures.add(this.client.chatAsync(ChatRequest.of(prompt)));
-        }
-        int failures = 0;
-        for (CompletableFuture<?> future : futures) {
-            try {
-                future.join();
-            }
-            catch (CompletionException ex) {
-                failures++;
-            }
-        }
-        return failures;
+        return this.batchService.generateAll(prompts).failed();
     }
 
     @Override

@@ -48,7 +48,8 @@ public class RecordingBenchmark {
             .maxLatencyRecords(this.maxLatencyRecords).settings();
         this.transport = new HttpTransport(settings, null);
         CallMetrics callMetrics = this.metrics.equals("none") ? CallMetrics.NONE
-                : MicrometerCallMetrics.create(settings, new SimpleMeterRegistry(), this.transport);
+                : MicrometerCallMetrics.create(settings, new SimpleMeterRegistry(), this.transport,
+                        new Bulkhead(settings.maxConcurrent(), settings.maxWait()));
         this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), callMetrics,
                 settings.health().downAfterFailures());
     }
