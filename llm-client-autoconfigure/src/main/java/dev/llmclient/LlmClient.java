@@ -34,7 +34,9 @@ public interface LlmClient extends AutoCloseable {
     String generate(String prompt);
 
     /**
-     * Sends a chat completion request without blocking the caller.
+     * Sends a chat completion request without blocking the caller. Cancelling the returned
+     * future stops the call: one not started is never sent, one on the wire is aborted and its
+     * connection closed, and its {@code max-concurrent} slot is free again at once.
      * @param request the request
      * @return a future completed with the answer, or exceptionally with the same exceptions
      * {@link #chat(ChatRequest)} throws

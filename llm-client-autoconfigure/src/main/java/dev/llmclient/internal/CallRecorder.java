@@ -20,6 +20,9 @@ import dev.llmclient.Usage;
  */
 final class CallRecorder {
 
+    /** The {@code error.type} of a call its caller cancelled. */
+    static final String CANCELLED = "cancelled";
+
     private final LatencyWindow window;
 
     private final CallMetrics metrics;
@@ -73,6 +76,16 @@ final class CallRecorder {
         }
         this.lastError = lastError(failure);
         this.metrics.record(model, nanos, errorType(failure), null);
+    }
+
+    /**
+     * Records a call its caller cancelled (the future of an async call): counted as failed and
+     * timed with error type {@code cancelled}, but kept out of the latency window, the latest error
+     * and the run of failures that decides health, since it says nothing about the server.
+     */
+    void cancelled(String model, long nanos) {
+        this.failed.increment();
+        this.metrics.record(model, nanos, CANCELLED, null);
     }
 
     /**

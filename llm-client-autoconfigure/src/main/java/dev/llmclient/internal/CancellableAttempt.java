@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hc.core5.concurrent.Cancellable;
 
 /**
- * One HTTP attempt that can be aborted from another thread, when the call's deadline passes.
- * The request factory binds the Apache HttpClient request to the attempt running on the current
- * thread; aborting it closes the connection, so a blocked read returns at once.
+ * One HTTP attempt that can be aborted from another thread: when the call's deadline passes, or
+ * when the caller cancels the future of an async call. The request factory binds the Apache
+ * HttpClient request to the attempt running on the current thread; aborting it closes the
+ * connection, so a blocked read returns at once.
  */
 final class CancellableAttempt implements AutoCloseable {
 
@@ -17,18 +18,27 @@ final class CancellableAttempt implements AutoCloseable {
 
     private volatile Cancellable request;
 
-    private volatile boolean cancelled;
+    private volatile boolean aborted;
 
+    private volatile boolean deadlinePassed;
+
+    /** Fires at the deadline; {@code null} for an attempt without one. */
     private final ScheduledFuture<?> timer;
 
     private CancellableAttempt(ScheduledExecutorService scheduler, long delayNanos) {
         CURRENT.set(this);
-        this.timer = scheduler.schedule(this::cancel, delayNanos, TimeUnit.NANOSECONDS);
+        this.timer = (scheduler != null) ? scheduler.schedule(this::deadlineReached, delayNanos, TimeUnit.NANOSECONDS)
+                : null;
     }
 
     /** Starts an attempt on the current thread that is aborted after {@code delayNanos}. */
-    static CancellableAttempt start(ScheduledExecutorService scheduler, long delayNanos) {
+    static CancellableAttempt withDeadline(ScheduledExecutorService scheduler, long delayNanos) {
         return new CancellableAttempt(scheduler, delayNanos);
+    }
+
+    /** Starts an attempt on the current thread that only {@link #abort()} ends early. */
+    static CancellableAttempt withoutDeadline() {
+        return new CancellableAttempt(null, 0);
     }
 
     /** Called by the request factory, on the calling thread, for each request it creates. */
@@ -36,27 +46,36 @@ final class CancellableAttempt implements AutoCloseable {
         CancellableAttempt attempt = CURRENT.get();
         if (attempt != null && request instanceof Cancellable cancellable) {
             attempt.request = cancellable;
-            if (attempt.cancelled) {
+            if (attempt.aborted) {
                 cancellable.cancel();
             }
         }
     }
 
-    boolean cancelled() {
-        return this.cancelled;
+    /** Whether the attempt was aborted because the call's deadline passed. */
+    boolean deadlinePassed() {
+        return this.deadlinePassed;
     }
 
-    private void cancel() {
-        this.cancelled = true;
+    /** Aborts the attempt from any thread: its request fails at once, or as soon as it is made. */
+    void abort() {
+        this.aborted = true;
         Cancellable bound = this.request;
         if (bound != null) {
             bound.cancel();
         }
     }
 
+    private void deadlineReached() {
+        this.deadlinePassed = true;
+        abort();
+    }
+
     @Override
     public void close() {
-        this.timer.cancel(false);
+        if (this.timer != null) {
+            this.timer.cancel(false);
+        }
         CURRENT.remove();
     }
 

@@ -119,6 +119,10 @@ public final class DefaultLlmClient implements LlmClient {
                 return response;
             }
             catch (RuntimeException ex) {
+                if (AsyncCall.currentIsCancelled()) {
+                    this.recorder.cancelled(call.model, System.nanoTime() - call.start);
+                    throw ex;
+                }
                 RuntimeException failure = this.gate.explain(ex);
                 if (failure instanceof LlmClientException llmFailure) {
                     this.recorder.failure(call.model, System.nanoTime() - call.start, llmFailure);
@@ -138,7 +142,9 @@ public final class DefaultLlmClient implements LlmClient {
         Objects.requireNonNull(request, "request must not be null");
         ensureOpen();
         try {
-            return CompletableFuture.supplyAsync(() -> chat(request), this.asyncExecutor);
+            AsyncCall call = new AsyncCall(() -> chat(request));
+            this.asyncExecutor.execute(call);
+            return call;
         }
         catch (RejectedExecutionException ex) {
             throw closed();
@@ -296,6 +302,10 @@ public final class DefaultLlmClient implements LlmClient {
             this.bulkhead.acquire(deadline.cap(this.bulkhead.maxWait()));
         }
         catch (LlmClientException ex) {
+            if (AsyncCall.currentIsCancelled()) {
+                this.recorder.cancelled(model, System.nanoTime() - queued);
+                throw ex;
+            }
             LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
                     ? deadline.exceeded(this.settings.displayEndpoint(), ex) : ex;
             this.recorder.rejected(model, System.nanoTime() - queued, failure);
@@ -303,22 +313,38 @@ public final class DefaultLlmClient implements LlmClient {
         }
     }
 
+    /**
+     * Runs one attempt so that it can be aborted from another thread when the call has a
+     * deadline or is an async call its caller may cancel; a plain blocking call without a
+     * deadline needs neither.
+     */
     private ChatResponse attempt(Deadline deadline, Supplier<ChatResponse> send) {
-        if (!deadline.isSet()) {
+        AsyncCall async = AsyncCall.current();
+        if (!deadline.isSet() && async == null) {
             return send.get();
         }
         if (deadline.expired()) {
             throw deadline.exceeded(this.settings.displayEndpoint(), null);
         }
-        try (CancellableAttempt attempt = CancellableAttempt.start(this.deadlineTimer, deadline.remaining().toNanos())) {
+        try (CancellableAttempt attempt = deadline.isSet()
+                ? CancellableAttempt.withDeadline(this.deadlineTimer, deadline.remaining().toNanos())
+                : CancellableAttempt.withoutDeadline()) {
+            if (async != null) {
+                async.track(attempt);
+            }
             try {
                 return send.get();
             }
             catch (LlmClientException ex) {
-                if (attempt.cancelled()) {
+                if (attempt.deadlinePassed()) {
                     throw deadline.exceeded(this.settings.displayEndpoint(), ex);
                 }
                 throw ex;
+            }
+            finally {
+                if (async != null) {
+                    async.untrack(attempt);
+                }
             }
         }
     }

@@ -21,6 +21,8 @@ import dev.llmclient.LlmTimeoutException;
  * and jitter; a server's {@code Retry-After} replaces the computed wait, but only while it fits
  * {@code max-retry-after} and the call's deadline: otherwise the call fails at once, saying why.
  * A pooled connection that the server had closed is retried once at once, even with retries off.
+ * A call whose caller gave up (its thread interrupted, or its async future cancelled) is not
+ * retried.
  * <p>
  * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the failure,
  * so it cannot honour {@code Retry-After}, nor give up early when the wait would pass the deadline.
@@ -44,6 +46,9 @@ final class Retrier {
                 return attempt.get();
             }
             catch (LlmClientException failure) {
+                if (AsyncCall.currentIsCancelled() || Thread.currentThread().isInterrupted()) {
+                    throw failure; // the caller gave up: nobody waits for a retry's answer
+                }
                 if (!staleRetried && isStaleConnection(failure)) {
                     staleRetried = true;
                     this.metrics.retry("stale_connection");
