@@ -52,6 +52,8 @@ public final class LlmClientBuilder {
 
     private long maxResponseSize = 4L * 1024 * 1024;
 
+    private boolean streamUsage = true;
+
     private boolean retryEnabled = true;
 
     private int retryMaxAttempts = 3;
@@ -199,6 +201,19 @@ public final class LlmClientBuilder {
      */
     public LlmClientBuilder maxResponseSize(long bytes) {
         this.maxResponseSize = bytes;
+        return this;
+    }
+
+    /**
+     * Sets whether a stream asks the server for token usage in its last chunk (default true), by
+     * sending {@code "stream_options": {"include_usage": true}} as OpenAI, vLLM, llama.cpp and
+     * Ollama accept. Turn it off for servers that reject the field (Mistral, Azure AI model
+     * inference and some gateways answer 400 or 422); their streams then end without usage.
+     * @param enabled {@code false} to send no {@code stream_options}
+     * @return this builder
+     */
+    public LlmClientBuilder streamUsage(boolean enabled) {
+        this.streamUsage = enabled;
         return this;
     }
 
@@ -407,8 +422,8 @@ public final class LlmClientBuilder {
                     "must be zero or a positive duration, e.g. 30s");
         }
         return new LlmClientSettings(uri, key, defaultModel, this.maxConcurrent, this.eagerInit, this.maxLatencyRecords,
-                this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize, retry, health,
-                warmUp, this.shutdownTimeout);
+                this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize, this.streamUsage,
+                retry, health, warmUp, this.shutdownTimeout);
     }
 
     private LlmClientSettings.WarmUp warmUp() {

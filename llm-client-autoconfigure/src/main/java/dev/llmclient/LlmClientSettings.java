@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param timeout whole-call deadline, or {@code null} for none
  * @param maxWait how long a call waits for a free slot before failing
  * @param maxResponseSize largest response body read, in bytes
+ * @param streamUsage whether streams ask for token usage with {@code stream_options.include_usage}
  * @param retry when and how failed calls are retried
  * @param health when the client reports itself down, and whether it probes the endpoint
  * @param warmUp what eager initialisation does
@@ -26,7 +27,7 @@ import java.time.Duration;
  */
 public record LlmClientSettings(URI endpoint, String apiKey, String model, int maxConcurrent, boolean eagerInit,
         int maxLatencyRecords, Duration connectTimeout, Duration readTimeout, Duration timeout, Duration maxWait,
-        long maxResponseSize, Retry retry, Health health, WarmUp warmUp, Duration shutdownTimeout) {
+        long maxResponseSize, boolean streamUsage, Retry retry, Health health, WarmUp warmUp, Duration shutdownTimeout) {
 
     /**
      * When and how failed calls are retried.
@@ -74,7 +75,7 @@ public record LlmClientSettings(URI endpoint, String apiKey, String model, int m
                 + ", model=" + this.model + ", maxConcurrent=" + this.maxConcurrent + ", eagerInit=" + this.eagerInit
                 + ", maxLatencyRecords=" + this.maxLatencyRecords + ", connectTimeout=" + this.connectTimeout
                 + ", readTimeout=" + this.readTimeout + ", timeout=" + this.timeout + ", maxWait=" + this.maxWait
-                + ", maxResponseSize=" + this.maxResponseSize + ", retry=" + this.retry + ", health=" + this.health
+                + ", maxResponseSize=" + this.maxResponseSize + ", streamUsage=" + this.streamUsage + ", retry=" + this.retry + ", health=" + this.health
                 + ", warmUp=" + this.warmUp + ", shutdownTimeout=" + this.shutdownTimeout + "]";
     }
 

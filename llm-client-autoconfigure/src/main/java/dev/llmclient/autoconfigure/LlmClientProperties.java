@@ -84,6 +84,13 @@ public class LlmClientProperties {
     private DataSize maxResponseSize = DataSize.ofMegabytes(4);
 
     /**
+     * Whether a stream asks the server for token usage in its last chunk with
+     * "stream_options": {"include_usage": true}. Turn off for servers that reject the field
+     * (Mistral, Azure AI model inference and some gateways answer 400 or 422).
+     */
+    private boolean streamUsage = true;
+
+    /**
      * How long closing the client (on application shutdown) lets calls in flight finish before
      * it cancels them and closes the connection pool.
      */
@@ -191,6 +198,14 @@ public class LlmClientProperties {
         this.maxResponseSize = maxResponseSize;
     }
 
+    public boolean isStreamUsage() {
+        return this.streamUsage;
+    }
+
+    public void setStreamUsage(boolean streamUsage) {
+        this.streamUsage = streamUsage;
+    }
+
     public Retry getRetry() {
         return this.retry;
     }
@@ -227,6 +242,7 @@ public class LlmClientProperties {
             .timeout(this.timeout)
             .maxWait(this.maxWait)
             .maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0)
+            .streamUsage(this.streamUsage)
             .shutdownTimeout(this.shutdownTimeout)
             .warmUpConnections(this.warmUp.connections)
             .warmUpTimeout(this.warmUp.timeout)

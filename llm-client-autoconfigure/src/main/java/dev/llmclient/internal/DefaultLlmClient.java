@@ -33,6 +33,7 @@ import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
+import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.Usage;
 
@@ -177,7 +178,7 @@ public final class DefaultLlmClient implements LlmClient {
                 throw ex.rethrow();
             }
             catch (LlmClientException ex) {
-                LlmClientException failure = this.gate.isCutOff() ? this.gate.cutOff(ex) : ex;
+                LlmClientException failure = this.gate.isCutOff() ? this.gate.cutOff(ex) : withStreamUsageHint(ex);
                 this.recorder.failure(call.model, System.nanoTime() - call.start, failure);
                 this.recorder.firstChunk(call.model, stream.firstChunkNanos(), failure);
                 throw failure;
@@ -186,6 +187,16 @@ public final class DefaultLlmClient implements LlmClient {
                 throw this.gate.explain(ex);
             }
         }
+    }
+
+    /** A stream refused because the server rejects {@code stream_options} says which setting to turn off. */
+    private LlmClientException withStreamUsageHint(LlmClientException failure) {
+        if (this.settings.streamUsage() && failure instanceof LlmHttpException http
+                && (http.statusCode() == 400 || http.statusCode() == 422) && http.getMessage().contains("stream_options")) {
+            return http.withNote("the server does not accept stream_options: set llm.client.stream-usage=false "
+                    + "(its streams then end without token usage)");
+        }
+        return failure;
     }
 
     /**
@@ -382,7 +393,7 @@ public final class DefaultLlmClient implements LlmClient {
                     + "LlmClient.stream(...) for a streamed answer");
         }
         request.extra().forEach(body::putIfAbsent);
-        if (stream) {
+        if (stream && this.settings.streamUsage()) {
             body.putIfAbsent("stream_options", STREAM_OPTIONS);
         }
         try {

@@ -45,6 +45,7 @@ class LlmClientAutoConfigurationTests {
             assertThat(settings.maxWait()).hasSeconds(30);
             assertThat(settings.timeout()).isNull();
             assertThat(settings.maxResponseSize()).isEqualTo(4L * 1024 * 1024);
+            assertThat(settings.streamUsage()).isTrue();
             assertThat(settings.apiKey()).isNull();
             assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(true, 3, Duration.ofMillis(500),
                     Duration.ofSeconds(8), 2.0, 0.25, Duration.ofSeconds(60)));
@@ -66,7 +67,8 @@ class LlmClientAutoConfigurationTests {
                     "llm.client.retry.initial-backoff=1s", "llm.client.retry.max-backoff=20s",
                     "llm.client.retry.multiplier=3", "llm.client.retry.jitter=0", "llm.client.retry.max-retry-after=10s",
                     "llm.client.warm-up.connections=5", "llm.client.warm-up.timeout=3s",
-                    "llm.client.warm-up.fail-fast=true", "llm.client.shutdown-timeout=45s")
+                    "llm.client.warm-up.fail-fast=true", "llm.client.shutdown-timeout=45s",
+                    "llm.client.stream-usage=false")
             .run((context) -> {
                 var settings = context.getBean(DefaultLlmClient.class).settings();
                 assertThat(settings.endpoint()).hasToString("https://llm.example.com/v1");
@@ -76,6 +78,7 @@ class LlmClientAutoConfigurationTests {
                 assertThat(settings.timeout()).hasMinutes(2);
                 assertThat(settings.maxWait()).isZero();
                 assertThat(settings.maxResponseSize()).isEqualTo(1024 * 1024);
+                assertThat(settings.streamUsage()).isFalse();
                 assertThat(settings.maxLatencyRecords()).isEqualTo(50);
                 assertThat(settings.apiKey()).isEqualTo("sk-abc");
                 assertThat(settings.warmUp()).isEqualTo(new LlmClientSettings.WarmUp(5, Duration.ofSeconds(3), true));

@@ -24,6 +24,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.llmclient.ChatChunk;
 import dev.llmclient.ChatRequest;
@@ -190,6 +192,37 @@ class StreamingTests {
                  "stream":true,"stream_options":{"include_usage":false}}
                 """)));
         assertNothingHeld();
+    }
+
+    @Test
+    void streamUsageOffSendsNoStreamOptionsAndTheAnswerHasNoUsage() {
+        server.stubFor(post(PATH).willReturn(sse(chunk("ok") + finish("stop") + DONE)));
+        this.client = builder(server.baseUrl()).streamUsage(false).build();
+        ChatResponse answer = this.client.stream(ChatRequest.of("Hi"), (chunk) -> {
+        });
+        assertThat(answer.content()).isEqualTo("ok");
+        assertThat(answer.usage()).isNull();
+        server.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(equalToJson("""
+                {"model":"default-model","messages":[{"role":"user","content":"Hi"}],"stream":true}
+                """)));
+        assertNothingHeld();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "422|{\"object\":\"error\",\"message\":{\"detail\":[{\"type\":\"extra_forbidden\",\"loc\":[\"body\",\"stream_options\",\"include_usage\"],\"msg\":\"Extra inputs are not permitted\"}]},\"type\":\"invalid_request_error\"}",
+            "400|{\"detail\":\"Extra parameters ['stream_options'] are not allowed when extra-parameters is not set\"}",
+            "400|{\"error\":{\"message\":\"Unknown parameter: 'stream_options'.\",\"type\":\"invalid_request_error\",\"param\":\"stream_options\"}}" })
+    void serverRejectingStreamOptionsIsToldWhichPropertyTurnsThemOff(String answer) {
+        String[] parts = answer.split("\\|", 2);
+        server.stubFor(post(PATH).willReturn(aResponse().withStatus(Integer.parseInt(parts[0]))
+            .withHeader("Content-Type", "application/json")
+            .withBody(parts[1])));
+        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().stream(ChatRequest.of("Hi"), (chunk) -> {
+        }))
+            .satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(Integer.parseInt(parts[0])))
+            .withMessageContaining("stream_options")
+            .withMessageContaining("set llm.client.stream-usage=false");
     }
 
     @Test
