@@ -46,8 +46,8 @@ public interface LlmClient extends AutoCloseable {
     /**
      * Sends a chat completion request as a stream of server-sent events, handing each delta to
      * {@code onChunk} as it arrives. The call blocks until the stream has ended, holding one of
-     * the client's {@code max-concurrent} slots. It is retried only when it fails before the
-     * stream starts; a stream that does not end with {@code [DONE]} or a finish reason is never
+     * the client's {@code max-concurrent} slots. It is retried only while nothing has reached
+     * {@code onChunk}; a stream that does not end with {@code [DONE]} or a finish reason is never
      * returned as a success.
      * @param request the request
      * @param onChunk called on the calling thread for every delta that carries text or the

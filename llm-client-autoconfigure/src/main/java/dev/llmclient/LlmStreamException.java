@@ -3,8 +3,10 @@ package dev.llmclient;
 /**
  * A streamed answer ended before it was complete: the server sent an error inside the stream
  * after answering 2xx, or the stream ended (or the connection broke) before {@code [DONE]} and
- * before a finish reason. The chunks already handed to the consumer are all the caller gets; the
- * call is not retried, since the consumer has already seen part of the answer.
+ * before a finish reason. The chunks already handed to the consumer are all the caller gets. A
+ * stream cut before any chunk reached the consumer is retried like a broken connection (this
+ * exception then means the attempts ran out); once a chunk has reached it, or when the server
+ * reported the error, the call is not retried: a retry could show part of the answer twice.
  *
  * @since 0.1.0
  */

@@ -108,6 +108,7 @@ final class ChatStream {
      * @throws ConsumerFailure when the consumer threw
      */
     ChatResponse read(InputStream body) {
+        startAttempt();
         SseReader reader = new SseReader(body, this.settings.maxResponseSize());
         boolean complete = false;
         try {
@@ -120,6 +121,18 @@ final class ChatStream {
                 abort(body);
             }
         }
+    }
+
+    /**
+     * Forgets what an earlier attempt read: it can only have been retried when nothing had
+     * reached the consumer, so at most the id, model, usage and arrival of its opening chunks.
+     */
+    private void startAttempt() {
+        this.firstChunkNanos = -1;
+        this.id = null;
+        this.model = null;
+        this.usage = null;
+        this.done = false;
     }
 
     /**

@@ -13,11 +13,13 @@ import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
+import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
 
 /**
  * Runs the attempts of one call. Retries connection failures, connect timeouts, 408, 409, 429
- * and 5xx (and whatever the server marks {@code x-should-retry: true}), with exponential backoff
+ * and 5xx (and whatever the server marks {@code x-should-retry: true}), and a stream cut before
+ * any chunk reached the consumer, with exponential backoff
  * and jitter; a server's {@code Retry-After} replaces the computed wait, but only while it fits
  * {@code max-retry-after} and the call's deadline: otherwise the call fails at once, saying why.
  * A pooled connection that the server had closed is retried once at once, even with retries off.
@@ -82,6 +84,10 @@ final class Retrier {
         }
         if (failure instanceof LlmTimeoutException timeout) {
             return "llm.client.connect-timeout".equals(timeout.timeoutName()) ? "connect_timeout" : null;
+        }
+        if (failure instanceof LlmStreamException stream) {
+            // cut before the consumer saw anything: sending again cannot show a chunk twice
+            return (!stream.serverError() && stream.chunksDelivered() == 0) ? "stream_cut" : null;
         }
         if (failure instanceof LlmConnectionException) {
             Throwable cause = failure.getCause();

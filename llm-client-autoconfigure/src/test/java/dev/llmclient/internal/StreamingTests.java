@@ -346,6 +346,45 @@ class StreamingTests {
     }
 
     @Test
+    void streamCutBeforeAnyChunkReachedTheConsumerIsRetriedAndAnsweredWhole() throws IOException {
+        this.rawServer = new RawHttpServer((exchange) -> {
+            OutputStream out = exchange.socket().getOutputStream();
+            startSse(out);
+            if (exchange.requestNumber() == 1) {
+                send(out, ROLE);
+                exchange.reset();
+                return false;
+            }
+            send(out, "data: {\"id\":\"chatcmpl-second\",\"model\":\"second-model\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"content\":\"whole\"},\"finish_reason\":null}]}\n\n" + finish("stop") + DONE);
+            endSse(out);
+            return true;
+        });
+        this.client = builder(this.rawServer.baseUrl()).build();
+        List<String> seen = new ArrayList<>();
+        ChatResponse response = this.client.stream(request(), (chunk) -> seen.add(chunk.content()));
+        assertThat(seen).containsExactly("whole", "");
+        assertThat(response.content()).isEqualTo("whole");
+        assertThat(response.id()).isEqualTo("chatcmpl-second");
+        assertThat(response.model()).isEqualTo("second-model");
+        assertThat(this.rawServer.requests()).isEqualTo(2);
+        assertThat(this.registry.get("llm.client.retries").tag("reason", "stream_cut").counter().count()).isOne();
+        assertNothingHeld();
+    }
+
+    @Test
+    void streamAlwaysCutBeforeAnyChunkFailsOnceTheAttemptsRunOut() {
+        server.stubFor(post(PATH).willReturn(sse(ROLE)));
+        assertThatExceptionOfType(LlmStreamException.class).isThrownBy(() -> client().stream(request(), (chunk) -> {
+        })).satisfies((ex) -> {
+            assertThat(ex.serverError()).isFalse();
+            assertThat(ex.chunksDelivered()).isZero();
+        });
+        server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+        assertNothingHeld();
+    }
+
+    @Test
     void connectionResetMidStreamFailsAsACutStreamAndTheClientRecovers() throws IOException {
         this.rawServer = new RawHttpServer((exchange) -> {
             OutputStream out = exchange.socket().getOutputStream();
