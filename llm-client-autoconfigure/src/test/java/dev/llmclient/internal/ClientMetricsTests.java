@@ -1,7 +1,5 @@
 package dev.llmclient.internal;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
@@ -28,6 +26,7 @@ import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.Usage;
+import dev.llmclient.testsupport.LoopbackLlmServer;
 import dev.llmclient.testsupport.RawHttpServer;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -139,12 +138,8 @@ class ClientMetricsTests {
     }
 
     @Test
-    void unreachableServerIsTaggedIo() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        this.client = builder().endpoint("http://127.0.0.1:" + closedPort + "/v1").retryEnabled(false).build();
+    void unreachableServerIsTaggedIo() {
+        this.client = builder().endpoint(LoopbackLlmServer.refusingEndpoint()).retryEnabled(false).build();
         assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("a"));
         assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "io").timer().count())
             .isEqualTo(1);

@@ -21,6 +21,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -509,6 +510,8 @@ class StreamingTests {
         assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.stream(request(), (chunk) -> {
         })).satisfies((ex) -> assertThat(ex.timeoutName()).isEqualTo("llm.client.timeout"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        // the deadline timer aborts the request on its own thread, which may still be returning the lease
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.client.health().pool().leased() == 0);
         assertNothingHeld();
     }
 

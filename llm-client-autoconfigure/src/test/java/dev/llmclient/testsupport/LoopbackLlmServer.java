@@ -1,29 +1,19 @@
 package dev.llmclient.testsupport;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A minimal OpenAI-compatible HTTP/1.1 keep-alive server on a raw {@link ServerSocket} bound to
- * 127.0.0.1 on a free port, which counts the TCP connections it accepts and sees closed: what
- * WireMock cannot tell. Answers {@code GET .../models} and {@code POST .../chat/completions};
- * chat completions can be held until the test releases them. One thread per connection.
+ * A minimal OpenAI-compatible server on a {@link RawHttpServer}, which counts the TCP connections
+ * it accepts and sees closed: what WireMock cannot tell. Answers {@code GET .../models} and
+ * {@code POST .../chat/completions}; chat completions can be held until the test releases them.
  */
 public final class LoopbackLlmServer implements AutoCloseable {
 
@@ -35,13 +25,7 @@ public final class LoopbackLlmServer implements AutoCloseable {
             "choices":[{"index":0,"message":{"role":"assistant","content":"Hello from loopback"},"finish_reason":"stop"}],\
             "usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}""".getBytes(StandardCharsets.UTF_8);
 
-    private final ServerSocket serverSocket;
-
-    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-
-    private final AtomicInteger accepted = new AtomicInteger();
-
-    private final AtomicInteger ended = new AtomicInteger();
+    private final RawHttpServer server;
 
     private final AtomicInteger modelsRequests = new AtomicInteger();
 
@@ -55,13 +39,8 @@ public final class LoopbackLlmServer implements AutoCloseable {
 
     private volatile long chatDelayMillis;
 
-    private volatile boolean closed;
-
     private LoopbackLlmServer() throws IOException {
-        this.serverSocket = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "loopback-llm-accept-" + port());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.server = new RawHttpServer(this::respond);
     }
 
     /**
@@ -91,22 +70,22 @@ public final class LoopbackLlmServer implements AutoCloseable {
     }
 
     public int port() {
-        return this.serverSocket.getLocalPort();
+        return this.server.port();
     }
 
     /** The base URL to configure as {@code llm.client.endpoint}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port() + "/v1";
+        return this.server.baseUrl() + "/v1";
     }
 
     /** TCP connections accepted so far. */
     public int acceptedConnections() {
-        return this.accepted.get();
+        return this.server.connections();
     }
 
     /** Accepted connections the client has not closed (or reset) yet. */
     public int openConnections() {
-        return this.accepted.get() - this.ended.get();
+        return this.server.openConnections();
     }
 
     public int modelsRequests() {
@@ -151,92 +130,20 @@ public final class LoopbackLlmServer implements AutoCloseable {
         }
     }
 
+    /** Releases every held chat completion and closes the server. */
     @Override
     public void close() {
-        this.closed = true;
         releaseChatCompletions();
-        try {
-            this.serverSocket.close();
-        }
-        catch (IOException ex) {
-            // closing anyway
-        }
-        for (Socket socket : this.sockets) {
-            closeQuietly(socket);
-        }
+        this.server.close();
     }
 
-    private void acceptLoop() {
-        while (!this.closed) {
-            Socket socket;
-            try {
-                socket = this.serverSocket.accept();
-            }
-            catch (IOException ex) {
-                return;
-            }
-            this.accepted.incrementAndGet();
-            this.sockets.add(socket);
-            Thread worker = new Thread(() -> serve(socket), "loopback-llm-conn-" + this.accepted.get());
-            worker.setDaemon(true);
-            worker.start();
-        }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            socket.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            while (!this.closed) {
-                String requestLine = readLine(in);
-                if (requestLine == null) {
-                    return;
-                }
-                int contentLength = 0;
-                boolean chunked = false;
-                String line;
-                while ((line = readLine(in)) != null && !line.isEmpty()) {
-                    String lower = line.toLowerCase(Locale.ROOT);
-                    if (lower.startsWith("content-length:")) {
-                        contentLength = Integer.parseInt(line.substring(15).trim());
-                    }
-                    else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                        chunked = true;
-                    }
-                }
-                if (line == null) {
-                    return;
-                }
-                if (chunked) {
-                    readChunkedBody(in);
-                }
-                else {
-                    in.readNBytes(contentLength);
-                }
-                respond(requestLine, out);
-            }
-        }
-        catch (SocketException ex) {
-            // reset or closed by the client: counted below
-        }
-        catch (IOException | InterruptedException ex) {
-            // connection over
-        }
-        finally {
-            this.sockets.remove(socket);
-            this.ended.incrementAndGet();
-        }
-    }
-
-    private void respond(String requestLine, OutputStream out) throws IOException, InterruptedException {
-        String[] parts = requestLine.split(" ");
-        String method = parts[0];
-        String path = (parts.length > 1) ? parts[1] : "";
+    private boolean respond(RawHttpServer.Exchange exchange) throws IOException, InterruptedException {
+        String method = exchange.method();
+        String path = exchange.path();
         if ("GET".equals(method) && path.endsWith("/models")) {
             this.modelsRequests.incrementAndGet();
             int status = this.modelsStatus;
-            write(out, status, (status == 200) ? MODELS
+            exchange.respond(status, "application/json", (status == 200) ? MODELS
                     : "{\"error\":{\"message\":\"no models here\"}}".getBytes(StandardCharsets.UTF_8));
         }
         else if ("POST".equals(method) && path.endsWith("/chat/completions")) {
@@ -249,62 +156,12 @@ public final class LoopbackLlmServer implements AutoCloseable {
             if (this.chatDelayMillis > 0) {
                 Thread.sleep(this.chatDelayMillis);
             }
-            write(out, 200, COMPLETION);
+            exchange.respond(200, "application/json", COMPLETION);
         }
         else {
-            write(out, 404, "{\"error\":{\"message\":\"not found\"}}".getBytes(StandardCharsets.UTF_8));
+            exchange.respond(404, "application/json", "{\"error\":{\"message\":\"not found\"}}");
         }
-    }
-
-    private static void write(OutputStream out, int status, byte[] body) throws IOException {
-        String head = "HTTP/1.1 " + status + ((status == 200) ? " OK" : " Error") + "\r\nContent-Type: application/json"
-                + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-    }
-
-    private static void readChunkedBody(InputStream in) throws IOException {
-        while (true) {
-            String size = readLine(in);
-            if (size == null) {
-                throw new IOException("Stream ended inside a chunked body");
-            }
-            int length = Integer.parseInt(size.split(";")[0].trim(), 16);
-            if (length == 0) {
-                String trailer;
-                while ((trailer = readLine(in)) != null && !trailer.isEmpty()) {
-                    // skip trailers
-                }
-                return;
-            }
-            in.readNBytes(length);
-            readLine(in);
-        }
-    }
-
-    /** One CRLF-terminated line, or {@code null} at the end of the stream. */
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                byte[] bytes = line.toByteArray();
-                int length = (bytes.length > 0 && bytes[bytes.length - 1] == '\r') ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, length, StandardCharsets.US_ASCII);
-            }
-            line.write(b);
-        }
-        return null;
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        }
-        catch (IOException ex) {
-            // closing anyway
-        }
+        return true;
     }
 
 }

@@ -1,26 +1,30 @@
 package dev.llmclient.testsupport;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A minimal HTTP/1.1 server on a loopback port for faults WireMock cannot express: it reads each
- * request on a keep-alive connection and hands the raw socket to a handler, which may answer,
- * stall, reset or close as it likes. Counts accepted connections and requests.
+ * A minimal HTTP/1.1 server on a loopback port for what WireMock cannot do: it reads each request
+ * on a keep-alive connection (with a {@code Content-Length} or a chunked body) and hands it with the
+ * raw socket to a handler, which may answer, stall, reset or close as it likes. One daemon thread
+ * per connection, so it is never the bottleneck for a client that holds as many connections as
+ * calls. Counts the connections it accepts and sees end, and the requests it reads.
  */
 public final class RawHttpServer implements AutoCloseable {
 
@@ -29,32 +33,57 @@ public final class RawHttpServer implements AutoCloseable {
     public interface Handler {
 
         /**
-         * Handles one request.
+         * Handles one request; an exception ends the connection.
          * @param exchange the request and its connection
          * @return whether to keep reading requests on this connection
          * @throws IOException when writing fails
+         * @throws InterruptedException when the server closes while the handler waits
          */
-        boolean handle(Exchange exchange) throws IOException;
+        boolean handle(Exchange exchange) throws IOException, InterruptedException;
 
     }
 
     /**
-     * One request on one connection.
+     * One request on one connection. The server reads the connection through a buffer, so a
+     * handler reading the socket itself sees only what the client sends after this request.
      *
      * @param requestNumber the request's number on the whole server, from 1
-     * @param head the request line and headers
+     * @param head the request line and headers, each ended by CRLF
      * @param body the request body
      * @param socket the connection
      */
     public record Exchange(int requestNumber, String head, String body, Socket socket) {
 
+        /** The request method, such as {@code POST}. */
+        public String method() {
+            return requestLine()[0];
+        }
+
+        /** The request target, such as {@code /v1/chat/completions}. */
+        public String path() {
+            String[] parts = requestLine();
+            return (parts.length > 1) ? parts[1] : "";
+        }
+
+        private String[] requestLine() {
+            return this.head.substring(0, this.head.indexOf("\r\n")).split(" ");
+        }
+
         /** Writes a complete response and keeps the connection open. */
         public void respond(int status, String contentType, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            respond(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Writes a complete response, head and body in one write, and keeps the connection open. */
+        public void respond(int status, String contentType, byte[] body) throws IOException {
+            String reason = (status == 200) ? " OK" : " Error";
+            byte[] head = ("HTTP/1.1 " + status + reason + "\r\nContent-Type: " + contentType + "\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] response = new byte[head.length + body.length];
+            System.arraycopy(head, 0, response, 0, head.length);
+            System.arraycopy(body, 0, response, head.length, body.length);
             OutputStream out = this.socket.getOutputStream();
-            out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: " + contentType + "\r\nContent-Length: " + bytes.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
+            out.write(response);
             out.flush();
         }
 
@@ -70,29 +99,51 @@ public final class RawHttpServer implements AutoCloseable {
 
     private final Handler handler;
 
-    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final ExecutorService threads = Executors.newCachedThreadPool((task) -> {
+        Thread thread = new Thread(task, "raw-http-server");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
     private final AtomicInteger connections = new AtomicInteger();
 
+    private final AtomicInteger endedConnections = new AtomicInteger();
+
     private final AtomicInteger requests = new AtomicInteger();
 
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-
+    /**
+     * Starts a server on a free loopback port.
+     * @param handler what to do with each request
+     * @throws IOException when no port can be bound
+     */
     public RawHttpServer(Handler handler) throws IOException {
         this.handler = handler;
-        this.serverSocket = new ServerSocket();
-        this.serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.serverSocket = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
         this.threads.execute(this::acceptLoop);
     }
 
-    public String baseUrl() {
-        return "http://127.0.0.1:" + this.serverSocket.getLocalPort();
+    public int port() {
+        return this.serverSocket.getLocalPort();
     }
 
+    /** {@code http://127.0.0.1:port}, without a path. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** TCP connections accepted so far. */
     public int connections() {
         return this.connections.get();
     }
 
+    /** Accepted connections not ended yet, by either side. */
+    public int openConnections() {
+        return this.connections.get() - this.endedConnections.get();
+    }
+
+    /** Requests read so far. */
     public int requests() {
         return this.requests.get();
     }
@@ -113,63 +164,109 @@ public final class RawHttpServer implements AutoCloseable {
 
     private void serve(Socket socket) {
         try (socket) {
-            InputStream in = socket.getInputStream();
-            while (true) {
-                String head = readHead(in);
-                if (head == null) {
-                    return;
-                }
-                String body = readBody(in, contentLength(head));
-                Exchange exchange = new Exchange(this.requests.incrementAndGet(), head, body, socket);
+            socket.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String head;
+            while ((head = readHead(in)) != null) {
+                Exchange exchange = new Exchange(this.requests.incrementAndGet(), head, readBody(in, head), socket);
                 if (!this.handler.handle(exchange) || socket.isClosed()) {
                     return;
                 }
             }
         }
-        catch (IOException ex) {
-            // the client went away or the handler broke the connection on purpose
+        catch (IOException | InterruptedException ex) {
+            // the client went away, the handler broke the connection on purpose, or the server is closing
+        }
+        finally {
+            this.sockets.remove(socket);
+            this.endedConnections.incrementAndGet();
         }
     }
 
+    /** The request line and headers, or {@code null} when the client ends the connection. */
     private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        int b;
-        while ((b = in.read()) != -1) {
-            head.write(b);
-            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : ((b == '\r') ? 1 : 0);
-            if (matched == 4) {
-                return head.toString(StandardCharsets.US_ASCII);
+        StringBuilder head = new StringBuilder();
+        String line;
+        while ((line = readLine(in)) != null) {
+            if (line.isEmpty()) {
+                return head.toString();
             }
+            head.append(line).append("\r\n");
         }
         return null;
     }
 
-    private static int contentLength(String head) {
+    private static String readBody(InputStream in, String head) throws IOException {
+        if (header(head, "transfer-encoding").contains("chunked")) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            int size;
+            while ((size = Integer.parseInt(requireLine(in).split(";")[0].strip(), 16)) > 0) {
+                body.write(in.readNBytes(size));
+                requireLine(in);
+            }
+            while (!requireLine(in).isEmpty()) {
+                // trailers are not used
+            }
+            return body.toString(StandardCharsets.UTF_8);
+        }
+        String length = header(head, "content-length");
+        return new String(in.readNBytes(length.isEmpty() ? 0 : Integer.parseInt(length)), StandardCharsets.UTF_8);
+    }
+
+    /** A header's value in lower case, or an empty string when the head does not have it. */
+    private static String header(String head, String name) {
         for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                return Integer.parseInt(line.substring(15).strip());
+            String lower = line.toLowerCase(Locale.ROOT);
+            if (lower.startsWith(name + ":")) {
+                return lower.substring(name.length() + 1).strip();
             }
         }
-        return 0;
+        return "";
     }
 
-    private static String readBody(InputStream in, int length) throws IOException {
-        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public void close() throws IOException {
-        this.serverSocket.close();
-        for (Socket socket : this.sockets) {
-            socket.close();
+    private static String requireLine(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line == null) {
+            throw new EOFException("Stream ended inside a chunked body");
         }
+        return line;
+    }
+
+    /** One line without its CRLF (or bare LF), or {@code null} at the end of the stream. */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = (bytes.length > 0 && bytes[bytes.length - 1] == '\r') ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, length, StandardCharsets.US_ASCII);
+            }
+            line.write(b);
+        }
+        return null;
+    }
+
+    /** Stops accepting, closes every connection and waits briefly for the handlers to end. */
+    @Override
+    public void close() {
+        closeQuietly(this.serverSocket);
+        this.sockets.forEach(RawHttpServer::closeQuietly);
         this.threads.shutdownNow();
         try {
             this.threads.awaitTermination(5, TimeUnit.SECONDS);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        }
+        catch (IOException ex) {
+            // closing anyway
         }
     }
 
