@@ -1,6 +1,7 @@
 package dev.llmclient.internal;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -163,10 +165,10 @@ final class ConnectionWarmer {
     }
 
     private LlmClientException typed(Exception failure) {
-        if (failure == null) {
+        if (failure == null || isWarmUpTimeout(failure)) {
             return new LlmTimeoutException("LLM server at " + this.settings.displayEndpoint() + " did not answer within "
                     + "llm.client.warm-up.timeout=" + this.settings.warmUp().timeout(), "llm.client.warm-up.timeout",
-                    this.settings.warmUp().timeout(), null);
+                    this.settings.warmUp().timeout(), failure);
         }
         if (failure instanceof ResourceAccessException ex && ex.getCause() instanceof IOException io) {
             return this.failures.fromIo(io);
@@ -175,9 +177,19 @@ final class ConnectionWarmer {
                 : new LlmConnectionException(this.failures.scrub(String.valueOf(failure.getMessage())), failure);
     }
 
+    /**
+     * Whether a warm-up request ran out of {@code warm-up.timeout}, which is its read and pool
+     * timeout: whether that or the wait for all of them ends first is a race, and both mean the
+     * same. A connect timeout is not one: it is {@code connect-timeout}'s.
+     */
+    private static boolean isWarmUpTimeout(Exception failure) {
+        Throwable cause = (failure instanceof ResourceAccessException) ? failure.getCause() : failure;
+        return cause instanceof SocketTimeoutException || cause instanceof ConnectionRequestTimeoutException;
+    }
+
     /** The cause in a few words: the I/O exception's own message names host, port and what failed. */
     private String describe(Exception failure) {
-        if (failure == null) {
+        if (failure == null || isWarmUpTimeout(failure)) {
             return "no answer to GET /models within llm.client.warm-up.timeout=" + this.settings.warmUp().timeout();
         }
         Throwable cause = (failure instanceof ResourceAccessException && failure.getCause() != null) ? failure.getCause()

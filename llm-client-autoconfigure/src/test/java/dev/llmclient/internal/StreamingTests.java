@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -148,16 +147,7 @@ class StreamingTests {
         }
     }
 
-    /**
-     * Asserts that the call gave its connection and slot back. When the deadline timer aborted
-     * the call, the timer thread hands the connection back while the caller already sees the
-     * failure, so this allows it a moment.
-     */
     private void assertNothingHeld() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (this.client.health().pool().leased() > 0 && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(1_000_000);
-        }
         assertThat(this.client.health().pool().leased()).isZero();
         assertThat(this.client.health().bulkhead().inFlight()).isZero();
     }
