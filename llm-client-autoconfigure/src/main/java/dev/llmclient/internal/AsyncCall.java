@@ -48,11 +48,13 @@ final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnabl
             this.runner = Thread.currentThread();
         }
         CURRENT.set(this);
+        ChatResponse response = null;
+        Throwable failure = null;
         try {
-            complete(this.call.get());
+            response = this.call.get();
         }
         catch (Throwable ex) {
-            completeExceptionally(ex);
+            failure = ex;
         }
         finally {
             CURRENT.remove();
@@ -61,6 +63,13 @@ final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnabl
             }
             // a cancel that interrupted this call must not reach the next task of a pooled thread
             Thread.interrupted();
+        }
+        // completing runs the dependents on this thread: by now it no longer counts as this call's
+        if (failure == null) {
+            complete(response);
+        }
+        else {
+            completeExceptionally(failure);
         }
     }
 

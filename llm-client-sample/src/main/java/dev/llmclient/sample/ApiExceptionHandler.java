@@ -22,8 +22,10 @@ import dev.llmclient.LlmTimeoutException;
 
 /**
  * Answers failures of the sample's API as {@link ErrorResponse} JSON: 400 for a bad request
- * (including one the LLM server refused as invalid), 502, 503 or 504 when the call to the LLM
- * server failed, 503 when every stream slot is taken.
+ * (including one the LLM server refused as invalid), 502 for any trouble on the LLM server's side
+ * (an error status, no connection, a timeout, an answer that is not a completion: the body's
+ * {@code type} tells which), 503 when this application's own limits are full (every slot of the
+ * client, or every stream slot, is taken).
  */
 @RestControllerAdvice(basePackageClasses = SampleApplication.class)
 class ApiExceptionHandler {
@@ -61,9 +63,6 @@ class ApiExceptionHandler {
     private static HttpStatus status(LlmClientException ex) {
         if (ex instanceof LlmHttpException http && rejectedRequest(http)) {
             return HttpStatus.BAD_REQUEST;
-        }
-        if (ex instanceof LlmTimeoutException) {
-            return HttpStatus.GATEWAY_TIMEOUT;
         }
         if (ex instanceof LlmBulkheadFullException) {
             return HttpStatus.SERVICE_UNAVAILABLE;

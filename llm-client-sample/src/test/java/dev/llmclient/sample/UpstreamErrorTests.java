@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "server.address=127.0.0.1", "llm.client.retry.initial-backoff=5ms",
-                "llm.client.retry.max-backoff=10ms" })
+                "llm.client.retry.max-backoff=10ms", "llm.client.read-timeout=300ms" })
 @AutoConfigureRestTestClient
 @DirtiesContext
 class UpstreamErrorTests {
@@ -106,6 +106,18 @@ class UpstreamErrorTests {
             .json("{\"succeeded\": 0, \"failed\": 2, \"results\": [{\"index\": 0, \"ok\": false}, {\"index\": 1, \"ok\": false}]}")
             .jsonPath("$.results[1].error").value(String.class, (error) -> assertThat(error).contains("HTTP 500"))
             .jsonPath("$.results[1].text").doesNotExist();
+    }
+
+    @Test
+    void upstreamThatDoesNotAnswerInTimeIsAnswered502WithTypeTimeout() {
+        llmServer.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFixedDelay(3_000)
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"choices\": [{\"message\": {\"content\": \"too late\"}}]}")));
+        generate().expectStatus()
+            .isEqualTo(502)
+            .expectBody()
+            .json("{\"type\": \"timeout\", \"status\": null}")
+            .jsonPath("$.error").value(String.class, (error) -> assertThat(error).contains("llm.client.read-timeout"));
     }
 
     private void stubError(int status, String body) {
