@@ -75,7 +75,8 @@ public record LlmClientSettings(URI endpoint, String apiKey, String model, int m
                 + ", model=" + this.model + ", maxConcurrent=" + this.maxConcurrent + ", eagerInit=" + this.eagerInit
                 + ", maxLatencyRecords=" + this.maxLatencyRecords + ", connectTimeout=" + this.connectTimeout
                 + ", readTimeout=" + this.readTimeout + ", timeout=" + this.timeout + ", maxWait=" + this.maxWait
-                + ", maxResponseSize=" + this.maxResponseSize + ", streamUsage=" + this.streamUsage + ", retry=" + this.retry + ", health=" + this.health
+                + ", maxResponseSize=" + this.maxResponseSize + ", streamUsage=" + this.streamUsage + ", retry=" + this.retry
+                + ", health=" + this.health
                 + ", warmUp=" + this.warmUp + ", shutdownTimeout=" + this.shutdownTimeout + "]";
     }
 

@@ -21,7 +21,7 @@ import dev.llmclient.Usage;
 final class CallRecorder {
 
     /** The {@code error.type} of a call its caller cancelled. */
-    static final String CANCELLED = "cancelled";
+    private static final String CANCELLED = "cancelled";
 
     private final LatencyWindow window;
 

@@ -19,8 +19,7 @@ import dev.llmclient.LlmTimeoutException;
 /**
  * Runs the attempts of one call. Retries connection failures, connect timeouts, 408, 409, 429
  * and 5xx (and whatever the server marks {@code x-should-retry: true}), and a stream cut before
- * any chunk reached the consumer, with exponential backoff
- * and jitter; a server's {@code Retry-After} replaces the computed wait, but only while it fits
+ * any chunk reached the consumer, with exponential backoff and jitter; a server's {@code Retry-After} replaces the computed wait, but only while it fits
  * {@code max-retry-after} and the call's deadline: otherwise the call fails at once, saying why.
  * A pooled connection that the server had closed is retried once at once, even with retries off.
  * A call whose caller gave up (its thread interrupted, or its async future cancelled) is not

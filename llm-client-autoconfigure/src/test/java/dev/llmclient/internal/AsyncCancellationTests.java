@@ -63,12 +63,18 @@ class AsyncCancellationTests {
         return this.client;
     }
 
-    @Test
-    void cancellingACallOnTheWireAbortsItsRequestAndFreesItsSlotAndConnection() throws Exception {
-        LlmClient client = client(1);
+    /** Starts an async call that the server receives and holds until released. */
+    private CompletableFuture<ChatResponse> callHeldByTheServer(LlmClient client) throws InterruptedException {
         this.server.holdChatCompletions();
         CompletableFuture<ChatResponse> call = client.chatAsync(ChatRequest.of("long answer"));
         assertThat(this.server.awaitHeldChatCompletions(1, Duration.ofSeconds(10))).isTrue();
+        return call;
+    }
+
+    @Test
+    void cancellingACallOnTheWireAbortsItsRequestAndFreesItsSlotAndConnection() throws Exception {
+        LlmClient client = client(1);
+        CompletableFuture<ChatResponse> call = callHeldByTheServer(client);
         assertThat(client.health().bulkhead().inFlight()).isEqualTo(1);
 
         assertThat(call.cancel(true)).isTrue();
@@ -88,9 +94,7 @@ class AsyncCancellationTests {
     @Test
     void cancelledCallIsTimedAsCancelledAndLeavesHealthUp() throws Exception {
         LlmClient client = client(1);
-        this.server.holdChatCompletions();
-        CompletableFuture<ChatResponse> call = client.chatAsync(ChatRequest.of("long answer"));
-        assertThat(this.server.awaitHeldChatCompletions(1, Duration.ofSeconds(10))).isTrue();
+        CompletableFuture<ChatResponse> call = callHeldByTheServer(client);
         call.cancel(true);
         await(() -> this.registry.find("gen_ai.client.operation.duration").tag("error.type", "cancelled").timer() != null);
 
