@@ -4,85 +4,87 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Client for a server that speaks the OpenAI-compatible chat completions API (OpenAI, vLLM,
- * Ollama, llama.cpp, LM Studio and the like).
+ * Client for a server that speaks the OpenAI-compatible chat completions API (OpenAI,
+ * vLLM, Ollama, llama.cpp, LM Studio and the like).
  * <p>
- * An instance is thread-safe and holds a connection pool: share one per endpoint across the
- * application rather than creating one per call. In a Spring Boot application inject the
- * auto-configured bean; elsewhere build one with {@link #builder()} and close it when done,
- * ideally with try-with-resources.
+ * An instance is thread-safe and holds a connection pool: share one per endpoint across
+ * the application rather than creating one per call. In a Spring Boot application inject
+ * the auto-configured bean; elsewhere build one with {@link #builder()} and close it when
+ * done, ideally with try-with-resources.
  *
  * @since 0.1.0
  */
 public interface LlmClient extends AutoCloseable {
 
-    /**
-     * Sends one chat completion request and waits for the whole answer.
-     * @param request the request; its model defaults to the client's model
-     * @return the answer
-     * @throws LlmClientException (or a subtype) when the call fails
-     * @throws IllegalArgumentException when the request is invalid
-     * @throws IllegalStateException when the client is closed
-     */
-    ChatResponse chat(ChatRequest request);
+	/**
+	 * Sends one chat completion request and waits for the whole answer.
+	 * @param request the request; its model defaults to the client's model
+	 * @return the answer
+	 * @throws LlmClientException (or a subtype) when the call fails
+	 * @throws IllegalArgumentException when the request is invalid
+	 * @throws IllegalStateException when the client is closed
+	 */
+	ChatResponse chat(ChatRequest request);
 
-    /**
-     * Sends one user message with the client's default model and returns the answer's text.
-     * @param prompt the user message, not blank
-     * @return the text of the answer
-     */
-    String generate(String prompt);
+	/**
+	 * Sends one user message with the client's default model and returns the answer's
+	 * text.
+	 * @param prompt the user message, not blank
+	 * @return the text of the answer
+	 */
+	String generate(String prompt);
 
-    /**
-     * Sends a chat completion request without blocking the caller. Cancelling the returned
-     * future stops the call: one not started is never sent, one on the wire is aborted and its
-     * connection closed, and its {@code max-concurrent} slot is free again at once.
-     * @param request the request
-     * @return a future completed with the answer, or exceptionally with the same exceptions
-     * {@link #chat(ChatRequest)} throws
-     */
-    CompletableFuture<ChatResponse> chatAsync(ChatRequest request);
+	/**
+	 * Sends a chat completion request without blocking the caller. Cancelling the
+	 * returned future stops the call: one not started is never sent, one on the wire is
+	 * aborted and its connection closed, and its {@code max-concurrent} slot is free
+	 * again at once.
+	 * @param request the request
+	 * @return a future completed with the answer, or exceptionally with the same
+	 * exceptions {@link #chat(ChatRequest)} throws
+	 */
+	CompletableFuture<ChatResponse> chatAsync(ChatRequest request);
 
-    /**
-     * Sends a chat completion request as a stream of server-sent events, handing each delta to
-     * {@code onChunk} as it arrives. The call blocks until the stream has ended, holding one of
-     * the client's {@code max-concurrent} slots. It is retried only while nothing has reached
-     * {@code onChunk}; a stream that does not end with {@code [DONE]} or a finish reason is never
-     * returned as a success.
-     * @param request the request
-     * @param onChunk called on the calling thread for every delta that carries text or the
-     * finish reason, in order; if it throws, the stream stops, its connection is closed and the
-     * exception propagates unchanged
-     * @return the assembled answer once the stream has ended
-     * @throws LlmStreamException when the server sends an error inside the stream, or the stream
-     * is cut before it is complete
-     * @throws LlmClientException (or another subtype) when the call fails as {@link #chat} can,
-     * including {@link LlmTimeoutException} when the server is silent for {@code read-timeout}
-     * between chunks
-     */
-    ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk);
+	/**
+	 * Sends a chat completion request as a stream of server-sent events, handing each
+	 * delta to {@code onChunk} as it arrives. The call blocks until the stream has ended,
+	 * holding one of the client's {@code max-concurrent} slots. It is retried only while
+	 * nothing has reached {@code onChunk}; a stream that does not end with {@code [DONE]}
+	 * or a finish reason is never returned as a success.
+	 * @param request the request
+	 * @param onChunk called on the calling thread for every delta that carries text or
+	 * the finish reason, in order; if it throws, the stream stops, its connection is
+	 * closed and the exception propagates unchanged
+	 * @return the assembled answer once the stream has ended
+	 * @throws LlmStreamException when the server sends an error inside the stream, or the
+	 * stream is cut before it is complete
+	 * @throws LlmClientException (or another subtype) when the call fails as
+	 * {@link #chat} can, including {@link LlmTimeoutException} when the server is silent
+	 * for {@code read-timeout} between chunks
+	 */
+	ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk);
 
-    /**
-     * Returns the client's health: the facts shown by the Actuator health indicator.
-     * Makes no call to the server unless an active probe is configured.
-     * @return a snapshot of the client's health
-     */
-    LlmClientHealth health();
+	/**
+	 * Returns the client's health: the facts shown by the Actuator health indicator.
+	 * Makes no call to the server unless an active probe is configured.
+	 * @return a snapshot of the client's health
+	 */
+	LlmClientHealth health();
 
-    /**
-     * Stops taking calls, lets calls in flight finish within the shutdown timeout, then closes
-     * the connection pool. Idempotent; calls made afterwards fail with
-     * {@link IllegalStateException}.
-     */
-    @Override
-    void close();
+	/**
+	 * Stops taking calls, lets calls in flight finish within the shutdown timeout, then
+	 * closes the connection pool. Idempotent; calls made afterwards fail with
+	 * {@link IllegalStateException}.
+	 */
+	@Override
+	void close();
 
-    /**
-     * Starts building a client for use outside a Spring application context.
-     * @return a new builder
-     */
-    static LlmClientBuilder builder() {
-        return new LlmClientBuilder();
-    }
+	/**
+	 * Starts building a client for use outside a Spring application context.
+	 * @return a new builder
+	 */
+	static LlmClientBuilder builder() {
+		return new LlmClientBuilder();
+	}
 
 }

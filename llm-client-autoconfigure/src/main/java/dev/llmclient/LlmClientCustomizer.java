@@ -10,10 +10,10 @@ package dev.llmclient;
 @FunctionalInterface
 public interface LlmClientCustomizer {
 
-    /**
-     * Customizes the builder of the client.
-     * @param builder the builder, already holding the values of the properties
-     */
-    void customize(LlmClientBuilder builder);
+	/**
+	 * Customizes the builder of the client.
+	 * @param builder the builder, already holding the values of the properties
+	 */
+	void customize(LlmClientBuilder builder);
 
 }

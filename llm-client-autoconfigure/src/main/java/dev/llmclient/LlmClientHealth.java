@@ -3,8 +3,8 @@ package dev.llmclient;
 import java.time.Instant;
 
 /**
- * A snapshot of the client's health: the same facts the Actuator indicator {@code llmClient}
- * shows.
+ * A snapshot of the client's health: the same facts the Actuator indicator
+ * {@code llmClient} shows.
  *
  * @param up whether the client is healthy (see the guide for the rule)
  * @param reason why the client is down, or {@code null} when it is up
@@ -18,60 +18,60 @@ import java.time.Instant;
  * @since 0.1.0
  */
 public record LlmClientHealth(boolean up, String reason, String endpoint, String model, Pool pool, Bulkhead bulkhead,
-        Latency latency, Calls calls, LastError lastError) {
+		Latency latency, Calls calls, LastError lastError) {
 
-    /**
-     * The connection pool.
-     *
-     * @param available idle connections ready for reuse
-     * @param leased connections carrying a call
-     * @param pending calls waiting for a connection
-     * @param max the most connections the pool opens
-     */
-    public record Pool(int available, int leased, int pending, int max) {
-    }
+	/**
+	 * The connection pool.
+	 *
+	 * @param available idle connections ready for reuse
+	 * @param leased connections carrying a call
+	 * @param pending calls waiting for a connection
+	 * @param max the most connections the pool opens
+	 */
+	public record Pool(int available, int leased, int pending, int max) {
+	}
 
-    /**
-     * The client-wide concurrency limit.
-     *
-     * @param maxConcurrent calls allowed in flight at once
-     * @param inFlight calls in flight now
-     * @param waiting calls waiting for a permit
-     */
-    public record Bulkhead(int maxConcurrent, int inFlight, int waiting) {
-    }
+	/**
+	 * The client-wide concurrency limit.
+	 *
+	 * @param maxConcurrent calls allowed in flight at once
+	 * @param inFlight calls in flight now
+	 * @param waiting calls waiting for a permit
+	 */
+	public record Bulkhead(int maxConcurrent, int inFlight, int waiting) {
+	}
 
-    /**
-     * The latest call latencies, by count.
-     *
-     * @param count latencies held, at most {@code capacity}
-     * @param capacity {@code max-latency-records}
-     * @param p50Ms median in milliseconds
-     * @param p95Ms 95th percentile in milliseconds
-     * @param p99Ms 99th percentile in milliseconds
-     * @param maxMs largest in milliseconds
-     */
-    public record Latency(int count, int capacity, double p50Ms, double p95Ms, double p99Ms, double maxMs) {
-    }
+	/**
+	 * The latest call latencies, by count.
+	 *
+	 * @param count latencies held, at most {@code capacity}
+	 * @param capacity {@code max-latency-records}
+	 * @param p50Ms median in milliseconds
+	 * @param p95Ms 95th percentile in milliseconds
+	 * @param p99Ms 99th percentile in milliseconds
+	 * @param maxMs largest in milliseconds
+	 */
+	public record Latency(int count, int capacity, double p50Ms, double p95Ms, double p99Ms, double maxMs) {
+	}
 
-    /**
-     * Call counts since the client was created.
-     *
-     * @param total calls that ended
-     * @param succeeded calls that returned an answer
-     * @param failed calls that ended with an exception
-     */
-    public record Calls(long total, long succeeded, long failed) {
-    }
+	/**
+	 * Call counts since the client was created.
+	 *
+	 * @param total calls that ended
+	 * @param succeeded calls that returned an answer
+	 * @param failed calls that ended with an exception
+	 */
+	public record Calls(long total, long succeeded, long failed) {
+	}
 
-    /**
-     * The latest failure.
-     *
-     * @param type the exception's simple class name
-     * @param message its message (never holds the API key)
-     * @param at when it happened
-     */
-    public record LastError(String type, String message, Instant at) {
-    }
+	/**
+	 * The latest failure.
+	 *
+	 * @param type the exception's simple class name
+	 * @param message its message (never holds the API key)
+	 * @param at when it happened
+	 */
+	public record LastError(String type, String message, Instant at) {
+	}
 
 }

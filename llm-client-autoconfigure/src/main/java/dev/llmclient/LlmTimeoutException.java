@@ -9,39 +9,40 @@ import java.time.Duration;
  */
 public class LlmTimeoutException extends LlmClientException {
 
-    private static final long serialVersionUID = 1L;
+	private static final long serialVersionUID = 1L;
 
-    private final String timeoutName;
+	private final String timeoutName;
 
-    private final Duration timeout;
+	private final Duration timeout;
 
-    /**
-     * Creates an exception.
-     * @param message what happened and which setting to change
-     * @param timeoutName the setting that fired, such as {@code llm.client.read-timeout}
-     * @param timeout its value
-     * @param cause the underlying failure, or {@code null}
-     */
-    public LlmTimeoutException(String message, String timeoutName, Duration timeout, Throwable cause) {
-        super(message, cause);
-        this.timeoutName = timeoutName;
-        this.timeout = timeout;
-    }
+	/**
+	 * Creates an exception.
+	 * @param message what happened and which setting to change
+	 * @param timeoutName the setting that fired, such as {@code llm.client.read-timeout}
+	 * @param timeout its value
+	 * @param cause the underlying failure, or {@code null}
+	 */
+	public LlmTimeoutException(String message, String timeoutName, Duration timeout, Throwable cause) {
+		super(message, cause);
+		this.timeoutName = timeoutName;
+		this.timeout = timeout;
+	}
 
-    /**
-     * Returns the property of the timeout that fired, such as {@code llm.client.read-timeout}.
-     * @return the property name
-     */
-    public String timeoutName() {
-        return this.timeoutName;
-    }
+	/**
+	 * Returns the property of the timeout that fired, such as
+	 * {@code llm.client.read-timeout}.
+	 * @return the property name
+	 */
+	public String timeoutName() {
+		return this.timeoutName;
+	}
 
-    /**
-     * Returns the value of the timeout that fired.
-     * @return the timeout
-     */
-    public Duration timeout() {
-        return this.timeout;
-    }
+	/**
+	 * Returns the value of the timeout that fired.
+	 * @return the timeout
+	 */
+	public Duration timeout() {
+		return this.timeout;
+	}
 
 }

@@ -14,10 +14,11 @@ import dev.llmclient.batch.LlmBatchService;
 import dev.llmclient.internal.DefaultLlmClient;
 
 /**
- * Auto-configuration of the {@link LlmBatchService} over the application's {@link LlmClient}. It
- * keeps as many items of a batch in flight as the client's {@code max-concurrent} (read from the
- * client's settings, so a customizer's value counts, and without calling {@code health()}), and
- * counts items on {@code llm.client.batch.items} when a {@link MeterRegistry} is present.
+ * Auto-configuration of the {@link LlmBatchService} over the application's
+ * {@link LlmClient}. It keeps as many items of a batch in flight as the client's
+ * {@code max-concurrent} (read from the client's settings, so a customizer's value
+ * counts, and without calling {@code health()}), and counts items on
+ * {@code llm.client.batch.items} when a {@link MeterRegistry} is present.
  *
  * @since 0.1.0
  */
@@ -25,27 +26,31 @@ import dev.llmclient.internal.DefaultLlmClient;
 @ConditionalOnBean(LlmClient.class)
 public final class LlmBatchAutoConfiguration {
 
-    /** Without a meter registry; the metered bean below, processed first, takes precedence. */
-    @Bean
-    @ConditionalOnMissingBean
-    LlmBatchService llmBatchService(LlmClient llmClient) {
-        return (llmClient instanceof DefaultLlmClient client)
-                ? new LlmBatchService(llmClient, client.settings().maxConcurrent(), null) : new LlmBatchService(llmClient);
-    }
+	/**
+	 * Without a meter registry; the metered bean below, processed first, takes
+	 * precedence.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	LlmBatchService llmBatchService(LlmClient llmClient) {
+		return (llmClient instanceof DefaultLlmClient client)
+				? new LlmBatchService(llmClient, client.settings().maxConcurrent(), null)
+				: new LlmBatchService(llmClient);
+	}
 
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(MeterRegistry.class)
-    @ConditionalOnBean(MeterRegistry.class)
-    static class MeteredBatchConfiguration {
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MeteredBatchConfiguration {
 
-        @Bean
-        @ConditionalOnMissingBean
-        LlmBatchService llmBatchService(LlmClient llmClient, MeterRegistry meterRegistry) {
-            return (llmClient instanceof DefaultLlmClient client)
-                    ? new LlmBatchService(llmClient, client.settings().maxConcurrent(), meterRegistry)
-                    : new LlmBatchService(llmClient, meterRegistry);
-        }
+		@Bean
+		@ConditionalOnMissingBean
+		LlmBatchService llmBatchService(LlmClient llmClient, MeterRegistry meterRegistry) {
+			return (llmClient instanceof DefaultLlmClient client)
+					? new LlmBatchService(llmClient, client.settings().maxConcurrent(), meterRegistry)
+					: new LlmBatchService(llmClient, meterRegistry);
+		}
 
-    }
+	}
 
 }

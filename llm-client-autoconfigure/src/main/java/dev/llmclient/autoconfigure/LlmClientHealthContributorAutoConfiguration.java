@@ -12,8 +12,8 @@ import dev.llmclient.LlmClient;
 import dev.llmclient.health.LlmClientHealthIndicator;
 
 /**
- * Auto-configuration of {@link LlmClientHealthIndicator}, shown as component {@code llmClient}.
- * Turned off by {@code management.health.llmclient.enabled=false}.
+ * Auto-configuration of {@link LlmClientHealthIndicator}, shown as component
+ * {@code llmClient}. Turned off by {@code management.health.llmclient.enabled=false}.
  *
  * @since 0.1.0
  */
@@ -23,10 +23,10 @@ import dev.llmclient.health.LlmClientHealthIndicator;
 @ConditionalOnEnabledHealthIndicator("llmclient")
 public final class LlmClientHealthContributorAutoConfiguration {
 
-    @Bean
-    @ConditionalOnMissingBean(name = "llmClientHealthIndicator")
-    LlmClientHealthIndicator llmClientHealthIndicator(LlmClient llmClient) {
-        return new LlmClientHealthIndicator(llmClient);
-    }
+	@Bean
+	@ConditionalOnMissingBean(name = "llmClientHealthIndicator")
+	LlmClientHealthIndicator llmClientHealthIndicator(LlmClient llmClient) {
+		return new LlmClientHealthIndicator(llmClient);
+	}
 
 }

@@ -14,33 +14,34 @@ import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.internal.GenAiHistogramBuckets;
 
 /**
- * Sends the LLM client's metrics to the application's {@link MeterRegistry}, when Micrometer is
- * present and a registry is configured, and gives its histograms the OpenTelemetry GenAI bucket
- * boundaries when the application turns histograms on (for example
+ * Sends the LLM client's metrics to the application's {@link MeterRegistry}, when
+ * Micrometer is present and a registry is configured, and gives its histograms the
+ * OpenTelemetry GenAI bucket boundaries when the application turns histograms on (for
+ * example
  * {@code management.metrics.distribution.percentiles-histogram.gen_ai.client.operation.duration=true}).
  *
  * @since 0.1.0
  */
 @AutoConfiguration(before = LlmClientAutoConfiguration.class,
-        after = { MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class })
+		after = { MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class })
 @ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
 public final class LlmClientMetricsAutoConfiguration {
 
-    @Bean
-    @ConditionalOnBean(MeterRegistry.class)
-    @ConditionalOnMissingBean(name = "llmClientMetricsCustomizer")
-    LlmClientCustomizer llmClientMetricsCustomizer(MeterRegistry meterRegistry) {
-        return (builder) -> builder.meterRegistry(meterRegistry);
-    }
+	@Bean
+	@ConditionalOnBean(MeterRegistry.class)
+	@ConditionalOnMissingBean(name = "llmClientMetricsCustomizer")
+	LlmClientCustomizer llmClientMetricsCustomizer(MeterRegistry meterRegistry) {
+		return (builder) -> builder.meterRegistry(meterRegistry);
+	}
 
-    /**
-     * Unordered, so it runs after Spring Boot's property filter (order 0) and sees the histogram
-     * request it adds.
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    GenAiHistogramBuckets llmClientGenAiHistogramBuckets() {
-        return new GenAiHistogramBuckets();
-    }
+	/**
+	 * Unordered, so it runs after Spring Boot's property filter (order 0) and sees the
+	 * histogram request it adds.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	GenAiHistogramBuckets llmClientGenAiHistogramBuckets() {
+		return new GenAiHistogramBuckets();
+	}
 
 }

@@ -15,468 +15,470 @@ import dev.llmclient.LlmClientBuilder;
 @ConfigurationProperties("llm.client")
 public class LlmClientProperties {
 
-    /**
-     * Whether to auto-configure the LLM client.
-     */
-    private boolean enabled = true;
-
-    /**
-     * Base URL of an OpenAI-compatible API, such as http://localhost:11434/v1 (Ollama) or
-     * https://api.openai.com/v1. Calls go to {endpoint}/chat/completions.
-     */
-    private String endpoint;
-
-    /**
-     * API key sent as "Authorization: Bearer ..."; never logged or shown. Leave unset for servers
-     * that need none.
-     */
-    private String apiKey;
-
-    /**
-     * Model used when a request names none. When neither is set the request carries no model
-     * and the server picks its default.
-     */
-    private String model;
-
-    /**
-     * Maximum number of calls in flight at once for the whole client: single, async, streamed
-     * and batched calls together. The connection pool holds as many connections.
-     */
-    private int maxConcurrent = 10;
-
-    /**
-     * Whether to open connections to the endpoint at start-up rather than on the first call.
-     */
-    private boolean eagerInit = true;
-
-    /**
-     * Number of latest call latencies kept for the percentiles shown by health.
-     */
-    private int maxLatencyRecords = 1000;
-
-    /**
-     * Timeout for establishing a TCP and TLS connection.
-     */
-    private Duration connectTimeout = Duration.ofSeconds(5);
-
-    /**
-     * Silence allowed on a connection: before the first byte of the answer and between stream
-     * chunks. Generation is slow, so keep it generous.
-     */
-    private Duration readTimeout = Duration.ofSeconds(120);
-
-    /**
-     * Deadline for a whole call, waiting for a slot and retries included. Unset means no
-     * deadline beyond the other timeouts.
-     */
-    private Duration timeout;
-
-    /**
-     * How long a call waits for a free slot when max-concurrent calls are in flight before it
-     * fails.
-     */
-    private Duration maxWait = Duration.ofSeconds(30);
-
-    /**
-     * Largest response body read, all events of a stream together; a larger one fails the call
-     * without being held in memory.
-     */
-    private DataSize maxResponseSize = DataSize.ofMegabytes(4);
-
-    /**
-     * Whether a stream asks the server for token usage in its last chunk with
-     * "stream_options": {"include_usage": true}. Turn off for servers that reject the field
-     * (Mistral, Azure AI model inference and some gateways answer 400 or 422).
-     */
-    private boolean streamUsage = true;
-
-    /**
-     * How long closing the client (on application shutdown) lets calls in flight finish before
-     * it cancels them and closes the connection pool.
-     */
-    private Duration shutdownTimeout = Duration.ofSeconds(30);
-
-    private final WarmUp warmUp = new WarmUp();
-
-    private final Retry retry = new Retry();
-
-    private final Health health = new Health();
-
-    public boolean isEnabled() {
-        return this.enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public String getEndpoint() {
-        return this.endpoint;
-    }
-
-    public void setEndpoint(String endpoint) {
-        this.endpoint = endpoint;
-    }
-
-    public String getApiKey() {
-        return this.apiKey;
-    }
-
-    public void setApiKey(String apiKey) {
-        this.apiKey = apiKey;
-    }
-
-    public String getModel() {
-        return this.model;
-    }
-
-    public void setModel(String model) {
-        this.model = model;
-    }
-
-    public int getMaxConcurrent() {
-        return this.maxConcurrent;
-    }
-
-    public void setMaxConcurrent(int maxConcurrent) {
-        this.maxConcurrent = maxConcurrent;
-    }
-
-    public boolean isEagerInit() {
-        return this.eagerInit;
-    }
-
-    public void setEagerInit(boolean eagerInit) {
-        this.eagerInit = eagerInit;
-    }
-
-    public int getMaxLatencyRecords() {
-        return this.maxLatencyRecords;
-    }
-
-    public void setMaxLatencyRecords(int maxLatencyRecords) {
-        this.maxLatencyRecords = maxLatencyRecords;
-    }
-
-    public Duration getConnectTimeout() {
-        return this.connectTimeout;
-    }
-
-    public void setConnectTimeout(Duration connectTimeout) {
-        this.connectTimeout = connectTimeout;
-    }
-
-    public Duration getReadTimeout() {
-        return this.readTimeout;
-    }
-
-    public void setReadTimeout(Duration readTimeout) {
-        this.readTimeout = readTimeout;
-    }
-
-    public Duration getTimeout() {
-        return this.timeout;
-    }
-
-    public void setTimeout(Duration timeout) {
-        this.timeout = timeout;
-    }
-
-    public Duration getMaxWait() {
-        return this.maxWait;
-    }
-
-    public void setMaxWait(Duration maxWait) {
-        this.maxWait = maxWait;
-    }
-
-    public DataSize getMaxResponseSize() {
-        return this.maxResponseSize;
-    }
-
-    public void setMaxResponseSize(DataSize maxResponseSize) {
-        this.maxResponseSize = maxResponseSize;
-    }
-
-    public boolean isStreamUsage() {
-        return this.streamUsage;
-    }
-
-    public void setStreamUsage(boolean streamUsage) {
-        this.streamUsage = streamUsage;
-    }
-
-    public Retry getRetry() {
-        return this.retry;
-    }
-
-    public Health getHealth() {
-        return this.health;
-    }
-
-    public Duration getShutdownTimeout() {
-        return this.shutdownTimeout;
-    }
-
-    public void setShutdownTimeout(Duration shutdownTimeout) {
-        this.shutdownTimeout = shutdownTimeout;
-    }
-
-    public WarmUp getWarmUp() {
-        return this.warmUp;
-    }
-
-    /**
-     * Copies every property onto a client builder.
-     * @param builder the builder to fill
-     */
-    void applyTo(LlmClientBuilder builder) {
-        builder.endpoint(this.endpoint)
-            .apiKey(this.apiKey)
-            .model(this.model)
-            .maxConcurrent(this.maxConcurrent)
-            .eagerInit(this.eagerInit)
-            .maxLatencyRecords(this.maxLatencyRecords)
-            .connectTimeout(this.connectTimeout)
-            .readTimeout(this.readTimeout)
-            .timeout(this.timeout)
-            .maxWait(this.maxWait)
-            .maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0)
-            .streamUsage(this.streamUsage)
-            .shutdownTimeout(this.shutdownTimeout)
-            .warmUpConnections(this.warmUp.connections)
-            .warmUpTimeout(this.warmUp.timeout)
-            .warmUpFailFast(this.warmUp.failFast);
-        this.retry.applyTo(builder);
-        this.health.applyTo(builder);
-    }
-
-    /**
-     * Retries of failed calls.
-     */
-    public static class Retry {
-
-        /**
-         * Whether to retry failed calls: connection failures, 408, 409, 429, 5xx and answers
-         * carrying "x-should-retry: true"; never other 4xx.
-         */
-        private boolean enabled = true;
-
-        /**
-         * Maximum number of attempts per call, the first included.
-         */
-        private int maxAttempts = 3;
-
-        /**
-         * Wait before the first retry; it grows by the multiplier up to max-backoff.
-         */
-        private Duration initialBackoff = Duration.ofMillis(500);
-
-        /**
-         * Longest computed wait between attempts.
-         */
-        private Duration maxBackoff = Duration.ofSeconds(8);
-
-        /**
-         * Factor applied to the wait after each retry.
-         */
-        private double multiplier = 2.0;
-
-        /**
-         * Fraction of each wait drawn at random, from 0 to 1, so that clients failing together
-         * do not retry together.
-         */
-        private double jitter = 0.25;
-
-        /**
-         * Longest wait accepted from a server's Retry-After or retry-after-ms header; a longer
-         * one fails the call at once, with the server's wait in the message.
-         */
-        private Duration maxRetryAfter = Duration.ofSeconds(60);
-
-        public boolean isEnabled() {
-            return this.enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public int getMaxAttempts() {
-            return this.maxAttempts;
-        }
-
-        public void setMaxAttempts(int maxAttempts) {
-            this.maxAttempts = maxAttempts;
-        }
-
-        public Duration getInitialBackoff() {
-            return this.initialBackoff;
-        }
-
-        public void setInitialBackoff(Duration initialBackoff) {
-            this.initialBackoff = initialBackoff;
-        }
-
-        public Duration getMaxBackoff() {
-            return this.maxBackoff;
-        }
-
-        public void setMaxBackoff(Duration maxBackoff) {
-            this.maxBackoff = maxBackoff;
-        }
-
-        public double getMultiplier() {
-            return this.multiplier;
-        }
-
-        public void setMultiplier(double multiplier) {
-            this.multiplier = multiplier;
-        }
-
-        public double getJitter() {
-            return this.jitter;
-        }
-
-        public void setJitter(double jitter) {
-            this.jitter = jitter;
-        }
-
-        public Duration getMaxRetryAfter() {
-            return this.maxRetryAfter;
-        }
-
-        public void setMaxRetryAfter(Duration maxRetryAfter) {
-            this.maxRetryAfter = maxRetryAfter;
-        }
-
-        void applyTo(LlmClientBuilder builder) {
-            builder.retryEnabled(this.enabled)
-                .retryMaxAttempts(this.maxAttempts)
-                .retryInitialBackoff(this.initialBackoff)
-                .retryMaxBackoff(this.maxBackoff)
-                .retryMultiplier(this.multiplier)
-                .retryJitter(this.jitter)
-                .retryMaxRetryAfter(this.maxRetryAfter);
-        }
-
-    }
-
-    /**
-     * Health of the client as shown by the "llmClient" health component.
-     */
-    public static class Health {
-
-        /**
-         * Number of calls in a row that must fail for reasons on the server's side (connection
-         * failures, timeouts, 5xx) before health reports DOWN. Failures caused by the request,
-         * such as 400 or 401, never count.
-         */
-        private int downAfterFailures = 5;
-
-        private final Probe probe = new Probe();
-
-        public int getDownAfterFailures() {
-            return this.downAfterFailures;
-        }
-
-        public void setDownAfterFailures(int downAfterFailures) {
-            this.downAfterFailures = downAfterFailures;
-        }
-
-        public Probe getProbe() {
-            return this.probe;
-        }
-
-        void applyTo(LlmClientBuilder builder) {
-            builder.healthDownAfterFailures(this.downAfterFailures)
-                .healthProbeEnabled(this.probe.enabled)
-                .healthProbeTtl(this.probe.ttl);
-        }
-
-        /**
-         * Active check of the endpoint when health is computed.
-         */
-        public static class Probe {
-
-            /**
-             * Whether computing health sends "GET {endpoint}/models", which spends no tokens, to
-             * check that the endpoint answers. Any HTTP answer counts as reachable.
-             */
-            private boolean enabled;
-
-            /**
-             * How long a probe's verdict is reused before the next probe.
-             */
-            private Duration ttl = Duration.ofSeconds(30);
-
-            public boolean isEnabled() {
-                return this.enabled;
-            }
-
-            public void setEnabled(boolean enabled) {
-                this.enabled = enabled;
-            }
-
-            public Duration getTtl() {
-                return this.ttl;
-            }
-
-            public void setTtl(Duration ttl) {
-                this.ttl = ttl;
-            }
-
-        }
-
-    }
-
-    /**
-     * What eager initialisation ({@code llm.client.eager-init}) does at start-up.
-     */
-    public static class WarmUp {
-
-        /**
-         * Number of connections opened in parallel at start-up, at most max-concurrent. Defaults
-         * to 2, or max-concurrent when that is smaller.
-         */
-        private Integer connections;
-
-        /**
-         * How long warm-up may take; when no connection answered by then, the endpoint counts
-         * as unreachable.
-         */
-        private Duration timeout = Duration.ofSeconds(10);
-
-        /**
-         * Whether an endpoint that cannot be reached at start-up fails start-up instead of
-         * being logged as a warning (health then reports DOWN until a call succeeds).
-         */
-        private boolean failFast;
-
-        public Integer getConnections() {
-            return this.connections;
-        }
-
-        public void setConnections(Integer connections) {
-            this.connections = connections;
-        }
-
-        public Duration getTimeout() {
-            return this.timeout;
-        }
-
-        public void setTimeout(Duration timeout) {
-            this.timeout = timeout;
-        }
-
-        public boolean isFailFast() {
-            return this.failFast;
-        }
-
-        public void setFailFast(boolean failFast) {
-            this.failFast = failFast;
-        }
-
-    }
+	/**
+	 * Whether to auto-configure the LLM client.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Base URL of an OpenAI-compatible API, such as http://localhost:11434/v1 (Ollama) or
+	 * https://api.openai.com/v1. Calls go to {endpoint}/chat/completions.
+	 */
+	private String endpoint;
+
+	/**
+	 * API key sent as "Authorization: Bearer ..."; never logged or shown. Leave unset for
+	 * servers that need none.
+	 */
+	private String apiKey;
+
+	/**
+	 * Model used when a request names none. When neither is set the request carries no
+	 * model and the server picks its default.
+	 */
+	private String model;
+
+	/**
+	 * Maximum number of calls in flight at once for the whole client: single, async,
+	 * streamed and batched calls together. The connection pool holds as many connections.
+	 */
+	private int maxConcurrent = 10;
+
+	/**
+	 * Whether to open connections to the endpoint at start-up rather than on the first
+	 * call.
+	 */
+	private boolean eagerInit = true;
+
+	/**
+	 * Number of latest call latencies kept for the percentiles shown by health.
+	 */
+	private int maxLatencyRecords = 1000;
+
+	/**
+	 * Timeout for establishing a TCP and TLS connection.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Silence allowed on a connection: before the first byte of the answer and between
+	 * stream chunks. Generation is slow, so keep it generous.
+	 */
+	private Duration readTimeout = Duration.ofSeconds(120);
+
+	/**
+	 * Deadline for a whole call, waiting for a slot and retries included. Unset means no
+	 * deadline beyond the other timeouts.
+	 */
+	private Duration timeout;
+
+	/**
+	 * How long a call waits for a free slot when max-concurrent calls are in flight
+	 * before it fails.
+	 */
+	private Duration maxWait = Duration.ofSeconds(30);
+
+	/**
+	 * Largest response body read, all events of a stream together; a larger one fails the
+	 * call without being held in memory.
+	 */
+	private DataSize maxResponseSize = DataSize.ofMegabytes(4);
+
+	/**
+	 * Whether a stream asks the server for token usage in its last chunk with
+	 * "stream_options": {"include_usage": true}. Turn off for servers that reject the
+	 * field (Mistral, Azure AI model inference and some gateways answer 400 or 422).
+	 */
+	private boolean streamUsage = true;
+
+	/**
+	 * How long closing the client (on application shutdown) lets calls in flight finish
+	 * before it cancels them and closes the connection pool.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+	private final WarmUp warmUp = new WarmUp();
+
+	private final Retry retry = new Retry();
+
+	private final Health health = new Health();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getEndpoint() {
+		return this.endpoint;
+	}
+
+	public void setEndpoint(String endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	public String getApiKey() {
+		return this.apiKey;
+	}
+
+	public void setApiKey(String apiKey) {
+		this.apiKey = apiKey;
+	}
+
+	public String getModel() {
+		return this.model;
+	}
+
+	public void setModel(String model) {
+		this.model = model;
+	}
+
+	public int getMaxConcurrent() {
+		return this.maxConcurrent;
+	}
+
+	public void setMaxConcurrent(int maxConcurrent) {
+		this.maxConcurrent = maxConcurrent;
+	}
+
+	public boolean isEagerInit() {
+		return this.eagerInit;
+	}
+
+	public void setEagerInit(boolean eagerInit) {
+		this.eagerInit = eagerInit;
+	}
+
+	public int getMaxLatencyRecords() {
+		return this.maxLatencyRecords;
+	}
+
+	public void setMaxLatencyRecords(int maxLatencyRecords) {
+		this.maxLatencyRecords = maxLatencyRecords;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getReadTimeout() {
+		return this.readTimeout;
+	}
+
+	public void setReadTimeout(Duration readTimeout) {
+		this.readTimeout = readTimeout;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Duration getMaxWait() {
+		return this.maxWait;
+	}
+
+	public void setMaxWait(Duration maxWait) {
+		this.maxWait = maxWait;
+	}
+
+	public DataSize getMaxResponseSize() {
+		return this.maxResponseSize;
+	}
+
+	public void setMaxResponseSize(DataSize maxResponseSize) {
+		this.maxResponseSize = maxResponseSize;
+	}
+
+	public boolean isStreamUsage() {
+		return this.streamUsage;
+	}
+
+	public void setStreamUsage(boolean streamUsage) {
+		this.streamUsage = streamUsage;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public WarmUp getWarmUp() {
+		return this.warmUp;
+	}
+
+	/**
+	 * Copies every property onto a client builder.
+	 * @param builder the builder to fill
+	 */
+	void applyTo(LlmClientBuilder builder) {
+		builder.endpoint(this.endpoint)
+			.apiKey(this.apiKey)
+			.model(this.model)
+			.maxConcurrent(this.maxConcurrent)
+			.eagerInit(this.eagerInit)
+			.maxLatencyRecords(this.maxLatencyRecords)
+			.connectTimeout(this.connectTimeout)
+			.readTimeout(this.readTimeout)
+			.timeout(this.timeout)
+			.maxWait(this.maxWait)
+			.maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0)
+			.streamUsage(this.streamUsage)
+			.shutdownTimeout(this.shutdownTimeout)
+			.warmUpConnections(this.warmUp.connections)
+			.warmUpTimeout(this.warmUp.timeout)
+			.warmUpFailFast(this.warmUp.failFast);
+		this.retry.applyTo(builder);
+		this.health.applyTo(builder);
+	}
+
+	/**
+	 * Retries of failed calls.
+	 */
+	public static class Retry {
+
+		/**
+		 * Whether to retry failed calls: connection failures, 408, 409, 429, 5xx and
+		 * answers carrying "x-should-retry: true"; never other 4xx.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Maximum number of attempts per call, the first included.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Wait before the first retry; it grows by the multiplier up to max-backoff.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(500);
+
+		/**
+		 * Longest computed wait between attempts.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(8);
+
+		/**
+		 * Factor applied to the wait after each retry.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Fraction of each wait drawn at random, from 0 to 1, so that clients failing
+		 * together do not retry together.
+		 */
+		private double jitter = 0.25;
+
+		/**
+		 * Longest wait accepted from a server's Retry-After or retry-after-ms header; a
+		 * longer one fails the call at once, with the server's wait in the message.
+		 */
+		private Duration maxRetryAfter = Duration.ofSeconds(60);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public Duration getMaxRetryAfter() {
+			return this.maxRetryAfter;
+		}
+
+		public void setMaxRetryAfter(Duration maxRetryAfter) {
+			this.maxRetryAfter = maxRetryAfter;
+		}
+
+		void applyTo(LlmClientBuilder builder) {
+			builder.retryEnabled(this.enabled)
+				.retryMaxAttempts(this.maxAttempts)
+				.retryInitialBackoff(this.initialBackoff)
+				.retryMaxBackoff(this.maxBackoff)
+				.retryMultiplier(this.multiplier)
+				.retryJitter(this.jitter)
+				.retryMaxRetryAfter(this.maxRetryAfter);
+		}
+
+	}
+
+	/**
+	 * Health of the client as shown by the "llmClient" health component.
+	 */
+	public static class Health {
+
+		/**
+		 * Number of calls in a row that must fail for reasons on the server's side
+		 * (connection failures, timeouts, 5xx) before health reports DOWN. Failures
+		 * caused by the request, such as 400 or 401, never count.
+		 */
+		private int downAfterFailures = 5;
+
+		private final Probe probe = new Probe();
+
+		public int getDownAfterFailures() {
+			return this.downAfterFailures;
+		}
+
+		public void setDownAfterFailures(int downAfterFailures) {
+			this.downAfterFailures = downAfterFailures;
+		}
+
+		public Probe getProbe() {
+			return this.probe;
+		}
+
+		void applyTo(LlmClientBuilder builder) {
+			builder.healthDownAfterFailures(this.downAfterFailures)
+				.healthProbeEnabled(this.probe.enabled)
+				.healthProbeTtl(this.probe.ttl);
+		}
+
+		/**
+		 * Active check of the endpoint when health is computed.
+		 */
+		public static class Probe {
+
+			/**
+			 * Whether computing health sends "GET {endpoint}/models", which spends no
+			 * tokens, to check that the endpoint answers. Any HTTP answer counts as
+			 * reachable.
+			 */
+			private boolean enabled;
+
+			/**
+			 * How long a probe's verdict is reused before the next probe.
+			 */
+			private Duration ttl = Duration.ofSeconds(30);
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Duration getTtl() {
+				return this.ttl;
+			}
+
+			public void setTtl(Duration ttl) {
+				this.ttl = ttl;
+			}
+
+		}
+
+	}
+
+	/**
+	 * What eager initialisation ({@code llm.client.eager-init}) does at start-up.
+	 */
+	public static class WarmUp {
+
+		/**
+		 * Number of connections opened in parallel at start-up, at most max-concurrent.
+		 * Defaults to 2, or max-concurrent when that is smaller.
+		 */
+		private Integer connections;
+
+		/**
+		 * How long warm-up may take; when no connection answered by then, the endpoint
+		 * counts as unreachable.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		/**
+		 * Whether an endpoint that cannot be reached at start-up fails start-up instead
+		 * of being logged as a warning (health then reports DOWN until a call succeeds).
+		 */
+		private boolean failFast;
+
+		public Integer getConnections() {
+			return this.connections;
+		}
+
+		public void setConnections(Integer connections) {
+			this.connections = connections;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public boolean isFailFast() {
+			return this.failFast;
+		}
+
+		public void setFailFast(boolean failFast) {
+			this.failFast = failFast;
+		}
+
+	}
 
 }

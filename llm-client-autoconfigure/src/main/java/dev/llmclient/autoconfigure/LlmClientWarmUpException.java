@@ -9,10 +9,10 @@ import dev.llmclient.LlmClientException;
  */
 final class LlmClientWarmUpException extends RuntimeException {
 
-    private static final long serialVersionUID = 1L;
+	private static final long serialVersionUID = 1L;
 
-    LlmClientWarmUpException(LlmClientException cause) {
-        super(cause.getMessage(), cause);
-    }
+	LlmClientWarmUpException(LlmClientException cause) {
+		super(cause.getMessage(), cause);
+	}
 
 }

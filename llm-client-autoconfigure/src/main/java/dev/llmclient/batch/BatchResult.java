@@ -15,33 +15,33 @@ import java.util.Objects;
  */
 public record BatchResult(List<BatchItem> items, int succeeded, int failed, Duration elapsed) {
 
-    /**
-     * Creates a result, checking that the counts match the items.
-     * @throws IllegalArgumentException when they do not
-     */
-    public BatchResult {
-        items = List.copyOf(items);
-        Objects.requireNonNull(elapsed, "elapsed");
-        if (succeeded < 0 || failed < 0 || succeeded + failed != items.size()) {
-            throw new IllegalArgumentException("BatchResult counts (" + succeeded + " succeeded, " + failed
-                    + " failed) do not add up to its " + items.size() + " items");
-        }
-    }
+	/**
+	 * Creates a result, checking that the counts match the items.
+	 * @throws IllegalArgumentException when they do not
+	 */
+	public BatchResult {
+		items = List.copyOf(items);
+		Objects.requireNonNull(elapsed, "elapsed");
+		if (succeeded < 0 || failed < 0 || succeeded + failed != items.size()) {
+			throw new IllegalArgumentException("BatchResult counts (" + succeeded + " succeeded, " + failed
+					+ " failed) do not add up to its " + items.size() + " items");
+		}
+	}
 
-    /**
-     * Returns the number of items, which is the number of inputs.
-     * @return the size
-     */
-    public int size() {
-        return this.items.size();
-    }
+	/**
+	 * Returns the number of items, which is the number of inputs.
+	 * @return the size
+	 */
+	public int size() {
+		return this.items.size();
+	}
 
-    /**
-     * Returns whether every item got an answer.
-     * @return {@code true} when nothing failed
-     */
-    public boolean allSucceeded() {
-        return this.failed == 0;
-    }
+	/**
+	 * Returns whether every item got an answer.
+	 * @return {@code true} when nothing failed
+	 */
+	public boolean allSucceeded() {
+		return this.failed == 0;
+	}
 
 }

@@ -11,18 +11,19 @@ import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientHealth;
 
 /**
- * Sends many requests through one {@link LlmClient} and answers every one of them, in order.
+ * Sends many requests through one {@link LlmClient} and answers every one of them, in
+ * order.
  * <p>
  * A batch keeps at most {@code maxConcurrent} items in flight (by default the client's
- * {@code llm.client.max-concurrent}) and starts the next item as soon as one ends, so a batch of
- * 100 000 prompts holds as many calls, threads and connections as a batch of 100; only the
- * result grows with the batch. Items are ordinary calls of the client: they share its
- * client-wide limit with every other call and batch, and they are retried, timed out and
- * recorded like any call. A failing item never fails the batch: it becomes a
- * {@link BatchItem.Failure} holding the exception.
+ * {@code llm.client.max-concurrent}) and starts the next item as soon as one ends, so a
+ * batch of 100 000 prompts holds as many calls, threads and connections as a batch of
+ * 100; only the result grows with the batch. Items are ordinary calls of the client: they
+ * share its client-wide limit with every other call and batch, and they are retried,
+ * timed out and recorded like any call. A failing item never fails the batch: it becomes
+ * a {@link BatchItem.Failure} holding the exception.
  * <p>
- * The calling thread runs the batch and waits for it; it is thread-safe, and several batches
- * may run at once from different threads. In a Spring Boot application inject the
+ * The calling thread runs the batch and waits for it; it is thread-safe, and several
+ * batches may run at once from different threads. In a Spring Boot application inject the
  * auto-configured bean; elsewhere create one over a client.
  *
  * <pre>{@code
@@ -41,149 +42,150 @@ import dev.llmclient.LlmClientHealth;
  */
 public final class LlmBatchService {
 
-    private final LlmClient client;
+	private final LlmClient client;
 
-    private final int maxConcurrent;
+	private final int maxConcurrent;
 
-    private final BatchMetrics metrics;
+	private final BatchMetrics metrics;
 
-    /**
-     * Creates a batch service that keeps as many items in flight as the client's
-     * {@code max-concurrent} allows (read once from {@code client.health().bulkhead()}), and
-     * records no metrics.
-     * @param client the client every item goes through
-     */
-    public LlmBatchService(LlmClient client) {
-        this(client, null);
-    }
+	/**
+	 * Creates a batch service that keeps as many items in flight as the client's
+	 * {@code max-concurrent} allows (read once from {@code client.health().bulkhead()}),
+	 * and records no metrics.
+	 * @param client the client every item goes through
+	 */
+	public LlmBatchService(LlmClient client) {
+		this(client, null);
+	}
 
-    /**
-     * Creates a batch service that keeps as many items in flight as the client's
-     * {@code max-concurrent} allows (read once from {@code client.health().bulkhead()}).
-     * @param client the client every item goes through
-     * @param meterRegistry where {@code llm.client.batch.items} is counted, or {@code null} for
-     * nowhere
-     */
-    public LlmBatchService(LlmClient client, MeterRegistry meterRegistry) {
-        this(client, maxConcurrentOf(client), meterRegistry);
-    }
+	/**
+	 * Creates a batch service that keeps as many items in flight as the client's
+	 * {@code max-concurrent} allows (read once from {@code client.health().bulkhead()}).
+	 * @param client the client every item goes through
+	 * @param meterRegistry where {@code llm.client.batch.items} is counted, or
+	 * {@code null} for nowhere
+	 */
+	public LlmBatchService(LlmClient client, MeterRegistry meterRegistry) {
+		this(client, maxConcurrentOf(client), meterRegistry);
+	}
 
-    /**
-     * Creates a batch service that keeps at most {@code maxConcurrent} items of each batch in
-     * flight. A value above the client's own limit gains nothing: the extra items wait for the
-     * client's slots. A lower one leaves room for other callers.
-     * @param client the client every item goes through
-     * @param maxConcurrent items of one batch in flight at once, at least 1
-     * @param meterRegistry where {@code llm.client.batch.items} is counted, or {@code null} for
-     * nowhere
-     */
-    public LlmBatchService(LlmClient client, int maxConcurrent, MeterRegistry meterRegistry) {
-        this.client = Objects.requireNonNull(client, "client must not be null");
-        if (maxConcurrent < 1) {
-            throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
-        }
-        this.maxConcurrent = maxConcurrent;
-        this.metrics = (meterRegistry != null) ? new MicrometerBatchMetrics(meterRegistry) : BatchMetrics.NONE;
-    }
+	/**
+	 * Creates a batch service that keeps at most {@code maxConcurrent} items of each
+	 * batch in flight. A value above the client's own limit gains nothing: the extra
+	 * items wait for the client's slots. A lower one leaves room for other callers.
+	 * @param client the client every item goes through
+	 * @param maxConcurrent items of one batch in flight at once, at least 1
+	 * @param meterRegistry where {@code llm.client.batch.items} is counted, or
+	 * {@code null} for nowhere
+	 */
+	public LlmBatchService(LlmClient client, int maxConcurrent, MeterRegistry meterRegistry) {
+		this.client = Objects.requireNonNull(client, "client must not be null");
+		if (maxConcurrent < 1) {
+			throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
+		}
+		this.maxConcurrent = maxConcurrent;
+		this.metrics = (meterRegistry != null) ? new MicrometerBatchMetrics(meterRegistry) : BatchMetrics.NONE;
+	}
 
-    private static int maxConcurrentOf(LlmClient client) {
-        Objects.requireNonNull(client, "client must not be null");
-        LlmClientHealth health = client.health();
-        if (health == null || health.bulkhead() == null || health.bulkhead().maxConcurrent() < 1) {
-            throw new IllegalArgumentException("Cannot tell the client's max-concurrent from " + client
-                    + ".health(): pass maxConcurrent to the LlmBatchService constructor");
-        }
-        return health.bulkhead().maxConcurrent();
-    }
+	private static int maxConcurrentOf(LlmClient client) {
+		Objects.requireNonNull(client, "client must not be null");
+		LlmClientHealth health = client.health();
+		if (health == null || health.bulkhead() == null || health.bulkhead().maxConcurrent() < 1) {
+			throw new IllegalArgumentException("Cannot tell the client's max-concurrent from " + client
+					+ ".health(): pass maxConcurrent to the LlmBatchService constructor");
+		}
+		return health.bulkhead().maxConcurrent();
+	}
 
-    /**
-     * Returns how many items of one batch are in flight at most.
-     * @return the limit per batch
-     */
-    public int maxConcurrent() {
-        return this.maxConcurrent;
-    }
+	/**
+	 * Returns how many items of one batch are in flight at most.
+	 * @return the limit per batch
+	 */
+	public int maxConcurrent() {
+		return this.maxConcurrent;
+	}
 
-    /**
-     * Sends each prompt as one user message with the client's default model.
-     * @param prompts the prompts, none {@code null} or blank
-     * @return one item per prompt, in order
-     * @throws IllegalArgumentException before anything is sent, naming the index of the first
-     * invalid prompt
-     */
-    public BatchResult generateAll(List<String> prompts) {
-        return generateAll(prompts, BatchOptions.defaults());
-    }
+	/**
+	 * Sends each prompt as one user message with the client's default model.
+	 * @param prompts the prompts, none {@code null} or blank
+	 * @return one item per prompt, in order
+	 * @throws IllegalArgumentException before anything is sent, naming the index of the
+	 * first invalid prompt
+	 */
+	public BatchResult generateAll(List<String> prompts) {
+		return generateAll(prompts, BatchOptions.defaults());
+	}
 
-    /**
-     * Sends each prompt as one user message with the client's default model, with a deadline
-     * or progress callback.
-     * @param prompts the prompts, none {@code null} or blank
-     * @param options deadline and progress callback
-     * @return one item per prompt, in order
-     * @throws IllegalArgumentException before anything is sent, naming the index of the first
-     * invalid prompt
-     */
-    public BatchResult generateAll(List<String> prompts, BatchOptions options) {
-        if (prompts == null) {
-            throw new IllegalArgumentException("prompts must not be null");
-        }
-        List<ChatRequest> requests = new ArrayList<>(prompts.size());
-        int index = 0;
-        for (String prompt : prompts) {
-            if (prompt == null || prompt.isBlank()) {
-                throw new IllegalArgumentException("prompts[" + index + "] must not be "
-                        + ((prompt == null) ? "null" : "blank") + "; nothing was sent");
-            }
-            requests.add(ChatRequest.of(prompt));
-            index++;
-        }
-        return run(requests, options);
-    }
+	/**
+	 * Sends each prompt as one user message with the client's default model, with a
+	 * deadline or progress callback.
+	 * @param prompts the prompts, none {@code null} or blank
+	 * @param options deadline and progress callback
+	 * @return one item per prompt, in order
+	 * @throws IllegalArgumentException before anything is sent, naming the index of the
+	 * first invalid prompt
+	 */
+	public BatchResult generateAll(List<String> prompts, BatchOptions options) {
+		if (prompts == null) {
+			throw new IllegalArgumentException("prompts must not be null");
+		}
+		List<ChatRequest> requests = new ArrayList<>(prompts.size());
+		int index = 0;
+		for (String prompt : prompts) {
+			if (prompt == null || prompt.isBlank()) {
+				throw new IllegalArgumentException("prompts[" + index + "] must not be "
+						+ ((prompt == null) ? "null" : "blank") + "; nothing was sent");
+			}
+			requests.add(ChatRequest.of(prompt));
+			index++;
+		}
+		return run(requests, options);
+	}
 
-    /**
-     * Sends each request.
-     * @param requests the requests, none {@code null}
-     * @return one item per request, in order
-     * @throws IllegalArgumentException before anything is sent, naming the index of the first
-     * {@code null} request
-     */
-    public BatchResult chatAll(List<ChatRequest> requests) {
-        return chatAll(requests, BatchOptions.defaults());
-    }
+	/**
+	 * Sends each request.
+	 * @param requests the requests, none {@code null}
+	 * @return one item per request, in order
+	 * @throws IllegalArgumentException before anything is sent, naming the index of the
+	 * first {@code null} request
+	 */
+	public BatchResult chatAll(List<ChatRequest> requests) {
+		return chatAll(requests, BatchOptions.defaults());
+	}
 
-    /**
-     * Sends each request, with a deadline or progress callback.
-     * @param requests the requests, none {@code null}
-     * @param options deadline and progress callback
-     * @return one item per request, in order
-     * @throws IllegalArgumentException before anything is sent, naming the index of the first
-     * {@code null} request
-     */
-    public BatchResult chatAll(List<ChatRequest> requests, BatchOptions options) {
-        if (requests == null) {
-            throw new IllegalArgumentException("requests must not be null");
-        }
-        List<ChatRequest> copy = new ArrayList<>(requests.size());
-        int index = 0;
-        for (ChatRequest request : requests) {
-            if (request == null) {
-                throw new IllegalArgumentException("requests[" + index + "] must not be null; nothing was sent");
-            }
-            copy.add(request);
-            index++;
-        }
-        return run(copy, options);
-    }
+	/**
+	 * Sends each request, with a deadline or progress callback.
+	 * @param requests the requests, none {@code null}
+	 * @param options deadline and progress callback
+	 * @return one item per request, in order
+	 * @throws IllegalArgumentException before anything is sent, naming the index of the
+	 * first {@code null} request
+	 */
+	public BatchResult chatAll(List<ChatRequest> requests, BatchOptions options) {
+		if (requests == null) {
+			throw new IllegalArgumentException("requests must not be null");
+		}
+		List<ChatRequest> copy = new ArrayList<>(requests.size());
+		int index = 0;
+		for (ChatRequest request : requests) {
+			if (request == null) {
+				throw new IllegalArgumentException("requests[" + index + "] must not be null; nothing was sent");
+			}
+			copy.add(request);
+			index++;
+		}
+		return run(copy, options);
+	}
 
-    private BatchResult run(List<ChatRequest> requests, BatchOptions options) {
-        return new BatchRun(this.client, requests, this.maxConcurrent,
-                (options != null) ? options : BatchOptions.defaults(), this.metrics).run();
-    }
+	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {
+		return new BatchRun(this.client, requests, this.maxConcurrent,
+				(options != null) ? options : BatchOptions.defaults(), this.metrics)
+			.run();
+	}
 
-    @Override
-    public String toString() {
-        return "LlmBatchService[maxConcurrent=" + this.maxConcurrent + ", client=" + this.client + "]";
-    }
+	@Override
+	public String toString() {
+		return "LlmBatchService[maxConcurrent=" + this.maxConcurrent + ", client=" + this.client + "]";
+	}
 
 }

@@ -4,37 +4,37 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Counts batch items on {@code llm.client.batch.items}, tagged {@code outcome} {@code success} or
- * {@code failure}.
+ * Counts batch items on {@code llm.client.batch.items}, tagged {@code outcome}
+ * {@code success} or {@code failure}.
  */
 final class MicrometerBatchMetrics implements BatchMetrics {
 
-    static final String ITEMS = "llm.client.batch.items";
+	static final String ITEMS = "llm.client.batch.items";
 
-    private final Counter succeeded;
+	private final Counter succeeded;
 
-    private final Counter failed;
+	private final Counter failed;
 
-    MicrometerBatchMetrics(MeterRegistry registry) {
-        this.succeeded = counter(registry, "success");
-        this.failed = counter(registry, "failure");
-    }
+	MicrometerBatchMetrics(MeterRegistry registry) {
+		this.succeeded = counter(registry, "success");
+		this.failed = counter(registry, "failure");
+	}
 
-    private static Counter counter(MeterRegistry registry, String outcome) {
-        return Counter.builder(ITEMS)
-            .description("Items of LLM client batches, by outcome")
-            .tag("outcome", outcome)
-            .register(registry);
-    }
+	private static Counter counter(MeterRegistry registry, String outcome) {
+		return Counter.builder(ITEMS)
+			.description("Items of LLM client batches, by outcome")
+			.tag("outcome", outcome)
+			.register(registry);
+	}
 
-    @Override
-    public void items(int succeeded, int failed) {
-        if (succeeded > 0) {
-            this.succeeded.increment(succeeded);
-        }
-        if (failed > 0) {
-            this.failed.increment(failed);
-        }
-    }
+	@Override
+	public void items(int succeeded, int failed) {
+		if (succeeded > 0) {
+			this.succeeded.increment(succeeded);
+		}
+		if (failed > 0) {
+			this.failed.increment(failed);
+		}
+	}
 
 }

@@ -10,64 +10,64 @@ import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientHealth;
 
 /**
- * Reports the LLM client's health on {@code /actuator/health} as component {@code llmClient},
- * from {@link LlmClient#health()}: no call to the LLM is made.
+ * Reports the LLM client's health on {@code /actuator/health} as component
+ * {@code llmClient}, from {@link LlmClient#health()}: no call to the LLM is made.
  *
  * @since 0.1.0
  */
 public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 
-    private final LlmClient client;
+	private final LlmClient client;
 
-    /**
-     * Creates an indicator.
-     * @param client the client to report on
-     */
-    public LlmClientHealthIndicator(LlmClient client) {
-        super("LLM client health check failed");
-        this.client = client;
-    }
+	/**
+	 * Creates an indicator.
+	 * @param client the client to report on
+	 */
+	public LlmClientHealthIndicator(LlmClient client) {
+		super("LLM client health check failed");
+		this.client = client;
+	}
 
-    @Override
-    protected void doHealthCheck(Health.Builder builder) {
-        LlmClientHealth health = this.client.health();
-        if (health.up()) {
-            builder.up();
-        }
-        else {
-            builder.down().withDetail("reason", health.reason());
-        }
-        builder.withDetail("endpoint", health.endpoint());
-        if (health.model() != null) {
-            builder.withDetail("model", health.model());
-        }
-        LlmClientHealth.Pool pool = health.pool();
-        builder.withDetail("pool", details("available", pool.available(), "leased", pool.leased(), "pending",
-                pool.pending(), "max", pool.max()));
-        LlmClientHealth.Bulkhead bulkhead = health.bulkhead();
-        builder.withDetail("bulkhead", details("maxConcurrent", bulkhead.maxConcurrent(), "inFlight",
-                bulkhead.inFlight(), "waiting", bulkhead.waiting()));
-        LlmClientHealth.Latency latency = health.latency();
-        Map<String, Object> latencyDetails = details("count", latency.count(), "capacity", latency.capacity());
-        latencyDetails.putAll(details("p50Ms", latency.p50Ms(), "p95Ms", latency.p95Ms(), "p99Ms", latency.p99Ms(),
-                "maxMs", latency.maxMs()));
-        builder.withDetail("latency", latencyDetails);
-        LlmClientHealth.Calls calls = health.calls();
-        builder.withDetail("calls", details("total", calls.total(), "succeeded", calls.succeeded(), "failed",
-                calls.failed()));
-        LlmClientHealth.LastError lastError = health.lastError();
-        if (lastError != null) {
-            builder.withDetail("lastError", details("type", lastError.type(), "message", lastError.message(), "at",
-                    lastError.at().toString()));
-        }
-    }
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		LlmClientHealth health = this.client.health();
+		if (health.up()) {
+			builder.up();
+		}
+		else {
+			builder.down().withDetail("reason", health.reason());
+		}
+		builder.withDetail("endpoint", health.endpoint());
+		if (health.model() != null) {
+			builder.withDetail("model", health.model());
+		}
+		LlmClientHealth.Pool pool = health.pool();
+		builder.withDetail("pool", details("available", pool.available(), "leased", pool.leased(), "pending",
+				pool.pending(), "max", pool.max()));
+		LlmClientHealth.Bulkhead bulkhead = health.bulkhead();
+		builder.withDetail("bulkhead", details("maxConcurrent", bulkhead.maxConcurrent(), "inFlight",
+				bulkhead.inFlight(), "waiting", bulkhead.waiting()));
+		LlmClientHealth.Latency latency = health.latency();
+		Map<String, Object> latencyDetails = details("count", latency.count(), "capacity", latency.capacity());
+		latencyDetails.putAll(details("p50Ms", latency.p50Ms(), "p95Ms", latency.p95Ms(), "p99Ms", latency.p99Ms(),
+				"maxMs", latency.maxMs()));
+		builder.withDetail("latency", latencyDetails);
+		LlmClientHealth.Calls calls = health.calls();
+		builder.withDetail("calls",
+				details("total", calls.total(), "succeeded", calls.succeeded(), "failed", calls.failed()));
+		LlmClientHealth.LastError lastError = health.lastError();
+		if (lastError != null) {
+			builder.withDetail("lastError",
+					details("type", lastError.type(), "message", lastError.message(), "at", lastError.at().toString()));
+		}
+	}
 
-    private static Map<String, Object> details(Object... namesAndValues) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            details.put((String) namesAndValues[i], namesAndValues[i + 1]);
-        }
-        return details;
-    }
+	private static Map<String, Object> details(Object... namesAndValues) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		for (int i = 0; i < namesAndValues.length; i += 2) {
+			details.put((String) namesAndValues[i], namesAndValues[i + 1]);
+		}
+		return details;
+	}
 
 }

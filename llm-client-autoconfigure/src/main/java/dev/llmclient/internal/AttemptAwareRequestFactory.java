@@ -10,13 +10,13 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
  */
 final class AttemptAwareRequestFactory extends HttpComponentsClientHttpRequestFactory {
 
-    AttemptAwareRequestFactory(HttpClient httpClient) {
-        super(httpClient);
-    }
+	AttemptAwareRequestFactory(HttpClient httpClient) {
+		super(httpClient);
+	}
 
-    @Override
-    protected void postProcessHttpRequest(ClassicHttpRequest request) {
-        CancellableAttempt.bindToCurrent(request);
-    }
+	@Override
+	protected void postProcessHttpRequest(ClassicHttpRequest request) {
+		CancellableAttempt.bindToCurrent(request);
+	}
 
 }

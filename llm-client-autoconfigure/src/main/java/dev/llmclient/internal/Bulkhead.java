@@ -10,72 +10,73 @@ import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 
 /**
- * Client-wide limit on calls in flight: single, async, streamed and batched calls all take a
- * permit here. Fair, so waiting calls are served in arrival order.
+ * Client-wide limit on calls in flight: single, async, streamed and batched calls all
+ * take a permit here. Fair, so waiting calls are served in arrival order.
  */
 final class Bulkhead {
 
-    private final int maxConcurrent;
+	private final int maxConcurrent;
 
-    private final Duration maxWait;
+	private final Duration maxWait;
 
-    private final Semaphore permits;
+	private final Semaphore permits;
 
-    private final AtomicInteger waiting = new AtomicInteger();
+	private final AtomicInteger waiting = new AtomicInteger();
 
-    Bulkhead(int maxConcurrent, Duration maxWait) {
-        this.maxConcurrent = maxConcurrent;
-        this.maxWait = maxWait;
-        this.permits = new Semaphore(maxConcurrent, true);
-    }
+	Bulkhead(int maxConcurrent, Duration maxWait) {
+		this.maxConcurrent = maxConcurrent;
+		this.maxWait = maxWait;
+		this.permits = new Semaphore(maxConcurrent, true);
+	}
 
-    /**
-     * Takes a permit, waiting at most {@code wait}.
-     * @param wait the longest wait, at most {@code max-wait}
-     * @throws LlmBulkheadFullException when no permit came in time
-     */
-    void acquire(Duration wait) {
-        if (this.permits.tryAcquire()) {
-            return;
-        }
-        this.waiting.incrementAndGet();
-        try {
-            if (!this.permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new LlmBulkheadFullException(inFlight(), this.maxConcurrent, this.maxWait);
-            }
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new LlmClientException("Interrupted while waiting for a free slot (llm.client.max-concurrent="
-                    + this.maxConcurrent + ")", ex);
-        }
-        finally {
-            this.waiting.decrementAndGet();
-        }
-    }
+	/**
+	 * Takes a permit, waiting at most {@code wait}.
+	 * @param wait the longest wait, at most {@code max-wait}
+	 * @throws LlmBulkheadFullException when no permit came in time
+	 */
+	void acquire(Duration wait) {
+		if (this.permits.tryAcquire()) {
+			return;
+		}
+		this.waiting.incrementAndGet();
+		try {
+			if (!this.permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+				throw new LlmBulkheadFullException(inFlight(), this.maxConcurrent, this.maxWait);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LlmClientException(
+					"Interrupted while waiting for a free slot (llm.client.max-concurrent=" + this.maxConcurrent + ")",
+					ex);
+		}
+		finally {
+			this.waiting.decrementAndGet();
+		}
+	}
 
-    void release() {
-        this.permits.release();
-    }
+	void release() {
+		this.permits.release();
+	}
 
-    Duration maxWait() {
-        return this.maxWait;
-    }
+	Duration maxWait() {
+		return this.maxWait;
+	}
 
-    int maxConcurrent() {
-        return this.maxConcurrent;
-    }
+	int maxConcurrent() {
+		return this.maxConcurrent;
+	}
 
-    int inFlight() {
-        return this.maxConcurrent - this.permits.availablePermits();
-    }
+	int inFlight() {
+		return this.maxConcurrent - this.permits.availablePermits();
+	}
 
-    int waiting() {
-        return this.waiting.get();
-    }
+	int waiting() {
+		return this.waiting.get();
+	}
 
-    LlmClientHealth.Bulkhead stats() {
-        return new LlmClientHealth.Bulkhead(this.maxConcurrent, inFlight(), waiting());
-    }
+	LlmClientHealth.Bulkhead stats() {
+		return new LlmClientHealth.Bulkhead(this.maxConcurrent, inFlight(), waiting());
+	}
 
 }

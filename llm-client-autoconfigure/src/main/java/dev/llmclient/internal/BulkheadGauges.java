@@ -8,39 +8,39 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
 /**
- * The {@code llm.client.bulkhead.*} gauges of one client: {@code in-flight}, {@code waiting} and
- * {@code max}. They read the bulkhead when the registry is scraped, never on a call's path, and
- * are removed when the client closes.
+ * The {@code llm.client.bulkhead.*} gauges of one client: {@code in-flight},
+ * {@code waiting} and {@code max}. They read the bulkhead when the registry is scraped,
+ * never on a call's path, and are removed when the client closes.
  */
 final class BulkheadGauges {
 
-    static final String PREFIX = "llm.client.bulkhead.";
+	static final String PREFIX = "llm.client.bulkhead.";
 
-    private final MeterRegistry registry;
+	private final MeterRegistry registry;
 
-    private final List<Gauge> gauges;
+	private final List<Gauge> gauges;
 
-    private BulkheadGauges(MeterRegistry registry, List<Gauge> gauges) {
-        this.registry = registry;
-        this.gauges = gauges;
-    }
+	private BulkheadGauges(MeterRegistry registry, List<Gauge> gauges) {
+		this.registry = registry;
+		this.gauges = gauges;
+	}
 
-    static BulkheadGauges register(MeterRegistry registry, Tags tags, Bulkhead bulkhead) {
-        return new BulkheadGauges(registry, List.of(
-                gauge(registry, tags, bulkhead, "in-flight", "Calls in flight", Bulkhead::inFlight),
-                gauge(registry, tags, bulkhead, "waiting", "Calls waiting for a slot, at most llm.client.max-wait",
-                        Bulkhead::waiting),
-                gauge(registry, tags, bulkhead, "max", "Calls allowed in flight at once (llm.client.max-concurrent)",
-                        Bulkhead::maxConcurrent)));
-    }
+	static BulkheadGauges register(MeterRegistry registry, Tags tags, Bulkhead bulkhead) {
+		return new BulkheadGauges(registry, List.of(
+				gauge(registry, tags, bulkhead, "in-flight", "Calls in flight", Bulkhead::inFlight),
+				gauge(registry, tags, bulkhead, "waiting", "Calls waiting for a slot, at most llm.client.max-wait",
+						Bulkhead::waiting),
+				gauge(registry, tags, bulkhead, "max", "Calls allowed in flight at once (llm.client.max-concurrent)",
+						Bulkhead::maxConcurrent)));
+	}
 
-    private static Gauge gauge(MeterRegistry registry, Tags tags, Bulkhead bulkhead, String name, String description,
-            ToDoubleFunction<Bulkhead> value) {
-        return Gauge.builder(PREFIX + name, bulkhead, value).description(description).tags(tags).register(registry);
-    }
+	private static Gauge gauge(MeterRegistry registry, Tags tags, Bulkhead bulkhead, String name, String description,
+			ToDoubleFunction<Bulkhead> value) {
+		return Gauge.builder(PREFIX + name, bulkhead, value).description(description).tags(tags).register(registry);
+	}
 
-    void remove() {
-        this.gauges.forEach(this.registry::remove);
-    }
+	void remove() {
+		this.gauges.forEach(this.registry::remove);
+	}
 
 }

@@ -11,42 +11,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Threads for calls that do not block their caller. On Java 21 and later each call gets a
- * virtual thread; on Java 17 a pool of as many platform threads as the bulkhead lets run at once,
- * which is all that could make progress anyway.
+ * virtual thread; on Java 17 a pool of as many platform threads as the bulkhead lets run
+ * at once, which is all that could make progress anyway.
  */
 final class CallExecutors {
 
-    private CallExecutors() {
-    }
+	private CallExecutors() {
+	}
 
-    static ExecutorService create(String name, int maxConcurrent) {
-        ExecutorService virtual = virtualThreadPerTask();
-        if (virtual != null) {
-            return virtual;
-        }
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemonThreads(name));
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
+	static ExecutorService create(String name, int maxConcurrent) {
+		ExecutorService virtual = virtualThreadPerTask();
+		if (virtual != null) {
+			return virtual;
+		}
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), daemonThreads(name));
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
+	}
 
-    private static ExecutorService virtualThreadPerTask() {
-        try {
-            Method factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-            return (ExecutorService) factory.invoke(null);
-        }
-        catch (ReflectiveOperationException ex) {
-            return null;
-        }
-    }
+	private static ExecutorService virtualThreadPerTask() {
+		try {
+			Method factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+			return (ExecutorService) factory.invoke(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			return null;
+		}
+	}
 
-    private static ThreadFactory daemonThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return (runnable) -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
+	private static ThreadFactory daemonThreads(String name) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
 
 }

@@ -3,56 +3,56 @@ package dev.llmclient.internal;
 import dev.llmclient.Usage;
 
 /**
- * Where the recorder sends each call's measurements: Micrometer when a registry is present,
- * nowhere otherwise.
+ * Where the recorder sends each call's measurements: Micrometer when a registry is
+ * present, nowhere otherwise.
  */
 interface CallMetrics {
 
-    /** The {@code error.type} of a call that succeeded. */
-    String SUCCESS = "none";
+	/** The {@code error.type} of a call that succeeded. */
+	String SUCCESS = "none";
 
-    CallMetrics NONE = new CallMetrics() {
+	CallMetrics NONE = new CallMetrics() {
 
-        @Override
-        public void record(String model, long nanos, String errorType, Usage usage) {
-        }
+		@Override
+		public void record(String model, long nanos, String errorType, Usage usage) {
+		}
 
-        @Override
-        public void retry(String reason) {
-        }
+		@Override
+		public void retry(String reason) {
+		}
 
-    };
+	};
 
-    /**
-     * Records one ended call.
-     * @param model the requested model, or {@code null}
-     * @param nanos its duration
-     * @param errorType {@code none} on success, else a bounded error class
-     * @param usage the token counts, or {@code null}
-     */
-    void record(String model, long nanos, String errorType, Usage usage);
+	/**
+	 * Records one ended call.
+	 * @param model the requested model, or {@code null}
+	 * @param nanos its duration
+	 * @param errorType {@code none} on success, else a bounded error class
+	 * @param usage the token counts, or {@code null}
+	 */
+	void record(String model, long nanos, String errorType, Usage usage);
 
-    /**
-     * Records the time from the start of a streamed call to its first chunk, once the stream has
-     * ended.
-     * @param model the requested model, or {@code null}
-     * @param nanos time to the first chunk
-     * @param errorType how the stream ended, as for {@link #record}
-     */
-    default void firstChunk(String model, long nanos, String errorType) {
-    }
+	/**
+	 * Records the time from the start of a streamed call to its first chunk, once the
+	 * stream has ended.
+	 * @param model the requested model, or {@code null}
+	 * @param nanos time to the first chunk
+	 * @param errorType how the stream ended, as for {@link #record}
+	 */
+	default void firstChunk(String model, long nanos, String errorType) {
+	}
 
-    /**
-     * Counts one retry.
-     * @param reason a bounded reason, such as {@code 429}, {@code 5xx} or {@code io}
-     */
-    void retry(String reason);
+	/**
+	 * Counts one retry.
+	 * @param reason a bounded reason, such as {@code 429}, {@code 5xx} or {@code io}
+	 */
+	void retry(String reason);
 
-    /**
-     * Stops reporting what only lives as long as the client, such as the pool gauges. Recorded
-     * timers and counters stay in the registry.
-     */
-    default void close() {
-    }
+	/**
+	 * Stops reporting what only lives as long as the client, such as the pool gauges.
+	 * Recorded timers and counters stay in the registry.
+	 */
+	default void close() {
+	}
 
 }

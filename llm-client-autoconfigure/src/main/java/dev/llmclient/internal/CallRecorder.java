@@ -15,168 +15,182 @@ import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 
 /**
- * The one place every ended call is recorded: counts, the latency window, the latest error, the
- * run of server-side failures that decides health, and the metrics.
+ * The one place every ended call is recorded: counts, the latency window, the latest
+ * error, the run of server-side failures that decides health, and the metrics.
  */
 final class CallRecorder {
 
-    /** The {@code error.type} of a call its caller cancelled. */
-    private static final String CANCELLED = "cancelled";
+	/** The {@code error.type} of a call its caller cancelled. */
+	private static final String CANCELLED = "cancelled";
 
-    private final LatencyWindow window;
+	private final LatencyWindow window;
 
-    private final CallMetrics metrics;
+	private final CallMetrics metrics;
 
-    private final int downAfterFailures;
+	private final int downAfterFailures;
 
-    private final LongAdder succeeded = new LongAdder();
+	private final LongAdder succeeded = new LongAdder();
 
-    private final LongAdder failed = new LongAdder();
+	private final LongAdder failed = new LongAdder();
 
-    private final AtomicInteger serverFailuresInARow = new AtomicInteger();
+	private final AtomicInteger serverFailuresInARow = new AtomicInteger();
 
-    private volatile LlmClientHealth.LastError lastError;
+	private volatile LlmClientHealth.LastError lastError;
 
-    /** Why the endpoint was found unreachable at start-up, until a call or a probe reaches it. */
-    private volatile String unreachableReason;
+	/**
+	 * Why the endpoint was found unreachable at start-up, until a call or a probe reaches
+	 * it.
+	 */
+	private volatile String unreachableReason;
 
-    /** Why the latest active probe found the endpoint unreachable, or {@code null}. */
-    private volatile String probeFailure;
+	/** Why the latest active probe found the endpoint unreachable, or {@code null}. */
+	private volatile String probeFailure;
 
-    CallRecorder(LatencyWindow window, CallMetrics metrics, int downAfterFailures) {
-        this.window = window;
-        this.metrics = metrics;
-        this.downAfterFailures = downAfterFailures;
-    }
+	CallRecorder(LatencyWindow window, CallMetrics metrics, int downAfterFailures) {
+		this.window = window;
+		this.metrics = metrics;
+		this.downAfterFailures = downAfterFailures;
+	}
 
-    /**
-     * Records a call that returned an answer. Allocation-free; shared state is only written when
-     * it changes, so concurrent successful calls do not contend on it.
-     */
-    void success(String model, long nanos, Usage usage) {
-        this.window.record(nanos);
-        this.succeeded.increment();
-        if (this.serverFailuresInARow.get() != 0) {
-            this.serverFailuresInARow.set(0);
-        }
-        if (this.unreachableReason != null) {
-            this.unreachableReason = null;
-        }
-        if (this.probeFailure != null) {
-            this.probeFailure = null;
-        }
-        this.metrics.record(model, nanos, CallMetrics.SUCCESS, usage);
-    }
+	/**
+	 * Records a call that returned an answer. Allocation-free; shared state is only
+	 * written when it changes, so concurrent successful calls do not contend on it.
+	 */
+	void success(String model, long nanos, Usage usage) {
+		this.window.record(nanos);
+		this.succeeded.increment();
+		if (this.serverFailuresInARow.get() != 0) {
+			this.serverFailuresInARow.set(0);
+		}
+		if (this.unreachableReason != null) {
+			this.unreachableReason = null;
+		}
+		if (this.probeFailure != null) {
+			this.probeFailure = null;
+		}
+		this.metrics.record(model, nanos, CallMetrics.SUCCESS, usage);
+	}
 
-    void failure(String model, long nanos, LlmClientException failure) {
-        this.window.record(nanos);
-        this.failed.increment();
-        if (isServerSide(failure)) {
-            this.serverFailuresInARow.incrementAndGet();
-        }
-        this.lastError = lastError(failure);
-        this.metrics.record(model, nanos, errorType(failure), null);
-    }
+	void failure(String model, long nanos, LlmClientException failure) {
+		this.window.record(nanos);
+		this.failed.increment();
+		if (isServerSide(failure)) {
+			this.serverFailuresInARow.incrementAndGet();
+		}
+		this.lastError = lastError(failure);
+		this.metrics.record(model, nanos, errorType(failure), null);
+	}
 
-    /**
-     * Records a call its caller cancelled (the future of an async call): counted as failed and
-     * timed with error type {@code cancelled}, but kept out of the latency window, the latest error
-     * and the run of failures that decides health, since it says nothing about the server.
-     */
-    void cancelled(String model, long nanos) {
-        this.failed.increment();
-        this.metrics.record(model, nanos, CANCELLED, null);
-    }
+	/**
+	 * Records a call its caller cancelled (the future of an async call): counted as
+	 * failed and timed with error type {@code cancelled}, but kept out of the latency
+	 * window, the latest error and the run of failures that decides health, since it says
+	 * nothing about the server.
+	 */
+	void cancelled(String model, long nanos) {
+		this.failed.increment();
+		this.metrics.record(model, nanos, CANCELLED, null);
+	}
 
-    /**
-     * Records a call refused by the bulkhead: counted and timed (its wait) as a failure, but kept
-     * out of the latency window, whose percentiles describe calls that reached the server.
-     */
-    void rejected(String model, long nanos, LlmClientException failure) {
-        this.failed.increment();
-        this.lastError = lastError(failure);
-        this.metrics.record(model, nanos, errorType(failure), null);
-    }
+	/**
+	 * Records a call refused by the bulkhead: counted and timed (its wait) as a failure,
+	 * but kept out of the latency window, whose percentiles describe calls that reached
+	 * the server.
+	 */
+	void rejected(String model, long nanos, LlmClientException failure) {
+		this.failed.increment();
+		this.lastError = lastError(failure);
+		this.metrics.record(model, nanos, errorType(failure), null);
+	}
 
-    /**
-     * Records the time to the first chunk of a stream that has ended, with the same tags as its
-     * duration.
-     * @param nanos time from the start of the call to the first chunk, or negative when none came
-     * @param failure why the stream failed, or {@code null} when it succeeded
-     */
-    void firstChunk(String model, long nanos, LlmClientException failure) {
-        if (nanos >= 0) {
-            this.metrics.firstChunk(model, nanos, (failure != null) ? errorType(failure) : "none");
-        }
-    }
+	/**
+	 * Records the time to the first chunk of a stream that has ended, with the same tags
+	 * as its duration.
+	 * @param nanos time from the start of the call to the first chunk, or negative when
+	 * none came
+	 * @param failure why the stream failed, or {@code null} when it succeeded
+	 */
+	void firstChunk(String model, long nanos, LlmClientException failure) {
+		if (nanos >= 0) {
+			this.metrics.firstChunk(model, nanos, (failure != null) ? errorType(failure) : "none");
+		}
+	}
 
-    /** The endpoint could not be reached when the client started: down until a call succeeds. */
-    void unreachable(LlmClientException failure) {
-        this.unreachableReason = "endpoint could not be reached at start-up: " + failure.getMessage();
-        this.lastError = lastError(failure);
-    }
+	/**
+	 * The endpoint could not be reached when the client started: down until a call
+	 * succeeds.
+	 */
+	void unreachable(LlmClientException failure) {
+		this.unreachableReason = "endpoint could not be reached at start-up: " + failure.getMessage();
+		this.lastError = lastError(failure);
+	}
 
-    /**
-     * Takes the verdict of an active probe ({@code GET {endpoint}/models}).
-     * @param failure why the endpoint could not be reached, or {@code null} when it answered
-     */
-    void probed(String failure) {
-        this.probeFailure = failure;
-        if (failure == null && this.unreachableReason != null) {
-            this.unreachableReason = null;
-        }
-    }
+	/**
+	 * Takes the verdict of an active probe ({@code GET {endpoint}/models}).
+	 * @param failure why the endpoint could not be reached, or {@code null} when it
+	 * answered
+	 */
+	void probed(String failure) {
+		this.probeFailure = failure;
+		if (failure == null && this.unreachableReason != null) {
+			this.unreachableReason = null;
+		}
+	}
 
-    LlmClientHealth health(String endpoint, String model, LlmClientHealth.Pool pool, LlmClientHealth.Bulkhead bulkhead) {
-        long ok = this.succeeded.sum();
-        long ko = this.failed.sum();
-        String reason = this.probeFailure;
-        if (reason == null) {
-            reason = this.unreachableReason;
-        }
-        int inARow = this.serverFailuresInARow.get();
-        if (reason == null && inARow >= this.downAfterFailures) {
-            reason = (inARow == 1) ? "the last call failed on the server's side"
-                    : "the last " + inARow + " calls failed on the server's side";
-        }
-        return new LlmClientHealth(reason == null, reason, endpoint, model, pool, bulkhead, this.window.snapshot(),
-                new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError);
-    }
+	LlmClientHealth health(String endpoint, String model, LlmClientHealth.Pool pool,
+			LlmClientHealth.Bulkhead bulkhead) {
+		long ok = this.succeeded.sum();
+		long ko = this.failed.sum();
+		String reason = this.probeFailure;
+		if (reason == null) {
+			reason = this.unreachableReason;
+		}
+		int inARow = this.serverFailuresInARow.get();
+		if (reason == null && inARow >= this.downAfterFailures) {
+			reason = (inARow == 1) ? "the last call failed on the server's side"
+					: "the last " + inARow + " calls failed on the server's side";
+		}
+		return new LlmClientHealth(reason == null, reason, endpoint, model, pool, bulkhead, this.window.snapshot(),
+				new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError);
+	}
 
-    private static LlmClientHealth.LastError lastError(LlmClientException failure) {
-        return new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(), Instant.now());
-    }
+	private static LlmClientHealth.LastError lastError(LlmClientException failure) {
+		return new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(), Instant.now());
+	}
 
-    /** Whether the failure says the server, or the way to it, is in trouble (not the caller). */
-    static boolean isServerSide(LlmClientException failure) {
-        if (failure instanceof LlmHttpException http) {
-            return !http.isClientError() || http.statusCode() == 408;
-        }
-        return failure instanceof LlmConnectionException || failure instanceof LlmTimeoutException
-                || failure instanceof LlmMalformedResponseException || failure instanceof LlmStreamException;
-    }
+	/**
+	 * Whether the failure says the server, or the way to it, is in trouble (not the
+	 * caller).
+	 */
+	static boolean isServerSide(LlmClientException failure) {
+		if (failure instanceof LlmHttpException http) {
+			return !http.isClientError() || http.statusCode() == 408;
+		}
+		return failure instanceof LlmConnectionException || failure instanceof LlmTimeoutException
+				|| failure instanceof LlmMalformedResponseException || failure instanceof LlmStreamException;
+	}
 
-    /** A bounded value for the {@code error.type} tag. */
-    static String errorType(LlmClientException failure) {
-        if (failure instanceof LlmHttpException http) {
-            return Integer.toString(http.statusCode());
-        }
-        if (failure instanceof LlmTimeoutException) {
-            return "timeout";
-        }
-        if (failure instanceof LlmConnectionException) {
-            return "io";
-        }
-        if (failure instanceof LlmMalformedResponseException) {
-            return "malformed_response";
-        }
-        if (failure instanceof LlmBulkheadFullException) {
-            return "bulkhead_full";
-        }
-        if (failure instanceof LlmStreamException stream) {
-            return stream.serverError() ? "stream_error" : "stream_cut";
-        }
-        return "other";
-    }
+	/** A bounded value for the {@code error.type} tag. */
+	static String errorType(LlmClientException failure) {
+		if (failure instanceof LlmHttpException http) {
+			return Integer.toString(http.statusCode());
+		}
+		if (failure instanceof LlmTimeoutException) {
+			return "timeout";
+		}
+		if (failure instanceof LlmConnectionException) {
+			return "io";
+		}
+		if (failure instanceof LlmMalformedResponseException) {
+			return "malformed_response";
+		}
+		if (failure instanceof LlmBulkheadFullException) {
+			return "bulkhead_full";
+		}
+		if (failure instanceof LlmStreamException stream) {
+			return stream.serverError() ? "stream_error" : "stream_cut";
+		}
+		return "other";
+	}
 
 }

@@ -7,76 +7,83 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hc.core5.concurrent.Cancellable;
 
 /**
- * One HTTP attempt that can be aborted from another thread: when the call's deadline passes, or
- * when the caller cancels the future of an async call. The request factory binds the Apache
- * HttpClient request to the attempt running on the current thread; aborting it closes the
- * connection, so a blocked read returns at once.
+ * One HTTP attempt that can be aborted from another thread: when the call's deadline
+ * passes, or when the caller cancels the future of an async call. The request factory
+ * binds the Apache HttpClient request to the attempt running on the current thread;
+ * aborting it closes the connection, so a blocked read returns at once.
  */
 final class CancellableAttempt implements AutoCloseable {
 
-    private static final ThreadLocal<CancellableAttempt> CURRENT = new ThreadLocal<>();
+	private static final ThreadLocal<CancellableAttempt> CURRENT = new ThreadLocal<>();
 
-    private volatile Cancellable request;
+	private volatile Cancellable request;
 
-    private volatile boolean aborted;
+	private volatile boolean aborted;
 
-    private volatile boolean deadlinePassed;
+	private volatile boolean deadlinePassed;
 
-    /** Fires at the deadline; {@code null} for an attempt without one. */
-    private final ScheduledFuture<?> timer;
+	/** Fires at the deadline; {@code null} for an attempt without one. */
+	private final ScheduledFuture<?> timer;
 
-    private CancellableAttempt(ScheduledExecutorService scheduler, long delayNanos) {
-        CURRENT.set(this);
-        this.timer = (scheduler != null) ? scheduler.schedule(this::deadlineReached, delayNanos, TimeUnit.NANOSECONDS)
-                : null;
-    }
+	private CancellableAttempt(ScheduledExecutorService scheduler, long delayNanos) {
+		CURRENT.set(this);
+		this.timer = (scheduler != null) ? scheduler.schedule(this::deadlineReached, delayNanos, TimeUnit.NANOSECONDS)
+				: null;
+	}
 
-    /** Starts an attempt on the current thread that is aborted after {@code delayNanos}. */
-    static CancellableAttempt withDeadline(ScheduledExecutorService scheduler, long delayNanos) {
-        return new CancellableAttempt(scheduler, delayNanos);
-    }
+	/**
+	 * Starts an attempt on the current thread that is aborted after {@code delayNanos}.
+	 */
+	static CancellableAttempt withDeadline(ScheduledExecutorService scheduler, long delayNanos) {
+		return new CancellableAttempt(scheduler, delayNanos);
+	}
 
-    /** Starts an attempt on the current thread that only {@link #abort()} ends early. */
-    static CancellableAttempt withoutDeadline() {
-        return new CancellableAttempt(null, 0);
-    }
+	/** Starts an attempt on the current thread that only {@link #abort()} ends early. */
+	static CancellableAttempt withoutDeadline() {
+		return new CancellableAttempt(null, 0);
+	}
 
-    /** Called by the request factory, on the calling thread, for each request it creates. */
-    static void bindToCurrent(Object request) {
-        CancellableAttempt attempt = CURRENT.get();
-        if (attempt != null && request instanceof Cancellable cancellable) {
-            attempt.request = cancellable;
-            if (attempt.aborted) {
-                cancellable.cancel();
-            }
-        }
-    }
+	/**
+	 * Called by the request factory, on the calling thread, for each request it creates.
+	 */
+	static void bindToCurrent(Object request) {
+		CancellableAttempt attempt = CURRENT.get();
+		if (attempt != null && request instanceof Cancellable cancellable) {
+			attempt.request = cancellable;
+			if (attempt.aborted) {
+				cancellable.cancel();
+			}
+		}
+	}
 
-    /** Whether the attempt was aborted because the call's deadline passed. */
-    boolean deadlinePassed() {
-        return this.deadlinePassed;
-    }
+	/** Whether the attempt was aborted because the call's deadline passed. */
+	boolean deadlinePassed() {
+		return this.deadlinePassed;
+	}
 
-    /** Aborts the attempt from any thread: its request fails at once, or as soon as it is made. */
-    void abort() {
-        this.aborted = true;
-        Cancellable bound = this.request;
-        if (bound != null) {
-            bound.cancel();
-        }
-    }
+	/**
+	 * Aborts the attempt from any thread: its request fails at once, or as soon as it is
+	 * made.
+	 */
+	void abort() {
+		this.aborted = true;
+		Cancellable bound = this.request;
+		if (bound != null) {
+			bound.cancel();
+		}
+	}
 
-    private void deadlineReached() {
-        this.deadlinePassed = true;
-        abort();
-    }
+	private void deadlineReached() {
+		this.deadlinePassed = true;
+		abort();
+	}
 
-    @Override
-    public void close() {
-        if (this.timer != null) {
-            this.timer.cancel(false);
-        }
-        CURRENT.remove();
-    }
+	@Override
+	public void close() {
+		if (this.timer != null) {
+			this.timer.cancel(false);
+		}
+		CURRENT.remove();
+	}
 
 }

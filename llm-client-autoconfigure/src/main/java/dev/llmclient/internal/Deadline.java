@@ -5,50 +5,51 @@ import java.time.Duration;
 import dev.llmclient.LlmTimeoutException;
 
 /**
- * The whole-call deadline ({@code llm.client.timeout}): fixed when the call starts, and covering
- * the wait for a slot, every attempt and every backoff.
+ * The whole-call deadline ({@code llm.client.timeout}): fixed when the call starts, and
+ * covering the wait for a slot, every attempt and every backoff.
  */
 final class Deadline {
 
-    static final Deadline NONE = new Deadline(null, Long.MAX_VALUE);
+	static final Deadline NONE = new Deadline(null, Long.MAX_VALUE);
 
-    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
+	private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
-    private final Duration timeout;
+	private final Duration timeout;
 
-    private final long deadlineNanos;
+	private final long deadlineNanos;
 
-    private Deadline(Duration timeout, long deadlineNanos) {
-        this.timeout = timeout;
-        this.deadlineNanos = deadlineNanos;
-    }
+	private Deadline(Duration timeout, long deadlineNanos) {
+		this.timeout = timeout;
+		this.deadlineNanos = deadlineNanos;
+	}
 
-    static Deadline after(Duration timeout) {
-        return (timeout != null) ? new Deadline(timeout, System.nanoTime() + timeout.toNanos()) : NONE;
-    }
+	static Deadline after(Duration timeout) {
+		return (timeout != null) ? new Deadline(timeout, System.nanoTime() + timeout.toNanos()) : NONE;
+	}
 
-    boolean isSet() {
-        return this.timeout != null;
-    }
+	boolean isSet() {
+		return this.timeout != null;
+	}
 
-    Duration remaining() {
-        return isSet() ? Duration.ofNanos(Math.max(0, this.deadlineNanos - System.nanoTime())) : FOREVER;
-    }
+	Duration remaining() {
+		return isSet() ? Duration.ofNanos(Math.max(0, this.deadlineNanos - System.nanoTime())) : FOREVER;
+	}
 
-    /** The shorter of {@code wait} and the time left. */
-    Duration cap(Duration wait) {
-        Duration remaining = remaining();
-        return (remaining.compareTo(wait) < 0) ? remaining : wait;
-    }
+	/** The shorter of {@code wait} and the time left. */
+	Duration cap(Duration wait) {
+		Duration remaining = remaining();
+		return (remaining.compareTo(wait) < 0) ? remaining : wait;
+	}
 
-    boolean expired() {
-        return isSet() && System.nanoTime() - this.deadlineNanos >= 0;
-    }
+	boolean expired() {
+		return isSet() && System.nanoTime() - this.deadlineNanos >= 0;
+	}
 
-    LlmTimeoutException exceeded(String endpoint, Throwable cause) {
-        return new LlmTimeoutException("Call to " + endpoint + " did not finish within llm.client.timeout=" + this.timeout
-                + " (waiting for a slot, attempts and backoff included). Raise llm.client.timeout, or lower max_tokens.",
-                "llm.client.timeout", this.timeout, cause);
-    }
+	LlmTimeoutException exceeded(String endpoint, Throwable cause) {
+		return new LlmTimeoutException("Call to " + endpoint + " did not finish within llm.client.timeout="
+				+ this.timeout
+				+ " (waiting for a slot, attempts and backoff included). Raise llm.client.timeout, or lower max_tokens.",
+				"llm.client.timeout", this.timeout, cause);
+	}
 
 }

@@ -17,104 +17,111 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 
 /**
- * The optional active health check: {@code GET {endpoint}/models}, which spends no tokens, at
- * most once per {@code health.probe.ttl}. Any HTTP answer, even 401 or 404, proves the endpoint
- * reachable; no answer (refused, reset, unknown host, TLS failure, nothing within
- * {@code connect-timeout}) makes it unreachable. The request carries no API key.
+ * The optional active health check: {@code GET {endpoint}/models}, which spends no
+ * tokens, at most once per {@code health.probe.ttl}. Any HTTP answer, even 401 or 404,
+ * proves the endpoint reachable; no answer (refused, reset, unknown host, TLS failure,
+ * nothing within {@code connect-timeout}) makes it unreachable. The request carries no
+ * API key.
  * <p>
- * Whoever asks for health after the verdict has expired runs the probe; others asking at the same
- * time read the previous verdict rather than wait. When every pooled connection is carrying a
- * call the probe is skipped: those calls say more about the endpoint than a probe could, and the
- * probe would only queue behind them.
+ * Whoever asks for health after the verdict has expired runs the probe; others asking at
+ * the same time read the previous verdict rather than wait. When every pooled connection
+ * is carrying a call the probe is skipped: those calls say more about the endpoint than a
+ * probe could, and the probe would only queue behind them.
  */
 final class HealthProbe {
 
-    /** Bodies up to this size are read so the connection goes back to the pool; larger ones are cut off. */
-    private static final long DRAIN_LIMIT = 64 * 1024;
+	/**
+	 * Bodies up to this size are read so the connection goes back to the pool; larger
+	 * ones are cut off.
+	 */
+	private static final long DRAIN_LIMIT = 64 * 1024;
 
-    /** The probe could not tell: every connection was busy with calls. */
-    private static final String INCONCLUSIVE = new String("inconclusive");
+	/** The probe could not tell: every connection was busy with calls. */
+	private static final String INCONCLUSIVE = new String("inconclusive");
 
-    private final HttpTransport transport;
+	private final HttpTransport transport;
 
-    private final CallRecorder recorder;
+	private final CallRecorder recorder;
 
-    private final Failures failures;
+	private final Failures failures;
 
-    private final String url;
+	private final String url;
 
-    private final Duration timeout;
+	private final Duration timeout;
 
-    private final long ttlNanos;
+	private final long ttlNanos;
 
-    private final AtomicBoolean probing = new AtomicBoolean();
+	private final AtomicBoolean probing = new AtomicBoolean();
 
-    private volatile boolean probed;
+	private volatile boolean probed;
 
-    private volatile long probedAt;
+	private volatile long probedAt;
 
-    HealthProbe(LlmClientSettings settings, Duration ttl, HttpTransport transport, CallRecorder recorder) {
-        this.transport = transport;
-        this.recorder = recorder;
-        this.failures = new Failures(settings);
-        this.url = settings.displayEndpoint() + "/models";
-        this.timeout = settings.connectTimeout();
-        this.ttlNanos = ttl.toNanos();
-    }
+	HealthProbe(LlmClientSettings settings, Duration ttl, HttpTransport transport, CallRecorder recorder) {
+		this.transport = transport;
+		this.recorder = recorder;
+		this.failures = new Failures(settings);
+		this.url = settings.displayEndpoint() + "/models";
+		this.timeout = settings.connectTimeout();
+		this.ttlNanos = ttl.toNanos();
+	}
 
-    /** Probes when the latest verdict is older than the TTL, and hands the verdict to the recorder. */
-    void refresh() {
-        if (fresh() || !this.probing.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            if (fresh()) {
-                return;
-            }
-            LlmClientHealth.Pool pool = this.transport.poolStats();
-            String verdict = (pool.leased() < pool.max()) ? probe() : INCONCLUSIVE;
-            if (verdict != INCONCLUSIVE) {
-                this.recorder.probed(verdict);
-            }
-            this.probedAt = System.nanoTime();
-            this.probed = true;
-        }
-        finally {
-            this.probing.set(false);
-        }
-    }
+	/**
+	 * Probes when the latest verdict is older than the TTL, and hands the verdict to the
+	 * recorder.
+	 */
+	void refresh() {
+		if (fresh() || !this.probing.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			if (fresh()) {
+				return;
+			}
+			LlmClientHealth.Pool pool = this.transport.poolStats();
+			String verdict = (pool.leased() < pool.max()) ? probe() : INCONCLUSIVE;
+			if (verdict != INCONCLUSIVE) {
+				this.recorder.probed(verdict);
+			}
+			this.probedAt = System.nanoTime();
+			this.probed = true;
+		}
+		finally {
+			this.probing.set(false);
+		}
+	}
 
-    private boolean fresh() {
-        return this.probed && System.nanoTime() - this.probedAt < this.ttlNanos;
-    }
+	private boolean fresh() {
+		return this.probed && System.nanoTime() - this.probedAt < this.ttlNanos;
+	}
 
-    /**
-     * Sends one probe.
-     * @return why the endpoint could not be reached, {@code null} when it answered, or
-     * {@link #INCONCLUSIVE} when no connection was free to ask
-     */
-    private String probe() {
-        HttpGet get = new HttpGet(this.transport.modelsUri());
-        get.setConfig(RequestConfig.custom()
-            .setConnectionRequestTimeout(Timeout.of(this.timeout))
-            .setResponseTimeout(Timeout.of(this.timeout))
-            .build());
-        try (ClassicHttpResponse response = this.transport.httpClient().executeOpen(null, get, null)) {
-            HttpEntity entity = response.getEntity();
-            if (entity != null && entity.getContentLength() >= 0 && entity.getContentLength() <= DRAIN_LIMIT) {
-                EntityUtils.consume(entity);
-            }
-            return null;
-        }
-        catch (ConnectionRequestTimeoutException ex) {
-            return INCONCLUSIVE;
-        }
-        catch (InterruptedIOException ex) {
-            return "GET " + this.url + " got no answer within " + this.timeout + " (llm.client.connect-timeout)";
-        }
-        catch (IOException ex) {
-            return "GET " + this.url + " got no answer: " + this.failures.fromIo(ex).getMessage();
-        }
-    }
+	/**
+	 * Sends one probe.
+	 * @return why the endpoint could not be reached, {@code null} when it answered, or
+	 * {@link #INCONCLUSIVE} when no connection was free to ask
+	 */
+	private String probe() {
+		HttpGet get = new HttpGet(this.transport.modelsUri());
+		get.setConfig(RequestConfig.custom()
+			.setConnectionRequestTimeout(Timeout.of(this.timeout))
+			.setResponseTimeout(Timeout.of(this.timeout))
+			.build());
+		try (ClassicHttpResponse response = this.transport.httpClient().executeOpen(null, get, null)) {
+			HttpEntity entity = response.getEntity();
+			if (entity != null && entity.getContentLength() >= 0 && entity.getContentLength() <= DRAIN_LIMIT) {
+				EntityUtils.consume(entity);
+			}
+			return null;
+		}
+		catch (ConnectionRequestTimeoutException ex) {
+			return INCONCLUSIVE;
+		}
+		catch (InterruptedIOException ex) {
+			return "GET " + this.url + " got no answer within " + this.timeout + " (llm.client.connect-timeout)";
+		}
+		catch (IOException ex) {
+			return "GET " + this.url + " got no answer: " + this.failures.fromIo(ex).getMessage();
+		}
+	}
 
 }

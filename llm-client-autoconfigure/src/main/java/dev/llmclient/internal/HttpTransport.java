@@ -23,109 +23,112 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 
 /**
- * The HTTP layer of one client: a {@link RestClient} over Apache HttpClient 5 with a pooled
- * connection manager that holds {@code max-concurrent} connections to the endpoint. Proxies come
- * from the JVM's settings ({@code https.proxyHost}, {@code http.nonProxyHosts}, ...).
+ * The HTTP layer of one client: a {@link RestClient} over Apache HttpClient 5 with a
+ * pooled connection manager that holds {@code max-concurrent} connections to the
+ * endpoint. Proxies come from the JVM's settings ({@code https.proxyHost},
+ * {@code http.nonProxyHosts}, ...).
  */
 final class HttpTransport implements AutoCloseable {
 
-    /**
-     * Idle time after which a pooled connection is checked before reuse. Servers such as
-     * llama.cpp close keep-alive connections after a few seconds; a check costs a non-blocking
-     * read, far less than a failed call.
-     */
-    private static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(1);
+	/**
+	 * Idle time after which a pooled connection is checked before reuse. Servers such as
+	 * llama.cpp close keep-alive connections after a few seconds; a check costs a
+	 * non-blocking read, far less than a failed call.
+	 */
+	private static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(1);
 
-    /** Idle connections older than this are closed in the background. */
-    private static final TimeValue EVICT_IDLE_AFTER = TimeValue.ofSeconds(50);
+	/** Idle connections older than this are closed in the background. */
+	private static final TimeValue EVICT_IDLE_AFTER = TimeValue.ofSeconds(50);
 
-    private final PoolingHttpClientConnectionManager connectionManager;
+	private final PoolingHttpClientConnectionManager connectionManager;
 
-    private final CloseableHttpClient httpClient;
+	private final CloseableHttpClient httpClient;
 
-    private final RestClient.Builder restClientBuilder;
+	private final RestClient.Builder restClientBuilder;
 
-    private final RestClient restClient;
+	private final RestClient restClient;
 
-    private final URI chatCompletionsUri;
+	private final URI chatCompletionsUri;
 
-    private final URI modelsUri;
+	private final URI modelsUri;
 
-    HttpTransport(LlmClientSettings settings, RestClient.Builder restClientBuilder) {
-        ConnectionConfig connectionConfig = ConnectionConfig.custom()
-            .setConnectTimeout(Timeout.of(settings.connectTimeout()))
-            .setSocketTimeout(Timeout.of(settings.readTimeout()))
-            .setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY)
-            .build();
-        this.connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
-            .setMaxConnTotal(settings.maxConcurrent())
-            .setMaxConnPerRoute(settings.maxConcurrent())
-            .setDefaultConnectionConfig(connectionConfig)
-            .build();
-        RequestConfig requestConfig = RequestConfig.custom()
-            .setResponseTimeout(Timeout.of(settings.readTimeout()))
-            .setConnectionRequestTimeout(Timeout.of(settings.maxWait().plus(settings.connectTimeout())))
-            .build();
-        this.httpClient = HttpClients.custom()
-            .setConnectionManager(this.connectionManager)
-            .setDefaultRequestConfig(requestConfig)
-            .disableAutomaticRetries()
-            .disableCookieManagement()
-            .evictIdleConnections(EVICT_IDLE_AFTER)
-            .setRoutePlanner(new SystemDefaultRoutePlanner(ProxySelector.getDefault()))
-            .setUserAgent("llm-client")
-            .build();
-        String base = settings.endpoint().toString();
-        this.chatCompletionsUri = URI.create(base + "/chat/completions");
-        this.modelsUri = URI.create(base + "/models");
-        RestClient.Builder builder = (restClientBuilder != null) ? restClientBuilder.clone() : RestClient.builder();
-        builder.requestFactory(new AttemptAwareRequestFactory(this.httpClient));
-        if (settings.apiKey() != null) {
-            String authorization = "Bearer " + settings.apiKey();
-            builder.defaultHeaders((headers) -> headers.set(HttpHeaders.AUTHORIZATION, authorization));
-        }
-        this.restClientBuilder = builder.clone();
-        this.restClient = builder.build();
-    }
+	HttpTransport(LlmClientSettings settings, RestClient.Builder restClientBuilder) {
+		ConnectionConfig connectionConfig = ConnectionConfig.custom()
+			.setConnectTimeout(Timeout.of(settings.connectTimeout()))
+			.setSocketTimeout(Timeout.of(settings.readTimeout()))
+			.setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY)
+			.build();
+		this.connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
+			.setMaxConnTotal(settings.maxConcurrent())
+			.setMaxConnPerRoute(settings.maxConcurrent())
+			.setDefaultConnectionConfig(connectionConfig)
+			.build();
+		RequestConfig requestConfig = RequestConfig.custom()
+			.setResponseTimeout(Timeout.of(settings.readTimeout()))
+			.setConnectionRequestTimeout(Timeout.of(settings.maxWait().plus(settings.connectTimeout())))
+			.build();
+		this.httpClient = HttpClients.custom()
+			.setConnectionManager(this.connectionManager)
+			.setDefaultRequestConfig(requestConfig)
+			.disableAutomaticRetries()
+			.disableCookieManagement()
+			.evictIdleConnections(EVICT_IDLE_AFTER)
+			.setRoutePlanner(new SystemDefaultRoutePlanner(ProxySelector.getDefault()))
+			.setUserAgent("llm-client")
+			.build();
+		String base = settings.endpoint().toString();
+		this.chatCompletionsUri = URI.create(base + "/chat/completions");
+		this.modelsUri = URI.create(base + "/models");
+		RestClient.Builder builder = (restClientBuilder != null) ? restClientBuilder.clone() : RestClient.builder();
+		builder.requestFactory(new AttemptAwareRequestFactory(this.httpClient));
+		if (settings.apiKey() != null) {
+			String authorization = "Bearer " + settings.apiKey();
+			builder.defaultHeaders((headers) -> headers.set(HttpHeaders.AUTHORIZATION, authorization));
+		}
+		this.restClientBuilder = builder.clone();
+		this.restClient = builder.build();
+	}
 
-    /**
-     * Returns a {@link RestClient} like {@link #restClient()}, on the same pool, whose requests
-     * give up after {@code responseTimeout} instead of {@code read-timeout}: warm-up must not
-     * wait minutes for a server that accepts and never answers.
-     */
-    RestClient restClient(Duration responseTimeout) {
-        AttemptAwareRequestFactory requestFactory = new AttemptAwareRequestFactory(this.httpClient);
-        requestFactory.setReadTimeout(responseTimeout);
-        requestFactory.setConnectionRequestTimeout(responseTimeout);
-        return this.restClientBuilder.clone().requestFactory(requestFactory).build();
-    }
+	/**
+	 * Returns a {@link RestClient} like {@link #restClient()}, on the same pool, whose
+	 * requests give up after {@code responseTimeout} instead of {@code read-timeout}:
+	 * warm-up must not wait minutes for a server that accepts and never answers.
+	 */
+	RestClient restClient(Duration responseTimeout) {
+		AttemptAwareRequestFactory requestFactory = new AttemptAwareRequestFactory(this.httpClient);
+		requestFactory.setReadTimeout(responseTimeout);
+		requestFactory.setConnectionRequestTimeout(responseTimeout);
+		return this.restClientBuilder.clone().requestFactory(requestFactory).build();
+	}
 
-    RestClient restClient() {
-        return this.restClient;
-    }
+	RestClient restClient() {
+		return this.restClient;
+	}
 
-    CloseableHttpClient httpClient() {
-        return this.httpClient;
-    }
+	CloseableHttpClient httpClient() {
+		return this.httpClient;
+	}
 
-    URI chatCompletionsUri() {
-        return this.chatCompletionsUri;
-    }
+	URI chatCompletionsUri() {
+		return this.chatCompletionsUri;
+	}
 
-    URI modelsUri() {
-        return this.modelsUri;
-    }
+	URI modelsUri() {
+		return this.modelsUri;
+	}
 
-    LlmClientHealth.Pool poolStats() {
-        PoolStats stats = this.connectionManager.getTotalStats();
-        return new LlmClientHealth.Pool(stats.getAvailable(), stats.getLeased(), stats.getPending(), stats.getMax());
-    }
+	LlmClientHealth.Pool poolStats() {
+		PoolStats stats = this.connectionManager.getTotalStats();
+		return new LlmClientHealth.Pool(stats.getAvailable(), stats.getLeased(), stats.getPending(), stats.getMax());
+	}
 
-    /** Closes idle connections at once and in-flight ones too: callers drain before this. */
-    @Override
-    public void close() {
-        this.connectionManager.closeIdle(TimeValue.ZERO_MILLISECONDS);
-        this.httpClient.close(CloseMode.IMMEDIATE);
-    }
+	/**
+	 * Closes idle connections at once and in-flight ones too: callers drain before this.
+	 */
+	@Override
+	public void close() {
+		this.connectionManager.closeIdle(TimeValue.ZERO_MILLISECONDS);
+		this.httpClient.close(CloseMode.IMMEDIATE);
+	}
 
 }

@@ -17,128 +17,136 @@ import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
 
 /**
- * Runs the attempts of one call. Retries connection failures, connect timeouts, 408, 409, 429
- * and 5xx (and whatever the server marks {@code x-should-retry: true}), and a stream cut before
- * any chunk reached the consumer, with exponential backoff and jitter; a server's {@code Retry-After} replaces the computed wait, but only while it fits
- * {@code max-retry-after} and the call's deadline: otherwise the call fails at once, saying why.
- * A pooled connection that the server had closed is retried once at once, even with retries off.
- * A call whose caller gave up (its thread interrupted, or its async future cancelled) is not
- * retried.
+ * Runs the attempts of one call. Retries connection failures, connect timeouts, 408, 409,
+ * 429 and 5xx (and whatever the server marks {@code x-should-retry: true}), and a stream
+ * cut before any chunk reached the consumer, with exponential backoff and jitter; a
+ * server's {@code Retry-After} replaces the computed wait, but only while it fits
+ * {@code max-retry-after} and the call's deadline: otherwise the call fails at once,
+ * saying why. A pooled connection that the server had closed is retried once at once,
+ * even with retries off. A call whose caller gave up (its thread interrupted, or its
+ * async future cancelled) is not retried.
  * <p>
- * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the failure,
- * so it cannot honour {@code Retry-After}, nor give up early when the wait would pass the deadline.
+ * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the
+ * failure, so it cannot honour {@code Retry-After}, nor give up early when the wait would
+ * pass the deadline.
  */
 final class Retrier {
 
-    private final LlmClientSettings.Retry settings;
+	private final LlmClientSettings.Retry settings;
 
-    private final CallMetrics metrics;
+	private final CallMetrics metrics;
 
-    Retrier(LlmClientSettings.Retry settings, CallMetrics metrics) {
-        this.settings = settings;
-        this.metrics = metrics;
-    }
+	Retrier(LlmClientSettings.Retry settings, CallMetrics metrics) {
+		this.settings = settings;
+		this.metrics = metrics;
+	}
 
-    <T> T call(Deadline deadline, Supplier<T> attempt) {
-        int attempts = 0;
-        boolean staleRetried = false;
-        while (true) {
-            try {
-                return attempt.get();
-            }
-            catch (LlmClientException failure) {
-                if (AsyncCall.currentIsCancelled() || Thread.currentThread().isInterrupted()) {
-                    throw failure; // the caller gave up: nobody waits for a retry's answer
-                }
-                if (!staleRetried && isStaleConnection(failure)) {
-                    staleRetried = true;
-                    this.metrics.retry("stale_connection");
-                    continue;
-                }
-                attempts++;
-                String reason = retryReason(failure);
-                if (!this.settings.enabled() || reason == null || attempts >= this.settings.maxAttempts()) {
-                    throw failure;
-                }
-                sleep(delayBeforeRetry(failure, attempts, deadline));
-                this.metrics.retry(reason);
-            }
-        }
-    }
+	<T> T call(Deadline deadline, Supplier<T> attempt) {
+		int attempts = 0;
+		boolean staleRetried = false;
+		while (true) {
+			try {
+				return attempt.get();
+			}
+			catch (LlmClientException failure) {
+				if (AsyncCall.currentIsCancelled() || Thread.currentThread().isInterrupted()) {
+					throw failure; // the caller gave up: nobody waits for a retry's
+									// answer
+				}
+				if (!staleRetried && isStaleConnection(failure)) {
+					staleRetried = true;
+					this.metrics.retry("stale_connection");
+					continue;
+				}
+				attempts++;
+				String reason = retryReason(failure);
+				if (!this.settings.enabled() || reason == null || attempts >= this.settings.maxAttempts()) {
+					throw failure;
+				}
+				sleep(delayBeforeRetry(failure, attempts, deadline));
+				this.metrics.retry(reason);
+			}
+		}
+	}
 
-    /** The bounded reason of a retryable failure, or {@code null} when it must not be retried. */
-    static String retryReason(LlmClientException failure) {
-        if (failure instanceof LlmHttpException http) {
-            if (Boolean.FALSE.equals(http.serverRetryHint())) {
-                return null;
-            }
-            int status = http.statusCode();
-            if (status == 408 || status == 409 || status == 429) {
-                return Integer.toString(status);
-            }
-            if (status >= 500) {
-                return "5xx";
-            }
-            return Boolean.TRUE.equals(http.serverRetryHint()) ? "server_hint" : null;
-        }
-        if (failure instanceof LlmTimeoutException timeout) {
-            return "llm.client.connect-timeout".equals(timeout.timeoutName()) ? "connect_timeout" : null;
-        }
-        if (failure instanceof LlmStreamException stream) {
-            // cut before the consumer saw anything: sending again cannot show a chunk twice
-            return (!stream.serverError() && stream.chunksDelivered() == 0) ? "stream_cut" : null;
-        }
-        if (failure instanceof LlmConnectionException) {
-            Throwable cause = failure.getCause();
-            return (cause instanceof UnknownHostException || cause instanceof SSLException) ? null : "io";
-        }
-        return null;
-    }
+	/**
+	 * The bounded reason of a retryable failure, or {@code null} when it must not be
+	 * retried.
+	 */
+	static String retryReason(LlmClientException failure) {
+		if (failure instanceof LlmHttpException http) {
+			if (Boolean.FALSE.equals(http.serverRetryHint())) {
+				return null;
+			}
+			int status = http.statusCode();
+			if (status == 408 || status == 409 || status == 429) {
+				return Integer.toString(status);
+			}
+			if (status >= 500) {
+				return "5xx";
+			}
+			return Boolean.TRUE.equals(http.serverRetryHint()) ? "server_hint" : null;
+		}
+		if (failure instanceof LlmTimeoutException timeout) {
+			return "llm.client.connect-timeout".equals(timeout.timeoutName()) ? "connect_timeout" : null;
+		}
+		if (failure instanceof LlmStreamException stream) {
+			// cut before the consumer saw anything: sending again cannot show a chunk
+			// twice
+			return (!stream.serverError() && stream.chunksDelivered() == 0) ? "stream_cut" : null;
+		}
+		if (failure instanceof LlmConnectionException) {
+			Throwable cause = failure.getCause();
+			return (cause instanceof UnknownHostException || cause instanceof SSLException) ? null : "io";
+		}
+		return null;
+	}
 
-    private Duration delayBeforeRetry(LlmClientException failure, int attempts, Deadline deadline) {
-        Duration serverWait = (failure instanceof LlmHttpException http) ? http.retryAfter() : null;
-        if (serverWait != null) {
-            if (serverWait.compareTo(this.settings.maxRetryAfter()) > 0) {
-                throw ((LlmHttpException) failure).withNote("not retried: the server asked to wait " + serverWait
-                        + " (Retry-After), longer than llm.client.retry.max-retry-after=" + this.settings.maxRetryAfter());
-            }
-            if (serverWait.compareTo(deadline.remaining()) >= 0) {
-                throw ((LlmHttpException) failure).withNote("not retried: the server asked to wait " + serverWait
-                        + " (Retry-After), past the call's llm.client.timeout deadline (" + deadline.remaining()
-                        + " left)");
-            }
-            return serverWait;
-        }
-        Duration backoff = backoff(attempts);
-        if (backoff.compareTo(deadline.remaining()) >= 0) {
-            throw (failure instanceof LlmHttpException http)
-                    ? http.withNote("not retried: the next attempt would start after the llm.client.timeout deadline")
-                    : failure;
-        }
-        return backoff;
-    }
+	private Duration delayBeforeRetry(LlmClientException failure, int attempts, Deadline deadline) {
+		Duration serverWait = (failure instanceof LlmHttpException http) ? http.retryAfter() : null;
+		if (serverWait != null) {
+			if (serverWait.compareTo(this.settings.maxRetryAfter()) > 0) {
+				throw ((LlmHttpException) failure).withNote("not retried: the server asked to wait " + serverWait
+						+ " (Retry-After), longer than llm.client.retry.max-retry-after="
+						+ this.settings.maxRetryAfter());
+			}
+			if (serverWait.compareTo(deadline.remaining()) >= 0) {
+				throw ((LlmHttpException) failure).withNote("not retried: the server asked to wait " + serverWait
+						+ " (Retry-After), past the call's llm.client.timeout deadline (" + deadline.remaining()
+						+ " left)");
+			}
+			return serverWait;
+		}
+		Duration backoff = backoff(attempts);
+		if (backoff.compareTo(deadline.remaining()) >= 0) {
+			throw (failure instanceof LlmHttpException http)
+					? http.withNote("not retried: the next attempt would start after the llm.client.timeout deadline")
+					: failure;
+		}
+		return backoff;
+	}
 
-    /** Exponential backoff before retry number {@code retry}, with jitter. */
-    Duration backoff(int retry) {
-        double base = this.settings.initialBackoff().toNanos() * Math.pow(this.settings.multiplier(), retry - 1);
-        double capped = Math.min(base, this.settings.maxBackoff().toNanos());
-        double jitter = this.settings.jitter();
-        double factor = 1 - jitter + 2 * jitter * ThreadLocalRandom.current().nextDouble();
-        return Duration.ofNanos((long) (capped * factor));
-    }
+	/** Exponential backoff before retry number {@code retry}, with jitter. */
+	Duration backoff(int retry) {
+		double base = this.settings.initialBackoff().toNanos() * Math.pow(this.settings.multiplier(), retry - 1);
+		double capped = Math.min(base, this.settings.maxBackoff().toNanos());
+		double jitter = this.settings.jitter();
+		double factor = 1 - jitter + 2 * jitter * ThreadLocalRandom.current().nextDouble();
+		return Duration.ofNanos((long) (capped * factor));
+	}
 
-    private static boolean isStaleConnection(LlmClientException failure) {
-        return failure instanceof LlmConnectionException && failure.getCause() instanceof NoHttpResponseException;
-    }
+	private static boolean isStaleConnection(LlmClientException failure) {
+		return failure instanceof LlmConnectionException && failure.getCause() instanceof NoHttpResponseException;
+	}
 
-    private static void sleep(Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis(), (int) (delay.toNanosPart() % 1_000_000));
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new LlmClientException("Interrupted while waiting " + delay + " before retrying", ex);
-        }
-    }
+	private static void sleep(Duration delay) {
+		try {
+			Thread.sleep(delay.toMillis(), (int) (delay.toNanosPart() % 1_000_000));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LlmClientException("Interrupted while waiting " + delay + " before retrying", ex);
+		}
+	}
 
 }

@@ -15,32 +15,36 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class WireFormat {
 
-    /** Mapper owned by the client, so an application's global Jackson settings cannot change the wire format. */
-    static final JsonMapper MAPPER = JsonMapper.builder()
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-        .build();
+	/**
+	 * Mapper owned by the client, so an application's global Jackson settings cannot
+	 * change the wire format.
+	 */
+	static final JsonMapper MAPPER = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+		.build();
 
-    private WireFormat() {
-    }
+	private WireFormat() {
+	}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record CompletionResponse(String id, String model, List<Choice> choices, UsageBody usage) {
-    }
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record CompletionResponse(String id, String model, List<Choice> choices, UsageBody usage) {
+	}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Choice(Integer index, MessageBody message, MessageBody delta, @JsonProperty("finish_reason") String finishReason) {
-    }
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record Choice(Integer index, MessageBody message, MessageBody delta,
+			@JsonProperty("finish_reason") String finishReason) {
+	}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record MessageBody(String role, String content) {
-    }
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record MessageBody(String role, String content) {
+	}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record UsageBody(@JsonProperty("prompt_tokens") Integer promptTokens,
-            @JsonProperty("completion_tokens") Integer completionTokens,
-            @JsonProperty("total_tokens") Integer totalTokens) {
-    }
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record UsageBody(@JsonProperty("prompt_tokens") Integer promptTokens,
+			@JsonProperty("completion_tokens") Integer completionTokens,
+			@JsonProperty("total_tokens") Integer totalTokens) {
+	}
 
 }

@@ -36,79 +36,83 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * An API key set as a property is sent to the server and shown nowhere else: not in health, metrics,
- * logs, exception messages, {@code toString()}, {@code /actuator/configprops} or {@code /actuator/env},
- * even with their values shown.
+ * An API key set as a property is sent to the server and shown nowhere else: not in
+ * health, metrics, logs, exception messages, {@code toString()},
+ * {@code /actuator/configprops} or {@code /actuator/env}, even with their values shown.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ApiKeyNeverShownTests {
 
-    private static final String API_KEY = "sk-proj-NeverShowMe0123456789abcdef";
+	private static final String API_KEY = "sk-proj-NeverShowMe0123456789abcdef";
 
-    private static final JsonMapper json = JsonMapper.builder().build();
+	private static final JsonMapper json = JsonMapper.builder().build();
 
-    @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance()
-        .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-        .build();
+	@RegisterExtension
+	static WireMockExtension server = WireMockExtension.newInstance()
+		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+		.build();
 
-    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class, LlmClientMetricsAutoConfiguration.class,
-                LlmClientHealthContributorAutoConfiguration.class, LlmClientSanitizingAutoConfiguration.class,
-                EndpointAutoConfiguration.class, ConfigurationPropertiesReportEndpointAutoConfiguration.class,
-                EnvironmentEndpointAutoConfiguration.class))
-        .withBean(SimpleMeterRegistry.class)
-        .withPropertyValues("llm.client.api-key=" + API_KEY, "llm.client.eager-init=false", "llm.client.model=m",
-                "llm.client.retry.enabled=false", "llm.client.health.down-after-failures=1",
-                "management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
-                "management.endpoints.web.exposure.include=*");
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(LlmClientAutoConfiguration.class, LlmClientMetricsAutoConfiguration.class,
+						LlmClientHealthContributorAutoConfiguration.class, LlmClientSanitizingAutoConfiguration.class,
+						EndpointAutoConfiguration.class, ConfigurationPropertiesReportEndpointAutoConfiguration.class,
+						EnvironmentEndpointAutoConfiguration.class))
+		.withBean(SimpleMeterRegistry.class)
+		.withPropertyValues("llm.client.api-key=" + API_KEY, "llm.client.eager-init=false", "llm.client.model=m",
+				"llm.client.retry.enabled=false", "llm.client.health.down-after-failures=1",
+				"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
+				"management.endpoints.web.exposure.include=*");
 
-    @Test
-    void keyIsSentToTheServerAndShownNowhereElse(CapturedOutput output) {
-        // servers that echo the key back, as some do in their 401 message
-        server.stubFor(post("/v1/chat/completions").withRequestBody(containing("unauthorized"))
-            .willReturn(aResponse().withStatus(401)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"message\":\"Incorrect API key provided: " + API_KEY
-                        + "\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}")));
-        server.stubFor(post("/v1/chat/completions").withRequestBody(containing("broken"))
-            .willReturn(aResponse().withStatus(500).withBody("upstream failed for key " + API_KEY)));
-        server.stubFor(post("/v1/chat/completions").withRequestBody(containing("fine"))
-            .willReturn(okJson("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"ok\"}}]}")));
-        this.contextRunner.withPropertyValues("llm.client.endpoint=" + server.baseUrl() + "/v1").run((context) -> {
-            LlmClient client = context.getBean(LlmClient.class);
-            assertThat(client.generate("fine")).isEqualTo("ok");
-            server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
-                .withHeader("Authorization", equalTo("Bearer " + API_KEY)));
-            LlmClientException unauthorized = catchThrowableOfType(LlmClientException.class, () -> client.generate("unauthorized"));
-            LlmClientException broken = catchThrowableOfType(LlmClientException.class, () -> client.generate("broken"));
-            assertThat(unauthorized).hasMessageContaining("401")
-                .hasMessageContaining("Incorrect API key provided")
-                .hasMessageNotContaining(API_KEY);
-            assertThat(unauthorized.toString()).doesNotContain(API_KEY);
-            assertThat(broken).hasMessageContaining("500").hasMessageNotContaining(API_KEY);
+	@Test
+	void keyIsSentToTheServerAndShownNowhereElse(CapturedOutput output) {
+		// servers that echo the key back, as some do in their 401 message
+		server.stubFor(post("/v1/chat/completions").withRequestBody(containing("unauthorized"))
+			.willReturn(aResponse().withStatus(401)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":{\"message\":\"Incorrect API key provided: " + API_KEY
+						+ "\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}")));
+		server.stubFor(post("/v1/chat/completions").withRequestBody(containing("broken"))
+			.willReturn(aResponse().withStatus(500).withBody("upstream failed for key " + API_KEY)));
+		server.stubFor(post("/v1/chat/completions").withRequestBody(containing("fine"))
+			.willReturn(okJson("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"ok\"}}]}")));
+		this.contextRunner.withPropertyValues("llm.client.endpoint=" + server.baseUrl() + "/v1").run((context) -> {
+			LlmClient client = context.getBean(LlmClient.class);
+			assertThat(client.generate("fine")).isEqualTo("ok");
+			server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")).withHeader("Authorization",
+					equalTo("Bearer " + API_KEY)));
+			LlmClientException unauthorized = catchThrowableOfType(LlmClientException.class,
+					() -> client.generate("unauthorized"));
+			LlmClientException broken = catchThrowableOfType(LlmClientException.class, () -> client.generate("broken"));
+			assertThat(unauthorized).hasMessageContaining("401")
+				.hasMessageContaining("Incorrect API key provided")
+				.hasMessageNotContaining(API_KEY);
+			assertThat(unauthorized.toString()).doesNotContain(API_KEY);
+			assertThat(broken).hasMessageContaining("500").hasMessageNotContaining(API_KEY);
 
-            String health = json.writeValueAsString(context.getBean(LlmClientHealthIndicator.class).health(true));
-            assertThat(health).contains("\"status\":\"DOWN\"", "\"lastError\"", "upstream failed for key ******")
-                .doesNotContain(API_KEY);
-            assertThat(client.health().toString()).doesNotContain(API_KEY);
+			String health = json.writeValueAsString(context.getBean(LlmClientHealthIndicator.class).health(true));
+			assertThat(health).contains("\"status\":\"DOWN\"", "\"lastError\"", "upstream failed for key ******")
+				.doesNotContain(API_KEY);
+			assertThat(client.health().toString()).doesNotContain(API_KEY);
 
-            MeterRegistry registry = context.getBean(MeterRegistry.class);
-            assertThat(registry.getMeters()).isNotEmpty();
-            assertThat(registry.getMeters()).map(Meter::getId).map(Meter.Id::toString)
-                .allSatisfy((id) -> assertThat(id).doesNotContain(API_KEY));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.getMeters()).isNotEmpty();
+			assertThat(registry.getMeters()).map(Meter::getId)
+				.map(Meter.Id::toString)
+				.allSatisfy((id) -> assertThat(id).doesNotContain(API_KEY));
 
-            String configprops = json.writeValueAsString(
-                    context.getBean(ConfigurationPropertiesReportEndpoint.class).configurationPropertiesWithPrefix("llm.client"));
-            assertThat(configprops).contains("\"model\":\"m\"", "\"apiKey\":\"******\"").doesNotContain(API_KEY);
-            String env = json.writeValueAsString(context.getBean(EnvironmentEndpoint.class).environmentEntry("llm.client.api-key"));
-            assertThat(env).contains("******").doesNotContain(API_KEY);
+			String configprops = json.writeValueAsString(context.getBean(ConfigurationPropertiesReportEndpoint.class)
+				.configurationPropertiesWithPrefix("llm.client"));
+			assertThat(configprops).contains("\"model\":\"m\"", "\"apiKey\":\"******\"").doesNotContain(API_KEY);
+			String env = json
+				.writeValueAsString(context.getBean(EnvironmentEndpoint.class).environmentEntry("llm.client.api-key"));
+			assertThat(env).contains("******").doesNotContain(API_KEY);
 
-            assertThat(client.toString()).doesNotContain(API_KEY);
-            assertThat(context.getBean(DefaultLlmClient.class).settings().toString()).doesNotContain(API_KEY);
-            assertThat(context.getBean(LlmClientProperties.class).toString()).doesNotContain(API_KEY);
-        });
-        assertThat(output).doesNotContain(API_KEY);
-    }
+			assertThat(client.toString()).doesNotContain(API_KEY);
+			assertThat(context.getBean(DefaultLlmClient.class).settings().toString()).doesNotContain(API_KEY);
+			assertThat(context.getBean(LlmClientProperties.class).toString()).doesNotContain(API_KEY);
+		});
+		assertThat(output).doesNotContain(API_KEY);
+	}
 
 }

@@ -17,66 +17,65 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LlmBatchAutoConfigurationTests {
 
-    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class, LlmClientAutoConfiguration.class,
-                LlmClientMetricsAutoConfiguration.class, LlmBatchAutoConfiguration.class))
-        .withPropertyValues("llm.client.endpoint=http://127.0.0.1:1/v1", "llm.client.eager-init=false");
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class, LlmClientAutoConfiguration.class,
+				LlmClientMetricsAutoConfiguration.class, LlmBatchAutoConfiguration.class))
+		.withPropertyValues("llm.client.endpoint=http://127.0.0.1:1/v1", "llm.client.eager-init=false");
 
-    @Test
-    void batchServiceKeepsAsManyItemsInFlightAsTheClientAllows() {
-        this.contextRunner.withPropertyValues("llm.client.max-concurrent=12").run((context) -> {
-            assertThat(context).hasSingleBean(LlmBatchService.class);
-            assertThat(context.getBean(LlmBatchService.class).maxConcurrent()).isEqualTo(12);
-        });
-    }
+	@Test
+	void batchServiceKeepsAsManyItemsInFlightAsTheClientAllows() {
+		this.contextRunner.withPropertyValues("llm.client.max-concurrent=12").run((context) -> {
+			assertThat(context).hasSingleBean(LlmBatchService.class);
+			assertThat(context.getBean(LlmBatchService.class).maxConcurrent()).isEqualTo(12);
+		});
+	}
 
-    @Test
-    void batchServiceFollowsTheLimitACustomizerSets() {
-        this.contextRunner.withPropertyValues("llm.client.max-concurrent=12")
-            .withBean(LlmClientCustomizer.class, () -> (builder) -> builder.maxConcurrent(3))
-            .run((context) -> assertThat(context.getBean(LlmBatchService.class).maxConcurrent()).isEqualTo(3));
-    }
+	@Test
+	void batchServiceFollowsTheLimitACustomizerSets() {
+		this.contextRunner.withPropertyValues("llm.client.max-concurrent=12")
+			.withBean(LlmClientCustomizer.class, () -> (builder) -> builder.maxConcurrent(3))
+			.run((context) -> assertThat(context.getBean(LlmBatchService.class).maxConcurrent()).isEqualTo(3));
+	}
 
-    @Test
-    void backsOffWhenTheApplicationDefinesItsOwnBatchService() {
-        this.contextRunner
-            .withBean("myBatch", LlmBatchService.class, () -> new LlmBatchService(LlmClient.builder()
-                .endpoint("http://127.0.0.1:1/v1")
-                .eagerInit(false)
-                .build(), 2, null))
-            .run((context) -> {
-                assertThat(context).hasSingleBean(LlmBatchService.class);
-                assertThat(context.getBean(LlmBatchService.class)).isSameAs(context.getBean("myBatch"));
-            });
-    }
+	@Test
+	void backsOffWhenTheApplicationDefinesItsOwnBatchService() {
+		this.contextRunner
+			.withBean("myBatch", LlmBatchService.class,
+					() -> new LlmBatchService(
+							LlmClient.builder().endpoint("http://127.0.0.1:1/v1").eagerInit(false).build(), 2, null))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(LlmBatchService.class);
+				assertThat(context.getBean(LlmBatchService.class)).isSameAs(context.getBean("myBatch"));
+			});
+	}
 
-    @Test
-    void absentWhenTheClientIsDisabled() {
-        this.contextRunner.withPropertyValues("llm.client.enabled=false")
-            .run((context) -> assertThat(context).doesNotHaveBean(LlmBatchService.class));
-    }
+	@Test
+	void absentWhenTheClientIsDisabled() {
+		this.contextRunner.withPropertyValues("llm.client.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(LlmBatchService.class));
+	}
 
-    @Test
-    void batchItemsAndBulkheadAreMeteredWhenARegistryIsPresent() {
-        this.contextRunner.withPropertyValues("llm.client.max-concurrent=5")
-            .withBean(SimpleMeterRegistry.class)
-            .run((context) -> {
-                assertThat(context).hasSingleBean(LlmBatchService.class);
-                MeterRegistry registry = context.getBean(MeterRegistry.class);
-                assertThat(registry.get("llm.client.batch.items").tag("outcome", "success").counter().count()).isZero();
-                assertThat(registry.get("llm.client.batch.items").tag("outcome", "failure").counter().count()).isZero();
-                assertThat(registry.get("llm.client.bulkhead.max").gauge().value()).isEqualTo(5);
-                assertThat(registry.get("llm.client.bulkhead.in-flight").gauge().value()).isZero();
-                assertThat(registry.get("llm.client.bulkhead.waiting").gauge().value()).isZero();
-            });
-    }
+	@Test
+	void batchItemsAndBulkheadAreMeteredWhenARegistryIsPresent() {
+		this.contextRunner.withPropertyValues("llm.client.max-concurrent=5")
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(LlmBatchService.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("llm.client.batch.items").tag("outcome", "success").counter().count()).isZero();
+				assertThat(registry.get("llm.client.batch.items").tag("outcome", "failure").counter().count()).isZero();
+				assertThat(registry.get("llm.client.bulkhead.max").gauge().value()).isEqualTo(5);
+				assertThat(registry.get("llm.client.bulkhead.in-flight").gauge().value()).isZero();
+				assertThat(registry.get("llm.client.bulkhead.waiting").gauge().value()).isZero();
+			});
+	}
 
-    @Test
-    void worksWithoutMicrometer() {
-        this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
-            assertThat(context).hasNotFailed().hasSingleBean(LlmBatchService.class);
-            assertThat(context.getBean(LlmBatchService.class).maxConcurrent()).isEqualTo(10);
-        });
-    }
+	@Test
+	void worksWithoutMicrometer() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(LlmBatchService.class);
+			assertThat(context.getBean(LlmBatchService.class).maxConcurrent()).isEqualTo(10);
+		});
+	}
 
 }

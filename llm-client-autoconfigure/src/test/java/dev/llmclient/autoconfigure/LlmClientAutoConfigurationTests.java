@@ -28,196 +28,196 @@ import static org.mockito.Mockito.mock;
 
 class LlmClientAutoConfigurationTests {
 
-    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class, LlmClientAutoConfiguration.class))
-        .withPropertyValues("llm.client.endpoint=http://127.0.0.1:1/v1", "llm.client.eager-init=false");
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class, LlmClientAutoConfiguration.class))
+		.withPropertyValues("llm.client.endpoint=http://127.0.0.1:1/v1", "llm.client.eager-init=false");
 
-    @Test
-    void defaultsGiveOneClientWithDocumentedSettings() {
-        this.contextRunner.run((context) -> {
-            assertThat(context).hasSingleBean(LlmClient.class);
-            var settings = context.getBean(DefaultLlmClient.class).settings();
-            assertThat(settings.endpoint()).hasToString("http://127.0.0.1:1/v1");
-            assertThat(settings.maxConcurrent()).isEqualTo(10);
-            assertThat(settings.maxLatencyRecords()).isEqualTo(1000);
-            assertThat(settings.connectTimeout()).hasSeconds(5);
-            assertThat(settings.readTimeout()).hasSeconds(120);
-            assertThat(settings.maxWait()).hasSeconds(30);
-            assertThat(settings.timeout()).isNull();
-            assertThat(settings.maxResponseSize()).isEqualTo(4L * 1024 * 1024);
-            assertThat(settings.streamUsage()).isTrue();
-            assertThat(settings.apiKey()).isNull();
-            assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(true, 3, Duration.ofMillis(500),
-                    Duration.ofSeconds(8), 2.0, 0.25, Duration.ofSeconds(60)));
-            assertThat(settings.warmUp().connections()).isEqualTo(2);
-            assertThat(settings.warmUp().timeout()).hasSeconds(10);
-            assertThat(settings.warmUp().failFast()).isFalse();
-            assertThat(settings.shutdownTimeout()).hasSeconds(30);
-            assertThat(context.getBean(LlmClient.class).health().pool().max()).isEqualTo(10);
-        });
-    }
+	@Test
+	void defaultsGiveOneClientWithDocumentedSettings() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(LlmClient.class);
+			var settings = context.getBean(DefaultLlmClient.class).settings();
+			assertThat(settings.endpoint()).hasToString("http://127.0.0.1:1/v1");
+			assertThat(settings.maxConcurrent()).isEqualTo(10);
+			assertThat(settings.maxLatencyRecords()).isEqualTo(1000);
+			assertThat(settings.connectTimeout()).hasSeconds(5);
+			assertThat(settings.readTimeout()).hasSeconds(120);
+			assertThat(settings.maxWait()).hasSeconds(30);
+			assertThat(settings.timeout()).isNull();
+			assertThat(settings.maxResponseSize()).isEqualTo(4L * 1024 * 1024);
+			assertThat(settings.streamUsage()).isTrue();
+			assertThat(settings.apiKey()).isNull();
+			assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(true, 3, Duration.ofMillis(500),
+					Duration.ofSeconds(8), 2.0, 0.25, Duration.ofSeconds(60)));
+			assertThat(settings.warmUp().connections()).isEqualTo(2);
+			assertThat(settings.warmUp().timeout()).hasSeconds(10);
+			assertThat(settings.warmUp().failFast()).isFalse();
+			assertThat(settings.shutdownTimeout()).hasSeconds(30);
+			assertThat(context.getBean(LlmClient.class).health().pool().max()).isEqualTo(10);
+		});
+	}
 
-    @Test
-    void propertiesReachTheClient() {
-        this.contextRunner
-            .withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/", "llm.client.model=llama3.2",
-                    "llm.client.max-concurrent=32", "llm.client.read-timeout=45s", "llm.client.timeout=2m",
-                    "llm.client.max-wait=0s", "llm.client.max-response-size=1MB", "llm.client.max-latency-records=50",
-                    "llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5", "llm.client.retry.enabled=false",
-                    "llm.client.retry.initial-backoff=1s", "llm.client.retry.max-backoff=20s",
-                    "llm.client.retry.multiplier=3", "llm.client.retry.jitter=0", "llm.client.retry.max-retry-after=10s",
-                    "llm.client.warm-up.connections=5", "llm.client.warm-up.timeout=3s",
-                    "llm.client.warm-up.fail-fast=true", "llm.client.shutdown-timeout=45s",
-                    "llm.client.stream-usage=false")
-            .run((context) -> {
-                var settings = context.getBean(DefaultLlmClient.class).settings();
-                assertThat(settings.endpoint()).hasToString("https://llm.example.com/v1");
-                assertThat(settings.model()).isEqualTo("llama3.2");
-                assertThat(settings.maxConcurrent()).isEqualTo(32);
-                assertThat(settings.readTimeout()).hasSeconds(45);
-                assertThat(settings.timeout()).hasMinutes(2);
-                assertThat(settings.maxWait()).isZero();
-                assertThat(settings.maxResponseSize()).isEqualTo(1024 * 1024);
-                assertThat(settings.streamUsage()).isFalse();
-                assertThat(settings.maxLatencyRecords()).isEqualTo(50);
-                assertThat(settings.apiKey()).isEqualTo("sk-abc");
-                assertThat(settings.warmUp()).isEqualTo(new LlmClientSettings.WarmUp(5, Duration.ofSeconds(3), true));
-                assertThat(settings.shutdownTimeout()).hasSeconds(45);
-                assertThat(settings.toString()).doesNotContain("sk-abc");
-                assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(false, 5, Duration.ofSeconds(1),
-                        Duration.ofSeconds(20), 3.0, 0.0, Duration.ofSeconds(10)));
-                assertThat(context.getBean(LlmClient.class).health().pool().max()).isEqualTo(32);
-            });
-    }
+	@Test
+	void propertiesReachTheClient() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/", "llm.client.model=llama3.2",
+					"llm.client.max-concurrent=32", "llm.client.read-timeout=45s", "llm.client.timeout=2m",
+					"llm.client.max-wait=0s", "llm.client.max-response-size=1MB", "llm.client.max-latency-records=50",
+					"llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5", "llm.client.retry.enabled=false",
+					"llm.client.retry.initial-backoff=1s", "llm.client.retry.max-backoff=20s",
+					"llm.client.retry.multiplier=3", "llm.client.retry.jitter=0",
+					"llm.client.retry.max-retry-after=10s", "llm.client.warm-up.connections=5",
+					"llm.client.warm-up.timeout=3s", "llm.client.warm-up.fail-fast=true",
+					"llm.client.shutdown-timeout=45s", "llm.client.stream-usage=false")
+			.run((context) -> {
+				var settings = context.getBean(DefaultLlmClient.class).settings();
+				assertThat(settings.endpoint()).hasToString("https://llm.example.com/v1");
+				assertThat(settings.model()).isEqualTo("llama3.2");
+				assertThat(settings.maxConcurrent()).isEqualTo(32);
+				assertThat(settings.readTimeout()).hasSeconds(45);
+				assertThat(settings.timeout()).hasMinutes(2);
+				assertThat(settings.maxWait()).isZero();
+				assertThat(settings.maxResponseSize()).isEqualTo(1024 * 1024);
+				assertThat(settings.streamUsage()).isFalse();
+				assertThat(settings.maxLatencyRecords()).isEqualTo(50);
+				assertThat(settings.apiKey()).isEqualTo("sk-abc");
+				assertThat(settings.warmUp()).isEqualTo(new LlmClientSettings.WarmUp(5, Duration.ofSeconds(3), true));
+				assertThat(settings.shutdownTimeout()).hasSeconds(45);
+				assertThat(settings.toString()).doesNotContain("sk-abc");
+				assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(false, 5, Duration.ofSeconds(1),
+						Duration.ofSeconds(20), 3.0, 0.0, Duration.ofSeconds(10)));
+				assertThat(context.getBean(LlmClient.class).health().pool().max()).isEqualTo(32);
+			});
+	}
 
-    @Test
-    void backsOffWhenTheApplicationDefinesItsOwnClient() {
-        this.contextRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
-            assertThat(context).hasSingleBean(LlmClient.class);
-            assertThat(context).getBean(LlmClient.class).isSameAs(context.getBean("myClient"));
-        });
-    }
+	@Test
+	void backsOffWhenTheApplicationDefinesItsOwnClient() {
+		this.contextRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(LlmClient.class);
+			assertThat(context).getBean(LlmClient.class).isSameAs(context.getBean("myClient"));
+		});
+	}
 
-    @Test
-    void backsOffFromTheLifecycleWhenTheApplicationDefinesItsOwnClient() {
-        this.contextRunner.withUserConfiguration(UserClientConfiguration.class)
-            .run((context) -> assertThat(context).doesNotHaveBean(LlmClientLifecycle.class));
-    }
+	@Test
+	void backsOffFromTheLifecycleWhenTheApplicationDefinesItsOwnClient() {
+		this.contextRunner.withUserConfiguration(UserClientConfiguration.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(LlmClientLifecycle.class));
+	}
 
-    @Test
-    void disabledByProperty() {
-        this.contextRunner.withPropertyValues("llm.client.enabled=false")
-            .run((context) -> assertThat(context).doesNotHaveBean(LlmClient.class).doesNotHaveBean(LlmClientLifecycle.class));
-    }
+	@Test
+	void disabledByProperty() {
+		this.contextRunner.withPropertyValues("llm.client.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(LlmClient.class)
+				.doesNotHaveBean(LlmClientLifecycle.class));
+	}
 
-    @Test
-    void customizersWinOverPropertiesAndRunInOrder() {
-        this.contextRunner.withPropertyValues("llm.client.max-concurrent=4", "llm.client.model=from-properties")
-            .withUserConfiguration(CustomizerConfiguration.class)
-            .run((context) -> {
-                var settings = context.getBean(DefaultLlmClient.class).settings();
-                assertThat(settings.maxConcurrent()).isEqualTo(7);
-                assertThat(settings.model()).isEqualTo("second");
-            });
-    }
+	@Test
+	void customizersWinOverPropertiesAndRunInOrder() {
+		this.contextRunner.withPropertyValues("llm.client.max-concurrent=4", "llm.client.model=from-properties")
+			.withUserConfiguration(CustomizerConfiguration.class)
+			.run((context) -> {
+				var settings = context.getBean(DefaultLlmClient.class).settings();
+				assertThat(settings.maxConcurrent()).isEqualTo(7);
+				assertThat(settings.model()).isEqualTo("second");
+			});
+	}
 
-    @Test
-    void customizerMaySupplyTheEndpoint() {
-        new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class))
-            .withPropertyValues("llm.client.eager-init=false")
-            .withBean(LlmClientCustomizer.class, () -> (builder) -> builder.endpoint("http://127.0.0.1:2/v1"))
-            .run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().endpoint())
-                .hasToString("http://127.0.0.1:2/v1"));
-    }
+	@Test
+	void customizerMaySupplyTheEndpoint() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class))
+			.withPropertyValues("llm.client.eager-init=false")
+			.withBean(LlmClientCustomizer.class, () -> (builder) -> builder.endpoint("http://127.0.0.1:2/v1"))
+			.run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().endpoint())
+				.hasToString("http://127.0.0.1:2/v1"));
+	}
 
-    @Test
-    void missingEndpointStopsStartUpNamingTheProperty() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class))
-            .run((context) -> assertThat(context).hasFailed()
-                .getFailure()
-                .rootCause()
-                .isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                .hasMessageContaining("llm.client.endpoint")
-                .hasMessageContaining("is required"));
-    }
+	@Test
+	void missingEndpointStopsStartUpNamingTheProperty() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("llm.client.endpoint")
+				.hasMessageContaining("is required"));
+	}
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = { "llm.client.max-concurrent=0|llm.client.max-concurrent|at least 1",
-            "llm.client.max-latency-records=-5|llm.client.max-latency-records|at least 1",
-            "llm.client.endpoint=localhost:11434/v1|llm.client.endpoint|http:// or https://",
-            "llm.client.endpoint=http://exa mple.com/v1|llm.client.endpoint|not a valid URL",
-            "llm.client.endpoint=http:///v1|llm.client.endpoint|no host",
-            "llm.client.connect-timeout=-1s|llm.client.connect-timeout|positive duration",
-            "llm.client.read-timeout=0s|llm.client.read-timeout|positive duration",
-            "llm.client.timeout=-3s|llm.client.timeout|positive duration",
-            "llm.client.max-wait=-1s|llm.client.max-wait|zero or a positive duration",
-            "llm.client.max-response-size=0B|llm.client.max-response-size|at least 1 byte",
-            "llm.client.retry.max-attempts=0|llm.client.retry.max-attempts|at least 1",
-            "llm.client.retry.initial-backoff=0s|llm.client.retry.initial-backoff|positive duration",
-            "llm.client.retry.max-backoff=100ms|llm.client.retry.max-backoff|not be shorter than retry.initial-backoff",
-            "llm.client.retry.multiplier=0.5|llm.client.retry.multiplier|1 or more",
-            "llm.client.retry.jitter=1.5|llm.client.retry.jitter|from 0 to 1",
-            "llm.client.retry.max-retry-after=-1s|llm.client.retry.max-retry-after|zero or a positive duration",
-            "llm.client.warm-up.connections=0|llm.client.warm-up.connections|between 1 and max-concurrent",
-            "llm.client.warm-up.connections=11|llm.client.warm-up.connections|between 1 and max-concurrent (10)",
-            "llm.client.warm-up.timeout=0s|llm.client.warm-up.timeout|positive duration",
-            "llm.client.shutdown-timeout=-1s|llm.client.shutdown-timeout|zero or a positive duration" })
-    void invalidValueStopsStartUpNamingTheKeyAndTheFix(String property, String key, String reason) {
-        this.contextRunner.withPropertyValues(property).run((context) -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause()
-                .isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                .hasMessageContaining(key)
-                .hasMessageContaining(reason);
-        });
-    }
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "llm.client.max-concurrent=0|llm.client.max-concurrent|at least 1",
+			"llm.client.max-latency-records=-5|llm.client.max-latency-records|at least 1",
+			"llm.client.endpoint=localhost:11434/v1|llm.client.endpoint|http:// or https://",
+			"llm.client.endpoint=http://exa mple.com/v1|llm.client.endpoint|not a valid URL",
+			"llm.client.endpoint=http:///v1|llm.client.endpoint|no host",
+			"llm.client.connect-timeout=-1s|llm.client.connect-timeout|positive duration",
+			"llm.client.read-timeout=0s|llm.client.read-timeout|positive duration",
+			"llm.client.timeout=-3s|llm.client.timeout|positive duration",
+			"llm.client.max-wait=-1s|llm.client.max-wait|zero or a positive duration",
+			"llm.client.max-response-size=0B|llm.client.max-response-size|at least 1 byte",
+			"llm.client.retry.max-attempts=0|llm.client.retry.max-attempts|at least 1",
+			"llm.client.retry.initial-backoff=0s|llm.client.retry.initial-backoff|positive duration",
+			"llm.client.retry.max-backoff=100ms|llm.client.retry.max-backoff|not be shorter than retry.initial-backoff",
+			"llm.client.retry.multiplier=0.5|llm.client.retry.multiplier|1 or more",
+			"llm.client.retry.jitter=1.5|llm.client.retry.jitter|from 0 to 1",
+			"llm.client.retry.max-retry-after=-1s|llm.client.retry.max-retry-after|zero or a positive duration",
+			"llm.client.warm-up.connections=0|llm.client.warm-up.connections|between 1 and max-concurrent",
+			"llm.client.warm-up.connections=11|llm.client.warm-up.connections|between 1 and max-concurrent (10)",
+			"llm.client.warm-up.timeout=0s|llm.client.warm-up.timeout|positive duration",
+			"llm.client.shutdown-timeout=-1s|llm.client.shutdown-timeout|zero or a positive duration" })
+	void invalidValueStopsStartUpNamingTheKeyAndTheFix(String property, String key, String reason) {
+		this.contextRunner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining(key)
+				.hasMessageContaining(reason);
+		});
+	}
 
-    @Test
-    void worksWithoutActuatorAndMicrometer() {
-        this.contextRunner
-            .withConfiguration(AutoConfigurations.of(LlmClientMetricsAutoConfiguration.class,
-                    LlmClientHealthContributorAutoConfiguration.class))
-            .withClassLoader(new FilteredClassLoader(MeterRegistry.class, HealthIndicator.class))
-            .run((context) -> {
-                assertThat(context).hasNotFailed().hasSingleBean(LlmClient.class);
-                assertThat(context).doesNotHaveBean("llmClientMetricsCustomizer")
-                    .doesNotHaveBean("llmClientHealthIndicator");
-            });
-    }
+	@Test
+	void worksWithoutActuatorAndMicrometer() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(LlmClientMetricsAutoConfiguration.class,
+					LlmClientHealthContributorAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class, HealthIndicator.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(LlmClient.class);
+				assertThat(context).doesNotHaveBean("llmClientMetricsCustomizer")
+					.doesNotHaveBean("llmClientHealthIndicator");
+			});
+	}
 
-    @Test
-    void meterRegistryIsHandedToTheClient() {
-        this.contextRunner.withConfiguration(AutoConfigurations.of(LlmClientMetricsAutoConfiguration.class))
-            .withBean(SimpleMeterRegistry.class)
-            .run((context) -> assertThat(context).hasBean("llmClientMetricsCustomizer"));
-    }
+	@Test
+	void meterRegistryIsHandedToTheClient() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(LlmClientMetricsAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> assertThat(context).hasBean("llmClientMetricsCustomizer"));
+	}
 
-    @Configuration(proxyBeanMethods = false)
-    static class UserClientConfiguration {
+	@Configuration(proxyBeanMethods = false)
+	static class UserClientConfiguration {
 
-        @Bean
-        LlmClient myClient() {
-            return mock(LlmClient.class);
-        }
+		@Bean
+		LlmClient myClient() {
+			return mock(LlmClient.class);
+		}
 
-    }
+	}
 
-    @Configuration(proxyBeanMethods = false)
-    static class CustomizerConfiguration {
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizerConfiguration {
 
-        @Bean
-        @Order(2)
-        LlmClientCustomizer second() {
-            return (builder) -> builder.model("second");
-        }
+		@Bean
+		@Order(2)
+		LlmClientCustomizer second() {
+			return (builder) -> builder.model("second");
+		}
 
-        @Bean
-        @Order(1)
-        LlmClientCustomizer first() {
-            return (builder) -> builder.model("first").maxConcurrent(7);
-        }
+		@Bean
+		@Order(1)
+		LlmClientCustomizer first() {
+			return (builder) -> builder.model("first").maxConcurrent(7);
+		}
 
-    }
+	}
 
 }

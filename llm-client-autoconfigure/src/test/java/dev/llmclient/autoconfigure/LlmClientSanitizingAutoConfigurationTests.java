@@ -14,38 +14,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LlmClientSanitizingAutoConfigurationTests {
 
-    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(LlmClientSanitizingAutoConfiguration.class));
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(LlmClientSanitizingAutoConfiguration.class));
 
-    @ParameterizedTest
-    @ValueSource(strings = { "llm.client.apiKey", "llm.client.api-key", "LLM_CLIENT_API_KEY", "llm.client.api_key" })
-    void masksTheApiKeyInEveryForm(String key) {
-        this.contextRunner.run((context) -> {
-            SanitizingFunction function = context.getBean(SanitizingFunction.class);
-            assertThat(function.apply(new SanitizableData(null, key, "sk-secret")).getValue()).isEqualTo("******");
-        });
-    }
+	@ParameterizedTest
+	@ValueSource(strings = { "llm.client.apiKey", "llm.client.api-key", "LLM_CLIENT_API_KEY", "llm.client.api_key" })
+	void masksTheApiKeyInEveryForm(String key) {
+		this.contextRunner.run((context) -> {
+			SanitizingFunction function = context.getBean(SanitizingFunction.class);
+			assertThat(function.apply(new SanitizableData(null, key, "sk-secret")).getValue()).isEqualTo("******");
+		});
+	}
 
-    @ParameterizedTest
-    @ValueSource(strings = { "llm.client.model", "llm.client.endpoint", "other.api-key" })
-    void leavesOtherPropertiesAlone(String key) {
-        this.contextRunner.run((context) -> {
-            SanitizingFunction function = context.getBean(SanitizingFunction.class);
-            assertThat(function.apply(new SanitizableData(null, key, "value")).getValue()).isEqualTo("value");
-        });
-    }
+	@ParameterizedTest
+	@ValueSource(strings = { "llm.client.model", "llm.client.endpoint", "other.api-key" })
+	void leavesOtherPropertiesAlone(String key) {
+		this.contextRunner.run((context) -> {
+			SanitizingFunction function = context.getBean(SanitizingFunction.class);
+			assertThat(function.apply(new SanitizableData(null, key, "value")).getValue()).isEqualTo("value");
+		});
+	}
 
-    @Test
-    void absentWithoutActuator() {
-        this.contextRunner.withClassLoader(new FilteredClassLoader(SanitizingFunction.class))
-            .run((context) -> assertThat(context).doesNotHaveBean(SanitizingFunction.class));
-    }
+	@Test
+	void absentWithoutActuator() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(SanitizingFunction.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(SanitizingFunction.class));
+	}
 
-    @Test
-    void backsOffToTheApplicationsFunction() {
-        SanitizingFunction own = (data) -> data;
-        this.contextRunner.withBean("llmClientApiKeySanitizingFunction", SanitizingFunction.class, () -> own)
-            .run((context) -> assertThat(context.getBean(SanitizingFunction.class)).isSameAs(own));
-    }
+	@Test
+	void backsOffToTheApplicationsFunction() {
+		SanitizingFunction own = (data) -> data;
+		this.contextRunner.withBean("llmClientApiKeySanitizingFunction", SanitizingFunction.class, () -> own)
+			.run((context) -> assertThat(context.getBean(SanitizingFunction.class)).isSameAs(own));
+	}
 
 }

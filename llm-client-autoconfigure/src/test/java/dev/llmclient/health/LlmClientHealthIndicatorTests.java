@@ -17,41 +17,44 @@ import static org.mockito.Mockito.mock;
 
 class LlmClientHealthIndicatorTests {
 
-    private final LlmClient client = mock(LlmClient.class);
+	private final LlmClient client = mock(LlmClient.class);
 
-    private final LlmClientHealthIndicator indicator = new LlmClientHealthIndicator(this.client);
+	private final LlmClientHealthIndicator indicator = new LlmClientHealthIndicator(this.client);
 
-    @Test
-    void upClientShowsEveryDetail() {
-        given(this.client.health()).willReturn(health(true, null, null));
-        Health health = this.indicator.health(true);
-        assertThat(health.getStatus()).isEqualTo(Status.UP);
-        assertThat(health.getDetails()).containsOnlyKeys("endpoint", "model", "pool", "bulkhead", "latency", "calls");
-        assertThat(health.getDetails()).containsEntry("endpoint", "http://localhost:11434/v1");
-        assertThat(health.getDetails().get("pool")).isEqualTo(Map.of("available", 2, "leased", 1, "pending", 0, "max", 10));
-        assertThat(health.getDetails().get("bulkhead")).isEqualTo(Map.of("maxConcurrent", 10, "inFlight", 1, "waiting", 0));
-        assertThat(health.getDetails().get("latency")).isEqualTo(Map.of("count", 3, "capacity", 1000, "p50Ms", 12.5,
-                "p95Ms", 30.0, "p99Ms", 30.0, "maxMs", 30.0));
-        assertThat(health.getDetails().get("calls")).isEqualTo(Map.of("total", 4L, "succeeded", 3L, "failed", 1L));
-    }
+	@Test
+	void upClientShowsEveryDetail() {
+		given(this.client.health()).willReturn(health(true, null, null));
+		Health health = this.indicator.health(true);
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsOnlyKeys("endpoint", "model", "pool", "bulkhead", "latency", "calls");
+		assertThat(health.getDetails()).containsEntry("endpoint", "http://localhost:11434/v1");
+		assertThat(health.getDetails().get("pool"))
+			.isEqualTo(Map.of("available", 2, "leased", 1, "pending", 0, "max", 10));
+		assertThat(health.getDetails().get("bulkhead"))
+			.isEqualTo(Map.of("maxConcurrent", 10, "inFlight", 1, "waiting", 0));
+		assertThat(health.getDetails().get("latency")).isEqualTo(
+				Map.of("count", 3, "capacity", 1000, "p50Ms", 12.5, "p95Ms", 30.0, "p99Ms", 30.0, "maxMs", 30.0));
+		assertThat(health.getDetails().get("calls")).isEqualTo(Map.of("total", 4L, "succeeded", 3L, "failed", 1L));
+	}
 
-    @Test
-    void downClientSaysWhyAndShowsTheLastError() {
-        var lastError = new LlmClientHealth.LastError("LlmConnectionException", "Could not connect",
-                Instant.parse("2026-01-01T00:00:00Z"));
-        given(this.client.health()).willReturn(health(false, "the last 5 calls failed on the server's side", lastError));
-        Health health = this.indicator.health(true);
-        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-        assertThat(health.getDetails()).containsEntry("reason", "the last 5 calls failed on the server's side");
-        assertThat(health.getDetails().get("lastError")).isEqualTo(Map.of("type", "LlmConnectionException", "message",
-                "Could not connect", "at", "2026-01-01T00:00:00Z"));
-    }
+	@Test
+	void downClientSaysWhyAndShowsTheLastError() {
+		var lastError = new LlmClientHealth.LastError("LlmConnectionException", "Could not connect",
+				Instant.parse("2026-01-01T00:00:00Z"));
+		given(this.client.health())
+			.willReturn(health(false, "the last 5 calls failed on the server's side", lastError));
+		Health health = this.indicator.health(true);
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("reason", "the last 5 calls failed on the server's side");
+		assertThat(health.getDetails().get("lastError")).isEqualTo(
+				Map.of("type", "LlmConnectionException", "message", "Could not connect", "at", "2026-01-01T00:00:00Z"));
+	}
 
-    private static LlmClientHealth health(boolean up, String reason, LlmClientHealth.LastError lastError) {
-        return new LlmClientHealth(up, reason, "http://localhost:11434/v1", "llama3.2",
-                new LlmClientHealth.Pool(2, 1, 0, 10), new LlmClientHealth.Bulkhead(10, 1, 0),
-                new LlmClientHealth.Latency(3, 1000, 12.5, 30.0, 30.0, 30.0), new LlmClientHealth.Calls(4, 3, 1),
-                lastError);
-    }
+	private static LlmClientHealth health(boolean up, String reason, LlmClientHealth.LastError lastError) {
+		return new LlmClientHealth(up, reason, "http://localhost:11434/v1", "llama3.2",
+				new LlmClientHealth.Pool(2, 1, 0, 10), new LlmClientHealth.Bulkhead(10, 1, 0),
+				new LlmClientHealth.Latency(3, 1000, 12.5, 30.0, 30.0, 30.0), new LlmClientHealth.Calls(4, 3, 1),
+				lastError);
+	}
 
 }

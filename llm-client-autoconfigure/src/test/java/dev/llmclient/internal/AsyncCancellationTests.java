@@ -28,160 +28,164 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Cancelling the future of {@code chatAsync} stops the call where it is, frees its slot at once,
- * and is neither retried nor held against the server's health.
+ * Cancelling the future of {@code chatAsync} stops the call where it is, frees its slot
+ * at once, and is neither retried nor held against the server's health.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AsyncCancellationTests {
 
-    private final LoopbackLlmServer server = LoopbackLlmServer.start();
+	private final LoopbackLlmServer server = LoopbackLlmServer.start();
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    private final ExecutorService callers = Executors.newCachedThreadPool();
+	private final ExecutorService callers = Executors.newCachedThreadPool();
 
-    private LlmClient client;
+	private LlmClient client;
 
-    @AfterEach
-    void stop() {
-        this.callers.shutdownNow();
-        this.server.close();
-        if (this.client != null) {
-            this.client.close();
-        }
-    }
+	@AfterEach
+	void stop() {
+		this.callers.shutdownNow();
+		this.server.close();
+		if (this.client != null) {
+			this.client.close();
+		}
+	}
 
-    private LlmClient client(int maxConcurrent) {
-        this.client = LlmClient.builder()
-            .endpoint(this.server.endpoint())
-            .eagerInit(false)
-            .maxConcurrent(maxConcurrent)
-            .maxWait(Duration.ofSeconds(20))
-            .readTimeout(Duration.ofSeconds(20))
-            .meterRegistry(this.registry)
-            .build();
-        return this.client;
-    }
+	private LlmClient client(int maxConcurrent) {
+		this.client = LlmClient.builder()
+			.endpoint(this.server.endpoint())
+			.eagerInit(false)
+			.maxConcurrent(maxConcurrent)
+			.maxWait(Duration.ofSeconds(20))
+			.readTimeout(Duration.ofSeconds(20))
+			.meterRegistry(this.registry)
+			.build();
+		return this.client;
+	}
 
-    /** Starts an async call that the server receives and holds until released. */
-    private CompletableFuture<ChatResponse> callHeldByTheServer(LlmClient client) throws InterruptedException {
-        this.server.holdChatCompletions();
-        CompletableFuture<ChatResponse> call = client.chatAsync(ChatRequest.of("long answer"));
-        assertThat(this.server.awaitHeldChatCompletions(1, Duration.ofSeconds(10))).isTrue();
-        return call;
-    }
+	/** Starts an async call that the server receives and holds until released. */
+	private CompletableFuture<ChatResponse> callHeldByTheServer(LlmClient client) throws InterruptedException {
+		this.server.holdChatCompletions();
+		CompletableFuture<ChatResponse> call = client.chatAsync(ChatRequest.of("long answer"));
+		assertThat(this.server.awaitHeldChatCompletions(1, Duration.ofSeconds(10))).isTrue();
+		return call;
+	}
 
-    @Test
-    void cancellingACallOnTheWireAbortsItsRequestAndFreesItsSlotAndConnection() throws Exception {
-        LlmClient client = client(1);
-        CompletableFuture<ChatResponse> call = callHeldByTheServer(client);
-        assertThat(client.health().bulkhead().inFlight()).isEqualTo(1);
+	@Test
+	void cancellingACallOnTheWireAbortsItsRequestAndFreesItsSlotAndConnection() throws Exception {
+		LlmClient client = client(1);
+		CompletableFuture<ChatResponse> call = callHeldByTheServer(client);
+		assertThat(client.health().bulkhead().inFlight()).isEqualTo(1);
 
-        assertThat(call.cancel(true)).isTrue();
+		assertThat(call.cancel(true)).isTrue();
 
-        // the server still holds the request: only aborting it on the client frees the slot, and
-        // the aborted connection is closed rather than returned to the pool
-        await(() -> client.health().bulkhead().inFlight() == 0);
-        assertThat(client.health().pool().leased()).isZero();
-        assertThat(client.health().pool().available()).isZero();
-        assertThatExceptionOfType(CancellationException.class).isThrownBy(call::join);
-        assertThat(this.server.chatRequests()).as("a cancelled call is not retried").isEqualTo(1);
-        this.server.releaseChatCompletions();
-        assertThat(client.generate("next")).isEqualTo("Hello from loopback");
-        assertThat(this.server.chatRequests()).isEqualTo(2);
-    }
+		// the server still holds the request: only aborting it on the client frees the
+		// slot, and
+		// the aborted connection is closed rather than returned to the pool
+		await(() -> client.health().bulkhead().inFlight() == 0);
+		assertThat(client.health().pool().leased()).isZero();
+		assertThat(client.health().pool().available()).isZero();
+		assertThatExceptionOfType(CancellationException.class).isThrownBy(call::join);
+		assertThat(this.server.chatRequests()).as("a cancelled call is not retried").isEqualTo(1);
+		this.server.releaseChatCompletions();
+		assertThat(client.generate("next")).isEqualTo("Hello from loopback");
+		assertThat(this.server.chatRequests()).isEqualTo(2);
+	}
 
-    @Test
-    void cancelledCallIsTimedAsCancelledAndLeavesHealthUp() throws Exception {
-        LlmClient client = client(1);
-        CompletableFuture<ChatResponse> call = callHeldByTheServer(client);
-        call.cancel(true);
-        await(() -> this.registry.find("gen_ai.client.operation.duration").tag("error.type", "cancelled").timer() != null);
+	@Test
+	void cancelledCallIsTimedAsCancelledAndLeavesHealthUp() throws Exception {
+		LlmClient client = client(1);
+		CompletableFuture<ChatResponse> call = callHeldByTheServer(client);
+		call.cancel(true);
+		await(() -> this.registry.find("gen_ai.client.operation.duration")
+			.tag("error.type", "cancelled")
+			.timer() != null);
 
-        assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "cancelled").timer().count())
-            .isEqualTo(1);
-        assertThat(this.registry.find("llm.client.retries").counter()).isNull();
-        LlmClientHealth health = client.health();
-        assertThat(health.up()).isTrue();
-        assertThat(health.lastError()).isNull();
-        assertThat(health.calls().failed()).isEqualTo(1);
-    }
+		assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "cancelled").timer().count())
+			.isEqualTo(1);
+		assertThat(this.registry.find("llm.client.retries").counter()).isNull();
+		LlmClientHealth health = client.health();
+		assertThat(health.up()).isTrue();
+		assertThat(health.lastError()).isNull();
+		assertThat(health.calls().failed()).isEqualTo(1);
+	}
 
-    @Test
-    void cancellingACallWaitingForASlotEndsItsWaitWithoutSendingIt() throws Exception {
-        LlmClient client = client(1);
-        this.server.holdChatCompletions();
-        Future<String> holder = this.callers.submit(() -> client.generate("holds the only slot"));
-        assertThat(this.server.awaitHeldChatCompletions(1, Duration.ofSeconds(10))).isTrue();
-        CompletableFuture<ChatResponse> waiting = client.chatAsync(ChatRequest.of("waits for the slot"));
-        await(() -> client.health().bulkhead().waiting() == 1);
+	@Test
+	void cancellingACallWaitingForASlotEndsItsWaitWithoutSendingIt() throws Exception {
+		LlmClient client = client(1);
+		this.server.holdChatCompletions();
+		Future<String> holder = this.callers.submit(() -> client.generate("holds the only slot"));
+		assertThat(this.server.awaitHeldChatCompletions(1, Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<ChatResponse> waiting = client.chatAsync(ChatRequest.of("waits for the slot"));
+		await(() -> client.health().bulkhead().waiting() == 1);
 
-        waiting.cancel(true);
+		waiting.cancel(true);
 
-        await(() -> client.health().bulkhead().waiting() == 0);
-        assertThat(waiting.isCancelled()).isTrue();
-        this.server.releaseChatCompletions();
-        assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("Hello from loopback");
-        assertThat(this.server.chatRequests()).as("the cancelled call was never sent").isEqualTo(1);
-    }
+		await(() -> client.health().bulkhead().waiting() == 0);
+		assertThat(waiting.isCancelled()).isTrue();
+		this.server.releaseChatCompletions();
+		assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("Hello from loopback");
+		assertThat(this.server.chatRequests()).as("the cancelled call was never sent").isEqualTo(1);
+	}
 
-    @Test
-    void cancelAfterTheAnswerChangesNothing() throws Exception {
-        LlmClient client = client(2);
-        CompletableFuture<ChatResponse> call = client.chatAsync(ChatRequest.of("quick"));
-        assertThat(call.get(10, TimeUnit.SECONDS).content()).isEqualTo("Hello from loopback");
+	@Test
+	void cancelAfterTheAnswerChangesNothing() throws Exception {
+		LlmClient client = client(2);
+		CompletableFuture<ChatResponse> call = client.chatAsync(ChatRequest.of("quick"));
+		assertThat(call.get(10, TimeUnit.SECONDS).content()).isEqualTo("Hello from loopback");
 
-        assertThat(call.cancel(true)).isFalse();
+		assertThat(call.cancel(true)).isFalse();
 
-        assertThat(call.isCancelled()).isFalse();
-        assertThat(client.health().calls().succeeded()).isEqualTo(1);
-        assertThat(client.health().calls().failed()).isZero();
-    }
+		assertThat(call.isCancelled()).isFalse();
+		assertThat(client.health().calls().succeeded()).isEqualTo(1);
+		assertThat(client.health().calls().failed()).isZero();
+	}
 
-    @Test
-    void cancellationsAtEveryStageLeaveNoSlotConnectionOrInterruptBehind() throws Exception {
-        LlmClient client = client(4);
-        this.server.delayChatCompletions(Duration.ofMillis(2));
-        List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            CompletableFuture<ChatResponse> call = client.chatAsync(ChatRequest.of("p" + i));
-            calls.add(call);
-            if (i % 3 == 0) {
-                call.cancel(true);
-            }
-            else if (i % 3 == 1) {
-                this.callers.execute(() -> {
-                    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(3_000_000));
-                    call.cancel(true);
-                });
-            }
-        }
-        for (CompletableFuture<ChatResponse> call : calls) {
-            await(call::isDone);
-        }
-        await(() -> client.health().bulkhead().inFlight() == 0 && client.health().pool().leased() == 0);
+	@Test
+	void cancellationsAtEveryStageLeaveNoSlotConnectionOrInterruptBehind() throws Exception {
+		LlmClient client = client(4);
+		this.server.delayChatCompletions(Duration.ofMillis(2));
+		List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			CompletableFuture<ChatResponse> call = client.chatAsync(ChatRequest.of("p" + i));
+			calls.add(call);
+			if (i % 3 == 0) {
+				call.cancel(true);
+			}
+			else if (i % 3 == 1) {
+				this.callers.execute(() -> {
+					LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(3_000_000));
+					call.cancel(true);
+				});
+			}
+		}
+		for (CompletableFuture<ChatResponse> call : calls) {
+			await(call::isDone);
+		}
+		await(() -> client.health().bulkhead().inFlight() == 0 && client.health().pool().leased() == 0);
 
-        // no interrupt meant for a cancelled call reaches another one: calls not cancelled all succeed
-        List<CompletableFuture<ChatResponse>> after = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            after.add(client.chatAsync(ChatRequest.of("after" + i)));
-        }
-        for (CompletableFuture<ChatResponse> call : after) {
-            assertThat(call.get(10, TimeUnit.SECONDS).content()).isEqualTo("Hello from loopback");
-        }
-        for (CompletableFuture<ChatResponse> call : calls) {
-            if (!call.isCancelled()) {
-                assertThat(call.join().content()).as("a call nobody cancelled").isEqualTo("Hello from loopback");
-            }
-        }
-    }
+		// no interrupt meant for a cancelled call reaches another one: calls not
+		// cancelled all succeed
+		List<CompletableFuture<ChatResponse>> after = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			after.add(client.chatAsync(ChatRequest.of("after" + i)));
+		}
+		for (CompletableFuture<ChatResponse> call : after) {
+			assertThat(call.get(10, TimeUnit.SECONDS).content()).isEqualTo("Hello from loopback");
+		}
+		for (CompletableFuture<ChatResponse> call : calls) {
+			if (!call.isCancelled()) {
+				assertThat(call.join().content()).as("a call nobody cancelled").isEqualTo("Hello from loopback");
+			}
+		}
+	}
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("condition not met within 10s").isNegative();
-            Thread.sleep(5);
-        }
-    }
+	private static void await(BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!condition.getAsBoolean()) {
+			assertThat(System.nanoTime() - deadline).as("condition not met within 10s").isNegative();
+			Thread.sleep(5);
+		}
+	}
 
 }

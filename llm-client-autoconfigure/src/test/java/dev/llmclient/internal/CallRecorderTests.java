@@ -17,120 +17,121 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CallRecorderTests {
 
-    private final CallRecorder recorder = new CallRecorder(new LatencyWindow(100), CallMetrics.NONE, 3);
+	private final CallRecorder recorder = new CallRecorder(new LatencyWindow(100), CallMetrics.NONE, 3);
 
-    @Test
-    void serverSideFailuresInARowMakeItDownOnlyAtTheConfiguredCount() {
-        this.recorder.failure("m", 1, http(503));
-        this.recorder.failure("m", 1, new LlmConnectionException("refused", null));
-        assertThat(health().up()).isTrue();
-        this.recorder.failure("m", 1, timeout());
-        LlmClientHealth health = health();
-        assertThat(health.up()).isFalse();
-        assertThat(health.reason()).isEqualTo("the last 3 calls failed on the server's side");
-    }
+	@Test
+	void serverSideFailuresInARowMakeItDownOnlyAtTheConfiguredCount() {
+		this.recorder.failure("m", 1, http(503));
+		this.recorder.failure("m", 1, new LlmConnectionException("refused", null));
+		assertThat(health().up()).isTrue();
+		this.recorder.failure("m", 1, timeout());
+		LlmClientHealth health = health();
+		assertThat(health.up()).isFalse();
+		assertThat(health.reason()).isEqualTo("the last 3 calls failed on the server's side");
+	}
 
-    @Test
-    void oneSuccessMakesItUpAgain() {
-        for (int i = 0; i < 5; i++) {
-            this.recorder.failure("m", 1, http(500));
-        }
-        assertThat(health().up()).isFalse();
-        this.recorder.success("m", 1, new Usage(1, 1, 2));
-        assertThat(health().up()).isTrue();
-        assertThat(health().reason()).isNull();
-    }
+	@Test
+	void oneSuccessMakesItUpAgain() {
+		for (int i = 0; i < 5; i++) {
+			this.recorder.failure("m", 1, http(500));
+		}
+		assertThat(health().up()).isFalse();
+		this.recorder.success("m", 1, new Usage(1, 1, 2));
+		assertThat(health().up()).isTrue();
+		assertThat(health().reason()).isNull();
+	}
 
-    @Test
-    void failuresCausedByTheRequestNeverMakeItDown() {
-        for (int status : new int[] { 400, 401, 403, 404, 422, 429 }) {
-            this.recorder.failure("m", 1, http(status));
-        }
-        LlmClientHealth health = health();
-        assertThat(health.up()).isTrue();
-        assertThat(health.calls()).isEqualTo(new LlmClientHealth.Calls(6, 0, 6));
-        assertThat(health.lastError().type()).isEqualTo("LlmHttpException");
-    }
+	@Test
+	void failuresCausedByTheRequestNeverMakeItDown() {
+		for (int status : new int[] { 400, 401, 403, 404, 422, 429 }) {
+			this.recorder.failure("m", 1, http(status));
+		}
+		LlmClientHealth health = health();
+		assertThat(health.up()).isTrue();
+		assertThat(health.calls()).isEqualTo(new LlmClientHealth.Calls(6, 0, 6));
+		assertThat(health.lastError().type()).isEqualTo("LlmHttpException");
+	}
 
-    @Test
-    void serverSideClassification() {
-        assertThat(CallRecorder.isServerSide(http(500))).isTrue();
-        assertThat(CallRecorder.isServerSide(http(503))).isTrue();
-        assertThat(CallRecorder.isServerSide(http(408))).isTrue();
-        assertThat(CallRecorder.isServerSide(http(429))).isFalse();
-        assertThat(CallRecorder.isServerSide(http(400))).isFalse();
-        assertThat(CallRecorder.isServerSide(timeout())).isTrue();
-        assertThat(CallRecorder.isServerSide(new LlmConnectionException("reset", null))).isTrue();
-        assertThat(CallRecorder.isServerSide(new LlmMalformedResponseException("html", null))).isTrue();
-        assertThat(CallRecorder.isServerSide(bulkheadFull())).isFalse();
-    }
+	@Test
+	void serverSideClassification() {
+		assertThat(CallRecorder.isServerSide(http(500))).isTrue();
+		assertThat(CallRecorder.isServerSide(http(503))).isTrue();
+		assertThat(CallRecorder.isServerSide(http(408))).isTrue();
+		assertThat(CallRecorder.isServerSide(http(429))).isFalse();
+		assertThat(CallRecorder.isServerSide(http(400))).isFalse();
+		assertThat(CallRecorder.isServerSide(timeout())).isTrue();
+		assertThat(CallRecorder.isServerSide(new LlmConnectionException("reset", null))).isTrue();
+		assertThat(CallRecorder.isServerSide(new LlmMalformedResponseException("html", null))).isTrue();
+		assertThat(CallRecorder.isServerSide(bulkheadFull())).isFalse();
+	}
 
-    @Test
-    void errorTypesAreBounded() {
-        assertThat(CallRecorder.errorType(http(503))).isEqualTo("503");
-        assertThat(CallRecorder.errorType(timeout())).isEqualTo("timeout");
-        assertThat(CallRecorder.errorType(new LlmConnectionException("reset", null))).isEqualTo("io");
-        assertThat(CallRecorder.errorType(new LlmMalformedResponseException("html", null))).isEqualTo("malformed_response");
-        assertThat(CallRecorder.errorType(bulkheadFull())).isEqualTo("bulkhead_full");
-        assertThat(CallRecorder.errorType(new LlmClientException("interrupted", null))).isEqualTo("other");
-    }
+	@Test
+	void errorTypesAreBounded() {
+		assertThat(CallRecorder.errorType(http(503))).isEqualTo("503");
+		assertThat(CallRecorder.errorType(timeout())).isEqualTo("timeout");
+		assertThat(CallRecorder.errorType(new LlmConnectionException("reset", null))).isEqualTo("io");
+		assertThat(CallRecorder.errorType(new LlmMalformedResponseException("html", null)))
+			.isEqualTo("malformed_response");
+		assertThat(CallRecorder.errorType(bulkheadFull())).isEqualTo("bulkhead_full");
+		assertThat(CallRecorder.errorType(new LlmClientException("interrupted", null))).isEqualTo("other");
+	}
 
-    @Test
-    void unreachableAtStartUpIsDownUntilACallSucceeds() {
-        this.recorder.unreachable(new LlmConnectionException("Could not connect to http://127.0.0.1:1/v1", null));
-        LlmClientHealth health = health();
-        assertThat(health.up()).isFalse();
-        assertThat(health.reason()).startsWith("endpoint could not be reached at start-up");
-        assertThat(health.lastError().type()).isEqualTo("LlmConnectionException");
-        this.recorder.success("m", 1, null);
-        assertThat(health().up()).isTrue();
-    }
+	@Test
+	void unreachableAtStartUpIsDownUntilACallSucceeds() {
+		this.recorder.unreachable(new LlmConnectionException("Could not connect to http://127.0.0.1:1/v1", null));
+		LlmClientHealth health = health();
+		assertThat(health.up()).isFalse();
+		assertThat(health.reason()).startsWith("endpoint could not be reached at start-up");
+		assertThat(health.lastError().type()).isEqualTo("LlmConnectionException");
+		this.recorder.success("m", 1, null);
+		assertThat(health().up()).isTrue();
+	}
 
-    @Test
-    void probeThatReachesTheEndpointClearsTheStartUpVerdict() {
-        this.recorder.unreachable(new LlmConnectionException("refused", null));
-        this.recorder.probed("GET http://127.0.0.1:1/v1/models got no answer");
-        assertThat(health().reason()).isEqualTo("GET http://127.0.0.1:1/v1/models got no answer");
-        this.recorder.probed(null);
-        assertThat(health().up()).isTrue();
-    }
+	@Test
+	void probeThatReachesTheEndpointClearsTheStartUpVerdict() {
+		this.recorder.unreachable(new LlmConnectionException("refused", null));
+		this.recorder.probed("GET http://127.0.0.1:1/v1/models got no answer");
+		assertThat(health().reason()).isEqualTo("GET http://127.0.0.1:1/v1/models got no answer");
+		this.recorder.probed(null);
+		assertThat(health().up()).isTrue();
+	}
 
-    @Test
-    void probeAnsweringDoesNotHideFailingCalls() {
-        for (int i = 0; i < 3; i++) {
-            this.recorder.failure("m", 1, http(502));
-        }
-        this.recorder.probed(null);
-        assertThat(health().up()).isFalse();
-    }
+	@Test
+	void probeAnsweringDoesNotHideFailingCalls() {
+		for (int i = 0; i < 3; i++) {
+			this.recorder.failure("m", 1, http(502));
+		}
+		this.recorder.probed(null);
+		assertThat(health().up()).isFalse();
+	}
 
-    @Test
-    void bulkheadRejectionCountsAsFailedButStaysOutOfTheLatencyWindow() {
-        this.recorder.success("m", 2_000_000, null);
-        this.recorder.rejected("m", 30_000_000_000L, bulkheadFull());
-        LlmClientHealth health = health();
-        assertThat(health.calls()).isEqualTo(new LlmClientHealth.Calls(2, 1, 1));
-        assertThat(health.latency().count()).isEqualTo(1);
-        assertThat(health.latency().maxMs()).isEqualTo(2.0);
-        assertThat(health.lastError().type()).isEqualTo("LlmBulkheadFullException");
-        assertThat(health.up()).isTrue();
-    }
+	@Test
+	void bulkheadRejectionCountsAsFailedButStaysOutOfTheLatencyWindow() {
+		this.recorder.success("m", 2_000_000, null);
+		this.recorder.rejected("m", 30_000_000_000L, bulkheadFull());
+		LlmClientHealth health = health();
+		assertThat(health.calls()).isEqualTo(new LlmClientHealth.Calls(2, 1, 1));
+		assertThat(health.latency().count()).isEqualTo(1);
+		assertThat(health.latency().maxMs()).isEqualTo(2.0);
+		assertThat(health.lastError().type()).isEqualTo("LlmBulkheadFullException");
+		assertThat(health.up()).isTrue();
+	}
 
-    private LlmClientHealth health() {
-        return this.recorder.health("http://127.0.0.1:1/v1", "m", new LlmClientHealth.Pool(0, 0, 0, 10),
-                new LlmClientHealth.Bulkhead(10, 0, 0));
-    }
+	private LlmClientHealth health() {
+		return this.recorder.health("http://127.0.0.1:1/v1", "m", new LlmClientHealth.Pool(0, 0, 0, 10),
+				new LlmClientHealth.Bulkhead(10, 0, 0));
+	}
 
-    private static LlmHttpException http(int status) {
-        return new LlmHttpException("HTTP " + status, status, null, null, null, null, null);
-    }
+	private static LlmHttpException http(int status) {
+		return new LlmHttpException("HTTP " + status, status, null, null, null, null, null);
+	}
 
-    private static LlmTimeoutException timeout() {
-        return new LlmTimeoutException("read timeout", "llm.client.read-timeout", Duration.ofSeconds(1), null);
-    }
+	private static LlmTimeoutException timeout() {
+		return new LlmTimeoutException("read timeout", "llm.client.read-timeout", Duration.ofSeconds(1), null);
+	}
 
-    private static LlmBulkheadFullException bulkheadFull() {
-        return new LlmBulkheadFullException(10, 10, Duration.ZERO);
-    }
+	private static LlmBulkheadFullException bulkheadFull() {
+		return new LlmBulkheadFullException(10, 10, Duration.ZERO);
+	}
 
 }

@@ -28,120 +28,122 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ClientBulkheadTests {
 
-    private CountingChatServer server;
+	private CountingChatServer server;
 
-    private LlmClient client;
+	private LlmClient client;
 
-    private final ExecutorService callers = Executors.newCachedThreadPool();
+	private final ExecutorService callers = Executors.newCachedThreadPool();
 
-    @BeforeEach
-    void startServer() throws IOException {
-        this.server = new CountingChatServer();
-    }
+	@BeforeEach
+	void startServer() throws IOException {
+		this.server = new CountingChatServer();
+	}
 
-    @AfterEach
-    void stop() throws IOException {
-        this.callers.shutdownNow();
-        this.server.close();
-        if (this.client != null) {
-            this.client.close();
-        }
-    }
+	@AfterEach
+	void stop() throws IOException {
+		this.callers.shutdownNow();
+		this.server.close();
+		if (this.client != null) {
+			this.client.close();
+		}
+	}
 
-    private LlmClient client(int maxConcurrent, Duration maxWait, MeterRegistry registry) {
-        this.client = LlmClient.builder()
-            .endpoint(this.server.endpoint())
-            .eagerInit(false)
-            .maxConcurrent(maxConcurrent)
-            .maxWait(maxWait)
-            .meterRegistry(registry)
-            .build();
-        return this.client;
-    }
+	private LlmClient client(int maxConcurrent, Duration maxWait, MeterRegistry registry) {
+		this.client = LlmClient.builder()
+			.endpoint(this.server.endpoint())
+			.eagerInit(false)
+			.maxConcurrent(maxConcurrent)
+			.maxWait(maxWait)
+			.meterRegistry(registry)
+			.build();
+		return this.client;
+	}
 
-    @Test
-    void callFailsWithBulkheadFullNamingThePropertiesWhenMaxWaitElapses() throws Exception {
-        LlmClient client = client(1, Duration.ofMillis(200), null);
-        CompletableFuture<ChatResponse> holding = client.chatAsync(ChatRequest.of("hold"));
-        this.server.awaitHeld(1);
-        long start = System.nanoTime();
-        assertThatExceptionOfType(LlmBulkheadFullException.class).isThrownBy(() -> client.generate("waits"))
-            .satisfies((ex) -> {
-                assertThat(ex.inFlight()).isEqualTo(1);
-                assertThat(ex.maxConcurrent()).isEqualTo(1);
-                assertThat(ex.maxWait()).isEqualTo(Duration.ofMillis(200));
-            })
-            .withMessageContaining("1 calls in flight of llm.client.max-concurrent=1")
-            .withMessageContaining("llm.client.max-wait=PT0.2S")
-            .withMessageContaining("Raise llm.client.max-concurrent");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-        assertThat(this.server.requests()).isEqualTo(1);
-        this.server.release();
-        assertThat(holding.get(10, TimeUnit.SECONDS).content()).isEqualTo("echo: hold");
-        assertThat(client.health().bulkhead().inFlight()).isZero();
-        assertThat(client.generate("after")).isEqualTo("echo: after");
-    }
+	@Test
+	void callFailsWithBulkheadFullNamingThePropertiesWhenMaxWaitElapses() throws Exception {
+		LlmClient client = client(1, Duration.ofMillis(200), null);
+		CompletableFuture<ChatResponse> holding = client.chatAsync(ChatRequest.of("hold"));
+		this.server.awaitHeld(1);
+		long start = System.nanoTime();
+		assertThatExceptionOfType(LlmBulkheadFullException.class).isThrownBy(() -> client.generate("waits"))
+			.satisfies((ex) -> {
+				assertThat(ex.inFlight()).isEqualTo(1);
+				assertThat(ex.maxConcurrent()).isEqualTo(1);
+				assertThat(ex.maxWait()).isEqualTo(Duration.ofMillis(200));
+			})
+			.withMessageContaining("1 calls in flight of llm.client.max-concurrent=1")
+			.withMessageContaining("llm.client.max-wait=PT0.2S")
+			.withMessageContaining("Raise llm.client.max-concurrent");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+		assertThat(this.server.requests()).isEqualTo(1);
+		this.server.release();
+		assertThat(holding.get(10, TimeUnit.SECONDS).content()).isEqualTo("echo: hold");
+		assertThat(client.health().bulkhead().inFlight()).isZero();
+		assertThat(client.generate("after")).isEqualTo("echo: after");
+	}
 
-    @Test
-    void bulkheadGaugesShowCallsInFlightWaitingAndTheLimit() throws Exception {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        LlmClient client = client(2, Duration.ofSeconds(20), registry);
-        assertThat(gauge(registry, "llm.client.bulkhead.max")).isEqualTo(2);
-        assertThat(gauge(registry, "llm.client.bulkhead.in-flight")).isZero();
-        CompletableFuture<ChatResponse> first = client.chatAsync(ChatRequest.of("hold-1"));
-        CompletableFuture<ChatResponse> second = client.chatAsync(ChatRequest.of("hold-2"));
-        this.server.awaitHeld(2);
-        Future<String> waiting = this.callers.submit(() -> client.generate("third"));
-        await(() -> gauge(registry, "llm.client.bulkhead.waiting") == 1);
-        assertThat(gauge(registry, "llm.client.bulkhead.in-flight")).isEqualTo(2);
-        assertThat(client.health().bulkhead().waiting()).isEqualTo(1);
-        this.server.release();
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("echo: third");
-        first.get(10, TimeUnit.SECONDS);
-        second.get(10, TimeUnit.SECONDS);
-        assertThat(gauge(registry, "llm.client.bulkhead.in-flight")).isZero();
-        assertThat(gauge(registry, "llm.client.bulkhead.waiting")).isZero();
-        assertThat(this.server.maxInFlight()).isEqualTo(2);
-    }
+	@Test
+	void bulkheadGaugesShowCallsInFlightWaitingAndTheLimit() throws Exception {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		LlmClient client = client(2, Duration.ofSeconds(20), registry);
+		assertThat(gauge(registry, "llm.client.bulkhead.max")).isEqualTo(2);
+		assertThat(gauge(registry, "llm.client.bulkhead.in-flight")).isZero();
+		CompletableFuture<ChatResponse> first = client.chatAsync(ChatRequest.of("hold-1"));
+		CompletableFuture<ChatResponse> second = client.chatAsync(ChatRequest.of("hold-2"));
+		this.server.awaitHeld(2);
+		Future<String> waiting = this.callers.submit(() -> client.generate("third"));
+		await(() -> gauge(registry, "llm.client.bulkhead.waiting") == 1);
+		assertThat(gauge(registry, "llm.client.bulkhead.in-flight")).isEqualTo(2);
+		assertThat(client.health().bulkhead().waiting()).isEqualTo(1);
+		this.server.release();
+		assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("echo: third");
+		first.get(10, TimeUnit.SECONDS);
+		second.get(10, TimeUnit.SECONDS);
+		assertThat(gauge(registry, "llm.client.bulkhead.in-flight")).isZero();
+		assertThat(gauge(registry, "llm.client.bulkhead.waiting")).isZero();
+		assertThat(this.server.maxInFlight()).isEqualTo(2);
+	}
 
-    @Test
-    void bulkheadGaugesCarryTheServerTagsAndGoAwayWhenTheClientCloses() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        LlmClient client = client(3, Duration.ofSeconds(1), registry);
-        String port = this.server.endpoint().replaceAll(".*:(\\d+)/v1", "$1");
-        for (String name : new String[] { "in-flight", "waiting", "max" }) {
-            assertThat(registry.get("llm.client.bulkhead." + name).tag("server.address", "127.0.0.1")
-                .tag("server.port", port).gauge()).isNotNull();
-        }
-        client.close();
-        assertThat(registry.find("llm.client.bulkhead.in-flight").gauges()).isEmpty();
-        assertThat(registry.find("llm.client.bulkhead.max").gauges()).isEmpty();
-    }
+	@Test
+	void bulkheadGaugesCarryTheServerTagsAndGoAwayWhenTheClientCloses() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		LlmClient client = client(3, Duration.ofSeconds(1), registry);
+		String port = this.server.endpoint().replaceAll(".*:(\\d+)/v1", "$1");
+		for (String name : new String[] { "in-flight", "waiting", "max" }) {
+			assertThat(registry.get("llm.client.bulkhead." + name)
+				.tag("server.address", "127.0.0.1")
+				.tag("server.port", port)
+				.gauge()).isNotNull();
+		}
+		client.close();
+		assertThat(registry.find("llm.client.bulkhead.in-flight").gauges()).isEmpty();
+		assertThat(registry.find("llm.client.bulkhead.max").gauges()).isEmpty();
+	}
 
-    @Test
-    void waitingCallTakesTheSlotAFinishedCallReleases() throws Exception {
-        LlmClient client = client(1, Duration.ofSeconds(20), null);
-        CompletableFuture<ChatResponse> holding = client.chatAsync(ChatRequest.of("hold"));
-        this.server.awaitHeld(1);
-        Future<String> waiting = this.callers.submit(() -> client.generate("next"));
-        await(() -> client.health().bulkhead().waiting() == 1);
-        assertThat(this.server.requests()).isEqualTo(1);
-        this.server.release();
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("echo: next");
-        assertThat(holding.get(10, TimeUnit.SECONDS).content()).isEqualTo("echo: hold");
-        assertThat(this.server.maxInFlight()).isEqualTo(1);
-    }
+	@Test
+	void waitingCallTakesTheSlotAFinishedCallReleases() throws Exception {
+		LlmClient client = client(1, Duration.ofSeconds(20), null);
+		CompletableFuture<ChatResponse> holding = client.chatAsync(ChatRequest.of("hold"));
+		this.server.awaitHeld(1);
+		Future<String> waiting = this.callers.submit(() -> client.generate("next"));
+		await(() -> client.health().bulkhead().waiting() == 1);
+		assertThat(this.server.requests()).isEqualTo(1);
+		this.server.release();
+		assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("echo: next");
+		assertThat(holding.get(10, TimeUnit.SECONDS).content()).isEqualTo("echo: hold");
+		assertThat(this.server.maxInFlight()).isEqualTo(1);
+	}
 
-    private static double gauge(MeterRegistry registry, String name) {
-        return registry.get(name).gauge().value();
-    }
+	private static double gauge(MeterRegistry registry, String name) {
+		return registry.get(name).gauge().value();
+	}
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("condition not met within 10s").isNegative();
-            Thread.sleep(2);
-        }
-    }
+	private static void await(BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!condition.getAsBoolean()) {
+			assertThat(System.nanoTime() - deadline).as("condition not met within 10s").isNegative();
+			Thread.sleep(2);
+		}
+	}
 
 }

@@ -28,165 +28,167 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ClientHealthTests {
 
-    private static final String ANSWER = """
-            {"choices":[{"message":{"role":"assistant","content":"Hi"}}]}
-            """;
+	private static final String ANSWER = """
+			{"choices":[{"message":{"role":"assistant","content":"Hi"}}]}
+			""";
 
-    private static final String API_KEY = "sk-health-secret-42";
+	private static final String API_KEY = "sk-health-secret-42";
 
-    private WireMockServer server = start(0);
+	private WireMockServer server = start(0);
 
-    private LlmClient client;
+	private LlmClient client;
 
-    @AfterEach
-    void stop() {
-        if (this.client != null) {
-            this.client.close();
-        }
-        this.server.stop();
-    }
+	@AfterEach
+	void stop() {
+		if (this.client != null) {
+			this.client.close();
+		}
+		this.server.stop();
+	}
 
-    private static WireMockServer start(int port) {
-        WireMockServer server = new WireMockServer(wireMockConfig().port(port).bindAddress("127.0.0.1"));
-        server.start();
-        return server;
-    }
+	private static WireMockServer start(int port) {
+		WireMockServer server = new WireMockServer(wireMockConfig().port(port).bindAddress("127.0.0.1"));
+		server.start();
+		return server;
+	}
 
-    private LlmClientBuilder builder(int port) {
-        return LlmClient.builder()
-            .endpoint("http://127.0.0.1:" + port + "/v1")
-            .apiKey(API_KEY)
-            .model("m")
-            .eagerInit(false)
-            .retryEnabled(false);
-    }
+	private LlmClientBuilder builder(int port) {
+		return LlmClient.builder()
+			.endpoint("http://127.0.0.1:" + port + "/v1")
+			.apiKey(API_KEY)
+			.model("m")
+			.eagerInit(false)
+			.retryEnabled(false);
+	}
 
-    @Test
-    void endpointThatDiesIsDownAfterTheConfiguredFailuresAndUpOnceItAnswersAgain() {
-        int port = this.server.port();
-        this.server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
-        this.client = builder(port).healthDownAfterFailures(3).build();
-        this.client.generate("Hi");
-        assertThat(this.client.health().up()).isTrue();
+	@Test
+	void endpointThatDiesIsDownAfterTheConfiguredFailuresAndUpOnceItAnswersAgain() {
+		int port = this.server.port();
+		this.server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
+		this.client = builder(port).healthDownAfterFailures(3).build();
+		this.client.generate("Hi");
+		assertThat(this.client.health().up()).isTrue();
 
-        this.server.stop();
-        for (int i = 1; i <= 3; i++) {
-            assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"));
-            assertThat(this.client.health().up()).as("after %d failures", i).isEqualTo(i < 3);
-        }
-        LlmClientHealth down = this.client.health();
-        assertThat(down.reason()).isEqualTo("the last 3 calls failed on the server's side");
-        assertThat(down.lastError().type()).isEqualTo("LlmConnectionException");
-        assertThat(down.calls()).isEqualTo(new LlmClientHealth.Calls(4, 1, 3));
+		this.server.stop();
+		for (int i = 1; i <= 3; i++) {
+			assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"));
+			assertThat(this.client.health().up()).as("after %d failures", i).isEqualTo(i < 3);
+		}
+		LlmClientHealth down = this.client.health();
+		assertThat(down.reason()).isEqualTo("the last 3 calls failed on the server's side");
+		assertThat(down.lastError().type()).isEqualTo("LlmConnectionException");
+		assertThat(down.calls()).isEqualTo(new LlmClientHealth.Calls(4, 1, 3));
 
-        this.server = start(port);
-        this.server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
-        this.client.generate("Hi");
-        LlmClientHealth up = this.client.health();
-        assertThat(up.up()).isTrue();
-        assertThat(up.reason()).isNull();
-        assertThat(up.calls()).isEqualTo(new LlmClientHealth.Calls(5, 2, 3));
-    }
+		this.server = start(port);
+		this.server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
+		this.client.generate("Hi");
+		LlmClientHealth up = this.client.health();
+		assertThat(up.up()).isTrue();
+		assertThat(up.reason()).isNull();
+		assertThat(up.calls()).isEqualTo(new LlmClientHealth.Calls(5, 2, 3));
+	}
 
-    @Test
-    void serverErrorsInARowMakeItDownWithTheDefaultOfFive() {
-        this.server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(503)));
-        this.client = builder(this.server.port()).build();
-        for (int i = 0; i < 4; i++) {
-            assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
-        }
-        assertThat(this.client.health().up()).isTrue();
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
-        assertThat(this.client.health().up()).isFalse();
-    }
+	@Test
+	void serverErrorsInARowMakeItDownWithTheDefaultOfFive() {
+		this.server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(503)));
+		this.client = builder(this.server.port()).build();
+		for (int i = 0; i < 4; i++) {
+			assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
+		}
+		assertThat(this.client.health().up()).isTrue();
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
+		assertThat(this.client.health().up()).isFalse();
+	}
 
-    @Test
-    void requestErrorsNeverMakeItDown() {
-        this.server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(401)));
-        this.client = builder(this.server.port()).build();
-        for (int i = 0; i < 10; i++) {
-            assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
-        }
-        assertThat(this.client.health().up()).isTrue();
-        assertThat(this.client.health().lastError().message()).contains("401").doesNotContain(API_KEY);
-    }
+	@Test
+	void requestErrorsNeverMakeItDown() {
+		this.server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(401)));
+		this.client = builder(this.server.port()).build();
+		for (int i = 0; i < 10; i++) {
+			assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
+		}
+		assertThat(this.client.health().up()).isTrue();
+		assertThat(this.client.health().lastError().message()).contains("401").doesNotContain(API_KEY);
+	}
 
-    @Test
-    void healthMakesNoRequestWithoutTheProbe() {
-        this.client = builder(this.server.port()).build();
-        LlmClientHealth health = this.client.health();
-        assertThat(health.up()).isTrue();
-        assertThat(health.endpoint()).isEqualTo("http://127.0.0.1:" + this.server.port() + "/v1");
-        assertThat(health.model()).isEqualTo("m");
-        assertThat(health.pool().max()).isEqualTo(10);
-        assertThat(health.bulkhead()).isEqualTo(new LlmClientHealth.Bulkhead(10, 0, 0));
-        assertThat(health.latency()).isEqualTo(new LlmClientHealth.Latency(0, 1000, 0, 0, 0, 0));
-        assertThat(this.server.getAllServeEvents()).isEmpty();
-    }
+	@Test
+	void healthMakesNoRequestWithoutTheProbe() {
+		this.client = builder(this.server.port()).build();
+		LlmClientHealth health = this.client.health();
+		assertThat(health.up()).isTrue();
+		assertThat(health.endpoint()).isEqualTo("http://127.0.0.1:" + this.server.port() + "/v1");
+		assertThat(health.model()).isEqualTo("m");
+		assertThat(health.pool().max()).isEqualTo(10);
+		assertThat(health.bulkhead()).isEqualTo(new LlmClientHealth.Bulkhead(10, 0, 0));
+		assertThat(health.latency()).isEqualTo(new LlmClientHealth.Latency(0, 1000, 0, 0, 0, 0));
+		assertThat(this.server.getAllServeEvents()).isEmpty();
+	}
 
-    @Test
-    void probeFindsADeadEndpointDownBeforeAnyCall() throws IOException {
-        int closedPort = closedPort();
-        this.client = builder(closedPort).healthProbeEnabled(true).build();
-        LlmClientHealth health = this.client.health();
-        assertThat(health.up()).isFalse();
-        assertThat(health.reason()).startsWith("GET http://127.0.0.1:" + closedPort + "/v1/models got no answer")
-            .contains("Could not connect");
-        assertThat(health.calls().total()).isZero();
-    }
+	@Test
+	void probeFindsADeadEndpointDownBeforeAnyCall() throws IOException {
+		int closedPort = closedPort();
+		this.client = builder(closedPort).healthProbeEnabled(true).build();
+		LlmClientHealth health = this.client.health();
+		assertThat(health.up()).isFalse();
+		assertThat(health.reason()).startsWith("GET http://127.0.0.1:" + closedPort + "/v1/models got no answer")
+			.contains("Could not connect");
+		assertThat(health.calls().total()).isZero();
+	}
 
-    @Test
-    void probeCountsAnyHttpAnswerAsReachableAndSendsNoKey() {
-        this.client = builder(this.server.port()).healthProbeEnabled(true).build();
-        assertThat(this.client.health().up()).isTrue();
-        this.server.verify(1, getRequestedFor(urlEqualTo("/v1/models")).withHeader("Authorization", absent()));
-    }
+	@Test
+	void probeCountsAnyHttpAnswerAsReachableAndSendsNoKey() {
+		this.client = builder(this.server.port()).healthProbeEnabled(true).build();
+		assertThat(this.client.health().up()).isTrue();
+		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/models")).withHeader("Authorization", absent()));
+	}
 
-    @Test
-    void probeVerdictIsReusedWithinItsTtl() {
-        this.server.stubFor(get("/v1/models").willReturn(okJson("{\"data\":[]}")));
-        this.client = builder(this.server.port()).healthProbeEnabled(true).healthProbeTtl(Duration.ofMinutes(10)).build();
-        for (int i = 0; i < 5; i++) {
-            assertThat(this.client.health().up()).isTrue();
-        }
-        this.server.verify(1, getRequestedFor(urlEqualTo("/v1/models")));
-    }
+	@Test
+	void probeVerdictIsReusedWithinItsTtl() {
+		this.server.stubFor(get("/v1/models").willReturn(okJson("{\"data\":[]}")));
+		this.client = builder(this.server.port()).healthProbeEnabled(true)
+			.healthProbeTtl(Duration.ofMinutes(10))
+			.build();
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.client.health().up()).isTrue();
+		}
+		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/models")));
+	}
 
-    @Test
-    void probeRunsAgainOnceItsTtlHasPassed() throws InterruptedException {
-        this.server.stubFor(get("/v1/models").willReturn(okJson("{\"data\":[]}")));
-        this.client = builder(this.server.port()).healthProbeEnabled(true).healthProbeTtl(Duration.ofMillis(1)).build();
-        this.client.health();
-        Thread.sleep(5);
-        this.client.health();
-        this.server.verify(2, getRequestedFor(urlEqualTo("/v1/models")));
-    }
+	@Test
+	void probeRunsAgainOnceItsTtlHasPassed() throws InterruptedException {
+		this.server.stubFor(get("/v1/models").willReturn(okJson("{\"data\":[]}")));
+		this.client = builder(this.server.port()).healthProbeEnabled(true).healthProbeTtl(Duration.ofMillis(1)).build();
+		this.client.health();
+		Thread.sleep(5);
+		this.client.health();
+		this.server.verify(2, getRequestedFor(urlEqualTo("/v1/models")));
+	}
 
-    @Test
-    void probeNoticesTheEndpointComingBack() throws IOException, InterruptedException {
-        int port = this.server.port();
-        this.server.stop();
-        this.client = builder(port).healthProbeEnabled(true).healthProbeTtl(Duration.ofMillis(1)).build();
-        assertThat(this.client.health().up()).isFalse();
-        this.server = start(port);
-        Thread.sleep(5);
-        assertThat(this.client.health().up()).isTrue();
-    }
+	@Test
+	void probeNoticesTheEndpointComingBack() throws IOException, InterruptedException {
+		int port = this.server.port();
+		this.server.stop();
+		this.client = builder(port).healthProbeEnabled(true).healthProbeTtl(Duration.ofMillis(1)).build();
+		assertThat(this.client.health().up()).isFalse();
+		this.server = start(port);
+		Thread.sleep(5);
+		assertThat(this.client.health().up()).isTrue();
+	}
 
-    @Test
-    void invalidHealthSettingsAreRejectedNamingTheSetting() {
-        assertThatExceptionOfType(LlmClientSettingException.class)
-            .isThrownBy(() -> builder(1).healthDownAfterFailures(0).settings())
-            .withMessageContaining("health.downAfterFailures");
-        assertThatExceptionOfType(LlmClientSettingException.class)
-            .isThrownBy(() -> builder(1).healthProbeTtl(Duration.ZERO).settings())
-            .withMessageContaining("health.probe.ttl");
-    }
+	@Test
+	void invalidHealthSettingsAreRejectedNamingTheSetting() {
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder(1).healthDownAfterFailures(0).settings())
+			.withMessageContaining("health.downAfterFailures");
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder(1).healthProbeTtl(Duration.ZERO).settings())
+			.withMessageContaining("health.probe.ttl");
+	}
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
 
 }

@@ -43,202 +43,209 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ClientLifecycleTests {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+	private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static final String API_KEY = "sk-lifecycle-secret-42";
+	private static final String API_KEY = "sk-lifecycle-secret-42";
 
-    private LoopbackLlmServer server;
+	private LoopbackLlmServer server;
 
-    private final List<LlmClient> clients = new ArrayList<>();
+	private final List<LlmClient> clients = new ArrayList<>();
 
-    private final ExecutorService threads = Executors.newCachedThreadPool();
+	private final ExecutorService threads = Executors.newCachedThreadPool();
 
-    @BeforeEach
-    void startServer() {
-        this.server = LoopbackLlmServer.start();
-    }
+	@BeforeEach
+	void startServer() {
+		this.server = LoopbackLlmServer.start();
+	}
 
-    @AfterEach
-    void stop() {
-        this.server.releaseChatCompletions();
-        this.clients.forEach(LlmClient::close);
-        this.threads.shutdownNow();
-        this.server.close();
-    }
+	@AfterEach
+	void stop() {
+		this.server.releaseChatCompletions();
+		this.clients.forEach(LlmClient::close);
+		this.threads.shutdownNow();
+		this.server.close();
+	}
 
-    private LlmClientBuilder builder() {
-        return LlmClient.builder().endpoint(this.server.endpoint()).apiKey(API_KEY).model("m");
-    }
+	private LlmClientBuilder builder() {
+		return LlmClient.builder().endpoint(this.server.endpoint()).apiKey(API_KEY).model("m");
+	}
 
-    private LlmClient build(LlmClientBuilder builder) {
-        LlmClient client = builder.build();
-        this.clients.add(client);
-        return client;
-    }
+	private LlmClient build(LlmClientBuilder builder) {
+		LlmClient client = builder.build();
+		this.clients.add(client);
+		return client;
+	}
 
-    @Test
-    void eagerBuildOpensDistinctConnectionsBeforeTheFirstCallAndTheFirstCallOpensNone(CapturedOutput output) {
-        LlmClient client = build(builder().warmUpConnections(3));
-        assertThat(this.server.acceptedConnections()).isEqualTo(3);
-        assertThat(this.server.modelsRequests()).isEqualTo(3);
-        assertThat(this.server.chatRequests()).isZero();
-        assertThat(client.health().pool().available()).isEqualTo(3);
-        assertThat(client.generate("Hi")).isEqualTo("Hello from loopback");
-        assertThat(this.server.acceptedConnections()).isEqualTo(3);
-        assertThat(output).contains("LLM client warm-up: opened 3 connections to " + this.server.endpoint())
-            .doesNotContain(API_KEY);
-    }
+	@Test
+	void eagerBuildOpensDistinctConnectionsBeforeTheFirstCallAndTheFirstCallOpensNone(CapturedOutput output) {
+		LlmClient client = build(builder().warmUpConnections(3));
+		assertThat(this.server.acceptedConnections()).isEqualTo(3);
+		assertThat(this.server.modelsRequests()).isEqualTo(3);
+		assertThat(this.server.chatRequests()).isZero();
+		assertThat(client.health().pool().available()).isEqualTo(3);
+		assertThat(client.generate("Hi")).isEqualTo("Hello from loopback");
+		assertThat(this.server.acceptedConnections()).isEqualTo(3);
+		assertThat(output).contains("LLM client warm-up: opened 3 connections to " + this.server.endpoint())
+			.doesNotContain(API_KEY);
+	}
 
-    @Test
-    void eagerBuildOpensTwoConnectionsByDefault() {
-        build(builder());
-        assertThat(this.server.acceptedConnections()).isEqualTo(2);
-    }
+	@Test
+	void eagerBuildOpensTwoConnectionsByDefault() {
+		build(builder());
+		assertThat(this.server.acceptedConnections()).isEqualTo(2);
+	}
 
-    @Test
-    void warmUpNeverExceedsMaxConcurrent() {
-        build(builder().maxConcurrent(1));
-        assertThat(this.server.acceptedConnections()).isEqualTo(1);
-    }
+	@Test
+	void warmUpNeverExceedsMaxConcurrent() {
+		build(builder().maxConcurrent(1));
+		assertThat(this.server.acceptedConnections()).isEqualTo(1);
+	}
 
-    @Test
-    void anyHttpAnswerToWarmUpProvesTheConnection(CapturedOutput output) {
-        this.server.answerModelsWith(404);
-        LlmClient client = build(builder());
-        assertThat(client.health().up()).isTrue();
-        assertThat(client.health().pool().available()).isEqualTo(2);
-        assertThat(output).contains("GET /models answered HTTP 404").doesNotContain("WARN");
-        client.generate("Hi");
-        assertThat(this.server.acceptedConnections()).isEqualTo(2);
-    }
+	@Test
+	void anyHttpAnswerToWarmUpProvesTheConnection(CapturedOutput output) {
+		this.server.answerModelsWith(404);
+		LlmClient client = build(builder());
+		assertThat(client.health().up()).isTrue();
+		assertThat(client.health().pool().available()).isEqualTo(2);
+		assertThat(output).contains("GET /models answered HTTP 404").doesNotContain("WARN");
+		client.generate("Hi");
+		assertThat(this.server.acceptedConnections()).isEqualTo(2);
+	}
 
-    @Test
-    void lazyBuildOpensNoConnectionUntilTheFirstCall() {
-        LlmClient client = build(builder().eagerInit(false));
-        assertThat(client.health().pool().available()).isZero();
-        assertThat(this.server.acceptedConnections()).isZero();
-        client.generate("Hi");
-        assertThat(this.server.acceptedConnections()).isEqualTo(1);
-        assertThat(this.server.modelsRequests()).isZero();
-    }
+	@Test
+	void lazyBuildOpensNoConnectionUntilTheFirstCall() {
+		LlmClient client = build(builder().eagerInit(false));
+		assertThat(client.health().pool().available()).isZero();
+		assertThat(this.server.acceptedConnections()).isZero();
+		client.generate("Hi");
+		assertThat(this.server.acceptedConnections()).isEqualTo(1);
+		assertThat(this.server.modelsRequests()).isZero();
+	}
 
-    @Test
-    void unreachableEndpointIsLoggedAndHealthIsDownUntilACallSucceeds(CapturedOutput output) {
-        String endpoint = LoopbackLlmServer.refusingEndpoint();
-        LlmClient client = build(builder().endpoint(endpoint));
-        LlmClientHealth health = client.health();
-        assertThat(health.up()).isFalse();
-        assertThat(health.reason()).contains("could not be reached at start-up");
-        assertThat(output).contains("WARN").contains("Could not reach llm.client.endpoint=" + endpoint)
-            .contains("Connection refused");
-    }
+	@Test
+	void unreachableEndpointIsLoggedAndHealthIsDownUntilACallSucceeds(CapturedOutput output) {
+		String endpoint = LoopbackLlmServer.refusingEndpoint();
+		LlmClient client = build(builder().endpoint(endpoint));
+		LlmClientHealth health = client.health();
+		assertThat(health.up()).isFalse();
+		assertThat(health.reason()).contains("could not be reached at start-up");
+		assertThat(output).contains("WARN")
+			.contains("Could not reach llm.client.endpoint=" + endpoint)
+			.contains("Connection refused");
+	}
 
-    @Test
-    void unreachableEndpointWithFailFastFailsTheBuildNamingTheEndpointAndTheCause() {
-        String endpoint = LoopbackLlmServer.refusingEndpoint();
-        assertThatExceptionOfType(LlmConnectionException.class)
-            .isThrownBy(() -> build(builder().endpoint(endpoint).warmUpFailFast(true)))
-            .withMessageContaining("llm.client.endpoint=" + endpoint)
-            .withMessageContaining("Connection refused")
-            .withMessageContaining("llm.client.warm-up.fail-fast");
-    }
+	@Test
+	void unreachableEndpointWithFailFastFailsTheBuildNamingTheEndpointAndTheCause() {
+		String endpoint = LoopbackLlmServer.refusingEndpoint();
+		assertThatExceptionOfType(LlmConnectionException.class)
+			.isThrownBy(() -> build(builder().endpoint(endpoint).warmUpFailFast(true)))
+			.withMessageContaining("llm.client.endpoint=" + endpoint)
+			.withMessageContaining("Connection refused")
+			.withMessageContaining("llm.client.warm-up.fail-fast");
+	}
 
-    @Test
-    void warmUpGivesUpAfterItsTimeoutWhenTheServerNeverAnswers() throws IOException {
-        // The kernel completes the handshake for the backlog: connected, but nobody ever answers.
-        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            long start = System.nanoTime();
-            LlmClient client = build(builder().endpoint("http://127.0.0.1:" + silent.getLocalPort() + "/v1")
-                .warmUpTimeout(Duration.ofMillis(300)));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            assertThat(client.health().up()).isFalse();
-            assertThat(client.health().reason()).contains("llm.client.warm-up.timeout");
-        }
-    }
+	@Test
+	void warmUpGivesUpAfterItsTimeoutWhenTheServerNeverAnswers() throws IOException {
+		// The kernel completes the handshake for the backlog: connected, but nobody ever
+		// answers.
+		try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+			long start = System.nanoTime();
+			LlmClient client = build(builder().endpoint("http://127.0.0.1:" + silent.getLocalPort() + "/v1")
+				.warmUpTimeout(Duration.ofMillis(300)));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			assertThat(client.health().up()).isFalse();
+			assertThat(client.health().reason()).contains("llm.client.warm-up.timeout");
+		}
+	}
 
-    @Test
-    void closeLetsACallInFlightFinishAndRefusesNewCalls(CapturedOutput output) throws Exception {
-        LlmClient client = build(builder().warmUpConnections(1));
-        this.server.holdChatCompletions();
-        Future<String> inFlight = this.threads.submit(() -> client.generate("slow"));
-        assertThat(this.server.awaitHeldChatCompletions(1, WAIT)).isTrue();
-        Future<?> closing = this.threads.submit(client::close);
-        await().atMost(WAIT).until(() -> output.toString().contains("waiting up to llm.client.shutdown-timeout"));
-        assertThatIllegalStateException().isThrownBy(() -> client.generate("late")).withMessageContaining("is closed");
-        assertThatIllegalStateException().isThrownBy(() -> client.chatAsync(ChatRequest.of("late")))
-            .withMessageContaining("is closed");
-        assertThat(closing).isNotDone();
-        this.server.releaseChatCompletions();
-        assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("Hello from loopback");
-        closing.get(10, TimeUnit.SECONDS);
-        assertThat(this.server.chatRequests()).isEqualTo(1);
-        await().atMost(WAIT).until(() -> this.server.openConnections() == 0);
-    }
+	@Test
+	void closeLetsACallInFlightFinishAndRefusesNewCalls(CapturedOutput output) throws Exception {
+		LlmClient client = build(builder().warmUpConnections(1));
+		this.server.holdChatCompletions();
+		Future<String> inFlight = this.threads.submit(() -> client.generate("slow"));
+		assertThat(this.server.awaitHeldChatCompletions(1, WAIT)).isTrue();
+		Future<?> closing = this.threads.submit(client::close);
+		await().atMost(WAIT).until(() -> output.toString().contains("waiting up to llm.client.shutdown-timeout"));
+		assertThatIllegalStateException().isThrownBy(() -> client.generate("late")).withMessageContaining("is closed");
+		assertThatIllegalStateException().isThrownBy(() -> client.chatAsync(ChatRequest.of("late")))
+			.withMessageContaining("is closed");
+		assertThat(closing).isNotDone();
+		this.server.releaseChatCompletions();
+		assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("Hello from loopback");
+		closing.get(10, TimeUnit.SECONDS);
+		assertThat(this.server.chatRequests()).isEqualTo(1);
+		await().atMost(WAIT).until(() -> this.server.openConnections() == 0);
+	}
 
-    @Test
-    void callWaitingForAPermitWhenCloseBeginsIsRefused(CapturedOutput output) throws Exception {
-        LlmClient client = build(builder().maxConcurrent(1));
-        this.server.holdChatCompletions();
-        Future<String> inFlight = this.threads.submit(() -> client.generate("first"));
-        assertThat(this.server.awaitHeldChatCompletions(1, WAIT)).isTrue();
-        Future<String> waiting = this.threads.submit(() -> client.generate("second"));
-        await().atMost(WAIT).until(() -> client.health().bulkhead().waiting() == 1);
-        Future<?> closing = this.threads.submit(client::close);
-        await().atMost(WAIT).until(() -> output.toString().contains("waiting up to llm.client.shutdown-timeout"));
-        this.server.releaseChatCompletions();
-        assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("Hello from loopback");
-        closing.get(10, TimeUnit.SECONDS);
-        assertThat(waiting).failsWithin(WAIT).withThrowableThat().havingCause()
-            .isInstanceOf(IllegalStateException.class).withMessageContaining("is closed");
-        assertThat(this.server.chatRequests()).isEqualTo(1);
-    }
+	@Test
+	void callWaitingForAPermitWhenCloseBeginsIsRefused(CapturedOutput output) throws Exception {
+		LlmClient client = build(builder().maxConcurrent(1));
+		this.server.holdChatCompletions();
+		Future<String> inFlight = this.threads.submit(() -> client.generate("first"));
+		assertThat(this.server.awaitHeldChatCompletions(1, WAIT)).isTrue();
+		Future<String> waiting = this.threads.submit(() -> client.generate("second"));
+		await().atMost(WAIT).until(() -> client.health().bulkhead().waiting() == 1);
+		Future<?> closing = this.threads.submit(client::close);
+		await().atMost(WAIT).until(() -> output.toString().contains("waiting up to llm.client.shutdown-timeout"));
+		this.server.releaseChatCompletions();
+		assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("Hello from loopback");
+		closing.get(10, TimeUnit.SECONDS);
+		assertThat(waiting).failsWithin(WAIT)
+			.withThrowableThat()
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessageContaining("is closed");
+		assertThat(this.server.chatRequests()).isEqualTo(1);
+	}
 
-    @Test
-    void callStillRunningAfterTheShutdownTimeoutFailsSayingTheClientWasClosed(CapturedOutput output) throws Exception {
-        LlmClient client = build(builder().shutdownTimeout(Duration.ofMillis(200)));
-        this.server.holdChatCompletions();
-        CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> client.generate("never answered"),
-                this.threads);
-        assertThat(this.server.awaitHeldChatCompletions(1, WAIT)).isTrue();
-        client.close();
-        assertThat(inFlight).failsWithin(WAIT).withThrowableThat().havingCause()
-            .isExactlyInstanceOf(LlmClientException.class)
-            .withMessageContaining("the LLM client was closed while the call was in flight")
-            .withMessageContaining("llm.client.shutdown-timeout=PT0.2S")
-            .withMessageNotContaining(API_KEY);
-        assertThat(output).contains("Cancelling 1 call to " + this.server.endpoint());
-        assertThat(client.health().calls().failed()).isEqualTo(1);
-    }
+	@Test
+	void callStillRunningAfterTheShutdownTimeoutFailsSayingTheClientWasClosed(CapturedOutput output) throws Exception {
+		LlmClient client = build(builder().shutdownTimeout(Duration.ofMillis(200)));
+		this.server.holdChatCompletions();
+		CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> client.generate("never answered"),
+				this.threads);
+		assertThat(this.server.awaitHeldChatCompletions(1, WAIT)).isTrue();
+		client.close();
+		assertThat(inFlight).failsWithin(WAIT)
+			.withThrowableThat()
+			.havingCause()
+			.isExactlyInstanceOf(LlmClientException.class)
+			.withMessageContaining("the LLM client was closed while the call was in flight")
+			.withMessageContaining("llm.client.shutdown-timeout=PT0.2S")
+			.withMessageNotContaining(API_KEY);
+		assertThat(output).contains("Cancelling 1 call to " + this.server.endpoint());
+		assertThat(client.health().calls().failed()).isEqualTo(1);
+	}
 
-    @Test
-    void tryWithResourcesClosesThePool() {
-        try (LlmClient client = builder().warmUpConnections(3).build()) {
-            client.generate("Hi");
-            assertThat(this.server.openConnections()).isEqualTo(3);
-        }
-        await().atMost(WAIT).until(() -> this.server.openConnections() == 0);
-        assertThat(this.server.acceptedConnections()).isEqualTo(3);
-    }
+	@Test
+	void tryWithResourcesClosesThePool() {
+		try (LlmClient client = builder().warmUpConnections(3).build()) {
+			client.generate("Hi");
+			assertThat(this.server.openConnections()).isEqualTo(3);
+		}
+		await().atMost(WAIT).until(() -> this.server.openConnections() == 0);
+		assertThat(this.server.acceptedConnections()).isEqualTo(3);
+	}
 
-    @Test
-    void closeIsIdempotentAndThreadSafe() throws Exception {
-        LlmClient client = build(builder());
-        int closers = 8;
-        CyclicBarrier barrier = new CyclicBarrier(closers);
-        List<Future<?>> closes = new ArrayList<>();
-        for (int i = 0; i < closers; i++) {
-            closes.add(this.threads.submit(() -> {
-                barrier.await();
-                client.close();
-                return null;
-            }));
-        }
-        for (Future<?> close : closes) {
-            close.get(10, TimeUnit.SECONDS);
-        }
-        client.close();
-        assertThatIllegalStateException().isThrownBy(() -> client.generate("Hi")).withMessageContaining("is closed");
-        await().atMost(WAIT).until(() -> this.server.openConnections() == 0);
-    }
+	@Test
+	void closeIsIdempotentAndThreadSafe() throws Exception {
+		LlmClient client = build(builder());
+		int closers = 8;
+		CyclicBarrier barrier = new CyclicBarrier(closers);
+		List<Future<?>> closes = new ArrayList<>();
+		for (int i = 0; i < closers; i++) {
+			closes.add(this.threads.submit(() -> {
+				barrier.await();
+				client.close();
+				return null;
+			}));
+		}
+		for (Future<?> close : closes) {
+			close.get(10, TimeUnit.SECONDS);
+		}
+		client.close();
+		assertThatIllegalStateException().isThrownBy(() -> client.generate("Hi")).withMessageContaining("is closed");
+		await().atMost(WAIT).until(() -> this.server.openConnections() == 0);
+	}
 
 }

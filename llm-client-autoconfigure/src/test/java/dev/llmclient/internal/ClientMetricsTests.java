@@ -39,206 +39,223 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ClientMetricsTests {
 
-    private static final String ANSWER = """
-            {"id":"c1","object":"chat.completion","model":"m1",
-             "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],
-             "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}
-            """;
+	private static final String ANSWER = """
+			{"id":"c1","object":"chat.completion","model":"m1",
+			 "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],
+			 "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}
+			""";
 
-    private static final String ANSWER_WITHOUT_USAGE = """
-            {"choices":[{"message":{"role":"assistant","content":"Hi"}}]}
-            """;
+	private static final String ANSWER_WITHOUT_USAGE = """
+			{"choices":[{"message":{"role":"assistant","content":"Hi"}}]}
+			""";
 
-    private static final Set<String> DURATION_TAG_KEYS = Set.of("gen_ai.operation.name", "gen_ai.provider.name",
-            "gen_ai.request.model", "server.address", "server.port", "error.type");
+	private static final Set<String> DURATION_TAG_KEYS = Set.of("gen_ai.operation.name", "gen_ai.provider.name",
+			"gen_ai.request.model", "server.address", "server.port", "error.type");
 
-    @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance()
-        .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-        .build();
+	@RegisterExtension
+	static WireMockExtension server = WireMockExtension.newInstance()
+		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+		.build();
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    private LlmClient client;
+	private LlmClient client;
 
-    @AfterEach
-    void close() {
-        if (this.client != null) {
-            this.client.close();
-        }
-    }
+	@AfterEach
+	void close() {
+		if (this.client != null) {
+			this.client.close();
+		}
+	}
 
-    private LlmClientBuilder builder() {
-        return LlmClient.builder()
-            .endpoint(server.baseUrl() + "/v1")
-            .model("m1")
-            .eagerInit(false)
-            .meterRegistry(this.registry)
-            .retryInitialBackoff(Duration.ofMillis(5))
-            .retryMaxBackoff(Duration.ofMillis(10));
-    }
+	private LlmClientBuilder builder() {
+		return LlmClient.builder()
+			.endpoint(server.baseUrl() + "/v1")
+			.model("m1")
+			.eagerInit(false)
+			.meterRegistry(this.registry)
+			.retryInitialBackoff(Duration.ofMillis(5))
+			.retryMaxBackoff(Duration.ofMillis(10));
+	}
 
-    private LlmClient client() {
-        this.client = builder().build();
-        return this.client;
-    }
+	private LlmClient client() {
+		this.client = builder().build();
+		return this.client;
+	}
 
-    @Test
-    void successfulCallIsTimedWithEveryGenAiTag() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
-        client().chat(ChatRequest.of("Hello"));
-        Timer timer = this.registry.get("gen_ai.client.operation.duration").timer();
-        assertThat(timer.count()).isEqualTo(1);
-        assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isPositive();
-        assertThat(timer.getId().getTags()).containsExactlyInAnyOrder(Tag.of("gen_ai.operation.name", "chat"),
-                Tag.of("gen_ai.provider.name", "openai_compatible"), Tag.of("gen_ai.request.model", "m1"),
-                Tag.of("server.address", "localhost"), Tag.of("server.port", Integer.toString(server.getPort())),
-                Tag.of("error.type", "none"));
-    }
+	@Test
+	void successfulCallIsTimedWithEveryGenAiTag() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
+		client().chat(ChatRequest.of("Hello"));
+		Timer timer = this.registry.get("gen_ai.client.operation.duration").timer();
+		assertThat(timer.count()).isEqualTo(1);
+		assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+		assertThat(timer.getId().getTags()).containsExactlyInAnyOrder(Tag.of("gen_ai.operation.name", "chat"),
+				Tag.of("gen_ai.provider.name", "openai_compatible"), Tag.of("gen_ai.request.model", "m1"),
+				Tag.of("server.address", "localhost"), Tag.of("server.port", Integer.toString(server.getPort())),
+				Tag.of("error.type", "none"));
+	}
 
-    @Test
-    void tokenUsageIsRecordedByTypeWhenTheServerReportsIt() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
-        client().chat(ChatRequest.of("Hello"));
-        client().chat(ChatRequest.of("Hello again"));
-        DistributionSummary input = this.registry.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input").summary();
-        DistributionSummary output = this.registry.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "output").summary();
-        assertThat(input.count()).isEqualTo(2);
-        assertThat(input.totalAmount()).isEqualTo(24);
-        assertThat(output.totalAmount()).isEqualTo(6);
-        assertThat(tagKeys(input)).containsExactlyInAnyOrder("gen_ai.operation.name", "gen_ai.provider.name",
-                "gen_ai.request.model", "server.address", "server.port", "gen_ai.token.type");
-    }
+	@Test
+	void tokenUsageIsRecordedByTypeWhenTheServerReportsIt() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
+		client().chat(ChatRequest.of("Hello"));
+		client().chat(ChatRequest.of("Hello again"));
+		DistributionSummary input = this.registry.get("gen_ai.client.token.usage")
+			.tag("gen_ai.token.type", "input")
+			.summary();
+		DistributionSummary output = this.registry.get("gen_ai.client.token.usage")
+			.tag("gen_ai.token.type", "output")
+			.summary();
+		assertThat(input.count()).isEqualTo(2);
+		assertThat(input.totalAmount()).isEqualTo(24);
+		assertThat(output.totalAmount()).isEqualTo(6);
+		assertThat(tagKeys(input)).containsExactlyInAnyOrder("gen_ai.operation.name", "gen_ai.provider.name",
+				"gen_ai.request.model", "server.address", "server.port", "gen_ai.token.type");
+	}
 
-    @Test
-    void tokenUsageIsAbsentWhenTheServerReportsNone() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER_WITHOUT_USAGE)));
-        client().chat(ChatRequest.of("Hello"));
-        assertThat(this.registry.get("gen_ai.client.operation.duration").timer().count()).isEqualTo(1);
-        assertThat(this.registry.find("gen_ai.client.token.usage").meters()).isEmpty();
-    }
+	@Test
+	void tokenUsageIsAbsentWhenTheServerReportsNone() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER_WITHOUT_USAGE)));
+		client().chat(ChatRequest.of("Hello"));
+		assertThat(this.registry.get("gen_ai.client.operation.duration").timer().count()).isEqualTo(1);
+		assertThat(this.registry.find("gen_ai.client.token.usage").meters()).isEmpty();
+	}
 
-    @Test
-    void failedCallsAreTaggedWithABoundedErrorTypeAndTheSameTagKeys() {
-        server.stubFor(post("/v1/chat/completions").inScenario("s").whenScenarioStateIs(STARTED)
-            .willReturn(aResponse().withStatus(503)).willSetStateTo("bad request"));
-        server.stubFor(post("/v1/chat/completions").inScenario("s").whenScenarioStateIs("bad request")
-            .willReturn(aResponse().withStatus(400)).willSetStateTo("ok"));
-        server.stubFor(post("/v1/chat/completions").inScenario("s").whenScenarioStateIs("ok").willReturn(okJson(ANSWER)));
-        this.client = builder().retryEnabled(false).build();
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("a"));
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("b"));
-        this.client.generate("c");
-        Collection<Meter> timers = this.registry.find("gen_ai.client.operation.duration").meters();
-        assertThat(timers).extracting((meter) -> meter.getId().getTag("error.type"))
-            .containsExactlyInAnyOrder("none", "503", "400");
-        assertThat(timers).allSatisfy((meter) -> assertThat(tagKeys(meter)).isEqualTo(DURATION_TAG_KEYS));
-        assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "503").timer().count())
-            .isEqualTo(1);
-    }
+	@Test
+	void failedCallsAreTaggedWithABoundedErrorTypeAndTheSameTagKeys() {
+		server.stubFor(post("/v1/chat/completions").inScenario("s")
+			.whenScenarioStateIs(STARTED)
+			.willReturn(aResponse().withStatus(503))
+			.willSetStateTo("bad request"));
+		server.stubFor(post("/v1/chat/completions").inScenario("s")
+			.whenScenarioStateIs("bad request")
+			.willReturn(aResponse().withStatus(400))
+			.willSetStateTo("ok"));
+		server
+			.stubFor(post("/v1/chat/completions").inScenario("s").whenScenarioStateIs("ok").willReturn(okJson(ANSWER)));
+		this.client = builder().retryEnabled(false).build();
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("a"));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("b"));
+		this.client.generate("c");
+		Collection<Meter> timers = this.registry.find("gen_ai.client.operation.duration").meters();
+		assertThat(timers).extracting((meter) -> meter.getId().getTag("error.type"))
+			.containsExactlyInAnyOrder("none", "503", "400");
+		assertThat(timers).allSatisfy((meter) -> assertThat(tagKeys(meter)).isEqualTo(DURATION_TAG_KEYS));
+		assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "503").timer().count())
+			.isEqualTo(1);
+	}
 
-    @Test
-    void unreachableServerIsTaggedIo() {
-        this.client = builder().endpoint(LoopbackLlmServer.refusingEndpoint()).retryEnabled(false).build();
-        assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("a"));
-        assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "io").timer().count())
-            .isEqualTo(1);
-    }
+	@Test
+	void unreachableServerIsTaggedIo() {
+		this.client = builder().endpoint(LoopbackLlmServer.refusingEndpoint()).retryEnabled(false).build();
+		assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("a"));
+		assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "io").timer().count())
+			.isEqualTo(1);
+	}
 
-    @Test
-    void callWithoutAnyModelIsTaggedUnknown() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
-        this.client = builder().model(null).build();
-        this.client.generate("Hi");
-        assertThat(this.registry.get("gen_ai.client.operation.duration").timer().getId().getTag("gen_ai.request.model"))
-            .isEqualTo("unknown");
-    }
+	@Test
+	void callWithoutAnyModelIsTaggedUnknown() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
+		this.client = builder().model(null).build();
+		this.client.generate("Hi");
+		assertThat(this.registry.get("gen_ai.client.operation.duration").timer().getId().getTag("gen_ai.request.model"))
+			.isEqualTo("unknown");
+	}
 
-    @Test
-    void retriesAreCountedByReason() {
-        server.stubFor(post("/v1/chat/completions").inScenario("r").whenScenarioStateIs(STARTED)
-            .willReturn(aResponse().withStatus(503)).willSetStateTo("ok"));
-        server.stubFor(post("/v1/chat/completions").inScenario("r").whenScenarioStateIs("ok").willReturn(okJson(ANSWER)));
-        client().generate("Hi");
-        assertThat(this.registry.get("llm.client.retries").tag("reason", "5xx").counter().count()).isEqualTo(1);
-        assertThat(this.registry.get("gen_ai.client.operation.duration").timer().count()).isEqualTo(1);
-    }
+	@Test
+	void retriesAreCountedByReason() {
+		server.stubFor(post("/v1/chat/completions").inScenario("r")
+			.whenScenarioStateIs(STARTED)
+			.willReturn(aResponse().withStatus(503))
+			.willSetStateTo("ok"));
+		server
+			.stubFor(post("/v1/chat/completions").inScenario("r").whenScenarioStateIs("ok").willReturn(okJson(ANSWER)));
+		client().generate("Hi");
+		assertThat(this.registry.get("llm.client.retries").tag("reason", "5xx").counter().count()).isEqualTo(1);
+		assertThat(this.registry.get("gen_ai.client.operation.duration").timer().count()).isEqualTo(1);
+	}
 
-    @Test
-    void poolGaugesFollowThePoolAndGoAwayOnClose() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
-        client().generate("Hi");
-        assertThat(gauge("max")).isEqualTo(10);
-        assertThat(gauge("leased")).isZero();
-        assertThat(gauge("available")).isEqualTo(1);
-        assertThat(gauge("pending")).isZero();
-        assertThat(this.registry.get("llm.client.pool.max").gauge().getId().getTags())
-            .containsExactlyInAnyOrder(Tag.of("server.address", "localhost"), Tag.of("server.port", Integer.toString(server.getPort())));
-        this.client.close();
-        assertThat(this.registry.find("llm.client.pool.max").gauge()).isNull();
-        assertThat(this.registry.find("gen_ai.client.operation.duration").timer()).isNotNull();
-    }
+	@Test
+	void poolGaugesFollowThePoolAndGoAwayOnClose() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
+		client().generate("Hi");
+		assertThat(gauge("max")).isEqualTo(10);
+		assertThat(gauge("leased")).isZero();
+		assertThat(gauge("available")).isEqualTo(1);
+		assertThat(gauge("pending")).isZero();
+		assertThat(this.registry.get("llm.client.pool.max").gauge().getId().getTags()).containsExactlyInAnyOrder(
+				Tag.of("server.address", "localhost"), Tag.of("server.port", Integer.toString(server.getPort())));
+		this.client.close();
+		assertThat(this.registry.find("llm.client.pool.max").gauge()).isNull();
+		assertThat(this.registry.find("gen_ai.client.operation.duration").timer()).isNotNull();
+	}
 
-    @Test
-    void bulkheadRejectionIsTimedAsBulkheadFull() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        try (RawHttpServer slow = new RawHttpServer((exchange) -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.respond(200, "application/json", ANSWER);
-            return true;
-        })) {
-            this.client = builder().endpoint(slow.baseUrl() + "/v1").maxConcurrent(1).maxWait(Duration.ZERO).build();
-            CompletableFuture<?> first = this.client.chatAsync(ChatRequest.of("slow"));
-            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (this.client.health().bulkhead().inFlight() == 0 && System.nanoTime() < waitUntil) {
-                Thread.onSpinWait();
-            }
-            assertThatExceptionOfType(LlmBulkheadFullException.class).isThrownBy(() -> this.client.generate("rejected"));
-            release.countDown();
-            first.get(10, TimeUnit.SECONDS);
-        }
-        assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "bulkhead_full").timer().count())
-            .isEqualTo(1);
-        assertThat(this.client.health().calls().failed()).isEqualTo(1);
-        assertThat(this.client.health().latency().count()).isEqualTo(1);
-    }
+	@Test
+	void bulkheadRejectionIsTimedAsBulkheadFull() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		try (RawHttpServer slow = new RawHttpServer((exchange) -> {
+			try {
+				release.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			exchange.respond(200, "application/json", ANSWER);
+			return true;
+		})) {
+			this.client = builder().endpoint(slow.baseUrl() + "/v1").maxConcurrent(1).maxWait(Duration.ZERO).build();
+			CompletableFuture<?> first = this.client.chatAsync(ChatRequest.of("slow"));
+			long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (this.client.health().bulkhead().inFlight() == 0 && System.nanoTime() < waitUntil) {
+				Thread.onSpinWait();
+			}
+			assertThatExceptionOfType(LlmBulkheadFullException.class)
+				.isThrownBy(() -> this.client.generate("rejected"));
+			release.countDown();
+			first.get(10, TimeUnit.SECONDS);
+		}
+		assertThat(this.registry.get("gen_ai.client.operation.duration")
+			.tag("error.type", "bulkhead_full")
+			.timer()
+			.count()).isEqualTo(1);
+		assertThat(this.client.health().calls().failed()).isEqualTo(1);
+		assertThat(this.client.health().latency().count()).isEqualTo(1);
+	}
 
-    @Test
-    void modelTagValuesAreCapped() {
-        MicrometerCallMetrics metrics = new MicrometerCallMetrics(this.registry, Tags.of("server.address", "h"), null);
-        for (int i = 0; i < MicrometerCallMetrics.MAX_MODELS + 50; i++) {
-            metrics.record("model-" + i, 1_000, CallMetrics.SUCCESS, new Usage(1, 1, 2));
-        }
-        Set<String> models = this.registry.find("gen_ai.client.operation.duration")
-            .meters()
-            .stream()
-            .map((meter) -> meter.getId().getTag("gen_ai.request.model"))
-            .collect(Collectors.toSet());
-        assertThat(models).hasSize(MicrometerCallMetrics.MAX_MODELS + 1).contains("_OTHER", "model-0");
-        assertThat(this.registry.get("gen_ai.client.operation.duration").tag("gen_ai.request.model", "_OTHER").timer().count())
-            .isEqualTo(50);
-    }
+	@Test
+	void modelTagValuesAreCapped() {
+		MicrometerCallMetrics metrics = new MicrometerCallMetrics(this.registry, Tags.of("server.address", "h"), null);
+		for (int i = 0; i < MicrometerCallMetrics.MAX_MODELS + 50; i++) {
+			metrics.record("model-" + i, 1_000, CallMetrics.SUCCESS, new Usage(1, 1, 2));
+		}
+		Set<String> models = this.registry.find("gen_ai.client.operation.duration")
+			.meters()
+			.stream()
+			.map((meter) -> meter.getId().getTag("gen_ai.request.model"))
+			.collect(Collectors.toSet());
+		assertThat(models).hasSize(MicrometerCallMetrics.MAX_MODELS + 1).contains("_OTHER", "model-0");
+		assertThat(this.registry.get("gen_ai.client.operation.duration")
+			.tag("gen_ai.request.model", "_OTHER")
+			.timer()
+			.count()).isEqualTo(50);
+	}
 
-    @Test
-    void withoutRegistryTheClientWorksAndRecordsNothing() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
-        this.client = builder().meterRegistry(null).build();
-        assertThat(this.client.generate("Hi")).isEqualTo("Hi");
-        assertThat(this.client.health().calls().succeeded()).isEqualTo(1);
-        assertThat(this.registry.getMeters()).isEmpty();
-    }
+	@Test
+	void withoutRegistryTheClientWorksAndRecordsNothing() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
+		this.client = builder().meterRegistry(null).build();
+		assertThat(this.client.generate("Hi")).isEqualTo("Hi");
+		assertThat(this.client.health().calls().succeeded()).isEqualTo(1);
+		assertThat(this.registry.getMeters()).isEmpty();
+	}
 
-    private double gauge(String name) {
-        return this.registry.get("llm.client.pool." + name).gauge().value();
-    }
+	private double gauge(String name) {
+		return this.registry.get("llm.client.pool." + name).gauge().value();
+	}
 
-    private static Set<String> tagKeys(Meter meter) {
-        return meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet());
-    }
+	private static Set<String> tagKeys(Meter meter) {
+		return meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet());
+	}
 
 }

@@ -36,316 +36,315 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class DefaultLlmClientTests {
 
-    private static final String API_KEY = "sk-test-secret-0123456789";
+	private static final String API_KEY = "sk-test-secret-0123456789";
 
-    private static final String FULL_ANSWER = """
-            {"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-test-2024",
-             "choices":[{"index":0,"message":{"role":"assistant","content":"Hello there"},"finish_reason":"stop"}],
-             "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15},"system_fingerprint":"fp"}
-            """;
+	private static final String FULL_ANSWER = """
+			{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-test-2024",
+			 "choices":[{"index":0,"message":{"role":"assistant","content":"Hello there"},"finish_reason":"stop"}],
+			 "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15},"system_fingerprint":"fp"}
+			""";
 
-    @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance()
-        .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-        .build();
+	@RegisterExtension
+	static WireMockExtension server = WireMockExtension.newInstance()
+		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+		.build();
 
-    private LlmClient client;
+	private LlmClient client;
 
-    @AfterEach
-    void closeClient() {
-        if (this.client != null) {
-            this.client.close();
-        }
-    }
+	@AfterEach
+	void closeClient() {
+		if (this.client != null) {
+			this.client.close();
+		}
+	}
 
-    private LlmClientBuilder builder() {
-        return LlmClient.builder()
-            .endpoint(server.baseUrl() + "/v1")
-            .apiKey(API_KEY)
-            .model("default-model")
-            .eagerInit(false)
-            .retryInitialBackoff(Duration.ofMillis(5))
-            .retryMaxBackoff(Duration.ofMillis(10));
-    }
+	private LlmClientBuilder builder() {
+		return LlmClient.builder()
+			.endpoint(server.baseUrl() + "/v1")
+			.apiKey(API_KEY)
+			.model("default-model")
+			.eagerInit(false)
+			.retryInitialBackoff(Duration.ofMillis(5))
+			.retryMaxBackoff(Duration.ofMillis(10));
+	}
 
-    private LlmClient client() {
-        this.client = builder().build();
-        return this.client;
-    }
+	private LlmClient client() {
+		this.client = builder().build();
+		return this.client;
+	}
 
-    @Test
-    void chatPostsModelMessagesAndBearerTokenToChatCompletions() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
-        client().chat(ChatRequest.builder().system("Be brief").user("Hi").build());
-        server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
-            .withHeader("Authorization", equalTo("Bearer " + API_KEY))
-            .withHeader("Content-Type", equalTo("application/json"))
-            .withRequestBody(equalToJson("""
-                    {"model":"default-model","messages":[{"role":"system","content":"Be brief"},
-                     {"role":"user","content":"Hi"}]}
-                    """)));
-    }
+	@Test
+	void chatPostsModelMessagesAndBearerTokenToChatCompletions() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
+		client().chat(ChatRequest.builder().system("Be brief").user("Hi").build());
+		server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+			.withHeader("Authorization", equalTo("Bearer " + API_KEY))
+			.withHeader("Content-Type", equalTo("application/json"))
+			.withRequestBody(equalToJson("""
+					{"model":"default-model","messages":[{"role":"system","content":"Be brief"},
+					 {"role":"user","content":"Hi"}]}
+					""")));
+	}
 
-    @Test
-    void requestSendsOnlyTheOptionsTheCallerSetAndPassesExtraFieldsThrough() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
-        client().chat(ChatRequest.builder()
-            .model("other-model")
-            .user("Hi")
-            .temperature(0.2)
-            .maxTokens(64)
-            .topP(0.9)
-            .stop(List.of("END"))
-            .extra("seed", 7)
-            .build());
-        server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(equalToJson("""
-                {"model":"other-model","messages":[{"role":"user","content":"Hi"}],"temperature":0.2,
-                 "max_tokens":64,"top_p":0.9,"stop":["END"],"seed":7}
-                """)));
-    }
+	@Test
+	void requestSendsOnlyTheOptionsTheCallerSetAndPassesExtraFieldsThrough() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
+		client().chat(ChatRequest.builder()
+			.model("other-model")
+			.user("Hi")
+			.temperature(0.2)
+			.maxTokens(64)
+			.topP(0.9)
+			.stop(List.of("END"))
+			.extra("seed", 7)
+			.build());
+		server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(equalToJson("""
+				{"model":"other-model","messages":[{"role":"user","content":"Hi"}],"temperature":0.2,
+				 "max_tokens":64,"top_p":0.9,"stop":["END"],"seed":7}
+				""")));
+	}
 
-    @Test
-    void requestWithoutAnyModelLeavesTheChoiceToTheServer() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
-        this.client = builder().model(null).build();
-        this.client.generate("Hi");
-        server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
-            .withRequestBody(equalToJson("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")));
-    }
+	@Test
+	void requestWithoutAnyModelLeavesTheChoiceToTheServer() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
+		this.client = builder().model(null).build();
+		this.client.generate("Hi");
+		server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+			.withRequestBody(equalToJson("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")));
+	}
 
-    @Test
-    void fullAnswerIsMappedToChatResponse() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
-        ChatResponse response = client().chat(ChatRequest.of("Hi"));
-        assertThat(response.id()).isEqualTo("chatcmpl-1");
-        assertThat(response.model()).isEqualTo("gpt-test-2024");
-        assertThat(response.content()).isEqualTo("Hello there");
-        assertThat(response.finishReason()).isEqualTo("stop");
-        assertThat(response.usage()).isEqualTo(new Usage(12, 3, 15));
-        assertThat(response.latency()).isPositive();
-    }
+	@Test
+	void fullAnswerIsMappedToChatResponse() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
+		ChatResponse response = client().chat(ChatRequest.of("Hi"));
+		assertThat(response.id()).isEqualTo("chatcmpl-1");
+		assertThat(response.model()).isEqualTo("gpt-test-2024");
+		assertThat(response.content()).isEqualTo("Hello there");
+		assertThat(response.finishReason()).isEqualTo("stop");
+		assertThat(response.usage()).isEqualTo(new Usage(12, 3, 15));
+		assertThat(response.latency()).isPositive();
+	}
 
-    @Test
-    void answerWithOnlyChoicesAndContentIsAccepted() {
-        server.stubFor(post("/v1/chat/completions")
-            .willReturn(okJson("{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}")));
-        ChatResponse response = client().chat(ChatRequest.of("Hi"));
-        assertThat(response.content()).isEqualTo("ok");
-        assertThat(response.id()).isNull();
-        assertThat(response.model()).isEqualTo("default-model");
-        assertThat(response.finishReason()).isNull();
-        assertThat(response.usage()).isNull();
-    }
+	@Test
+	void answerWithOnlyChoicesAndContentIsAccepted() {
+		server.stubFor(
+				post("/v1/chat/completions").willReturn(okJson("{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}")));
+		ChatResponse response = client().chat(ChatRequest.of("Hi"));
+		assertThat(response.content()).isEqualTo("ok");
+		assertThat(response.id()).isNull();
+		assertThat(response.model()).isEqualTo("default-model");
+		assertThat(response.finishReason()).isNull();
+		assertThat(response.usage()).isNull();
+	}
 
-    @Test
-    void answerWithNullContentGivesEmptyText() {
-        server.stubFor(post("/v1/chat/completions").willReturn(
-                okJson("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":null},\"finish_reason\":\"tool_calls\"}]}")));
-        assertThat(client().generate("Hi")).isEmpty();
-    }
+	@Test
+	void answerWithNullContentGivesEmptyText() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(
+				"{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":null},\"finish_reason\":\"tool_calls\"}]}")));
+		assertThat(client().generate("Hi")).isEmpty();
+	}
 
-    @Test
-    void generateReturnsTheTextOfTheFirstChoice() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
-        assertThat(client().generate("Hi")).isEqualTo("Hello there");
-    }
+	@Test
+	void generateReturnsTheTextOfTheFirstChoice() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
+		assertThat(client().generate("Hi")).isEqualTo("Hello there");
+	}
 
-    @ParameterizedTest
-    @CsvSource({ "400,invalid_request_error,invalid_value", "401,invalid_request_error,invalid_api_key",
-            "404,invalid_request_error,model_not_found", "429,rate_limit_exceeded,rate_limit_exceeded",
-            "500,server_error,internal_error" })
-    void errorStatusCarriesStatusTypeCodeAndRequestId(int status, String type, String code) {
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(status)
-            .withHeader("Content-Type", "application/json")
-            .withHeader("x-request-id", "req-42")
-            .withBody("{\"error\":{\"message\":\"Something is off\",\"type\":\"" + type + "\",\"param\":null,\"code\":\""
-                    + code + "\"}}")));
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
-            .satisfies((ex) -> {
-                assertThat(ex.statusCode()).isEqualTo(status);
-                assertThat(ex.errorType()).isEqualTo(type);
-                assertThat(ex.errorCode()).isEqualTo(code);
-                assertThat(ex.requestId()).isEqualTo("req-42");
-                assertThat(ex.isClientError()).isEqualTo(status < 500);
-                assertThat(ex.getMessage()).contains("HTTP " + status, "Something is off");
-            });
-    }
+	@ParameterizedTest
+	@CsvSource({ "400,invalid_request_error,invalid_value", "401,invalid_request_error,invalid_api_key",
+			"404,invalid_request_error,model_not_found", "429,rate_limit_exceeded,rate_limit_exceeded",
+			"500,server_error,internal_error" })
+	void errorStatusCarriesStatusTypeCodeAndRequestId(int status, String type, String code) {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(status)
+			.withHeader("Content-Type", "application/json")
+			.withHeader("x-request-id", "req-42")
+			.withBody("{\"error\":{\"message\":\"Something is off\",\"type\":\"" + type
+					+ "\",\"param\":null,\"code\":\"" + code + "\"}}")));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi")).satisfies((ex) -> {
+			assertThat(ex.statusCode()).isEqualTo(status);
+			assertThat(ex.errorType()).isEqualTo(type);
+			assertThat(ex.errorCode()).isEqualTo(code);
+			assertThat(ex.requestId()).isEqualTo("req-42");
+			assertThat(ex.isClientError()).isEqualTo(status < 500);
+			assertThat(ex.getMessage()).contains("HTTP " + status, "Something is off");
+		});
+	}
 
-    @Test
-    void unauthorizedSaysWhichPropertyToCheckAndNeverShowsTheKey() {
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(401)
-            .withBody("{\"error\":{\"message\":\"Incorrect API key provided: " + API_KEY + "\",\"type\":\"invalid_request_error\"}}")));
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
-            .satisfies((ex) -> assertThat(ex.getMessage()).contains("llm.client.api-key").doesNotContain(API_KEY));
-    }
+	@Test
+	void unauthorizedSaysWhichPropertyToCheckAndNeverShowsTheKey() {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(401)
+			.withBody("{\"error\":{\"message\":\"Incorrect API key provided: " + API_KEY
+					+ "\",\"type\":\"invalid_request_error\"}}")));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("llm.client.api-key").doesNotContain(API_KEY));
+	}
 
-    @Test
-    void errorBodyThatIsNotJsonIsShownAsText() {
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(502)
-            .withHeader("Content-Type", "text/html")
-            .withBody("<html><body><h1>502 Bad Gateway</h1></body></html>")));
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
-            .satisfies((ex) -> {
-                assertThat(ex.statusCode()).isEqualTo(502);
-                assertThat(ex.errorType()).isNull();
-                assertThat(ex.getMessage()).contains("502 Bad Gateway");
-            });
-    }
+	@Test
+	void errorBodyThatIsNotJsonIsShownAsText() {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(502)
+			.withHeader("Content-Type", "text/html")
+			.withBody("<html><body><h1>502 Bad Gateway</h1></body></html>")));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi")).satisfies((ex) -> {
+			assertThat(ex.statusCode()).isEqualTo(502);
+			assertThat(ex.errorType()).isNull();
+			assertThat(ex.getMessage()).contains("502 Bad Gateway");
+		});
+	}
 
-    @Test
-    void vllmStyleTopLevelErrorIsRead() {
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(400).withBody(
-                "{\"object\":\"error\",\"message\":\"The model `x` does not exist.\",\"type\":\"NotFoundError\",\"code\":404}")));
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
-            .satisfies((ex) -> {
-                assertThat(ex.errorType()).isEqualTo("NotFoundError");
-                assertThat(ex.errorCode()).isEqualTo("404");
-                assertThat(ex.getMessage()).contains("does not exist");
-            });
-    }
+	@Test
+	void vllmStyleTopLevelErrorIsRead() {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(400)
+			.withBody(
+					"{\"object\":\"error\",\"message\":\"The model `x` does not exist.\",\"type\":\"NotFoundError\",\"code\":404}")));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi")).satisfies((ex) -> {
+			assertThat(ex.errorType()).isEqualTo("NotFoundError");
+			assertThat(ex.errorCode()).isEqualTo("404");
+			assertThat(ex.getMessage()).contains("does not exist");
+		});
+	}
 
-    @Test
-    void malformedJsonIsAMalformedResponseNotANullPointer() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson("{\"choices\": [ {\"message\": ")));
-        assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"))
-            .withMessageContaining("not a chat completion");
-    }
+	@Test
+	void malformedJsonIsAMalformedResponseNotANullPointer() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson("{\"choices\": [ {\"message\": ")));
+		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"))
+			.withMessageContaining("not a chat completion");
+	}
 
-    @Test
-    void htmlPageWithStatus200IsAMalformedResponseNamingTheContentType() {
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-            .withHeader("Content-Type", "text/html")
-            .withBody("<html><body>Login required</body></html>")));
-        assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"))
-            .withMessageContaining("text/html")
-            .withMessageContaining("Login required");
-    }
+	@Test
+	void htmlPageWithStatus200IsAMalformedResponseNamingTheContentType() {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/html")
+			.withBody("<html><body>Login required</body></html>")));
+		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"))
+			.withMessageContaining("text/html")
+			.withMessageContaining("Login required");
+	}
 
-    @Test
-    void emptyBodyIsAMalformedResponse() {
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)));
-        assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"))
-            .withMessageContaining("empty body");
-    }
+	@Test
+	void emptyBodyIsAMalformedResponse() {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)));
+		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"))
+			.withMessageContaining("empty body");
+	}
 
-    @Test
-    void answerWithoutChoicesIsAMalformedResponse() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson("{\"id\":\"x\",\"choices\":[]}")));
-        assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"))
-            .withMessageContaining("without choices");
-    }
+	@Test
+	void answerWithoutChoicesIsAMalformedResponse() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson("{\"id\":\"x\",\"choices\":[]}")));
+		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"))
+			.withMessageContaining("without choices");
+	}
 
-    @Test
-    void bodyLargerThanMaxResponseSizeFailsWithoutReadingIt() {
-        String big = "{\"choices\":[{\"message\":{\"content\":\"" + "x".repeat(200_000) + "\"}}]}";
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(big)));
-        this.client = builder().maxResponseSize(64 * 1024).build();
-        assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> this.client.generate("Hi"))
-            .withMessageContaining("llm.client.max-response-size");
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
-        assertThat(this.client.generate("Hi")).isEqualTo("Hello there");
-        assertThat(this.client.health().pool().leased()).isZero();
-    }
+	@Test
+	void bodyLargerThanMaxResponseSizeFailsWithoutReadingIt() {
+		String big = "{\"choices\":[{\"message\":{\"content\":\"" + "x".repeat(200_000) + "\"}}]}";
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(big)));
+		this.client = builder().maxResponseSize(64 * 1024).build();
+		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> this.client.generate("Hi"))
+			.withMessageContaining("llm.client.max-response-size");
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
+		assertThat(this.client.generate("Hi")).isEqualTo("Hello there");
+		assertThat(this.client.health().pool().leased()).isZero();
+	}
 
-    @Test
-    void connectionResetIsAConnectionException() {
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> client().generate("Hi"));
-    }
+	@Test
+	void connectionResetIsAConnectionException() {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> client().generate("Hi"));
+	}
 
-    @Test
-    void garbageOnTheWireIsAConnectionException() {
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)));
-        assertThatExceptionOfType(LlmClientException.class).isThrownBy(() -> client().generate("Hi"));
-    }
+	@Test
+	void garbageOnTheWireIsAConnectionException() {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)));
+		assertThatExceptionOfType(LlmClientException.class).isThrownBy(() -> client().generate("Hi"));
+	}
 
-    @Test
-    void silentServerFailsAfterReadTimeoutNamingTheProperty() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER).withFixedDelay(2_000)));
-        this.client = builder().readTimeout(Duration.ofMillis(300)).build();
-        assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
-            .satisfies((ex) -> {
-                assertThat(ex.timeoutName()).isEqualTo("llm.client.read-timeout");
-                assertThat(ex.timeout()).isEqualTo(Duration.ofMillis(300));
-                assertThat(ex.getMessage()).contains("llm.client.read-timeout=PT0.3S");
-            });
-    }
+	@Test
+	void silentServerFailsAfterReadTimeoutNamingTheProperty() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER).withFixedDelay(2_000)));
+		this.client = builder().readTimeout(Duration.ofMillis(300)).build();
+		assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
+			.satisfies((ex) -> {
+				assertThat(ex.timeoutName()).isEqualTo("llm.client.read-timeout");
+				assertThat(ex.timeout()).isEqualTo(Duration.ofMillis(300));
+				assertThat(ex.getMessage()).contains("llm.client.read-timeout=PT0.3S");
+			});
+	}
 
-    @Test
-    void unreachableEndpointIsAConnectionExceptionNamingTheEndpointProperty() {
-        this.client = LlmClient.builder().endpoint("http://127.0.0.1:1/v1").eagerInit(false).build();
-        assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"))
-            .withMessageContaining("llm.client.endpoint");
-    }
+	@Test
+	void unreachableEndpointIsAConnectionExceptionNamingTheEndpointProperty() {
+		this.client = LlmClient.builder().endpoint("http://127.0.0.1:1/v1").eagerInit(false).build();
+		assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"))
+			.withMessageContaining("llm.client.endpoint");
+	}
 
-    @Test
-    void clientKeepsWorkingAfterFailuresAndLeaksNoConnection() {
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        LlmClient client = client();
-        for (int i = 0; i < 3; i++) {
-            assertThatExceptionOfType(LlmClientException.class).isThrownBy(() -> client.generate("Hi"));
-        }
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
-        assertThat(client.generate("Hi")).isEqualTo("Hello there");
-        assertThat(client.health().pool().leased()).isZero();
-        assertThat(client.health().bulkhead().inFlight()).isZero();
-    }
+	@Test
+	void clientKeepsWorkingAfterFailuresAndLeaksNoConnection() {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		LlmClient client = client();
+		for (int i = 0; i < 3; i++) {
+			assertThatExceptionOfType(LlmClientException.class).isThrownBy(() -> client.generate("Hi"));
+		}
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
+		assertThat(client.generate("Hi")).isEqualTo("Hello there");
+		assertThat(client.health().pool().leased()).isZero();
+		assertThat(client.health().bulkhead().inFlight()).isZero();
+	}
 
-    @Test
-    void chatAsyncCompletesWithTheAnswerOrTheTypedFailure() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
-        assertThat(client().chatAsync(ChatRequest.of("Hi")).join().content()).isEqualTo("Hello there");
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(500)));
-        assertThat(this.client.chatAsync(ChatRequest.of("Hi"))).failsWithin(Duration.ofSeconds(10))
-            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-            .withCauseInstanceOf(LlmHttpException.class);
-    }
+	@Test
+	void chatAsyncCompletesWithTheAnswerOrTheTypedFailure() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
+		assertThat(client().chatAsync(ChatRequest.of("Hi")).join().content()).isEqualTo("Hello there");
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(500)));
+		assertThat(this.client.chatAsync(ChatRequest.of("Hi"))).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withCauseInstanceOf(LlmHttpException.class);
+	}
 
-    @Test
-    void callAfterCloseIsRefusedAndCloseIsIdempotent() {
-        LlmClient client = client();
-        client.close();
-        client.close();
-        assertThatIllegalStateException().isThrownBy(() -> client.generate("Hi")).withMessageContaining("closed");
-        assertThatIllegalStateException().isThrownBy(() -> client.chatAsync(ChatRequest.of("Hi")))
-            .withMessageContaining("closed");
-    }
+	@Test
+	void callAfterCloseIsRefusedAndCloseIsIdempotent() {
+		LlmClient client = client();
+		client.close();
+		client.close();
+		assertThatIllegalStateException().isThrownBy(() -> client.generate("Hi")).withMessageContaining("closed");
+		assertThatIllegalStateException().isThrownBy(() -> client.chatAsync(ChatRequest.of("Hi")))
+			.withMessageContaining("closed");
+	}
 
-    @Test
-    void healthCountsCallsAndKeepsTheLastError() {
-        server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
-        LlmClient client = client();
-        client.generate("one");
-        client.generate("two");
-        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(503)));
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client.generate("three"));
-        var health = client.health();
-        assertThat(health.calls().total()).isEqualTo(3);
-        assertThat(health.calls().succeeded()).isEqualTo(2);
-        assertThat(health.calls().failed()).isEqualTo(1);
-        assertThat(health.lastError().type()).isEqualTo("LlmHttpException");
-        assertThat(health.latency().count()).isEqualTo(3);
-        assertThat(health.endpoint()).isEqualTo(server.baseUrl() + "/v1");
-        assertThat(health.model()).isEqualTo("default-model");
-        assertThat(health.up()).isTrue();
-    }
+	@Test
+	void healthCountsCallsAndKeepsTheLastError() {
+		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
+		LlmClient client = client();
+		client.generate("one");
+		client.generate("two");
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(503)));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client.generate("three"));
+		var health = client.health();
+		assertThat(health.calls().total()).isEqualTo(3);
+		assertThat(health.calls().succeeded()).isEqualTo(2);
+		assertThat(health.calls().failed()).isEqualTo(1);
+		assertThat(health.lastError().type()).isEqualTo("LlmHttpException");
+		assertThat(health.latency().count()).isEqualTo(3);
+		assertThat(health.endpoint()).isEqualTo(server.baseUrl() + "/v1");
+		assertThat(health.model()).isEqualTo("default-model");
+		assertThat(health.up()).isTrue();
+	}
 
-    @Test
-    void streamFlagInExtraIsRejectedPointingAtStream() {
-        ChatRequest request = ChatRequest.builder().user("Hi").extra("stream", true).build();
-        LlmClient client = client();
-        assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> client.chat(request))
-            .withMessageContaining("LlmClient.stream");
-        assertThat(server.getAllServeEvents()).isEmpty();
-    }
+	@Test
+	void streamFlagInExtraIsRejectedPointingAtStream() {
+		ChatRequest request = ChatRequest.builder().user("Hi").extra("stream", true).build();
+		LlmClient client = client();
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> client.chat(request))
+			.withMessageContaining("LlmClient.stream");
+		assertThat(server.getAllServeEvents()).isEmpty();
+	}
 
-    @Test
-    void extraValuesThatCannotBeWrittenAsJsonAreRejectedBeforeAnyCall() {
-        ChatRequest request = ChatRequest.builder().user("Hi").extra("bad", new Object()).build();
-        LlmClient client = client();
-        assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> client.chat(request))
-            .withMessageContaining("ChatRequest.extra");
-        assertThat(server.getAllServeEvents()).isEmpty();
-    }
+	@Test
+	void extraValuesThatCannotBeWrittenAsJsonAreRejectedBeforeAnyCall() {
+		ChatRequest request = ChatRequest.builder().user("Hi").extra("bad", new Object()).build();
+		LlmClient client = client();
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> client.chat(request))
+			.withMessageContaining("ChatRequest.extra");
+		assertThat(server.getAllServeEvents()).isEmpty();
+	}
 
 }

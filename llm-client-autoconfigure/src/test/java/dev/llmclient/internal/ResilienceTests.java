@@ -34,301 +34,306 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ResilienceTests {
 
-    private static final String ANSWER = "{\"choices\":[{\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}";
+	private static final String ANSWER = "{\"choices\":[{\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}";
 
-    private static final String PATH = "/v1/chat/completions";
+	private static final String PATH = "/v1/chat/completions";
 
-    @RegisterExtension
-    static WireMockExtension server = WireMockExtension.newInstance()
-        .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-        .build();
+	@RegisterExtension
+	static WireMockExtension server = WireMockExtension.newInstance()
+		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+		.build();
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    private LlmClient client;
+	private LlmClient client;
 
-    private RawHttpServer rawServer;
+	private RawHttpServer rawServer;
 
-    @AfterEach
-    void close() throws IOException {
-        if (this.client != null) {
-            this.client.close();
-        }
-        if (this.rawServer != null) {
-            this.rawServer.close();
-        }
-    }
+	@AfterEach
+	void close() throws IOException {
+		if (this.client != null) {
+			this.client.close();
+		}
+		if (this.rawServer != null) {
+			this.rawServer.close();
+		}
+	}
 
-    private LlmClientBuilder builder(String baseUrl) {
-        return LlmClient.builder()
-            .endpoint(baseUrl + "/v1")
-            .eagerInit(false)
-            .retryInitialBackoff(Duration.ofMillis(10))
-            .retryMaxBackoff(Duration.ofMillis(40))
-            .meterRegistry(this.registry);
-    }
+	private LlmClientBuilder builder(String baseUrl) {
+		return LlmClient.builder()
+			.endpoint(baseUrl + "/v1")
+			.eagerInit(false)
+			.retryInitialBackoff(Duration.ofMillis(10))
+			.retryMaxBackoff(Duration.ofMillis(40))
+			.meterRegistry(this.registry);
+	}
 
-    private LlmClient client() {
-        this.client = builder(server.baseUrl()).build();
-        return this.client;
-    }
+	private LlmClient client() {
+		this.client = builder(server.baseUrl()).build();
+		return this.client;
+	}
 
-    private void failTwiceThen(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
-        server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(failure).willSetStateTo("failed once"));
-        server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("failed once")
-            .willReturn(failure).willSetStateTo("failed twice"));
-        server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("failed twice").willReturn(okJson(ANSWER)));
-    }
+	private void failTwiceThen(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
+		server.stubFor(post(PATH).inScenario("flaky")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(failure)
+			.willSetStateTo("failed once"));
+		server.stubFor(post(PATH).inScenario("flaky")
+			.whenScenarioStateIs("failed once")
+			.willReturn(failure)
+			.willSetStateTo("failed twice"));
+		server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("failed twice").willReturn(okJson(ANSWER)));
+	}
 
-    private double retries(String reason) {
-        var counter = this.registry.find("llm.client.retries").tag("reason", reason).counter();
-        return (counter != null) ? counter.count() : 0;
-    }
+	private double retries(String reason) {
+		var counter = this.registry.find("llm.client.retries").tag("reason", reason).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
 
-    @Test
-    void serviceUnavailableTwiceThenSuccessSucceedsOnTheThirdAttempt() {
-        failTwiceThen(aResponse().withStatus(503));
-        assertThat(client().generate("Hi")).isEqualTo("ok");
-        server.verify(3, postRequestedFor(urlEqualTo(PATH)));
-        assertThat(retries("5xx")).isEqualTo(2);
-    }
+	@Test
+	void serviceUnavailableTwiceThenSuccessSucceedsOnTheThirdAttempt() {
+		failTwiceThen(aResponse().withStatus(503));
+		assertThat(client().generate("Hi")).isEqualTo("ok");
+		server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+		assertThat(retries("5xx")).isEqualTo(2);
+	}
 
-    @Test
-    void givesUpAfterMaxAttemptsWithTheLastError() {
-        server.stubFor(post(PATH).willReturn(aResponse().withStatus(500)));
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
-            .satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(500));
-        server.verify(3, postRequestedFor(urlEqualTo(PATH)));
-    }
+	@Test
+	void givesUpAfterMaxAttemptsWithTheLastError() {
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(500)));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
+			.satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(500));
+		server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+	}
 
-    @Test
-    void retriesOnlyOnceWhenMaxAttemptsIsTwo() {
-        server.stubFor(post(PATH).willReturn(aResponse().withStatus(502)));
-        this.client = builder(server.baseUrl()).retryMaxAttempts(2).build();
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
-        server.verify(2, postRequestedFor(urlEqualTo(PATH)));
-    }
+	@Test
+	void retriesOnlyOnceWhenMaxAttemptsIsTwo() {
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(502)));
+		this.client = builder(server.baseUrl()).retryMaxAttempts(2).build();
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
+		server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+	}
 
-    @Test
-    void rateLimitWithRetryAfterOneSecondWaitsAboutASecond() {
-        failTwiceThen(aResponse().withStatus(429).withHeader("Retry-After", "1"));
-        this.client = builder(server.baseUrl()).retryMaxAttempts(2).build();
-        server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("failed once").willReturn(okJson(ANSWER)));
-        long start = System.nanoTime();
-        assertThat(this.client.generate("Hi")).isEqualTo("ok");
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(950)).isLessThan(Duration.ofSeconds(10));
-        assertThat(retries("429")).isEqualTo(1);
-    }
+	@Test
+	void rateLimitWithRetryAfterOneSecondWaitsAboutASecond() {
+		failTwiceThen(aResponse().withStatus(429).withHeader("Retry-After", "1"));
+		this.client = builder(server.baseUrl()).retryMaxAttempts(2).build();
+		server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("failed once").willReturn(okJson(ANSWER)));
+		long start = System.nanoTime();
+		assertThat(this.client.generate("Hi")).isEqualTo("ok");
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(950)).isLessThan(Duration.ofSeconds(10));
+		assertThat(retries("429")).isEqualTo(1);
+	}
 
-    @Test
-    void retryAfterInMillisecondsIsHonoured() {
-        failTwiceThen(aResponse().withStatus(429).withHeader("retry-after-ms", "300").withHeader("Retry-After", "30"));
-        long start = System.nanoTime();
-        assertThat(client().generate("Hi")).isEqualTo("ok");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(590))
-            .isLessThan(Duration.ofSeconds(10));
-    }
+	@Test
+	void retryAfterInMillisecondsIsHonoured() {
+		failTwiceThen(aResponse().withStatus(429).withHeader("retry-after-ms", "300").withHeader("Retry-After", "30"));
+		long start = System.nanoTime();
+		assertThat(client().generate("Hi")).isEqualTo("ok");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(590))
+			.isLessThan(Duration.ofSeconds(10));
+	}
 
-    @Test
-    void retryAfterPastTheDeadlineFailsAtOnceWithTheServersWait() {
-        server.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")));
-        this.client = builder(server.baseUrl()).timeout(Duration.ofSeconds(5)).build();
-        long start = System.nanoTime();
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"))
-            .withMessageContaining("the server asked to wait PT30S")
-            .withMessageContaining("llm.client.timeout");
-        // far less than the 30 s the server asked for, with room for a loaded machine
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
-    }
+	@Test
+	void retryAfterPastTheDeadlineFailsAtOnceWithTheServersWait() {
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")));
+		this.client = builder(server.baseUrl()).timeout(Duration.ofSeconds(5)).build();
+		long start = System.nanoTime();
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"))
+			.withMessageContaining("the server asked to wait PT30S")
+			.withMessageContaining("llm.client.timeout");
+		// far less than the 30 s the server asked for, with room for a loaded machine
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+		server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
 
-    @Test
-    void retryAfterLongerThanMaxRetryAfterFailsAtOnce() {
-        server.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "120")));
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
-            .satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(120)))
-            .withMessageContaining("PT2M")
-            .withMessageContaining("llm.client.retry.max-retry-after=PT1M");
-        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
-    }
+	@Test
+	void retryAfterLongerThanMaxRetryAfterFailsAtOnce() {
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "120")));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
+			.satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(120)))
+			.withMessageContaining("PT2M")
+			.withMessageContaining("llm.client.retry.max-retry-after=PT1M");
+		server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
 
-    @Test
-    void clientErrorsAreNeverRetried() {
-        for (int status : new int[] { 400, 401, 403, 404, 422 }) {
-            server.resetAll();
-            server.stubFor(post(PATH).willReturn(aResponse().withStatus(status)));
-            LlmClient client = (this.client != null) ? this.client : client();
-            assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client.generate("Hi"));
-            server.verify(1, postRequestedFor(urlEqualTo(PATH)));
-        }
-    }
+	@Test
+	void clientErrorsAreNeverRetried() {
+		for (int status : new int[] { 400, 401, 403, 404, 422 }) {
+			server.resetAll();
+			server.stubFor(post(PATH).willReturn(aResponse().withStatus(status)));
+			LlmClient client = (this.client != null) ? this.client : client();
+			assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client.generate("Hi"));
+			server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		}
+	}
 
-    @Test
-    void requestTimeoutAndConflictAreRetried() {
-        failTwiceThen(aResponse().withStatus(408));
-        assertThat(client().generate("Hi")).isEqualTo("ok");
-        server.resetAll();
-        failTwiceThen(aResponse().withStatus(409));
-        assertThat(this.client.generate("Hi")).isEqualTo("ok");
-        assertThat(retries("408")).isEqualTo(2);
-        assertThat(retries("409")).isEqualTo(2);
-    }
+	@Test
+	void requestTimeoutAndConflictAreRetried() {
+		failTwiceThen(aResponse().withStatus(408));
+		assertThat(client().generate("Hi")).isEqualTo("ok");
+		server.resetAll();
+		failTwiceThen(aResponse().withStatus(409));
+		assertThat(this.client.generate("Hi")).isEqualTo("ok");
+		assertThat(retries("408")).isEqualTo(2);
+		assertThat(retries("409")).isEqualTo(2);
+	}
 
-    @Test
-    void serverRetryHintOverridesTheStatus() {
-        server.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("x-should-retry", "false")));
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"));
-        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
-        server.resetAll();
-        failTwiceThen(aResponse().withStatus(400).withHeader("x-should-retry", "true"));
-        assertThat(this.client.generate("Hi")).isEqualTo("ok");
-    }
+	@Test
+	void serverRetryHintOverridesTheStatus() {
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("x-should-retry", "false")));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"));
+		server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+		server.resetAll();
+		failTwiceThen(aResponse().withStatus(400).withHeader("x-should-retry", "true"));
+		assertThat(this.client.generate("Hi")).isEqualTo("ok");
+	}
 
-    @Test
-    void disabledRetriesMakeEveryCallOneAttempt() {
-        server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
-        this.client = builder(server.baseUrl()).retryEnabled(false).build();
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
-        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
-    }
+	@Test
+	void disabledRetriesMakeEveryCallOneAttempt() {
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		this.client = builder(server.baseUrl()).retryEnabled(false).build();
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
+		server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
 
-    @Test
-    void malformedAnswersAreNotRetried() {
-        server.stubFor(post(PATH).willReturn(okJson("{oops")));
-        assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"));
-        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
-    }
+	@Test
+	void malformedAnswersAreNotRetried() {
+		server.stubFor(post(PATH).willReturn(okJson("{oops")));
+		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client().generate("Hi"));
+		server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
 
-    @Test
-    void connectionResetIsRetriedAndThenSucceeds() {
-        failTwiceThen(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
-        assertThat(client().generate("Hi")).isEqualTo("ok");
-        assertThat(retries("io")).isEqualTo(2);
-        assertThat(this.client.health().pool().leased()).isZero();
-    }
+	@Test
+	void connectionResetIsRetriedAndThenSucceeds() {
+		failTwiceThen(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+		assertThat(client().generate("Hi")).isEqualTo("ok");
+		assertThat(retries("io")).isEqualTo(2);
+		assertThat(this.client.health().pool().leased()).isZero();
+	}
 
-    @Test
-    void hungServerFailsAfterReadTimeoutWithoutRetrying() {
-        server.stubFor(post(PATH).willReturn(okJson(ANSWER).withFixedDelay(3_000)));
-        this.client = builder(server.baseUrl()).readTimeout(Duration.ofMillis(300)).build();
-        long start = System.nanoTime();
-        assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
-            .satisfies((ex) -> assertThat(ex.timeoutName()).isEqualTo("llm.client.read-timeout"));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
-    }
+	@Test
+	void hungServerFailsAfterReadTimeoutWithoutRetrying() {
+		server.stubFor(post(PATH).willReturn(okJson(ANSWER).withFixedDelay(3_000)));
+		this.client = builder(server.baseUrl()).readTimeout(Duration.ofMillis(300)).build();
+		long start = System.nanoTime();
+		assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
+			.satisfies((ex) -> assertThat(ex.timeoutName()).isEqualTo("llm.client.read-timeout"));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+		server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+	}
 
-    @Test
-    void deadlineBoundsTheWholeCallEvenWhileTheServerDribbles() throws IOException {
-        this.rawServer = new RawHttpServer((exchange) -> {
-            OutputStream out = exchange.socket().getOutputStream();
-            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
-            for (int i = 0; i < 100; i++) {
-                out.write(' ');
-                out.flush();
-                pause(100);
-            }
-            return false;
-        });
-        this.client = builder(this.rawServer.baseUrl()).timeout(Duration.ofMillis(800)).build();
-        long start = System.nanoTime();
-        assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
-            .satisfies((ex) -> {
-                assertThat(ex.timeoutName()).isEqualTo("llm.client.timeout");
-                assertThat(ex.getMessage()).contains("llm.client.timeout=PT0.8S");
-            });
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
-        // the deadline timer aborts the request on its own thread, which may still be returning the lease
-        await().atMost(Duration.ofSeconds(5)).until(() -> this.client.health().pool().leased() == 0);
-    }
+	@Test
+	void deadlineBoundsTheWholeCallEvenWhileTheServerDribbles() throws IOException {
+		this.rawServer = new RawHttpServer((exchange) -> {
+			OutputStream out = exchange.socket().getOutputStream();
+			out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+				.getBytes(StandardCharsets.US_ASCII));
+			for (int i = 0; i < 100; i++) {
+				out.write(' ');
+				out.flush();
+				pause(100);
+			}
+			return false;
+		});
+		this.client = builder(this.rawServer.baseUrl()).timeout(Duration.ofMillis(800)).build();
+		long start = System.nanoTime();
+		assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
+			.satisfies((ex) -> {
+				assertThat(ex.timeoutName()).isEqualTo("llm.client.timeout");
+				assertThat(ex.getMessage()).contains("llm.client.timeout=PT0.8S");
+			});
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+		// the deadline timer aborts the request on its own thread, which may still be
+		// returning the lease
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.client.health().pool().leased() == 0);
+	}
 
-    @Test
-    void deadlineCoversBackoffBetweenAttempts() {
-        server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
-        this.client = builder(server.baseUrl()).retryMaxAttempts(10)
-            .retryInitialBackoff(Duration.ofMillis(400))
-            .retryMaxBackoff(Duration.ofSeconds(5))
-            .retryJitter(0)
-            .timeout(Duration.ofMillis(1000))
-            .build();
-        long start = System.nanoTime();
-        assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"))
-            .withMessageContaining("deadline");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
-    }
+	@Test
+	void deadlineCoversBackoffBetweenAttempts() {
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
+		this.client = builder(server.baseUrl()).retryMaxAttempts(10)
+			.retryInitialBackoff(Duration.ofMillis(400))
+			.retryMaxBackoff(Duration.ofSeconds(5))
+			.retryJitter(0)
+			.timeout(Duration.ofMillis(1000))
+			.build();
+		long start = System.nanoTime();
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"))
+			.withMessageContaining("deadline");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+	}
 
-    @Test
-    void oversizedAnswerIsCutOffWithoutDownloadingIt() throws IOException {
-        long size = 64L * 1024 * 1024;
-        AtomicLong written = new AtomicLong();
-        this.rawServer = new RawHttpServer((exchange) -> {
-            if (exchange.requestNumber() > 1) {
-                exchange.respond(200, "application/json", ANSWER);
-                return true;
-            }
-            OutputStream out = exchange.socket().getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + size + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-            byte[] chunk = new byte[64 * 1024];
-            java.util.Arrays.fill(chunk, (byte) 'x');
-            for (long sent = 0; sent < size; sent += chunk.length) {
-                out.write(chunk);
-                written.addAndGet(chunk.length);
-            }
-            return false;
-        });
-        this.client = builder(this.rawServer.baseUrl()).maxResponseSize(1024 * 1024).build();
-        assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> this.client.generate("Hi"))
-            .withMessageContaining("llm.client.max-response-size");
-        assertThat(written.get()).isLessThan(size / 4);
-        assertThat(this.client.generate("Hi")).isEqualTo("ok");
-        assertThat(this.client.health().pool().leased()).isZero();
-    }
+	@Test
+	void oversizedAnswerIsCutOffWithoutDownloadingIt() throws IOException {
+		long size = 64L * 1024 * 1024;
+		AtomicLong written = new AtomicLong();
+		this.rawServer = new RawHttpServer((exchange) -> {
+			if (exchange.requestNumber() > 1) {
+				exchange.respond(200, "application/json", ANSWER);
+				return true;
+			}
+			OutputStream out = exchange.socket().getOutputStream();
+			out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + size + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			byte[] chunk = new byte[64 * 1024];
+			java.util.Arrays.fill(chunk, (byte) 'x');
+			for (long sent = 0; sent < size; sent += chunk.length) {
+				out.write(chunk);
+				written.addAndGet(chunk.length);
+			}
+			return false;
+		});
+		this.client = builder(this.rawServer.baseUrl()).maxResponseSize(1024 * 1024).build();
+		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> this.client.generate("Hi"))
+			.withMessageContaining("llm.client.max-response-size");
+		assertThat(written.get()).isLessThan(size / 4);
+		assertThat(this.client.generate("Hi")).isEqualTo("ok");
+		assertThat(this.client.health().pool().leased()).isZero();
+	}
 
-    @Test
-    void resetMidBodyIsATypedErrorAndTheClientRecovers() throws IOException {
-        this.rawServer = new RawHttpServer((exchange) -> {
-            if (exchange.requestNumber() > 1) {
-                exchange.respond(200, "application/json", ANSWER);
-                return true;
-            }
-            OutputStream out = exchange.socket().getOutputStream();
-            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"choices\":["
-                .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            exchange.reset();
-            return false;
-        });
-        this.client = builder(this.rawServer.baseUrl()).retryEnabled(false).build();
-        assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"));
-        assertThat(this.client.generate("Hi")).isEqualTo("ok");
-        assertThat(this.client.health().pool().leased()).isZero();
-    }
+	@Test
+	void resetMidBodyIsATypedErrorAndTheClientRecovers() throws IOException {
+		this.rawServer = new RawHttpServer((exchange) -> {
+			if (exchange.requestNumber() > 1) {
+				exchange.respond(200, "application/json", ANSWER);
+				return true;
+			}
+			OutputStream out = exchange.socket().getOutputStream();
+			out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"choices\":["
+				.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			exchange.reset();
+			return false;
+		});
+		this.client = builder(this.rawServer.baseUrl()).retryEnabled(false).build();
+		assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"));
+		assertThat(this.client.generate("Hi")).isEqualTo("ok");
+		assertThat(this.client.health().pool().leased()).isZero();
+	}
 
-    @Test
-    void staleKeepAliveConnectionIsRetriedTransparently() throws IOException {
-        this.rawServer = new RawHttpServer((exchange) -> {
-            exchange.respond(200, "application/json", ANSWER);
-            return false;
-        });
-        this.client = builder(this.rawServer.baseUrl()).retryEnabled(false).build();
-        for (int i = 0; i < 5; i++) {
-            assertThat(this.client.generate("Hi")).isEqualTo("ok");
-        }
-        assertThat(this.rawServer.connections()).isGreaterThanOrEqualTo(5);
-        assertThat(this.client.health().calls().failed()).isZero();
-    }
+	@Test
+	void staleKeepAliveConnectionIsRetriedTransparently() throws IOException {
+		this.rawServer = new RawHttpServer((exchange) -> {
+			exchange.respond(200, "application/json", ANSWER);
+			return false;
+		});
+		this.client = builder(this.rawServer.baseUrl()).retryEnabled(false).build();
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.client.generate("Hi")).isEqualTo("ok");
+		}
+		assertThat(this.rawServer.connections()).isGreaterThanOrEqualTo(5);
+		assertThat(this.client.health().calls().failed()).isZero();
+	}
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-    }
+	private static void pause(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
 
 }

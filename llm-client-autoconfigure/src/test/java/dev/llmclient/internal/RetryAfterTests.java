@@ -13,27 +13,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryAfterTests {
 
-    private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
+	private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
 
-    private Duration parse(String name, String value) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.add(name, value);
-        return RetryAfter.parse(headers, this.clock);
-    }
+	private Duration parse(String name, String value) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.add(name, value);
+		return RetryAfter.parse(headers, this.clock);
+	}
 
-    @Test
-    void readsSecondsMillisecondsAndHttpDates() {
-        assertThat(parse("Retry-After", "2")).isEqualTo(Duration.ofSeconds(2));
-        assertThat(parse("Retry-After", "1.5")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(parse("retry-after-ms", "250")).isEqualTo(Duration.ofMillis(250));
-        assertThat(parse("Retry-After", "Sun, 29 Nov 2026 10:00:30 GMT")).isEqualTo(Duration.ofSeconds(30));
-    }
+	@Test
+	void readsSecondsMillisecondsAndHttpDates() {
+		assertThat(parse("Retry-After", "2")).isEqualTo(Duration.ofSeconds(2));
+		assertThat(parse("Retry-After", "1.5")).isEqualTo(Duration.ofMillis(1500));
+		assertThat(parse("retry-after-ms", "250")).isEqualTo(Duration.ofMillis(250));
+		assertThat(parse("Retry-After", "Sun, 29 Nov 2026 10:00:30 GMT")).isEqualTo(Duration.ofSeconds(30));
+	}
 
-    @Test
-    void pastDatesMeanNoWaitAndGarbageMeansNoHint() {
-        assertThat(parse("Retry-After", "Sun, 29 Nov 2026 09:00:00 GMT")).isZero();
-        assertThat(parse("Retry-After", "soon")).isNull();
-        assertThat(RetryAfter.parse(new HttpHeaders(), this.clock)).isNull();
-    }
+	@Test
+	void pastDatesMeanNoWaitAndGarbageMeansNoHint() {
+		assertThat(parse("Retry-After", "Sun, 29 Nov 2026 09:00:00 GMT")).isZero();
+		assertThat(parse("Retry-After", "soon")).isNull();
+		assertThat(RetryAfter.parse(new HttpHeaders(), this.clock)).isNull();
+	}
 
 }

@@ -26,90 +26,99 @@ import dev.llmclient.LlmClient;
 import dev.llmclient.internal.DefaultLlmClient;
 
 /**
- * JMH: one whole call with the network cut out. A RestClient interceptor answers every request
- * with the stub's completion, so what remains is each client's own work: building the request,
- * the RestClient machinery, mapping, and (for this client) bulkhead, retry wrapper and recording.
+ * JMH: one whole call with the network cut out. A RestClient interceptor answers every
+ * request with the stub's completion, so what remains is each client's own work: building
+ * the request, the RestClient machinery, mapping, and (for this client) bulkhead, retry
+ * wrapper and recording.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class InProcessCallBenchmark {
 
-    @Param({ "llm-client", "llm-client-no-metrics", "floor" })
-    public String client;
+	@Param({ "llm-client", "llm-client-no-metrics", "floor" })
+	public String client;
 
-    private LlmClient llmClient;
+	private LlmClient llmClient;
 
-    private RestClient floor;
+	private RestClient floor;
 
-    @Setup
-    public void setUp() {
-        ClientHttpRequestInterceptor canned = (request, body, execution) -> new CannedResponse();
-        if (this.client.equals("floor")) {
-            this.floor = RestClient.builder().baseUrl("http://127.0.0.1:9/v1").requestInterceptor(canned)
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + Contender.API_KEY).build();
-            return;
-        }
-        var settings = LlmClient.builder().endpoint("http://127.0.0.1:9/v1").apiKey(Contender.API_KEY)
-            .model(Contender.MODEL).retryEnabled(false).eagerInit(false).settings();
-        this.llmClient = DefaultLlmClient.create(settings, RestClient.builder().requestInterceptor(canned),
-                this.client.equals("llm-client") ? new SimpleMeterRegistry() : null);
-    }
+	@Setup
+	public void setUp() {
+		ClientHttpRequestInterceptor canned = (request, body, execution) -> new CannedResponse();
+		if (this.client.equals("floor")) {
+			this.floor = RestClient.builder()
+				.baseUrl("http://127.0.0.1:9/v1")
+				.requestInterceptor(canned)
+				.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + Contender.API_KEY)
+				.build();
+			return;
+		}
+		var settings = LlmClient.builder()
+			.endpoint("http://127.0.0.1:9/v1")
+			.apiKey(Contender.API_KEY)
+			.model(Contender.MODEL)
+			.retryEnabled(false)
+			.eagerInit(false)
+			.settings();
+		this.llmClient = DefaultLlmClient.create(settings, RestClient.builder().requestInterceptor(canned),
+				this.client.equals("llm-client") ? new SimpleMeterRegistry() : null);
+	}
 
-    @TearDown
-    public void tearDown() {
-        if (this.llmClient != null) {
-            this.llmClient.close();
-        }
-    }
+	@TearDown
+	public void tearDown() {
+		if (this.llmClient != null) {
+			this.llmClient.close();
+		}
+	}
 
-    @Benchmark
-    public String call() {
-        if (this.llmClient != null) {
-            return this.llmClient.generate(ClosedLoop.PROMPT);
-        }
-        return this.floor.post()
-            .uri("/chat/completions")
-            .contentType(MediaType.APPLICATION_JSON)
-            .accept(MediaType.APPLICATION_JSON)
-            .body(WireJson.request(ClosedLoop.PROMPT))
-            .exchange((request, response) -> WireJson.content(response.getBody()));
-    }
+	@Benchmark
+	public String call() {
+		if (this.llmClient != null) {
+			return this.llmClient.generate(ClosedLoop.PROMPT);
+		}
+		return this.floor.post()
+			.uri("/chat/completions")
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.APPLICATION_JSON)
+			.body(WireJson.request(ClosedLoop.PROMPT))
+			.exchange((request, response) -> WireJson.content(response.getBody()));
+	}
 
-    /** The stub's answer, without a socket. */
-    private static final class CannedResponse implements ClientHttpResponse {
+	/** The stub's answer, without a socket. */
+	private static final class CannedResponse implements ClientHttpResponse {
 
-        private final HttpHeaders headers = new HttpHeaders();
+		private final HttpHeaders headers = new HttpHeaders();
 
-        CannedResponse() {
-            this.headers.setContentType(MediaType.APPLICATION_JSON);
-            this.headers.setContentLength(StubServer.COMPLETION.length);
-        }
+		CannedResponse() {
+			this.headers.setContentType(MediaType.APPLICATION_JSON);
+			this.headers.setContentLength(StubServer.COMPLETION.length);
+		}
 
-        @Override
-        public HttpStatusCode getStatusCode() {
-            return HttpStatusCode.valueOf(200);
-        }
+		@Override
+		public HttpStatusCode getStatusCode() {
+			return HttpStatusCode.valueOf(200);
+		}
 
-        @Override
-        public String getStatusText() {
-            return "OK";
-        }
+		@Override
+		public String getStatusText() {
+			return "OK";
+		}
 
-        @Override
-        public HttpHeaders getHeaders() {
-            return this.headers;
-        }
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.headers;
+		}
 
-        @Override
-        public InputStream getBody() {
-            return new ByteArrayInputStream(StubServer.COMPLETION);
-        }
+		@Override
+		public InputStream getBody() {
+			return new ByteArrayInputStream(StubServer.COMPLETION);
+		}
 
-        @Override
-        public void close() {
-        }
+		@Override
+		public void close() {
+		}
 
-    }
+	}
 
 }

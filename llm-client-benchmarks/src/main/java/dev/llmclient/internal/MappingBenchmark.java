@@ -12,24 +12,25 @@ import org.openjdk.jmh.annotations.State;
 import dev.llmclient.benchmarks.BenchmarkSupport;
 
 /**
- * JMH: reading the stub's 305-byte chat completion with the client's wire records and mapper
- * (package-private, hence this package) against the raw contenders' hand-written records.
+ * JMH: reading the stub's 305-byte chat completion with the client's wire records and
+ * mapper (package-private, hence this package) against the raw contenders' hand-written
+ * records.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class MappingBenchmark {
 
-    private final byte[] body = BenchmarkSupport.completion();
+	private final byte[] body = BenchmarkSupport.completion();
 
-    @Benchmark
-    public Object parseLlmClient() {
-        return WireFormat.MAPPER.readValue(this.body, WireFormat.CompletionResponse.class);
-    }
+	@Benchmark
+	public Object parseLlmClient() {
+		return WireFormat.MAPPER.readValue(this.body, WireFormat.CompletionResponse.class);
+	}
 
-    @Benchmark
-    public Object parseHandWritten() {
-        return BenchmarkSupport.parseHandWritten(this.body);
-    }
+	@Benchmark
+	public Object parseHandWritten() {
+		return BenchmarkSupport.parseHandWritten(this.body);
+	}
 
 }

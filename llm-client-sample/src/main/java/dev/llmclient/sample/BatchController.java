@@ -8,26 +8,26 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.llmclient.batch.LlmBatchService;
 
 /**
- * {@code POST /api/batch}: many prompts in, one result per prompt out, in order. The batch runs
- * at most {@code llm.client.max-concurrent} prompts at once; a failing prompt is reported in its
- * result and never fails the request. Requests above {@code sample.batch.max-prompts} prompts are
- * refused with 400.
+ * {@code POST /api/batch}: many prompts in, one result per prompt out, in order. The
+ * batch runs at most {@code llm.client.max-concurrent} prompts at once; a failing prompt
+ * is reported in its result and never fails the request. Requests above
+ * {@code sample.batch.max-prompts} prompts are refused with 400.
  */
 @RestController
 class BatchController {
 
-    private final LlmBatchService batchService;
+	private final LlmBatchService batchService;
 
-    private final int maxPrompts;
+	private final int maxPrompts;
 
-    BatchController(LlmBatchService batchService, @Value("${sample.batch.max-prompts:1000}") int maxPrompts) {
-        this.batchService = batchService;
-        this.maxPrompts = maxPrompts;
-    }
+	BatchController(LlmBatchService batchService, @Value("${sample.batch.max-prompts:1000}") int maxPrompts) {
+		this.batchService = batchService;
+		this.maxPrompts = maxPrompts;
+	}
 
-    @PostMapping("/api/batch")
-    BatchResponse batch(@RequestBody BatchRequest request) {
-        return BatchResponse.from(this.batchService.generateAll(request.checkedPrompts(this.maxPrompts)));
-    }
+	@PostMapping("/api/batch")
+	BatchResponse batch(@RequestBody BatchRequest request) {
+		return BatchResponse.from(this.batchService.generateAll(request.checkedPrompts(this.maxPrompts)));
+	}
 
 }

@@ -17,31 +17,32 @@ import dev.llmclient.batch.BatchResult;
  */
 record BatchResponse(List<Result> results, int succeeded, int failed, long elapsedMs) {
 
-    static BatchResponse from(BatchResult result) {
-        List<Result> results = result.items().stream().map(Result::from).toList();
-        return new BatchResponse(results, result.succeeded(), result.failed(), result.elapsed().toMillis());
-    }
+	static BatchResponse from(BatchResult result) {
+		List<Result> results = result.items().stream().map(Result::from).toList();
+		return new BatchResponse(results, result.succeeded(), result.failed(), result.elapsed().toMillis());
+	}
 
-    /**
-     * The outcome of one prompt: {@code text} when it was answered, {@code error} when not.
-     *
-     * @param index position of the prompt, from 0
-     * @param ok whether the prompt was answered
-     * @param text the answer, or absent
-     * @param error why the prompt failed, or absent
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Result(int index, boolean ok, String text, String error) {
+	/**
+	 * The outcome of one prompt: {@code text} when it was answered, {@code error} when
+	 * not.
+	 *
+	 * @param index position of the prompt, from 0
+	 * @param ok whether the prompt was answered
+	 * @param text the answer, or absent
+	 * @param error why the prompt failed, or absent
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Result(int index, boolean ok, String text, String error) {
 
-        static Result from(BatchItem item) {
-            if (item instanceof BatchItem.Success success) {
-                return new Result(item.index(), true, success.response().content(), null);
-            }
-            Throwable error = ((BatchItem.Failure) item).error();
-            String message = (error.getMessage() != null) ? error.getMessage() : error.getClass().getSimpleName();
-            return new Result(item.index(), false, null, message);
-        }
+		static Result from(BatchItem item) {
+			if (item instanceof BatchItem.Success success) {
+				return new Result(item.index(), true, success.response().content(), null);
+			}
+			Throwable error = ((BatchItem.Failure) item).error();
+			String message = (error.getMessage() != null) ? error.getMessage() : error.getClass().getSimpleName();
+			return new Result(item.index(), false, null, message);
+		}
 
-    }
+	}
 
 }

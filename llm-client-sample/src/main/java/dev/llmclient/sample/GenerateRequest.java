@@ -12,21 +12,21 @@ import dev.llmclient.ChatRequest;
  */
 record GenerateRequest(String prompt, String model, Integer maxTokens, Double temperature) {
 
-    /**
-     * Turns this body into a chat request.
-     * @return the request
-     * @throws IllegalArgumentException naming the field that is missing or invalid
-     */
-    ChatRequest toChatRequest() {
-        if (this.prompt == null || this.prompt.isBlank()) {
-            throw new IllegalArgumentException("Field 'prompt' is required and must not be blank");
-        }
-        return ChatRequest.builder()
-            .model(this.model)
-            .user(this.prompt)
-            .maxTokens(this.maxTokens)
-            .temperature(this.temperature)
-            .build();
-    }
+	/**
+	 * Turns this body into a chat request.
+	 * @return the request
+	 * @throws IllegalArgumentException naming the field that is missing or invalid
+	 */
+	ChatRequest toChatRequest() {
+		if (this.prompt == null || this.prompt.isBlank()) {
+			throw new IllegalArgumentException("Field 'prompt' is required and must not be blank");
+		}
+		return ChatRequest.builder()
+			.model(this.model)
+			.user(this.prompt)
+			.maxTokens(this.maxTokens)
+			.temperature(this.temperature)
+			.build();
+	}
 
 }

@@ -13,9 +13,9 @@ import dev.llmclient.Usage;
  */
 record GenerateResponse(String text, String model, Usage usage, long latencyMs) {
 
-    static GenerateResponse from(ChatResponse response) {
-        return new GenerateResponse(response.content(), response.model(), response.usage(),
-                response.latency().toMillis());
-    }
+	static GenerateResponse from(ChatResponse response) {
+		return new GenerateResponse(response.content(), response.model(), response.usage(),
+				response.latency().toMillis());
+	}
 
 }

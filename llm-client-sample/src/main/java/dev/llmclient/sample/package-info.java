@@ -1,4 +1,5 @@
 /**
- * Sample application: an HTTP API over the auto-configured {@link dev.llmclient.LlmClient}.
+ * Sample application: an HTTP API over the auto-configured
+ * {@link dev.llmclient.LlmClient}.
  */
 package dev.llmclient.sample;

@@ -4,48 +4,49 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a whole {@code text/event-stream} body in tests: name and data of each event, data lines
- * joined with {@code \n} and one space after the colon dropped, as a browser does.
+ * Reads a whole {@code text/event-stream} body in tests: name and data of each event,
+ * data lines joined with {@code \n} and one space after the colon dropped, as a browser
+ * does.
  */
 record SseEvents(List<Event> events) {
 
-    record Event(String name, String data) {
-    }
+	record Event(String name, String data) {
+	}
 
-    static SseEvents parse(String body) {
-        List<Event> events = new ArrayList<>();
-        for (String block : body.replace("\r\n", "\n").split("\n\n")) {
-            String name = "message";
-            List<String> data = new ArrayList<>();
-            for (String line : block.split("\n")) {
-                if (line.isEmpty() || line.startsWith(":")) {
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                String field = (colon >= 0) ? line.substring(0, colon) : line;
-                String value = (colon >= 0) ? line.substring(colon + 1) : "";
-                value = value.startsWith(" ") ? value.substring(1) : value;
-                if (field.equals("event")) {
-                    name = value;
-                }
-                else if (field.equals("data")) {
-                    data.add(value);
-                }
-            }
-            if (!data.isEmpty()) {
-                events.add(new Event(name, String.join("\n", data)));
-            }
-        }
-        return new SseEvents(events);
-    }
+	static SseEvents parse(String body) {
+		List<Event> events = new ArrayList<>();
+		for (String block : body.replace("\r\n", "\n").split("\n\n")) {
+			String name = "message";
+			List<String> data = new ArrayList<>();
+			for (String line : block.split("\n")) {
+				if (line.isEmpty() || line.startsWith(":")) {
+					continue;
+				}
+				int colon = line.indexOf(':');
+				String field = (colon >= 0) ? line.substring(0, colon) : line;
+				String value = (colon >= 0) ? line.substring(colon + 1) : "";
+				value = value.startsWith(" ") ? value.substring(1) : value;
+				if (field.equals("event")) {
+					name = value;
+				}
+				else if (field.equals("data")) {
+					data.add(value);
+				}
+			}
+			if (!data.isEmpty()) {
+				events.add(new Event(name, String.join("\n", data)));
+			}
+		}
+		return new SseEvents(events);
+	}
 
-    /** The data of the unnamed ({@code message}) events, in order. */
-    List<String> deltas() {
-        return this.events.stream().filter((event) -> event.name().equals("message")).map(Event::data).toList();
-    }
+	/** The data of the unnamed ({@code message}) events, in order. */
+	List<String> deltas() {
+		return this.events.stream().filter((event) -> event.name().equals("message")).map(Event::data).toList();
+	}
 
-    Event last() {
-        return this.events.get(this.events.size() - 1);
-    }
+	Event last() {
+		return this.events.get(this.events.size() - 1);
+	}
 
 }

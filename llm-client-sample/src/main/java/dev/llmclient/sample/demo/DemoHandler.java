@@ -17,109 +17,113 @@ import dev.llmclient.sample.demo.DemoWireFormat.ErrorBody;
 import dev.llmclient.sample.demo.DemoWireFormat.ErrorDetail;
 
 /**
- * Serves the OpenAI-compatible routes of the demo backend: {@code POST /chat/completions} (plain
- * JSON, or server-sent events when the request asks to stream) and {@code GET /models}.
+ * Serves the OpenAI-compatible routes of the demo backend: {@code POST /chat/completions}
+ * (plain JSON, or server-sent events when the request asks to stream) and
+ * {@code GET /models}.
  */
 final class DemoHandler implements HttpHandler {
 
-    /** The demo's own mapper: the application's Jackson settings must not change the wire format. */
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+	/**
+	 * The demo's own mapper: the application's Jackson settings must not change the wire
+	 * format.
+	 */
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private final String basePath;
+	private final String basePath;
 
-    private final EchoModel model = new EchoModel();
+	private final EchoModel model = new EchoModel();
 
-    DemoHandler(String basePath) {
-        this.basePath = basePath;
-    }
+	DemoHandler(String basePath) {
+		this.basePath = basePath;
+	}
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try {
-            route(exchange, exchange.getRequestURI().getPath().substring(this.basePath.length()));
-        }
-        catch (IllegalArgumentException ex) {
-            sendError(exchange, 400, ex.getMessage());
-        }
-        finally {
-            exchange.close();
-        }
-    }
+	@Override
+	public void handle(HttpExchange exchange) throws IOException {
+		try {
+			route(exchange, exchange.getRequestURI().getPath().substring(this.basePath.length()));
+		}
+		catch (IllegalArgumentException ex) {
+			sendError(exchange, 400, ex.getMessage());
+		}
+		finally {
+			exchange.close();
+		}
+	}
 
-    private void route(HttpExchange exchange, String path) throws IOException {
-        String method = exchange.getRequestMethod();
-        if (path.equals("/chat/completions")) {
-            if (!method.equals("POST")) {
-                sendError(exchange, 405, "Use POST for " + this.basePath + path);
-                return;
-            }
-            chat(exchange);
-        }
-        else if (path.equals("/models")) {
-            if (!method.equals("GET")) {
-                sendError(exchange, 405, "Use GET for " + this.basePath + path);
-                return;
-            }
-            sendJson(exchange, 200, this.model.models());
-        }
-        else {
-            sendError(exchange, 404, "Unknown path " + this.basePath + path
-                    + ": the demo serves POST /chat/completions and GET /models");
-        }
-    }
+	private void route(HttpExchange exchange, String path) throws IOException {
+		String method = exchange.getRequestMethod();
+		if (path.equals("/chat/completions")) {
+			if (!method.equals("POST")) {
+				sendError(exchange, 405, "Use POST for " + this.basePath + path);
+				return;
+			}
+			chat(exchange);
+		}
+		else if (path.equals("/models")) {
+			if (!method.equals("GET")) {
+				sendError(exchange, 405, "Use GET for " + this.basePath + path);
+				return;
+			}
+			sendJson(exchange, 200, this.model.models());
+		}
+		else {
+			sendError(exchange, 404, "Unknown path " + this.basePath + path
+					+ ": the demo serves POST /chat/completions and GET /models");
+		}
+	}
 
-    private void chat(HttpExchange exchange) throws IOException {
-        CompletionRequest request = read(exchange.getRequestBody());
-        if (Boolean.TRUE.equals(request.stream())) {
-            sendEvents(exchange, this.model.stream(request));
-        }
-        else {
-            sendJson(exchange, 200, this.model.complete(request));
-        }
-    }
+	private void chat(HttpExchange exchange) throws IOException {
+		CompletionRequest request = read(exchange.getRequestBody());
+		if (Boolean.TRUE.equals(request.stream())) {
+			sendEvents(exchange, this.model.stream(request));
+		}
+		else {
+			sendJson(exchange, 200, this.model.complete(request));
+		}
+	}
 
-    private static CompletionRequest read(InputStream body) throws IOException {
-        try {
-            CompletionRequest request = MAPPER.readValue(body.readAllBytes(), CompletionRequest.class);
-            if (request == null) {
-                throw new IllegalArgumentException("The body must be a JSON object with 'messages'");
-            }
-            return request;
-        }
-        catch (JacksonException ex) {
-            throw new IllegalArgumentException("The body is not a valid chat completion request: "
-                    + ex.getOriginalMessage());
-        }
-    }
+	private static CompletionRequest read(InputStream body) throws IOException {
+		try {
+			CompletionRequest request = MAPPER.readValue(body.readAllBytes(), CompletionRequest.class);
+			if (request == null) {
+				throw new IllegalArgumentException("The body must be a JSON object with 'messages'");
+			}
+			return request;
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(
+					"The body is not a valid chat completion request: " + ex.getOriginalMessage());
+		}
+	}
 
-    private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = MAPPER.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
+	private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+		byte[] bytes = MAPPER.writeValueAsBytes(body);
+		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		exchange.sendResponseHeaders(status, bytes.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(bytes);
+		}
+	}
 
-    private static void sendEvents(HttpExchange exchange, List<Chunk> chunks) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        try (OutputStream out = exchange.getResponseBody()) {
-            for (Chunk chunk : chunks) {
-                sendEvent(out, MAPPER.writeValueAsString(chunk));
-            }
-            sendEvent(out, "[DONE]");
-        }
-    }
+	private static void sendEvents(HttpExchange exchange, List<Chunk> chunks) throws IOException {
+		exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+		exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+		exchange.sendResponseHeaders(200, 0);
+		try (OutputStream out = exchange.getResponseBody()) {
+			for (Chunk chunk : chunks) {
+				sendEvent(out, MAPPER.writeValueAsString(chunk));
+			}
+			sendEvent(out, "[DONE]");
+		}
+	}
 
-    private static void sendEvent(OutputStream out, String data) throws IOException {
-        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
+	private static void sendEvent(OutputStream out, String data) throws IOException {
+		out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+		out.flush();
+	}
 
-    private static void sendError(HttpExchange exchange, int status, String message) throws IOException {
-        sendJson(exchange, status, new ErrorBody(new ErrorDetail(message, "invalid_request_error", null)));
-    }
+	private static void sendError(HttpExchange exchange, int status, String message) throws IOException {
+		sendJson(exchange, status, new ErrorBody(new ErrorDetail(message, "invalid_request_error", null)));
+	}
 
 }

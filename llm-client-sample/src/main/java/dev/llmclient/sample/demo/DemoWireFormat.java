@@ -11,50 +11,52 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 final class DemoWireFormat {
 
-    private DemoWireFormat() {
-    }
+	private DemoWireFormat() {
+	}
 
-    /** Real clients send many more fields (temperature, tools, ...): the echo model ignores them. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record CompletionRequest(String model, List<Message> messages, Boolean stream) {
-    }
+	/**
+	 * Real clients send many more fields (temperature, tools, ...): the echo model
+	 * ignores them.
+	 */
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record CompletionRequest(String model, List<Message> messages, Boolean stream) {
+	}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Message(String role, String content) {
-    }
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record Message(String role, String content) {
+	}
 
-    record Completion(String id, String object, long created, String model, List<Choice> choices, TokenUsage usage) {
-    }
+	record Completion(String id, String object, long created, String model, List<Choice> choices, TokenUsage usage) {
+	}
 
-    record Choice(int index, Message message, @JsonProperty("finish_reason") String finishReason) {
-    }
+	record Choice(int index, Message message, @JsonProperty("finish_reason") String finishReason) {
+	}
 
-    record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices,
-            @JsonInclude(JsonInclude.Include.NON_NULL) TokenUsage usage) {
-    }
+	record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices,
+			@JsonInclude(JsonInclude.Include.NON_NULL) TokenUsage usage) {
+	}
 
-    record ChunkChoice(int index, Delta delta, @JsonProperty("finish_reason") String finishReason) {
-    }
+	record ChunkChoice(int index, Delta delta, @JsonProperty("finish_reason") String finishReason) {
+	}
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Delta(String role, String content) {
-    }
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Delta(String role, String content) {
+	}
 
-    record TokenUsage(@JsonProperty("prompt_tokens") int promptTokens,
-            @JsonProperty("completion_tokens") int completionTokens,
-            @JsonProperty("total_tokens") int totalTokens) {
-    }
+	record TokenUsage(@JsonProperty("prompt_tokens") int promptTokens,
+			@JsonProperty("completion_tokens") int completionTokens, @JsonProperty("total_tokens") int totalTokens) {
+	}
 
-    record ModelList(String object, List<Model> data) {
-    }
+	record ModelList(String object, List<Model> data) {
+	}
 
-    record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
-    }
+	record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
+	}
 
-    record ErrorBody(ErrorDetail error) {
-    }
+	record ErrorBody(ErrorDetail error) {
+	}
 
-    record ErrorDetail(String message, String type, String code) {
-    }
+	record ErrorDetail(String message, String type, String code) {
+	}
 
 }

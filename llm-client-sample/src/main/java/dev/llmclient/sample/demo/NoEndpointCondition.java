@@ -7,19 +7,19 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Matches when {@code llm.client.endpoint} is unset or blank (from any property source, such as
- * the environment variable {@code LLM_CLIENT_ENDPOINT}).
+ * Matches when {@code llm.client.endpoint} is unset or blank (from any property source,
+ * such as the environment variable {@code LLM_CLIENT_ENDPOINT}).
  */
 final class NoEndpointCondition extends SpringBootCondition {
 
-    static final String ENDPOINT_PROPERTY = "llm.client.endpoint";
+	static final String ENDPOINT_PROPERTY = "llm.client.endpoint";
 
-    @Override
-    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-        if (StringUtils.hasText(context.getEnvironment().getProperty(ENDPOINT_PROPERTY))) {
-            return ConditionOutcome.noMatch(ENDPOINT_PROPERTY + " is set");
-        }
-        return ConditionOutcome.match(ENDPOINT_PROPERTY + " is not set");
-    }
+	@Override
+	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		if (StringUtils.hasText(context.getEnvironment().getProperty(ENDPOINT_PROPERTY))) {
+			return ConditionOutcome.noMatch(ENDPOINT_PROPERTY + " is set");
+		}
+		return ConditionOutcome.match(ENDPOINT_PROPERTY + " is not set");
+	}
 
 }

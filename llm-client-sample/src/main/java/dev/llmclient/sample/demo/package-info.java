@@ -1,5 +1,5 @@
 /**
- * Built-in OpenAI-compatible demo backend (an echo model) that lets the sample run without an
- * LLM server.
+ * Built-in OpenAI-compatible demo backend (an echo model) that lets the sample run
+ * without an LLM server.
  */
 package dev.llmclient.sample.demo;
