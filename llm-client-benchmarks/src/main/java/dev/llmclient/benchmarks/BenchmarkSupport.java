@@ -7,7 +7,8 @@ public final class BenchmarkSupport {
 	}
 
 	/**
-	 * @return a copy of the stub's chat completion body */
+	 * @return a copy of the stub's chat completion body
+	 */
 	public static byte[] completion() {
 		return StubServer.COMPLETION.clone();
 	}

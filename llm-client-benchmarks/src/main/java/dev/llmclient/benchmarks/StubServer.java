@@ -122,19 +122,22 @@ public final class StubServer implements AutoCloseable {
 	}
 
 	/**
-	 * @return the bound port */
+	 * @return the bound port
+	 */
 	public int port() {
 		return this.server.socket().getLocalPort();
 	}
 
 	/**
-	 * @return chat completions and other requests answered or scheduled so far */
+	 * @return chat completions and other requests answered or scheduled so far
+	 */
 	public long requests() {
 		return this.requests.get();
 	}
 
 	/**
-	 * @return TCP connections accepted so far */
+	 * @return TCP connections accepted so far
+	 */
 	public long connections() {
 		return this.connections.get();
 	}
