@@ -62,6 +62,7 @@ final class HttpTransport implements AutoCloseable {
 			.setMaxConnTotal(settings.maxConcurrent())
 			.setMaxConnPerRoute(settings.maxConcurrent())
 			.setDefaultConnectionConfig(connectionConfig)
+			.setConnectionFactory(new MaskingConnectionFactory())
 			.build();
 		RequestConfig requestConfig = RequestConfig.custom()
 			.setResponseTimeout(Timeout.of(settings.readTimeout()))
