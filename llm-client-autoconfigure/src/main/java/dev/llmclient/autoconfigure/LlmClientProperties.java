@@ -5,8 +5,6 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
-import dev.llmclient.LlmClientBuilder;
-
 /**
  * Configuration properties of the LLM client, under {@code llm.client}.
  *
@@ -228,31 +226,6 @@ public class LlmClientProperties {
 	}
 
 	/**
-	 * Copies every property onto a client builder.
-	 * @param builder the builder to fill
-	 */
-	void applyTo(LlmClientBuilder builder) {
-		builder.endpoint(this.endpoint)
-			.apiKey(this.apiKey)
-			.model(this.model)
-			.maxConcurrent(this.maxConcurrent)
-			.eagerInit(this.eagerInit)
-			.maxLatencyRecords(this.maxLatencyRecords)
-			.connectTimeout(this.connectTimeout)
-			.readTimeout(this.readTimeout)
-			.timeout(this.timeout)
-			.maxWait(this.maxWait)
-			.maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0)
-			.streamUsage(this.streamUsage)
-			.shutdownTimeout(this.shutdownTimeout)
-			.warmUpConnections(this.warmUp.connections)
-			.warmUpTimeout(this.warmUp.timeout)
-			.warmUpFailFast(this.warmUp.failFast);
-		this.retry.applyTo(builder);
-		this.health.applyTo(builder);
-	}
-
-	/**
 	 * Retries of failed calls.
 	 */
 	public static class Retry {
@@ -351,16 +324,6 @@ public class LlmClientProperties {
 			this.maxRetryAfter = maxRetryAfter;
 		}
 
-		void applyTo(LlmClientBuilder builder) {
-			builder.retryEnabled(this.enabled)
-				.retryMaxAttempts(this.maxAttempts)
-				.retryInitialBackoff(this.initialBackoff)
-				.retryMaxBackoff(this.maxBackoff)
-				.retryMultiplier(this.multiplier)
-				.retryJitter(this.jitter)
-				.retryMaxRetryAfter(this.maxRetryAfter);
-		}
-
 	}
 
 	/**
@@ -387,12 +350,6 @@ public class LlmClientProperties {
 
 		public Probe getProbe() {
 			return this.probe;
-		}
-
-		void applyTo(LlmClientBuilder builder) {
-			builder.healthDownAfterFailures(this.downAfterFailures)
-				.healthProbeEnabled(this.probe.enabled)
-				.healthProbeTtl(this.probe.ttl);
 		}
 
 		/**

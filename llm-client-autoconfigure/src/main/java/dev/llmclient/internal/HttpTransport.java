@@ -54,18 +54,19 @@ final class HttpTransport implements AutoCloseable {
 
 	HttpTransport(LlmClientSettings settings, RestClient.Builder restClientBuilder) {
 		ConnectionConfig connectionConfig = ConnectionConfig.custom()
-			.setConnectTimeout(Timeout.of(settings.connectTimeout()))
-			.setSocketTimeout(Timeout.of(settings.readTimeout()))
+			.setConnectTimeout(Timeout.of(settings.connection().connectTimeout()))
+			.setSocketTimeout(Timeout.of(settings.connection().readTimeout()))
 			.setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY)
 			.build();
 		this.connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
-			.setMaxConnTotal(settings.maxConcurrent())
-			.setMaxConnPerRoute(settings.maxConcurrent())
+			.setMaxConnTotal(settings.limits().maxConcurrent())
+			.setMaxConnPerRoute(settings.limits().maxConcurrent())
 			.setDefaultConnectionConfig(connectionConfig)
 			.build();
 		RequestConfig requestConfig = RequestConfig.custom()
-			.setResponseTimeout(Timeout.of(settings.readTimeout()))
-			.setConnectionRequestTimeout(Timeout.of(settings.maxWait().plus(settings.connectTimeout())))
+			.setResponseTimeout(Timeout.of(settings.connection().readTimeout()))
+			.setConnectionRequestTimeout(
+					Timeout.of(settings.limits().maxWait().plus(settings.connection().connectTimeout())))
 			.build();
 		this.httpClient = HttpClients.custom()
 			.setConnectionManager(this.connectionManager)
