@@ -138,13 +138,20 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 	 * between chunks ({@code read-timeout})
 	 * @param maxResponseSize largest response body read, in bytes
 	 * ({@code max-response-size})
+	 * @param validateAfterInactivity idle time after which a pooled connection is checked
+	 * before reuse ({@code validate-after-inactivity})
 	 * @since 0.1.0
 	 */
-	public record Connection(Duration connectTimeout, Duration readTimeout, long maxResponseSize) {
+	public record Connection(Duration connectTimeout, Duration readTimeout, long maxResponseSize,
+			Duration validateAfterInactivity) {
 
-		/** The defaults: 5s to connect, 120s of silence, 4 MB of response. */
+		/**
+		 * The defaults: 5s to connect, 120s of silence, 4 MB of response, idle
+		 * connections checked after 1s (servers such as llama.cpp close idle keep-alive
+		 * connections after a few seconds; a check costs far less than a failed call).
+		 */
 		public static final Connection DEFAULTS = new Connection(Duration.ofSeconds(5), Duration.ofSeconds(120),
-				4L * 1024 * 1024);
+				4L * 1024 * 1024, Duration.ofSeconds(1));
 
 		/**
 		 * Checks every value.
@@ -157,6 +164,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				throw new LlmClientSettingException("max-response-size", maxResponseSize,
 						"must be at least 1 byte, e.g. 4MB");
 			}
+			positive("validate-after-inactivity", validateAfterInactivity);
 		}
 
 		/**
@@ -165,7 +173,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		 * @return the copy
 		 */
 		public Connection withConnectTimeout(Duration connectTimeout) {
-			return new Connection(connectTimeout, this.readTimeout, this.maxResponseSize);
+			return new Connection(connectTimeout, this.readTimeout, this.maxResponseSize, this.validateAfterInactivity);
 		}
 
 		/**
@@ -175,7 +183,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		 * @return the copy
 		 */
 		public Connection withReadTimeout(Duration readTimeout) {
-			return new Connection(this.connectTimeout, readTimeout, this.maxResponseSize);
+			return new Connection(this.connectTimeout, readTimeout, this.maxResponseSize, this.validateAfterInactivity);
 		}
 
 		/**
@@ -185,7 +193,17 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		 * @return the copy
 		 */
 		public Connection withMaxResponseSize(long maxResponseSize) {
-			return new Connection(this.connectTimeout, this.readTimeout, maxResponseSize);
+			return new Connection(this.connectTimeout, this.readTimeout, maxResponseSize, this.validateAfterInactivity);
+		}
+
+		/**
+		 * Returns a copy that checks a pooled connection before reuse after another idle
+		 * time.
+		 * @param validateAfterInactivity a positive duration
+		 * @return the copy
+		 */
+		public Connection withValidateAfterInactivity(Duration validateAfterInactivity) {
+			return new Connection(this.connectTimeout, this.readTimeout, this.maxResponseSize, validateAfterInactivity);
 		}
 
 	}

@@ -78,6 +78,8 @@ public final class LlmClientAutoConfiguration {
 		builder.connection((connection) -> {
 			connection = map.from(properties::getConnectTimeout).to(connection, Connection::withConnectTimeout);
 			connection = map.from(properties::getReadTimeout).to(connection, Connection::withReadTimeout);
+			connection = map.from(properties::getValidateAfterInactivity)
+				.to(connection, Connection::withValidateAfterInactivity);
 			return map.from(properties::getMaxResponseSize)
 				.as(DataSize::toBytes)
 				.to(connection, Connection::withMaxResponseSize);

@@ -83,6 +83,12 @@ public class LlmClientProperties {
 	private DataSize maxResponseSize = DataSize.ofMegabytes(4);
 
 	/**
+	 * Idle time after which a pooled connection is checked before it is reused. Servers
+	 * such as llama.cpp close idle keep-alive connections after a few seconds.
+	 */
+	private Duration validateAfterInactivity = Duration.ofSeconds(1);
+
+	/**
 	 * Whether a stream asks the server for token usage in its last chunk with
 	 * "stream_options": {"include_usage": true}. Turn off for servers that reject the
 	 * field (Mistral, Azure AI model inference and some gateways answer 400 or 422).
@@ -195,6 +201,14 @@ public class LlmClientProperties {
 
 	public void setMaxResponseSize(DataSize maxResponseSize) {
 		this.maxResponseSize = maxResponseSize;
+	}
+
+	public Duration getValidateAfterInactivity() {
+		return this.validateAfterInactivity;
+	}
+
+	public void setValidateAfterInactivity(Duration validateAfterInactivity) {
+		this.validateAfterInactivity = validateAfterInactivity;
 	}
 
 	public boolean isStreamUsage() {

@@ -30,13 +30,6 @@ import dev.llmclient.LlmClientSettings;
  */
 final class HttpTransport implements AutoCloseable {
 
-	/**
-	 * Idle time after which a pooled connection is checked before reuse. Servers such as
-	 * llama.cpp close keep-alive connections after a few seconds; a check costs a
-	 * non-blocking read, far less than a failed call.
-	 */
-	private static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(1);
-
 	/** Idle connections older than this are closed in the background. */
 	private static final TimeValue EVICT_IDLE_AFTER = TimeValue.ofSeconds(50);
 
@@ -56,7 +49,7 @@ final class HttpTransport implements AutoCloseable {
 		ConnectionConfig connectionConfig = ConnectionConfig.custom()
 			.setConnectTimeout(Timeout.of(settings.connection().connectTimeout()))
 			.setSocketTimeout(Timeout.of(settings.connection().readTimeout()))
-			.setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY)
+			.setValidateAfterInactivity(TimeValue.of(settings.connection().validateAfterInactivity()))
 			.build();
 		this.connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
 			.setMaxConnTotal(settings.limits().maxConcurrent())
