@@ -45,6 +45,7 @@ class LlmClientAutoConfigurationTests {
 			assertThat(settings.limits().maxWait()).hasSeconds(30);
 			assertThat(settings.limits().timeout()).isNull();
 			assertThat(settings.connection().maxResponseSize()).isEqualTo(4L * 1024 * 1024);
+			assertThat(settings.connection().validateAfterInactivity()).hasSeconds(1);
 			assertThat(settings.streamUsage()).isTrue();
 			assertThat(settings.apiKey()).isNull();
 			assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(true, 3, Duration.ofMillis(500),
@@ -59,16 +60,15 @@ class LlmClientAutoConfigurationTests {
 
 	@Test
 	void propertiesReachTheClient() {
-		this.contextRunner
-			.withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/", "llm.client.model=llama3.2",
-					"llm.client.max-concurrent=32", "llm.client.read-timeout=45s", "llm.client.timeout=2m",
-					"llm.client.max-wait=0s", "llm.client.max-response-size=1MB", "llm.client.max-latency-records=50",
-					"llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5", "llm.client.retry.enabled=false",
-					"llm.client.retry.initial-backoff=1s", "llm.client.retry.max-backoff=20s",
-					"llm.client.retry.multiplier=3", "llm.client.retry.jitter=0",
-					"llm.client.retry.max-retry-after=10s", "llm.client.warm-up.connections=5",
-					"llm.client.warm-up.timeout=3s", "llm.client.warm-up.fail-fast=true",
-					"llm.client.shutdown-timeout=45s", "llm.client.stream-usage=false")
+		this.contextRunner.withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/",
+				"llm.client.model=llama3.2", "llm.client.max-concurrent=32", "llm.client.read-timeout=45s",
+				"llm.client.timeout=2m", "llm.client.max-wait=0s", "llm.client.max-response-size=1MB",
+				"llm.client.max-latency-records=50", "llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5",
+				"llm.client.retry.enabled=false", "llm.client.retry.initial-backoff=1s",
+				"llm.client.retry.max-backoff=20s", "llm.client.retry.multiplier=3", "llm.client.retry.jitter=0",
+				"llm.client.retry.max-retry-after=10s", "llm.client.warm-up.connections=5",
+				"llm.client.warm-up.timeout=3s", "llm.client.warm-up.fail-fast=true", "llm.client.shutdown-timeout=45s",
+				"llm.client.stream-usage=false", "llm.client.validate-after-inactivity=3s")
 			.run((context) -> {
 				var settings = context.getBean(DefaultLlmClient.class).settings();
 				assertThat(settings.endpoint()).hasToString("https://llm.example.com/v1");
@@ -78,6 +78,7 @@ class LlmClientAutoConfigurationTests {
 				assertThat(settings.limits().timeout()).hasMinutes(2);
 				assertThat(settings.limits().maxWait()).isZero();
 				assertThat(settings.connection().maxResponseSize()).isEqualTo(1024 * 1024);
+				assertThat(settings.connection().validateAfterInactivity()).hasSeconds(3);
 				assertThat(settings.streamUsage()).isFalse();
 				assertThat(settings.health().maxLatencyRecords()).isEqualTo(50);
 				assertThat(settings.apiKey()).isEqualTo("sk-abc");
@@ -153,6 +154,7 @@ class LlmClientAutoConfigurationTests {
 			"llm.client.timeout=-3s|llm.client.timeout|positive duration",
 			"llm.client.max-wait=-1s|llm.client.max-wait|zero or a positive duration",
 			"llm.client.max-response-size=0B|llm.client.max-response-size|at least 1 byte",
+			"llm.client.validate-after-inactivity=0s|llm.client.validate-after-inactivity|positive duration",
 			"llm.client.retry.max-attempts=0|llm.client.retry.max-attempts|at least 1",
 			"llm.client.retry.initial-backoff=0s|llm.client.retry.initial-backoff|positive duration",
 			"llm.client.retry.max-backoff=100ms|llm.client.retry.max-backoff|not be shorter than retry.initial-backoff",
