@@ -23,12 +23,17 @@ public class LlmBulkheadFullException extends LlmClientException {
 	 * @param inFlight calls in flight when the wait ended
 	 * @param maxConcurrent the client-wide limit
 	 * @param maxWait how long the call waited
+	 * @param maxConcurrentName the limit's setting as the message names it, such as
+	 * {@code llm.client.max-concurrent} (see {@link LlmClientSettings#property(String)})
+	 * @param maxWaitName the wait's setting as the message names it, such as
+	 * {@code llm.client.max-wait}
 	 */
-	public LlmBulkheadFullException(int inFlight, int maxConcurrent, Duration maxWait) {
-		super("LLM client is at its concurrency limit: " + inFlight + " calls in flight of llm.client.max-concurrent="
-				+ maxConcurrent + ", and none finished within llm.client.max-wait=" + maxWait
-				+ ". Raise llm.client.max-concurrent if the server can take more parallel requests, "
-				+ "or llm.client.max-wait to queue longer.");
+	public LlmBulkheadFullException(int inFlight, int maxConcurrent, Duration maxWait, String maxConcurrentName,
+			String maxWaitName) {
+		super("LLM client is at its concurrency limit: " + inFlight + " calls in flight of " + maxConcurrentName + "="
+				+ maxConcurrent + ", and none finished within " + maxWaitName + "=" + maxWait + ". Raise "
+				+ maxConcurrentName + " if the server can take more parallel requests, or " + maxWaitName
+				+ " to queue longer.");
 		this.inFlight = inFlight;
 		this.maxConcurrent = maxConcurrent;
 		this.maxWait = maxWait;

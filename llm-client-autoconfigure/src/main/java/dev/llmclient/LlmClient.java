@@ -72,6 +72,22 @@ public interface LlmClient extends AutoCloseable {
 	LlmClientHealth health();
 
 	/**
+	 * Returns the client's name, which tells several clients of one application apart:
+	 * the name given to the builder, {@code default} when none was given.
+	 * @return the name, 1 to 64 characters of {@code [A-Za-z0-9._-]}
+	 */
+	String name();
+
+	/**
+	 * Returns how many calls the client lets be in flight at once, client-wide (its
+	 * {@code max-concurrent} setting): what a caller that fans out work, such as a batch,
+	 * needs to size itself. Reads the settings only: unlike {@link #health()} it never
+	 * touches the network.
+	 * @return the limit, at least 1
+	 */
+	int maxConcurrent();
+
+	/**
 	 * Stops taking calls, lets calls in flight finish within the shutdown timeout, then
 	 * closes the connection pool. Idempotent; calls made afterwards fail with
 	 * {@link IllegalStateException}.

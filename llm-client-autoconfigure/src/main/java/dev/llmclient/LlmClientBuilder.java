@@ -1,9 +1,6 @@
 package dev.llmclient;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Duration;
-import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -12,12 +9,15 @@ import dev.llmclient.internal.DefaultLlmClient;
 /**
  * Builds an {@link LlmClient} outside a Spring application context, and holds the
  * settings the auto-configuration fills from the {@code llm.client.*} properties. Every
- * setting but the endpoint has a default.
+ * setting but the endpoint has a default. Settings of one concern are changed together,
+ * on a copy of their record, in any order:
  *
  * <pre>{@code
  * try (LlmClient client = LlmClient.builder()
  *         .endpoint("http://localhost:11434/v1")
  *         .model("llama3.2")
+ *         .limits((limits) -> limits.withMaxConcurrent(4))
+ *         .retry((retry) -> retry.withMaxAttempts(5).withInitialBackoff(Duration.ofSeconds(1)))
  *         .build()) {
  *     String answer = client.generate("Say hello");
  * }
@@ -27,11 +27,9 @@ import dev.llmclient.internal.DefaultLlmClient;
  */
 public final class LlmClientBuilder {
 
-	/**
-	 * Enough for the first call and one beside it; see the guide's "Initialisation
-	 * strategy".
-	 */
-	private static final int DEFAULT_WARM_UP_CONNECTIONS = 2;
+	private String name = LlmClientSettings.DEFAULT_NAME;
+
+	private String propertyPrefix = "";
 
 	private String endpoint;
 
@@ -39,55 +37,47 @@ public final class LlmClientBuilder {
 
 	private String model;
 
-	private int maxConcurrent = 10;
-
-	private boolean eagerInit = true;
-
-	private int maxLatencyRecords = 1000;
-
-	private Duration connectTimeout = Duration.ofSeconds(5);
-
-	private Duration readTimeout = Duration.ofSeconds(120);
-
-	private Duration timeout;
-
-	private Duration maxWait = Duration.ofSeconds(30);
-
-	private long maxResponseSize = 4L * 1024 * 1024;
-
 	private boolean streamUsage = true;
 
-	private boolean retryEnabled = true;
+	private LlmClientSettings.Connection connection = LlmClientSettings.Connection.DEFAULTS;
 
-	private int retryMaxAttempts = 3;
+	private LlmClientSettings.Limits limits = LlmClientSettings.Limits.DEFAULTS;
 
-	private Duration retryInitialBackoff = Duration.ofMillis(500);
+	private LlmClientSettings.Retry retry = LlmClientSettings.Retry.DEFAULTS;
 
-	private Duration retryMaxBackoff = Duration.ofSeconds(8);
+	private LlmClientSettings.WarmUp warmUp = LlmClientSettings.WarmUp.DEFAULTS;
 
-	private double retryMultiplier = 2.0;
+	private LlmClientSettings.Lifecycle lifecycle = LlmClientSettings.Lifecycle.DEFAULTS;
 
-	private double retryJitter = 0.25;
-
-	private Duration retryMaxRetryAfter = Duration.ofSeconds(60);
-
-	private int healthDownAfterFailures = 5;
-
-	private boolean healthProbeEnabled;
-
-	private Duration healthProbeTtl = Duration.ofSeconds(30);
-
-	private Integer warmUpConnections;
-
-	private Duration warmUpTimeout = Duration.ofSeconds(10);
-
-	private boolean warmUpFailFast;
-
-	private Duration shutdownTimeout = Duration.ofSeconds(30);
+	private LlmClientSettings.Health health = LlmClientSettings.Health.DEFAULTS;
 
 	private MeterRegistry meterRegistry;
 
 	LlmClientBuilder() {
+	}
+
+	/**
+	 * Sets the client's name (default {@code default}), which tells several clients of
+	 * one application apart.
+	 * @param name 1 to 64 letters, digits, {@code .}, {@code _} or {@code -}
+	 * @return this builder
+	 */
+	public LlmClientBuilder name(String name) {
+		this.name = name;
+		return this;
+	}
+
+	/**
+	 * Sets the prefix that messages put before a setting's name (default none), so that
+	 * they name settings the way the application configures them: the auto-configuration
+	 * sets {@code llm.client.}, and a message then says {@code llm.client.read-timeout}
+	 * where a plain-Java client says {@code read-timeout}.
+	 * @param propertyPrefix the prefix, such as {@code llm.client.}
+	 * @return this builder
+	 */
+	public LlmClientBuilder propertyPrefix(String propertyPrefix) {
+		this.propertyPrefix = propertyPrefix;
+		return this;
 	}
 
 	/**
@@ -123,91 +113,6 @@ public final class LlmClientBuilder {
 	}
 
 	/**
-	 * Sets how many calls may be in flight at once for the whole client (default 10). The
-	 * connection pool holds at least as many connections.
-	 * @param maxConcurrent at least 1
-	 * @return this builder
-	 */
-	public LlmClientBuilder maxConcurrent(int maxConcurrent) {
-		this.maxConcurrent = maxConcurrent;
-		return this;
-	}
-
-	/**
-	 * Sets whether connections are opened when the client starts (default) rather than on
-	 * the first call.
-	 * @param eagerInit {@code true} to warm the pool at start
-	 * @return this builder
-	 */
-	public LlmClientBuilder eagerInit(boolean eagerInit) {
-		this.eagerInit = eagerInit;
-		return this;
-	}
-
-	/**
-	 * Sets how many of the latest call latencies are kept for percentiles (default 1000).
-	 * @param maxLatencyRecords at least 1
-	 * @return this builder
-	 */
-	public LlmClientBuilder maxLatencyRecords(int maxLatencyRecords) {
-		this.maxLatencyRecords = maxLatencyRecords;
-		return this;
-	}
-
-	/**
-	 * Sets the TCP and TLS connect timeout (default 5s).
-	 * @param connectTimeout a positive duration
-	 * @return this builder
-	 */
-	public LlmClientBuilder connectTimeout(Duration connectTimeout) {
-		this.connectTimeout = connectTimeout;
-		return this;
-	}
-
-	/**
-	 * Sets the silence allowed on a connection before the first byte of the answer and
-	 * between stream chunks (default 120s: generation is slow).
-	 * @param readTimeout a positive duration
-	 * @return this builder
-	 */
-	public LlmClientBuilder readTimeout(Duration readTimeout) {
-		this.readTimeout = readTimeout;
-		return this;
-	}
-
-	/**
-	 * Sets a deadline for a whole call, waiting and retries included (default none).
-	 * @param timeout a positive duration, or {@code null} for none
-	 * @return this builder
-	 */
-	public LlmClientBuilder timeout(Duration timeout) {
-		this.timeout = timeout;
-		return this;
-	}
-
-	/**
-	 * Sets how long a call waits for a free slot when {@code maxConcurrent} calls are in
-	 * flight (default 30s).
-	 * @param maxWait zero or a positive duration
-	 * @return this builder
-	 */
-	public LlmClientBuilder maxWait(Duration maxWait) {
-		this.maxWait = maxWait;
-		return this;
-	}
-
-	/**
-	 * Sets the largest response body the client reads (default 4 MB); a larger one fails
-	 * the call without being held in memory.
-	 * @param bytes at least 1
-	 * @return this builder
-	 */
-	public LlmClientBuilder maxResponseSize(long bytes) {
-		this.maxResponseSize = bytes;
-		return this;
-	}
-
-	/**
 	 * Sets whether a stream asks the server for token usage in its last chunk (default
 	 * true), by sending {@code "stream_options": {"include_usage": true}} as OpenAI,
 	 * vLLM, llama.cpp and Ollama accept. Turn it off for servers that reject the field
@@ -222,157 +127,67 @@ public final class LlmClientBuilder {
 	}
 
 	/**
-	 * Sets whether failed calls are retried (default true): connection failures, 408,
-	 * 409, 429, 5xx and answers carrying {@code x-should-retry: true}; never other 4xx.
-	 * @param enabled {@code false} to make every call a single attempt
+	 * Changes the connection settings: connect and read timeouts, largest response.
+	 * @param change returns the new settings from the current ones, such as
+	 * {@code (c) -> c.withReadTimeout(Duration.ofMinutes(5))}
 	 * @return this builder
 	 */
-	public LlmClientBuilder retryEnabled(boolean enabled) {
-		this.retryEnabled = enabled;
+	public LlmClientBuilder connection(UnaryOperator<LlmClientSettings.Connection> change) {
+		this.connection = change.apply(this.connection);
 		return this;
 	}
 
 	/**
-	 * Sets the attempts per call, the first included (default 3).
-	 * @param maxAttempts at least 1
+	 * Changes the limits: calls in flight, wait for a slot, whole-call deadline.
+	 * @param change returns the new limits from the current ones, such as
+	 * {@code (l) -> l.withMaxConcurrent(4)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder retryMaxAttempts(int maxAttempts) {
-		this.retryMaxAttempts = maxAttempts;
+	public LlmClientBuilder limits(UnaryOperator<LlmClientSettings.Limits> change) {
+		this.limits = change.apply(this.limits);
 		return this;
 	}
 
 	/**
-	 * Sets the wait before the first retry (default 500ms); it grows by the multiplier up
-	 * to the maximum backoff.
-	 * @param initialBackoff a positive duration
+	 * Changes when and how failed calls are retried.
+	 * @param change returns the new retry settings from the current ones, such as
+	 * {@code (r) -> r.withMaxAttempts(1)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder retryInitialBackoff(Duration initialBackoff) {
-		this.retryInitialBackoff = initialBackoff;
+	public LlmClientBuilder retry(UnaryOperator<LlmClientSettings.Retry> change) {
+		this.retry = change.apply(this.retry);
 		return this;
 	}
 
 	/**
-	 * Sets the longest computed wait between attempts (default 8s).
-	 * @param maxBackoff a positive duration, not below the initial backoff
+	 * Changes what eager initialisation does: connections, time limit, fail-fast.
+	 * @param change returns the new warm-up settings from the current ones
 	 * @return this builder
 	 */
-	public LlmClientBuilder retryMaxBackoff(Duration maxBackoff) {
-		this.retryMaxBackoff = maxBackoff;
+	public LlmClientBuilder warmUp(UnaryOperator<LlmClientSettings.WarmUp> change) {
+		this.warmUp = change.apply(this.warmUp);
 		return this;
 	}
 
 	/**
-	 * Sets the factor applied to the wait after each retry (default 2).
-	 * @param multiplier at least 1
+	 * Changes when the client opens connections (at start, or on the first call) and how
+	 * long {@link LlmClient#close()} waits for calls in flight.
+	 * @param change returns the new lifecycle settings from the current ones, such as
+	 * {@code (l) -> l.withEagerInit(false)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder retryMultiplier(double multiplier) {
-		this.retryMultiplier = multiplier;
+	public LlmClientBuilder lifecycle(UnaryOperator<LlmClientSettings.Lifecycle> change) {
+		this.lifecycle = change.apply(this.lifecycle);
 		return this;
 	}
 
 	/**
-	 * Sets the fraction of each wait drawn at random (default 0.25: a 1s wait becomes
-	 * 0.75s to 1.25s), so clients that failed together do not retry together.
-	 * @param jitter from 0 to 1
+	 * Changes what health keeps and when it reports DOWN, and the optional probe.
+	 * @param change returns the new health settings from the current ones
 	 * @return this builder
 	 */
-	public LlmClientBuilder retryJitter(double jitter) {
-		this.retryJitter = jitter;
-		return this;
-	}
-
-	/**
-	 * Sets the longest wait the client accepts from a server's {@code Retry-After} or
-	 * {@code retry-after-ms} header (default 60s); a longer one fails the call at once,
-	 * with the server's wait in the message.
-	 * @param maxRetryAfter zero or a positive duration
-	 * @return this builder
-	 */
-	public LlmClientBuilder retryMaxRetryAfter(Duration maxRetryAfter) {
-		this.retryMaxRetryAfter = maxRetryAfter;
-		return this;
-	}
-
-	/**
-	 * Sets how many calls in a row must fail for reasons on the server's side (connection
-	 * failures, timeouts, 5xx) before health reports DOWN (default 5). Failures caused by
-	 * the request, such as 400 or 401, never count.
-	 * @param failures at least 1
-	 * @return this builder
-	 */
-	public LlmClientBuilder healthDownAfterFailures(int failures) {
-		this.healthDownAfterFailures = failures;
-		return this;
-	}
-
-	/**
-	 * Sets whether computing health checks that the endpoint answers, with a {@code GET
-	 * {endpoint}/models} that spends no tokens (default false: health is computed from
-	 * the calls made, and makes no request).
-	 * @param enabled {@code true} to probe
-	 * @return this builder
-	 */
-	public LlmClientBuilder healthProbeEnabled(boolean enabled) {
-		this.healthProbeEnabled = enabled;
-		return this;
-	}
-
-	/**
-	 * Sets how long a probe's verdict is reused before health probes again (default 30s),
-	 * so frequent health checks do not turn into frequent requests.
-	 * @param ttl a positive duration
-	 * @return this builder
-	 */
-	public LlmClientBuilder healthProbeTtl(Duration ttl) {
-		this.healthProbeTtl = ttl;
-		return this;
-	}
-
-	/**
-	 * Sets how many connections eager initialisation opens, in parallel (default 2, or
-	 * {@code maxConcurrent} when that is smaller).
-	 * @param connections between 1 and {@code maxConcurrent}, or {@code null} for the
-	 * default
-	 * @return this builder
-	 */
-	public LlmClientBuilder warmUpConnections(Integer connections) {
-		this.warmUpConnections = connections;
-		return this;
-	}
-
-	/**
-	 * Sets how long eager initialisation may take before it gives up (default 10s).
-	 * @param timeout a positive duration
-	 * @return this builder
-	 */
-	public LlmClientBuilder warmUpTimeout(Duration timeout) {
-		this.warmUpTimeout = timeout;
-		return this;
-	}
-
-	/**
-	 * Sets whether an endpoint that cannot be reached during eager initialisation fails
-	 * {@link #build()} (or application start-up) instead of being logged (default
-	 * {@code false}).
-	 * @param failFast {@code true} to fail
-	 * @return this builder
-	 */
-	public LlmClientBuilder warmUpFailFast(boolean failFast) {
-		this.warmUpFailFast = failFast;
-		return this;
-	}
-
-	/**
-	 * Sets how long {@link LlmClient#close()} lets calls in flight finish before it
-	 * cancels them and closes the connection pool (default 30s).
-	 * @param shutdownTimeout zero or a positive duration
-	 * @return this builder
-	 */
-	public LlmClientBuilder shutdownTimeout(Duration shutdownTimeout) {
-		this.shutdownTimeout = shutdownTimeout;
+	public LlmClientBuilder health(UnaryOperator<LlmClientSettings.Health> change) {
+		this.health = change.apply(this.health);
 		return this;
 	}
 
@@ -402,63 +217,23 @@ public final class LlmClientBuilder {
 	 * what a valid value looks like
 	 */
 	public LlmClientSettings settings() {
-		URI uri = parseEndpoint(this.endpoint);
-		requireAtLeastOne("maxConcurrent", this.maxConcurrent);
-		requireAtLeastOne("maxLatencyRecords", this.maxLatencyRecords);
-		requirePositive("connectTimeout", this.connectTimeout);
-		requirePositive("readTimeout", this.readTimeout);
-		if (this.timeout != null) {
-			requirePositive("timeout", this.timeout);
-		}
-		if (this.maxWait == null || this.maxWait.isNegative()) {
-			throw new LlmClientSettingException("maxWait", this.maxWait,
-					"must be zero or a positive duration, e.g. 30s");
-		}
-		if (this.maxResponseSize < 1) {
-			throw new LlmClientSettingException("maxResponseSize", this.maxResponseSize,
-					"must be at least 1 byte, e.g. 4MB");
-		}
-		LlmClientSettings.Retry retry = retrySettings();
-		requireAtLeastOne("health.downAfterFailures", this.healthDownAfterFailures);
-		requirePositive("health.probe.ttl", this.healthProbeTtl);
-		LlmClientSettings.Health health = new LlmClientSettings.Health(this.healthDownAfterFailures,
-				this.healthProbeEnabled, this.healthProbeTtl);
-		String key = (this.apiKey == null || this.apiKey.isBlank()) ? null : this.apiKey.strip();
-		String defaultModel = (this.model == null || this.model.isBlank()) ? null : this.model.strip();
-		LlmClientSettings.WarmUp warmUp = warmUp();
-		if (this.shutdownTimeout == null || this.shutdownTimeout.isNegative()) {
-			throw new LlmClientSettingException("shutdownTimeout", this.shutdownTimeout,
-					"must be zero or a positive duration, e.g. 30s");
-		}
-		return new LlmClientSettings(uri, key, defaultModel, this.maxConcurrent, this.eagerInit, this.maxLatencyRecords,
-				this.connectTimeout, this.readTimeout, this.timeout, this.maxWait, this.maxResponseSize,
-				this.streamUsage, retry, health, warmUp, this.shutdownTimeout);
-	}
-
-	private LlmClientSettings.WarmUp warmUp() {
-		int connections = (this.warmUpConnections != null) ? this.warmUpConnections
-				: Math.min(DEFAULT_WARM_UP_CONNECTIONS, this.maxConcurrent);
-		if (connections < 1 || connections > this.maxConcurrent) {
-			throw new LlmClientSettingException("warmUp.connections", connections,
-					"must be between 1 and max-concurrent (" + this.maxConcurrent
-							+ "): the pool holds no more connections");
-		}
-		requirePositive("warmUp.timeout", this.warmUpTimeout);
-		return new LlmClientSettings.WarmUp(connections, this.warmUpTimeout, this.warmUpFailFast);
+		return new LlmClientSettings(this.name, this.propertyPrefix, LlmClientSettings.parseEndpoint(this.endpoint),
+				this.apiKey, this.model, this.streamUsage, this.connection, this.limits, this.retry, this.warmUp,
+				this.lifecycle, this.health);
 	}
 
 	/**
-	 * Builds the client. With {@code eagerInit} it opens its warm-up connections before
+	 * Builds the client. With {@code eager-init} it opens its warm-up connections before
 	 * returning; an endpoint that cannot be reached is logged, and the client is returned
-	 * anyway unless {@code warmUpFailFast} is set.
+	 * anyway unless {@code warm-up.fail-fast} is set.
 	 * @return the client; close it when done
 	 * @throws LlmClientSettingException naming the setting that is missing or invalid
-	 * @throws LlmClientException when {@code warmUpFailFast} is set and the endpoint
+	 * @throws LlmClientException when {@code warm-up.fail-fast} is set and the endpoint
 	 * cannot be reached
 	 */
 	public LlmClient build() {
 		DefaultLlmClient client = DefaultLlmClient.create(settings(), null, this.meterRegistry);
-		if (client.settings().eagerInit()) {
+		if (client.settings().lifecycle().eagerInit()) {
 			try {
 				client.warmUp();
 			}
@@ -468,79 +243,6 @@ public final class LlmClientBuilder {
 			}
 		}
 		return client;
-	}
-
-	private LlmClientSettings.Retry retrySettings() {
-		requireAtLeastOne("retry.maxAttempts", this.retryMaxAttempts);
-		requirePositive("retry.initialBackoff", this.retryInitialBackoff);
-		requirePositive("retry.maxBackoff", this.retryMaxBackoff);
-		if (this.retryMaxBackoff.compareTo(this.retryInitialBackoff) < 0) {
-			throw new LlmClientSettingException("retry.maxBackoff", this.retryMaxBackoff,
-					"must not be shorter than retry.initial-backoff (" + this.retryInitialBackoff + ")");
-		}
-		if (!(this.retryMultiplier >= 1)) {
-			throw new LlmClientSettingException("retry.multiplier", this.retryMultiplier, "must be 1 or more, e.g. 2");
-		}
-		if (!(this.retryJitter >= 0 && this.retryJitter <= 1)) {
-			throw new LlmClientSettingException("retry.jitter", this.retryJitter, "must be from 0 to 1, e.g. 0.25");
-		}
-		if (this.retryMaxRetryAfter == null || this.retryMaxRetryAfter.isNegative()) {
-			throw new LlmClientSettingException("retry.maxRetryAfter", this.retryMaxRetryAfter,
-					"must be zero or a positive duration, e.g. 60s");
-		}
-		return new LlmClientSettings.Retry(this.retryEnabled, this.retryMaxAttempts, this.retryInitialBackoff,
-				this.retryMaxBackoff, this.retryMultiplier, this.retryJitter, this.retryMaxRetryAfter);
-	}
-
-	private static URI parseEndpoint(String endpoint) {
-		String example = "an absolute http or https URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1";
-		if (endpoint == null || endpoint.isBlank()) {
-			throw new LlmClientSettingException("endpoint", null, "is required: set it to " + example);
-		}
-		String trimmed = endpoint.strip();
-		while (trimmed.endsWith("/")) {
-			trimmed = trimmed.substring(0, trimmed.length() - 1);
-		}
-		URI uri;
-		try {
-			uri = new URI(trimmed);
-		}
-		catch (URISyntaxException ex) {
-			throw new LlmClientSettingException("endpoint", withoutUserInfo(endpoint),
-					"is not a valid URL (" + ex.getReason() + "): use " + example);
-		}
-		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
-		if (!"http".equals(scheme) && !"https".equals(scheme)) {
-			throw new LlmClientSettingException("endpoint", withoutUserInfo(endpoint),
-					"must start with http:// or https://: use " + example);
-		}
-		if (uri.getHost() == null || uri.getHost().isEmpty()) {
-			throw new LlmClientSettingException("endpoint", withoutUserInfo(endpoint), "has no host: use " + example);
-		}
-		if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-			throw new LlmClientSettingException("endpoint", withoutUserInfo(endpoint),
-					"must not have a query or fragment: use " + example);
-		}
-		return uri;
-	}
-
-	private static String withoutUserInfo(String endpoint) {
-		int at = endpoint.lastIndexOf('@');
-		int scheme = endpoint.indexOf("://");
-		return (at > scheme && scheme >= 0) ? endpoint.substring(0, scheme + 3) + "******" + endpoint.substring(at)
-				: endpoint;
-	}
-
-	private static void requireAtLeastOne(String name, int value) {
-		if (value < 1) {
-			throw new LlmClientSettingException(name, value, "must be at least 1");
-		}
-	}
-
-	private static void requirePositive(String name, Duration value) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new LlmClientSettingException(name, value, "must be a positive duration, e.g. 10s");
-		}
 	}
 
 }

@@ -1,8 +1,10 @@
 package dev.llmclient;
 
 /**
- * A client setting is missing or has an invalid value. The auto-configuration turns it
- * into a start-up failure that names the {@code llm.client.*} property.
+ * A client setting is missing or has an invalid value. The setting is named by its
+ * property path relative to the prefix, as under {@code llm.client.} in a Spring Boot
+ * application; the auto-configuration turns the exception into a start-up failure that
+ * names the full property.
  *
  * @since 0.1.0
  */
@@ -18,8 +20,8 @@ public class LlmClientSettingException extends IllegalArgumentException {
 
 	/**
 	 * Creates an exception.
-	 * @param setting the builder setting, such as {@code maxConcurrent} or
-	 * {@code retry.maxAttempts}
+	 * @param setting the property path of the setting, in kebab case, such as
+	 * {@code max-concurrent} or {@code retry.max-attempts}
 	 * @param value the rejected value, or {@code null} when it is missing
 	 * @param reason what a valid value looks like
 	 */
@@ -31,8 +33,9 @@ public class LlmClientSettingException extends IllegalArgumentException {
 	}
 
 	/**
-	 * Returns the builder setting that is invalid.
-	 * @return the setting's name, such as {@code maxConcurrent}
+	 * Returns the setting that is invalid, as a property path relative to the prefix.
+	 * @return the path, such as {@code max-concurrent}, {@code retry.max-attempts} or
+	 * {@code health.probe.ttl}
 	 */
 	public String setting() {
 		return this.setting;

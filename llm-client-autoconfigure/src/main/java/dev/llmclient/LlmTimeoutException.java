@@ -18,7 +18,8 @@ public class LlmTimeoutException extends LlmClientException {
 	/**
 	 * Creates an exception.
 	 * @param message what happened and which setting to change
-	 * @param timeoutName the setting that fired, such as {@code llm.client.read-timeout}
+	 * @param timeoutName the setting that fired as messages name it, such as
+	 * {@code llm.client.read-timeout} (see {@link LlmClientSettings#property(String)})
 	 * @param timeout its value
 	 * @param cause the underlying failure, or {@code null}
 	 */
@@ -29,8 +30,9 @@ public class LlmTimeoutException extends LlmClientException {
 	}
 
 	/**
-	 * Returns the property of the timeout that fired, such as
-	 * {@code llm.client.read-timeout}.
+	 * Returns the setting of the timeout that fired, as messages name it: such as
+	 * {@code llm.client.read-timeout} in a Spring Boot application, {@code read-timeout}
+	 * in plain Java.
 	 * @return the property name
 	 */
 	public String timeoutName() {

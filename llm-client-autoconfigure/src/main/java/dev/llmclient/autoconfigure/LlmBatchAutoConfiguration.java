@@ -11,12 +11,11 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.batch.LlmBatchService;
-import dev.llmclient.internal.DefaultLlmClient;
 
 /**
  * Auto-configuration of the {@link LlmBatchService} over the application's
  * {@link LlmClient}. It keeps as many items of a batch in flight as the client's
- * {@code max-concurrent} (read from the client's settings, so a customizer's value
+ * {@code max-concurrent} ({@link LlmClient#maxConcurrent()}, so a customizer's value
  * counts, and without calling {@code health()}), and counts items on
  * {@code llm.client.batch.items} when a {@link MeterRegistry} is present.
  *
@@ -33,9 +32,7 @@ public final class LlmBatchAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LlmBatchService llmBatchService(LlmClient llmClient) {
-		return (llmClient instanceof DefaultLlmClient client)
-				? new LlmBatchService(llmClient, client.settings().maxConcurrent(), null)
-				: new LlmBatchService(llmClient);
+		return new LlmBatchService(llmClient);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -46,9 +43,7 @@ public final class LlmBatchAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		LlmBatchService llmBatchService(LlmClient llmClient, MeterRegistry meterRegistry) {
-			return (llmClient instanceof DefaultLlmClient client)
-					? new LlmBatchService(llmClient, client.settings().maxConcurrent(), meterRegistry)
-					: new LlmBatchService(llmClient, meterRegistry);
+			return new LlmBatchService(llmClient, meterRegistry);
 		}
 
 	}

@@ -7,16 +7,23 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.LlmClientSettingException;
-import dev.llmclient.LlmClientSettings;
+import dev.llmclient.LlmClientSettings.Connection;
+import dev.llmclient.LlmClientSettings.Health;
+import dev.llmclient.LlmClientSettings.Lifecycle;
+import dev.llmclient.LlmClientSettings.Limits;
+import dev.llmclient.LlmClientSettings.Retry;
+import dev.llmclient.LlmClientSettings.WarmUp;
 import dev.llmclient.internal.DefaultLlmClient;
 
 /**
@@ -39,11 +46,15 @@ public final class LlmClientAutoConfiguration {
 	@ConditionalOnMissingBean(LlmClient.class)
 	DefaultLlmClient llmClient(LlmClientProperties properties, ObjectProvider<LlmClientCustomizer> customizers,
 			ObjectProvider<RestClient.Builder> restClientBuilder) {
-		LlmClientBuilder builder = LlmClient.builder();
-		properties.applyTo(builder);
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return DefaultLlmClient.create(settings(builder), restClientBuilder.getIfAvailable(RestClient::builder),
-				builder.meterRegistry());
+		try {
+			LlmClientBuilder builder = builder(properties);
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			return DefaultLlmClient.create(builder.settings(), restClientBuilder.getIfAvailable(RestClient::builder),
+					builder.meterRegistry());
+		}
+		catch (LlmClientSettingException ex) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + ex.setting(), ex.value(), ex.reason());
+		}
 	}
 
 	@Bean
@@ -53,31 +64,59 @@ public final class LlmClientAutoConfiguration {
 		return new LlmClientLifecycle(llmClient);
 	}
 
-	private static LlmClientSettings settings(LlmClientBuilder builder) {
-		try {
-			return builder.settings();
-		}
-		catch (LlmClientSettingException ex) {
-			throw new InvalidConfigurationPropertyValueException(PREFIX + propertyName(ex.setting()), ex.value(),
-					ex.reason());
-		}
-	}
-
 	/**
-	 * {@code maxConcurrent} to {@code max-concurrent}, {@code retry.maxAttempts} to
-	 * {@code retry.max-attempts}.
+	 * Maps the properties onto a builder, one line per property: a property left unset
+	 * ({@code null}) keeps the record's default.
 	 */
-	static String propertyName(String setting) {
-		StringBuilder name = new StringBuilder();
-		for (char c : setting.toCharArray()) {
-			if (Character.isUpperCase(c)) {
-				name.append('-').append(Character.toLowerCase(c));
-			}
-			else {
-				name.append(c);
-			}
-		}
-		return name.toString();
+	static LlmClientBuilder builder(LlmClientProperties properties) {
+		PropertyMapper map = PropertyMapper.get();
+		LlmClientBuilder builder = LlmClient.builder().propertyPrefix(PREFIX);
+		map.from(properties::getEndpoint).to(builder::endpoint);
+		map.from(properties::getApiKey).to(builder::apiKey);
+		map.from(properties::getModel).to(builder::model);
+		map.from(properties::isStreamUsage).to(builder::streamUsage);
+		builder.connection((connection) -> {
+			connection = map.from(properties::getConnectTimeout).to(connection, Connection::withConnectTimeout);
+			connection = map.from(properties::getReadTimeout).to(connection, Connection::withReadTimeout);
+			connection = map.from(properties::getValidateAfterInactivity)
+				.to(connection, Connection::withValidateAfterInactivity);
+			return map.from(properties::getMaxResponseSize)
+				.as(DataSize::toBytes)
+				.to(connection, Connection::withMaxResponseSize);
+		});
+		builder.limits((limits) -> {
+			limits = map.from(properties::getMaxConcurrent).to(limits, Limits::withMaxConcurrent);
+			limits = map.from(properties::getMaxWait).to(limits, Limits::withMaxWait);
+			return map.from(properties::getTimeout).to(limits, Limits::withTimeout);
+		});
+		LlmClientProperties.Retry retryProperties = properties.getRetry();
+		builder.retry((retry) -> {
+			retry = map.from(retryProperties::isEnabled).to(retry, Retry::withEnabled);
+			retry = map.from(retryProperties::getMaxAttempts).to(retry, Retry::withMaxAttempts);
+			retry = map.from(retryProperties::getInitialBackoff).to(retry, Retry::withInitialBackoff);
+			retry = map.from(retryProperties::getMaxBackoff).to(retry, Retry::withMaxBackoff);
+			retry = map.from(retryProperties::getMultiplier).to(retry, Retry::withMultiplier);
+			retry = map.from(retryProperties::getJitter).to(retry, Retry::withJitter);
+			return map.from(retryProperties::getMaxRetryAfter).to(retry, Retry::withMaxRetryAfter);
+		});
+		LlmClientProperties.WarmUp warmUpProperties = properties.getWarmUp();
+		builder.warmUp((warmUp) -> {
+			warmUp = map.from(warmUpProperties::getConnections).to(warmUp, WarmUp::withConnections);
+			warmUp = map.from(warmUpProperties::getTimeout).to(warmUp, WarmUp::withTimeout);
+			return map.from(warmUpProperties::isFailFast).to(warmUp, WarmUp::withFailFast);
+		});
+		builder.lifecycle((lifecycle) -> {
+			lifecycle = map.from(properties::isEagerInit).to(lifecycle, Lifecycle::withEagerInit);
+			return map.from(properties::getShutdownTimeout).to(lifecycle, Lifecycle::withShutdownTimeout);
+		});
+		LlmClientProperties.Health healthProperties = properties.getHealth();
+		builder.health((health) -> {
+			health = map.from(properties::getMaxLatencyRecords).to(health, Health::withMaxLatencyRecords);
+			health = map.from(healthProperties::getDownAfterFailures).to(health, Health::withDownAfterFailures);
+			health = map.from(healthProperties.getProbe()::isEnabled).to(health, Health::withProbeEnabled);
+			return map.from(healthProperties.getProbe()::getTtl).to(health, Health::withProbeTtl);
+		});
+		return builder;
 	}
 
 }

@@ -41,7 +41,7 @@ public final class LlmClientLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		if (this.client.settings().eagerInit()) {
+		if (this.client.settings().lifecycle().eagerInit()) {
 			try {
 				this.client.warmUp();
 			}

@@ -5,8 +5,6 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
-import dev.llmclient.LlmClientBuilder;
-
 /**
  * Configuration properties of the LLM client, under {@code llm.client}.
  *
@@ -83,6 +81,12 @@ public class LlmClientProperties {
 	 * call without being held in memory.
 	 */
 	private DataSize maxResponseSize = DataSize.ofMegabytes(4);
+
+	/**
+	 * Idle time after which a pooled connection is checked before it is reused. Servers
+	 * such as llama.cpp close idle keep-alive connections after a few seconds.
+	 */
+	private Duration validateAfterInactivity = Duration.ofSeconds(1);
 
 	/**
 	 * Whether a stream asks the server for token usage in its last chunk with
@@ -199,6 +203,14 @@ public class LlmClientProperties {
 		this.maxResponseSize = maxResponseSize;
 	}
 
+	public Duration getValidateAfterInactivity() {
+		return this.validateAfterInactivity;
+	}
+
+	public void setValidateAfterInactivity(Duration validateAfterInactivity) {
+		this.validateAfterInactivity = validateAfterInactivity;
+	}
+
 	public boolean isStreamUsage() {
 		return this.streamUsage;
 	}
@@ -225,31 +237,6 @@ public class LlmClientProperties {
 
 	public WarmUp getWarmUp() {
 		return this.warmUp;
-	}
-
-	/**
-	 * Copies every property onto a client builder.
-	 * @param builder the builder to fill
-	 */
-	void applyTo(LlmClientBuilder builder) {
-		builder.endpoint(this.endpoint)
-			.apiKey(this.apiKey)
-			.model(this.model)
-			.maxConcurrent(this.maxConcurrent)
-			.eagerInit(this.eagerInit)
-			.maxLatencyRecords(this.maxLatencyRecords)
-			.connectTimeout(this.connectTimeout)
-			.readTimeout(this.readTimeout)
-			.timeout(this.timeout)
-			.maxWait(this.maxWait)
-			.maxResponseSize((this.maxResponseSize != null) ? this.maxResponseSize.toBytes() : 0)
-			.streamUsage(this.streamUsage)
-			.shutdownTimeout(this.shutdownTimeout)
-			.warmUpConnections(this.warmUp.connections)
-			.warmUpTimeout(this.warmUp.timeout)
-			.warmUpFailFast(this.warmUp.failFast);
-		this.retry.applyTo(builder);
-		this.health.applyTo(builder);
 	}
 
 	/**
@@ -351,16 +338,6 @@ public class LlmClientProperties {
 			this.maxRetryAfter = maxRetryAfter;
 		}
 
-		void applyTo(LlmClientBuilder builder) {
-			builder.retryEnabled(this.enabled)
-				.retryMaxAttempts(this.maxAttempts)
-				.retryInitialBackoff(this.initialBackoff)
-				.retryMaxBackoff(this.maxBackoff)
-				.retryMultiplier(this.multiplier)
-				.retryJitter(this.jitter)
-				.retryMaxRetryAfter(this.maxRetryAfter);
-		}
-
 	}
 
 	/**
@@ -387,12 +364,6 @@ public class LlmClientProperties {
 
 		public Probe getProbe() {
 			return this.probe;
-		}
-
-		void applyTo(LlmClientBuilder builder) {
-			builder.healthDownAfterFailures(this.downAfterFailures)
-				.healthProbeEnabled(this.probe.enabled)
-				.healthProbeTtl(this.probe.ttl);
 		}
 
 		/**

@@ -28,7 +28,7 @@ public class LlmBatchDeadlineException extends LlmTimeoutException {
 		super("Batch item " + index + (started ? " was cancelled in flight" : " was not started")
 				+ ": the batch's deadline of " + deadline + " passed" + (started ? "" : " before its turn")
 				+ ". Give the batch a longer deadline (BatchOptions.withDeadline), "
-				+ "raise llm.client.max-concurrent if the server can take more parallel requests, or send fewer items.",
+				+ "raise the client's max-concurrent if the server can take more parallel requests, or send fewer items.",
 				"BatchOptions.deadline", deadline, null);
 		this.started = started;
 	}

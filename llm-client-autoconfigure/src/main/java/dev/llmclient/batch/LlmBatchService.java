@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
-import dev.llmclient.LlmClientHealth;
 
 /**
  * Sends many requests through one {@link LlmClient} and answers every one of them, in
@@ -50,8 +49,8 @@ public final class LlmBatchService {
 
 	/**
 	 * Creates a batch service that keeps as many items in flight as the client's
-	 * {@code max-concurrent} allows (read once from {@code client.health().bulkhead()}),
-	 * and records no metrics.
+	 * {@code max-concurrent} allows ({@link LlmClient#maxConcurrent()}), and records no
+	 * metrics.
 	 * @param client the client every item goes through
 	 */
 	public LlmBatchService(LlmClient client) {
@@ -60,7 +59,7 @@ public final class LlmBatchService {
 
 	/**
 	 * Creates a batch service that keeps as many items in flight as the client's
-	 * {@code max-concurrent} allows (read once from {@code client.health().bulkhead()}).
+	 * {@code max-concurrent} allows ({@link LlmClient#maxConcurrent()}).
 	 * @param client the client every item goes through
 	 * @param meterRegistry where {@code llm.client.batch.items} is counted, or
 	 * {@code null} for nowhere
@@ -89,12 +88,12 @@ public final class LlmBatchService {
 
 	private static int maxConcurrentOf(LlmClient client) {
 		Objects.requireNonNull(client, "client must not be null");
-		LlmClientHealth health = client.health();
-		if (health == null || health.bulkhead() == null || health.bulkhead().maxConcurrent() < 1) {
-			throw new IllegalArgumentException("Cannot tell the client's max-concurrent from " + client
-					+ ".health(): pass maxConcurrent to the LlmBatchService constructor");
+		int maxConcurrent = client.maxConcurrent();
+		if (maxConcurrent < 1) {
+			throw new IllegalArgumentException("Cannot size a batch from " + client + ".maxConcurrent() = "
+					+ maxConcurrent + ": pass maxConcurrent to the LlmBatchService constructor");
 		}
-		return health.bulkhead().maxConcurrent();
+		return maxConcurrent;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
+import dev.llmclient.LlmClientSettings;
 
 /**
  * Client-wide limit on calls in flight: single, async, streamed and batched calls all
@@ -19,14 +20,20 @@ final class Bulkhead {
 
 	private final Duration maxWait;
 
+	private final String maxConcurrentName;
+
+	private final String maxWaitName;
+
 	private final Semaphore permits;
 
 	private final AtomicInteger waiting = new AtomicInteger();
 
-	Bulkhead(int maxConcurrent, Duration maxWait) {
-		this.maxConcurrent = maxConcurrent;
-		this.maxWait = maxWait;
-		this.permits = new Semaphore(maxConcurrent, true);
+	Bulkhead(LlmClientSettings settings) {
+		this.maxConcurrent = settings.limits().maxConcurrent();
+		this.maxWait = settings.limits().maxWait();
+		this.maxConcurrentName = settings.property("max-concurrent");
+		this.maxWaitName = settings.property("max-wait");
+		this.permits = new Semaphore(this.maxConcurrent, true);
 	}
 
 	/**
@@ -41,14 +48,14 @@ final class Bulkhead {
 		this.waiting.incrementAndGet();
 		try {
 			if (!this.permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-				throw new LlmBulkheadFullException(inFlight(), this.maxConcurrent, this.maxWait);
+				throw new LlmBulkheadFullException(inFlight(), this.maxConcurrent, this.maxWait, this.maxConcurrentName,
+						this.maxWaitName);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new LlmClientException(
-					"Interrupted while waiting for a free slot (llm.client.max-concurrent=" + this.maxConcurrent + ")",
-					ex);
+			throw new LlmClientException("Interrupted while waiting for a free slot (" + this.maxConcurrentName + "="
+					+ this.maxConcurrent + ")", ex);
 		}
 		finally {
 			this.waiting.decrementAndGet();

@@ -26,12 +26,12 @@ final class BulkheadGauges {
 	}
 
 	static BulkheadGauges register(MeterRegistry registry, Tags tags, Bulkhead bulkhead) {
-		return new BulkheadGauges(registry, List.of(
-				gauge(registry, tags, bulkhead, "in-flight", "Calls in flight", Bulkhead::inFlight),
-				gauge(registry, tags, bulkhead, "waiting", "Calls waiting for a slot, at most llm.client.max-wait",
-						Bulkhead::waiting),
-				gauge(registry, tags, bulkhead, "max", "Calls allowed in flight at once (llm.client.max-concurrent)",
-						Bulkhead::maxConcurrent)));
+		return new BulkheadGauges(registry,
+				List.of(gauge(registry, tags, bulkhead, "in-flight", "Calls in flight", Bulkhead::inFlight),
+						gauge(registry, tags, bulkhead, "waiting", "Calls waiting for a slot, at most max-wait",
+								Bulkhead::waiting),
+						gauge(registry, tags, bulkhead, "max", "Calls allowed in flight at once (max-concurrent)",
+								Bulkhead::maxConcurrent)));
 	}
 
 	private static Gauge gauge(MeterRegistry registry, Tags tags, Bulkhead bulkhead, String name, String description,

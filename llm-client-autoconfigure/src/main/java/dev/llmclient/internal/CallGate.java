@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientSettings;
 
 /**
  * Admits calls while the client is open, and closes it once: stops admitting, gives the
@@ -35,6 +36,8 @@ final class CallGate {
 
 	private final Duration shutdownTimeout;
 
+	private final String shutdownTimeoutName;
+
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -47,9 +50,10 @@ final class CallGate {
 
 	private volatile int state = OPEN;
 
-	CallGate(String endpoint, Duration shutdownTimeout) {
-		this.endpoint = endpoint;
-		this.shutdownTimeout = shutdownTimeout;
+	CallGate(LlmClientSettings settings) {
+		this.endpoint = settings.displayEndpoint();
+		this.shutdownTimeout = settings.lifecycle().shutdownTimeout();
+		this.shutdownTimeoutName = settings.property("shutdown-timeout");
 	}
 
 	/**
@@ -105,7 +109,7 @@ final class CallGate {
 	LlmClientException cutOff(Throwable cause) {
 		return new LlmClientException(
 				"Call to " + this.endpoint + " was cancelled: the LLM client was closed while the "
-						+ "call was in flight, and the call did not finish within llm.client.shutdown-timeout="
+						+ "call was in flight, and the call did not finish within " + this.shutdownTimeoutName + "="
 						+ this.shutdownTimeout + ".",
 				cause);
 	}
@@ -127,13 +131,13 @@ final class CallGate {
 			stopIntake.run();
 			int running = this.inFlight.get();
 			if (running > 0 && logger.isInfoEnabled()) {
-				logger.info("Closing LLM client for " + this.endpoint + ": waiting up to llm.client.shutdown-timeout="
-						+ this.shutdownTimeout + " for " + calls(running) + " in flight");
+				logger.info("Closing LLM client for " + this.endpoint + ": waiting up to " + this.shutdownTimeoutName
+						+ "=" + this.shutdownTimeout + " for " + calls(running) + " in flight");
 			}
 			int left = drain();
 			if (left > 0) {
-				logger.warn("Cancelling " + calls(left) + " to " + this.endpoint
-						+ " still in flight after llm.client.shutdown-timeout=" + this.shutdownTimeout
+				logger.warn("Cancelling " + calls(left) + " to " + this.endpoint + " still in flight after "
+						+ this.shutdownTimeoutName + "=" + this.shutdownTimeout
 						+ "; raise it to let long generations finish on shutdown");
 			}
 			release.run();

@@ -119,7 +119,7 @@ final class ChatStream {
 	 */
 	ChatResponse read(InputStream body) {
 		startAttempt();
-		SseReader reader = new SseReader(body, this.settings.maxResponseSize());
+		SseReader reader = new SseReader(body, this.settings.connection().maxResponseSize());
 		boolean complete = false;
 		try {
 			ChatResponse response = readEvents(reader);
@@ -346,20 +346,20 @@ final class ChatStream {
 	}
 
 	private LlmTimeoutException silence(IOException cause) {
-		Duration timeout = this.settings.readTimeout();
+		Duration timeout = this.settings.connection().readTimeout();
 		return new LlmTimeoutException("LLM server at " + this.settings.displayEndpoint()
-				+ " stopped sending in the middle of a stream: nothing for llm.client.read-timeout=" + timeout
-				+ " after " + this.delivered
-				+ " chunks. The answer is incomplete; raise llm.client.read-timeout if the model pauses"
-				+ " longer between chunks.", "llm.client.read-timeout", timeout, cause);
+				+ " stopped sending in the middle of a stream: nothing for " + this.settings.property("read-timeout")
+				+ "=" + timeout + " after " + this.delivered + " chunks. The answer is incomplete; raise "
+				+ this.settings.property("read-timeout") + " if the model pauses longer between chunks.",
+				this.settings.property("read-timeout"), timeout, cause);
 	}
 
 	private LlmMalformedResponseException tooLarge() {
-		return new LlmMalformedResponseException(
-				"LLM server at " + this.settings.displayEndpoint() + " streamed more than llm.client.max-response-size="
-						+ this.settings.maxResponseSize() + " bytes after " + this.delivered
-						+ " chunks; the rest was not read. Raise llm.client.max-response-size or lower max_tokens.",
-				null);
+		return new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint()
+				+ " streamed more than " + this.settings.property("max-response-size") + "="
+				+ this.settings.connection().maxResponseSize() + " bytes after " + this.delivered
+				+ " chunks; the rest was not read. Raise " + this.settings.property("max-response-size")
+				+ " or lower max_tokens.", null);
 	}
 
 	private LlmMalformedResponseException malformed(String what, Throwable cause) {

@@ -74,7 +74,7 @@ final class ConnectionWarmer {
 	 * {@code warm-up.fail-fast} is set
 	 */
 	void warmUp(Runnable warmCodePath) {
-		int count = this.settings.warmUp().connections();
+		int count = this.settings.warmUpConnections();
 		Duration timeout = this.settings.warmUp().timeout();
 		long start = System.nanoTime();
 		long deadline = start + timeout.toNanos();
@@ -138,7 +138,7 @@ final class ConnectionWarmer {
 				awaitOthers(answered, deadline);
 				// Read the answer as a call reads one, so that path is warm too.
 				response.getHeaders().getContentType();
-				BoundedBody.read(response.getBody(), this.settings.maxResponseSize());
+				BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
 				return status;
 			}, true);
 		}
@@ -166,15 +166,16 @@ final class ConnectionWarmer {
 		String endpoint = this.settings.displayEndpoint();
 		LlmClientException typed = typed(failure);
 		this.recorder.unreachable(typed);
-		String what = "Could not reach llm.client.endpoint=" + endpoint + " at start-up: " + describe(failure) + ".";
+		String endpointProperty = this.settings.property("endpoint");
+		String failFast = this.settings.property("warm-up.fail-fast");
+		String what = "Could not reach " + endpointProperty + "=" + endpoint + " at start-up: " + describe(failure)
+				+ ".";
 		if (this.settings.warmUp().failFast()) {
-			throw new LlmConnectionException(
-					what + " Check that the LLM server is running and that llm.client.endpoint "
-							+ "points at it, or set llm.client.warm-up.fail-fast=false to start anyway.",
-					typed);
+			throw new LlmConnectionException(what + " Check that the LLM server is running and that " + endpointProperty
+					+ " points at it, or set " + failFast + "=false to start anyway.", typed);
 		}
 		logger.warn(what + " Starting anyway: health reports DOWN until a call succeeds. Check that the LLM server is "
-				+ "running and that llm.client.endpoint points at it; set llm.client.warm-up.fail-fast=true to stop "
+				+ "running and that " + endpointProperty + " points at it; set " + failFast + "=true to stop "
 				+ "start-up instead.");
 	}
 
@@ -182,8 +183,8 @@ final class ConnectionWarmer {
 		if (failure == null || isWarmUpTimeout(failure)) {
 			return new LlmTimeoutException(
 					"LLM server at " + this.settings.displayEndpoint() + " did not answer within "
-							+ "llm.client.warm-up.timeout=" + this.settings.warmUp().timeout(),
-					"llm.client.warm-up.timeout", this.settings.warmUp().timeout(), failure);
+							+ this.settings.property("warm-up.timeout") + "=" + this.settings.warmUp().timeout(),
+					this.settings.property("warm-up.timeout"), this.settings.warmUp().timeout(), failure);
 		}
 		if (failure instanceof ResourceAccessException ex && ex.getCause() instanceof IOException io) {
 			return this.failures.fromIo(io);
@@ -208,7 +209,8 @@ final class ConnectionWarmer {
 	 */
 	private String describe(Exception failure) {
 		if (failure == null || isWarmUpTimeout(failure)) {
-			return "no answer to GET /models within llm.client.warm-up.timeout=" + this.settings.warmUp().timeout();
+			return "no answer to GET /models within " + this.settings.property("warm-up.timeout") + "="
+					+ this.settings.warmUp().timeout();
 		}
 		Throwable cause = (failure instanceof ResourceAccessException && failure.getCause() != null)
 				? failure.getCause() : failure;

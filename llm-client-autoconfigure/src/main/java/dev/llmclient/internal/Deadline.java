@@ -2,11 +2,12 @@ package dev.llmclient.internal;
 
 import java.time.Duration;
 
+import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmTimeoutException;
 
 /**
- * The whole-call deadline ({@code llm.client.timeout}): fixed when the call starts, and
- * covering the wait for a slot, every attempt and every backoff.
+ * The whole-call deadline ({@code timeout}): fixed when the call starts, and covering the
+ * wait for a slot, every attempt and every backoff.
  */
 final class Deadline {
 
@@ -45,11 +46,11 @@ final class Deadline {
 		return isSet() && System.nanoTime() - this.deadlineNanos >= 0;
 	}
 
-	LlmTimeoutException exceeded(String endpoint, Throwable cause) {
-		return new LlmTimeoutException("Call to " + endpoint + " did not finish within llm.client.timeout="
-				+ this.timeout
-				+ " (waiting for a slot, attempts and backoff included). Raise llm.client.timeout, or lower max_tokens.",
-				"llm.client.timeout", this.timeout, cause);
+	LlmTimeoutException exceeded(LlmClientSettings settings, Throwable cause) {
+		String name = settings.property("timeout");
+		return new LlmTimeoutException("Call to " + settings.displayEndpoint() + " did not finish within " + name + "="
+				+ this.timeout + " (waiting for a slot, attempts and backoff included). Raise " + name
+				+ ", or lower max_tokens.", name, this.timeout, cause);
 	}
 
 }

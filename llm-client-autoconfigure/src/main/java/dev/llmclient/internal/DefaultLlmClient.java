@@ -81,19 +81,19 @@ public final class DefaultLlmClient implements LlmClient {
 			MeterRegistry meterRegistry) {
 		this.settings = settings;
 		this.transport = new HttpTransport(settings, restClientBuilder);
-		this.bulkhead = new Bulkhead(settings.maxConcurrent(), settings.maxWait());
+		this.bulkhead = new Bulkhead(settings);
 		this.metrics = (meterRegistry != null)
 				? MicrometerCallMetrics.create(settings, meterRegistry, this.transport, this.bulkhead)
 				: CallMetrics.NONE;
-		this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), this.metrics,
+		this.recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()), this.metrics,
 				settings.health().downAfterFailures());
 		this.probe = settings.health().probeEnabled()
 				? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder) : null;
-		this.retrier = new Retrier(settings.retry(), this.metrics);
-		this.deadlineTimer = (settings.timeout() != null) ? deadlineTimer() : null;
+		this.retrier = new Retrier(settings, this.metrics);
+		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
 		this.failures = new Failures(settings);
-		this.asyncExecutor = CallExecutors.create("llm-client-async", settings.maxConcurrent());
-		this.gate = new CallGate(settings.displayEndpoint(), settings.shutdownTimeout());
+		this.asyncExecutor = CallExecutors.create("llm-client-async", settings.limits().maxConcurrent());
+		this.gate = new CallGate(settings);
 	}
 
 	/**
@@ -115,6 +115,16 @@ public final class DefaultLlmClient implements LlmClient {
 	 */
 	public LlmClientSettings settings() {
 		return this.settings;
+	}
+
+	@Override
+	public String name() {
+		return this.settings.name();
+	}
+
+	@Override
+	public int maxConcurrent() {
+		return this.settings.limits().maxConcurrent();
 	}
 
 	@Override
@@ -206,8 +216,8 @@ public final class DefaultLlmClient implements LlmClient {
 		if (this.settings.streamUsage() && failure instanceof LlmHttpException http
 				&& (http.statusCode() == 400 || http.statusCode() == 422)
 				&& http.getMessage().contains("stream_options")) {
-			return http.withNote("the server does not accept stream_options: set llm.client.stream-usage=false "
-					+ "(its streams then end without token usage)");
+			return http.withNote("the server does not accept stream_options: set "
+					+ this.settings.property("stream-usage") + "=false (its streams then end without token usage)");
 		}
 		return failure;
 	}
@@ -221,7 +231,7 @@ public final class DefaultLlmClient implements LlmClient {
 		ensureOpen();
 		String model = (request.model() != null) ? request.model() : this.settings.model();
 		byte[] body = encode(request, model, stream);
-		Deadline deadline = Deadline.after(this.settings.timeout());
+		Deadline deadline = Deadline.after(this.settings.limits().timeout());
 		acquirePermit(deadline, model);
 		if (!this.gate.enter()) {
 			this.bulkhead.release();
@@ -335,7 +345,7 @@ public final class DefaultLlmClient implements LlmClient {
 				throw ex;
 			}
 			LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
-					? deadline.exceeded(this.settings.displayEndpoint(), ex) : ex;
+					? deadline.exceeded(this.settings, ex) : ex;
 			this.recorder.rejected(model, System.nanoTime() - queued, failure);
 			throw failure;
 		}
@@ -352,7 +362,7 @@ public final class DefaultLlmClient implements LlmClient {
 			return send.get();
 		}
 		if (deadline.expired()) {
-			throw deadline.exceeded(this.settings.displayEndpoint(), null);
+			throw deadline.exceeded(this.settings, null);
 		}
 		try (CancellableAttempt attempt = deadline.isSet()
 				? CancellableAttempt.withDeadline(this.deadlineTimer, deadline.remaining().toNanos())
@@ -365,7 +375,7 @@ public final class DefaultLlmClient implements LlmClient {
 			}
 			catch (LlmClientException ex) {
 				if (attempt.deadlinePassed()) {
-					throw deadline.exceeded(this.settings.displayEndpoint(), ex);
+					throw deadline.exceeded(this.settings, ex);
 				}
 				throw ex;
 			}
@@ -471,20 +481,21 @@ public final class DefaultLlmClient implements LlmClient {
 
 	private ChatResponse read(ClientHttpResponse response, String model, long start) throws IOException {
 		int status = response.getStatusCode().value();
-		byte[] body = BoundedBody.read(response.getBody(), this.settings.maxResponseSize());
+		byte[] body = BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
 		if (body == null) {
-			throw new LlmMalformedResponseException(
-					"LLM server at " + this.settings.displayEndpoint()
-							+ " sent a body larger than llm.client.max-response-size=" + this.settings.maxResponseSize()
-							+ " bytes; the rest was not read. Raise llm.client.max-response-size or lower max_tokens.",
-					null);
+			throw new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint()
+					+ " sent a body larger than " + this.settings.property("max-response-size") + "="
+					+ this.settings.connection().maxResponseSize() + " bytes; the rest was not read. Raise "
+					+ this.settings.property("max-response-size") + " or lower max_tokens.", null);
 		}
 		if (status >= 400) {
 			throw this.failures.fromStatus(status, response.getHeaders(), body);
 		}
 		if (status < 200 || status >= 300) {
-			throw new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint()
-					+ " answered HTTP " + status + " instead of a chat completion. Check llm.client.endpoint.", null);
+			throw new LlmMalformedResponseException(
+					"LLM server at " + this.settings.displayEndpoint() + " answered HTTP " + status
+							+ " instead of a chat completion. Check " + this.settings.property("endpoint") + ".",
+					null);
 		}
 		return parse(body, response.getHeaders().getContentType(), model, start);
 	}

@@ -42,23 +42,26 @@ final class Failures {
 	LlmClientException fromIo(IOException ex) {
 		String endpoint = this.settings.displayEndpoint();
 		if (ex instanceof ConnectTimeoutException) {
-			return new LlmTimeoutException("Could not connect to " + endpoint + " within llm.client.connect-timeout="
-					+ this.settings.connectTimeout() + ". Check llm.client.endpoint and that the server is reachable.",
-					"llm.client.connect-timeout", this.settings.connectTimeout(), ex);
+			return new LlmTimeoutException(
+					"Could not connect to " + endpoint + " within " + this.settings.property("connect-timeout") + "="
+							+ this.settings.connection().connectTimeout() + ". Check "
+							+ this.settings.property("endpoint") + " and that the server is reachable.",
+					this.settings.property("connect-timeout"), this.settings.connection().connectTimeout(), ex);
 		}
 		if (ex instanceof SocketTimeoutException || ex instanceof InterruptedIOException && isTimeout(ex)) {
 			return new LlmTimeoutException(
-					"LLM server at " + endpoint + " sent nothing for llm.client.read-timeout="
-							+ this.settings.readTimeout() + ". Raise llm.client.read-timeout for slow generations.",
-					"llm.client.read-timeout", this.settings.readTimeout(), ex);
+					"LLM server at " + endpoint + " sent nothing for " + this.settings.property("read-timeout") + "="
+							+ this.settings.connection().readTimeout() + ". Raise "
+							+ this.settings.property("read-timeout") + " for slow generations.",
+					this.settings.property("read-timeout"), this.settings.connection().readTimeout(), ex);
 		}
 		if (ex instanceof UnknownHostException) {
-			return new LlmConnectionException(
-					"Unknown host in llm.client.endpoint=" + endpoint + ": check the host name and DNS.", ex);
+			return new LlmConnectionException("Unknown host in " + this.settings.property("endpoint") + "=" + endpoint
+					+ ": check the host name and DNS.", ex);
 		}
 		if (ex instanceof ConnectException || ex instanceof NoRouteToHostException) {
 			return new LlmConnectionException("Could not connect to " + endpoint + " (" + ex.getClass().getSimpleName()
-					+ "): check llm.client.endpoint and that the LLM server is running.", ex);
+					+ "): check " + this.settings.property("endpoint") + " and that the LLM server is running.", ex);
 		}
 		if (ex instanceof SSLException) {
 			return new LlmConnectionException("TLS failure talking to " + endpoint + ": " + scrub(ex.getMessage())
@@ -127,14 +130,16 @@ final class Failures {
 		return text.replace(key, "******");
 	}
 
-	private static String hint(int status) {
+	private String hint(int status) {
+		String apiKey = this.settings.property("api-key");
+		String endpoint = this.settings.property("endpoint");
+		String model = this.settings.property("model");
 		return switch (status) {
-			case 401 -> "Check llm.client.api-key";
-			case 403 ->
-				"The API key lacks access to this model or endpoint: check llm.client.api-key and llm.client.model";
-			case 404 ->
-				"Check llm.client.endpoint (OpenAI-compatible servers usually serve under /v1) and llm.client.model";
-			case 429 -> "The server is rate limiting: lower llm.client.max-concurrent or retry later";
+			case 401 -> "Check " + apiKey;
+			case 403 -> "The API key lacks access to this model or endpoint: check " + apiKey + " and " + model;
+			case 404 -> "Check " + endpoint + " (OpenAI-compatible servers usually serve under /v1) and " + model;
+			case 429 ->
+				"The server is rate limiting: lower " + this.settings.property("max-concurrent") + " or retry later";
 			default -> null;
 		};
 	}

@@ -49,6 +49,8 @@ final class HealthProbe {
 
 	private final Duration timeout;
 
+	private final String timeoutName;
+
 	private final long ttlNanos;
 
 	private final AtomicBoolean probing = new AtomicBoolean();
@@ -62,7 +64,8 @@ final class HealthProbe {
 		this.recorder = recorder;
 		this.failures = new Failures(settings);
 		this.url = settings.displayEndpoint() + "/models";
-		this.timeout = settings.connectTimeout();
+		this.timeout = settings.connection().connectTimeout();
+		this.timeoutName = settings.property("connect-timeout");
 		this.ttlNanos = ttl.toNanos();
 	}
 
@@ -117,7 +120,7 @@ final class HealthProbe {
 			return INCONCLUSIVE;
 		}
 		catch (InterruptedIOException ex) {
-			return "GET " + this.url + " got no answer within " + this.timeout + " (llm.client.connect-timeout)";
+			return "GET " + this.url + " got no answer within " + this.timeout + " (" + this.timeoutName + ")";
 		}
 		catch (IOException ex) {
 			return "GET " + this.url + " got no answer: " + this.failures.fromIo(ex).getMessage();

@@ -30,13 +30,6 @@ import dev.llmclient.LlmClientSettings;
  */
 final class HttpTransport implements AutoCloseable {
 
-	/**
-	 * Idle time after which a pooled connection is checked before reuse. Servers such as
-	 * llama.cpp close keep-alive connections after a few seconds; a check costs a
-	 * non-blocking read, far less than a failed call.
-	 */
-	private static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(1);
-
 	/** Idle connections older than this are closed in the background. */
 	private static final TimeValue EVICT_IDLE_AFTER = TimeValue.ofSeconds(50);
 
@@ -54,19 +47,20 @@ final class HttpTransport implements AutoCloseable {
 
 	HttpTransport(LlmClientSettings settings, RestClient.Builder restClientBuilder) {
 		ConnectionConfig connectionConfig = ConnectionConfig.custom()
-			.setConnectTimeout(Timeout.of(settings.connectTimeout()))
-			.setSocketTimeout(Timeout.of(settings.readTimeout()))
-			.setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY)
+			.setConnectTimeout(Timeout.of(settings.connection().connectTimeout()))
+			.setSocketTimeout(Timeout.of(settings.connection().readTimeout()))
+			.setValidateAfterInactivity(TimeValue.of(settings.connection().validateAfterInactivity()))
 			.build();
 		this.connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
-			.setMaxConnTotal(settings.maxConcurrent())
-			.setMaxConnPerRoute(settings.maxConcurrent())
+			.setMaxConnTotal(settings.limits().maxConcurrent())
+			.setMaxConnPerRoute(settings.limits().maxConcurrent())
 			.setDefaultConnectionConfig(connectionConfig)
 			.setConnectionFactory(new MaskingConnectionFactory())
 			.build();
 		RequestConfig requestConfig = RequestConfig.custom()
-			.setResponseTimeout(Timeout.of(settings.readTimeout()))
-			.setConnectionRequestTimeout(Timeout.of(settings.maxWait().plus(settings.connectTimeout())))
+			.setResponseTimeout(Timeout.of(settings.connection().readTimeout()))
+			.setConnectionRequestTimeout(
+					Timeout.of(settings.limits().maxWait().plus(settings.connection().connectTimeout())))
 			.build();
 		this.httpClient = HttpClients.custom()
 			.setConnectionManager(this.connectionManager)

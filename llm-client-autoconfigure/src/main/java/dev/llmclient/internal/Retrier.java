@@ -36,9 +36,13 @@ final class Retrier {
 
 	private final CallMetrics metrics;
 
-	Retrier(LlmClientSettings.Retry settings, CallMetrics metrics) {
-		this.settings = settings;
+	/** How messages and timeouts name settings, such as {@code llm.client.timeout}. */
+	private final LlmClientSettings names;
+
+	Retrier(LlmClientSettings settings, CallMetrics metrics) {
+		this.settings = settings.retry();
 		this.metrics = metrics;
+		this.names = settings;
 	}
 
 	<T> T call(Deadline deadline, Supplier<T> attempt) {
@@ -73,7 +77,7 @@ final class Retrier {
 	 * The bounded reason of a retryable failure, or {@code null} when it must not be
 	 * retried.
 	 */
-	static String retryReason(LlmClientException failure) {
+	String retryReason(LlmClientException failure) {
 		if (failure instanceof LlmHttpException http) {
 			if (Boolean.FALSE.equals(http.serverRetryHint())) {
 				return null;
@@ -88,7 +92,7 @@ final class Retrier {
 			return Boolean.TRUE.equals(http.serverRetryHint()) ? "server_hint" : null;
 		}
 		if (failure instanceof LlmTimeoutException timeout) {
-			return "llm.client.connect-timeout".equals(timeout.timeoutName()) ? "connect_timeout" : null;
+			return this.names.property("connect-timeout").equals(timeout.timeoutName()) ? "connect_timeout" : null;
 		}
 		if (failure instanceof LlmStreamException stream) {
 			// cut before the consumer saw anything: sending again cannot show a chunk
@@ -106,21 +110,22 @@ final class Retrier {
 		Duration serverWait = (failure instanceof LlmHttpException http) ? http.retryAfter() : null;
 		if (serverWait != null) {
 			if (serverWait.compareTo(this.settings.maxRetryAfter()) > 0) {
-				throw ((LlmHttpException) failure).withNote("not retried: the server asked to wait " + serverWait
-						+ " (Retry-After), longer than llm.client.retry.max-retry-after="
-						+ this.settings.maxRetryAfter());
+				throw ((LlmHttpException) failure)
+					.withNote("not retried: the server asked to wait " + serverWait + " (Retry-After), longer than "
+							+ this.names.property("retry.max-retry-after") + "=" + this.settings.maxRetryAfter());
 			}
 			if (serverWait.compareTo(deadline.remaining()) >= 0) {
-				throw ((LlmHttpException) failure).withNote("not retried: the server asked to wait " + serverWait
-						+ " (Retry-After), past the call's llm.client.timeout deadline (" + deadline.remaining()
-						+ " left)");
+				throw ((LlmHttpException) failure)
+					.withNote("not retried: the server asked to wait " + serverWait + " (Retry-After), past the call's "
+							+ this.names.property("timeout") + " deadline (" + deadline.remaining() + " left)");
 			}
 			return serverWait;
 		}
 		Duration backoff = backoff(attempts);
 		if (backoff.compareTo(deadline.remaining()) >= 0) {
 			throw (failure instanceof LlmHttpException http)
-					? http.withNote("not retried: the next attempt would start after the llm.client.timeout deadline")
+					? http.withNote("not retried: the next attempt would start after the "
+							+ this.names.property("timeout") + " deadline")
 					: failure;
 		}
 		return backoff;

@@ -9,9 +9,9 @@ import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfigura
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.batch.LlmBatchService;
+import dev.llmclient.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +33,8 @@ class LlmBatchAutoConfigurationTests {
 	@Test
 	void batchServiceFollowsTheLimitACustomizerSets() {
 		this.contextRunner.withPropertyValues("llm.client.max-concurrent=12")
-			.withBean(LlmClientCustomizer.class, () -> (builder) -> builder.maxConcurrent(3))
+			.withBean(LlmClientCustomizer.class,
+					() -> (builder) -> builder.limits((limits) -> limits.withMaxConcurrent(3)))
 			.run((context) -> assertThat(context.getBean(LlmBatchService.class).maxConcurrent()).isEqualTo(3));
 	}
 
@@ -41,8 +42,10 @@ class LlmBatchAutoConfigurationTests {
 	void backsOffWhenTheApplicationDefinesItsOwnBatchService() {
 		this.contextRunner
 			.withBean("myBatch", LlmBatchService.class,
-					() -> new LlmBatchService(
-							LlmClient.builder().endpoint("http://127.0.0.1:1/v1").eagerInit(false).build(), 2, null))
+					() -> new LlmBatchService(TestClients.builder()
+						.endpoint("http://127.0.0.1:1/v1")
+						.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+						.build(), 2, null))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(LlmBatchService.class);
 				assertThat(context.getBean(LlmBatchService.class)).isSameAs(context.getBean("myBatch"));

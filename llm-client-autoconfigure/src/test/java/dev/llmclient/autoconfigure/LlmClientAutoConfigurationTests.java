@@ -38,51 +38,52 @@ class LlmClientAutoConfigurationTests {
 			assertThat(context).hasSingleBean(LlmClient.class);
 			var settings = context.getBean(DefaultLlmClient.class).settings();
 			assertThat(settings.endpoint()).hasToString("http://127.0.0.1:1/v1");
-			assertThat(settings.maxConcurrent()).isEqualTo(10);
-			assertThat(settings.maxLatencyRecords()).isEqualTo(1000);
-			assertThat(settings.connectTimeout()).hasSeconds(5);
-			assertThat(settings.readTimeout()).hasSeconds(120);
-			assertThat(settings.maxWait()).hasSeconds(30);
-			assertThat(settings.timeout()).isNull();
-			assertThat(settings.maxResponseSize()).isEqualTo(4L * 1024 * 1024);
+			assertThat(settings.limits().maxConcurrent()).isEqualTo(10);
+			assertThat(settings.health().maxLatencyRecords()).isEqualTo(1000);
+			assertThat(settings.connection().connectTimeout()).hasSeconds(5);
+			assertThat(settings.connection().readTimeout()).hasSeconds(120);
+			assertThat(settings.limits().maxWait()).hasSeconds(30);
+			assertThat(settings.limits().timeout()).isNull();
+			assertThat(settings.connection().maxResponseSize()).isEqualTo(4L * 1024 * 1024);
+			assertThat(settings.connection().validateAfterInactivity()).hasSeconds(1);
 			assertThat(settings.streamUsage()).isTrue();
 			assertThat(settings.apiKey()).isNull();
 			assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(true, 3, Duration.ofMillis(500),
 					Duration.ofSeconds(8), 2.0, 0.25, Duration.ofSeconds(60)));
-			assertThat(settings.warmUp().connections()).isEqualTo(2);
+			assertThat(settings.warmUpConnections()).isEqualTo(2);
 			assertThat(settings.warmUp().timeout()).hasSeconds(10);
 			assertThat(settings.warmUp().failFast()).isFalse();
-			assertThat(settings.shutdownTimeout()).hasSeconds(30);
+			assertThat(settings.lifecycle().shutdownTimeout()).hasSeconds(30);
 			assertThat(context.getBean(LlmClient.class).health().pool().max()).isEqualTo(10);
 		});
 	}
 
 	@Test
 	void propertiesReachTheClient() {
-		this.contextRunner
-			.withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/", "llm.client.model=llama3.2",
-					"llm.client.max-concurrent=32", "llm.client.read-timeout=45s", "llm.client.timeout=2m",
-					"llm.client.max-wait=0s", "llm.client.max-response-size=1MB", "llm.client.max-latency-records=50",
-					"llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5", "llm.client.retry.enabled=false",
-					"llm.client.retry.initial-backoff=1s", "llm.client.retry.max-backoff=20s",
-					"llm.client.retry.multiplier=3", "llm.client.retry.jitter=0",
-					"llm.client.retry.max-retry-after=10s", "llm.client.warm-up.connections=5",
-					"llm.client.warm-up.timeout=3s", "llm.client.warm-up.fail-fast=true",
-					"llm.client.shutdown-timeout=45s", "llm.client.stream-usage=false")
+		this.contextRunner.withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/",
+				"llm.client.model=llama3.2", "llm.client.max-concurrent=32", "llm.client.read-timeout=45s",
+				"llm.client.timeout=2m", "llm.client.max-wait=0s", "llm.client.max-response-size=1MB",
+				"llm.client.max-latency-records=50", "llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5",
+				"llm.client.retry.enabled=false", "llm.client.retry.initial-backoff=1s",
+				"llm.client.retry.max-backoff=20s", "llm.client.retry.multiplier=3", "llm.client.retry.jitter=0",
+				"llm.client.retry.max-retry-after=10s", "llm.client.warm-up.connections=5",
+				"llm.client.warm-up.timeout=3s", "llm.client.warm-up.fail-fast=true", "llm.client.shutdown-timeout=45s",
+				"llm.client.stream-usage=false", "llm.client.validate-after-inactivity=3s")
 			.run((context) -> {
 				var settings = context.getBean(DefaultLlmClient.class).settings();
 				assertThat(settings.endpoint()).hasToString("https://llm.example.com/v1");
 				assertThat(settings.model()).isEqualTo("llama3.2");
-				assertThat(settings.maxConcurrent()).isEqualTo(32);
-				assertThat(settings.readTimeout()).hasSeconds(45);
-				assertThat(settings.timeout()).hasMinutes(2);
-				assertThat(settings.maxWait()).isZero();
-				assertThat(settings.maxResponseSize()).isEqualTo(1024 * 1024);
+				assertThat(settings.limits().maxConcurrent()).isEqualTo(32);
+				assertThat(settings.connection().readTimeout()).hasSeconds(45);
+				assertThat(settings.limits().timeout()).hasMinutes(2);
+				assertThat(settings.limits().maxWait()).isZero();
+				assertThat(settings.connection().maxResponseSize()).isEqualTo(1024 * 1024);
+				assertThat(settings.connection().validateAfterInactivity()).hasSeconds(3);
 				assertThat(settings.streamUsage()).isFalse();
-				assertThat(settings.maxLatencyRecords()).isEqualTo(50);
+				assertThat(settings.health().maxLatencyRecords()).isEqualTo(50);
 				assertThat(settings.apiKey()).isEqualTo("sk-abc");
 				assertThat(settings.warmUp()).isEqualTo(new LlmClientSettings.WarmUp(5, Duration.ofSeconds(3), true));
-				assertThat(settings.shutdownTimeout()).hasSeconds(45);
+				assertThat(settings.lifecycle().shutdownTimeout()).hasSeconds(45);
 				assertThat(settings.toString()).doesNotContain("sk-abc");
 				assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(false, 5, Duration.ofSeconds(1),
 						Duration.ofSeconds(20), 3.0, 0.0, Duration.ofSeconds(10)));
@@ -117,7 +118,7 @@ class LlmClientAutoConfigurationTests {
 			.withUserConfiguration(CustomizerConfiguration.class)
 			.run((context) -> {
 				var settings = context.getBean(DefaultLlmClient.class).settings();
-				assertThat(settings.maxConcurrent()).isEqualTo(7);
+				assertThat(settings.limits().maxConcurrent()).isEqualTo(7);
 				assertThat(settings.model()).isEqualTo("second");
 			});
 	}
@@ -153,6 +154,7 @@ class LlmClientAutoConfigurationTests {
 			"llm.client.timeout=-3s|llm.client.timeout|positive duration",
 			"llm.client.max-wait=-1s|llm.client.max-wait|zero or a positive duration",
 			"llm.client.max-response-size=0B|llm.client.max-response-size|at least 1 byte",
+			"llm.client.validate-after-inactivity=0s|llm.client.validate-after-inactivity|positive duration",
 			"llm.client.retry.max-attempts=0|llm.client.retry.max-attempts|at least 1",
 			"llm.client.retry.initial-backoff=0s|llm.client.retry.initial-backoff|positive duration",
 			"llm.client.retry.max-backoff=100ms|llm.client.retry.max-backoff|not be shorter than retry.initial-backoff",
@@ -215,7 +217,7 @@ class LlmClientAutoConfigurationTests {
 		@Bean
 		@Order(1)
 		LlmClientCustomizer first() {
-			return (builder) -> builder.model("first").maxConcurrent(7);
+			return (builder) -> builder.model("first").limits((limits) -> limits.withMaxConcurrent(7));
 		}
 
 	}

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.testsupport.CountingChatServer;
+import dev.llmclient.testsupport.TestClients;
 
 /**
  * Measures how close a batch gets to the ideal time against a server with a fixed
@@ -103,7 +104,11 @@ public final class BatchEfficiencyBenchmark {
 	}
 
 	private static LlmClient client(CountingChatServer server, int maxConcurrent) {
-		return LlmClient.builder().endpoint(server.endpoint()).eagerInit(false).maxConcurrent(maxConcurrent).build();
+		return TestClients.builder()
+			.endpoint(server.endpoint())
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.limits((limits) -> limits.withMaxConcurrent(maxConcurrent))
+			.build();
 	}
 
 }

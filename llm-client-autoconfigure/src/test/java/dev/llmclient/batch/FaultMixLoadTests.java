@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.testsupport.RawHttpServer;
+import dev.llmclient.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -73,12 +74,11 @@ class FaultMixLoadTests {
 			}
 			return true;
 		})) {
-			try (LlmClient client = LlmClient.builder()
+			try (LlmClient client = TestClients.builder()
 				.endpoint(server.baseUrl() + "/v1")
-				.eagerInit(false)
-				.maxConcurrent(16)
-				.retryInitialBackoff(Duration.ofMillis(5))
-				.retryMaxBackoff(Duration.ofMillis(20))
+				.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+				.limits((limits) -> limits.withMaxConcurrent(16))
+				.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(20)))
 				.build()) {
 				LlmBatchService batch = new LlmBatchService(client);
 				List<String> prompts = IntStream.range(0, CALLS).mapToObj((i) -> "prompt " + i).toList();

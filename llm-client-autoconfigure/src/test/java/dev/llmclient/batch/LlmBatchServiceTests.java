@@ -30,6 +30,7 @@ import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.testsupport.CountingChatServer;
+import dev.llmclient.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -58,12 +59,11 @@ class LlmBatchServiceTests {
 	}
 
 	private LlmClientBuilder builder(int maxConcurrent) {
-		return LlmClient.builder()
+		return TestClients.builder()
 			.endpoint(this.server.endpoint())
-			.eagerInit(false)
-			.maxConcurrent(maxConcurrent)
-			.retryInitialBackoff(Duration.ofMillis(5))
-			.retryMaxBackoff(Duration.ofMillis(10));
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.limits((limits) -> limits.withMaxConcurrent(maxConcurrent))
+			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10)));
 	}
 
 	private LlmClient client(LlmClientBuilder builder) {
@@ -107,7 +107,7 @@ class LlmBatchServiceTests {
 
 	@Test
 	void batchKeepsOrderAndReportsEachFailure() {
-		LlmBatchService batch = new LlmBatchService(client(builder(3).retryMaxAttempts(2)));
+		LlmBatchService batch = new LlmBatchService(client(builder(3).retry((retry) -> retry.withMaxAttempts(2))));
 		List<String> prompts = new ArrayList<>();
 		for (int round = 0; round < 5; round++) {
 			prompts.addAll(List.of("ok-" + round, "fail-400", "fail-500", "malformed", "reset"));
@@ -316,14 +316,16 @@ class LlmBatchServiceTests {
 	@Test
 	void permitsAreReleasedOnEveryFailurePath() throws Exception {
 		int maxConcurrent = 3;
-		LlmClient client = client(builder(maxConcurrent).retryMaxAttempts(2).readTimeout(Duration.ofMillis(300)));
+		LlmClient client = client(builder(maxConcurrent).retry((retry) -> retry.withMaxAttempts(2))
+			.connection((connection) -> connection.withReadTimeout(Duration.ofMillis(300))));
 		LlmBatchService batch = new LlmBatchService(client);
 		BatchResult failures = batch.generateAll(List.of("fail-400", "fail-500", "malformed", "reset", "hold-timeout"));
 		assertThat(failures.failed()).isEqualTo(5);
 		assertThat(error(failures.items().get(4))).isInstanceOf(LlmTimeoutException.class);
 		assertThat(client.health().bulkhead().inFlight()).isZero();
 
-		LlmClient deadlineClient = client(builder(maxConcurrent).timeout(Duration.ofMillis(300)));
+		LlmClient deadlineClient = client(
+				builder(maxConcurrent).limits((limits) -> limits.withTimeout(Duration.ofMillis(300))));
 		BatchResult timedOut = new LlmBatchService(deadlineClient).generateAll(List.of("hold-a", "hold-b"));
 		assertThat(timedOut.items())
 			.allSatisfy((item) -> assertThat(error(item)).isInstanceOf(LlmTimeoutException.class));
@@ -356,7 +358,8 @@ class LlmBatchServiceTests {
 	@Test
 	void itemsAreCountedByOutcome() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		LlmBatchService batch = new LlmBatchService(client(builder(2).retryEnabled(false)), registry);
+		LlmBatchService batch = new LlmBatchService(client(builder(2).retry((retry) -> retry.withEnabled(false))),
+				registry);
 		batch.generateAll(List.of("a", "fail-400", "b"));
 		assertThat(registry.get("llm.client.batch.items").tag("outcome", "success").counter().count()).isEqualTo(2);
 		assertThat(registry.get("llm.client.batch.items").tag("outcome", "failure").counter().count()).isEqualTo(1);
@@ -438,6 +441,17 @@ class LlmBatchServiceTests {
 		@Override
 		public dev.llmclient.LlmClientHealth health() {
 			return null;
+		}
+
+		@Override
+		public String name() {
+			return "instant";
+		}
+
+		/** A client that cannot tell its limit. */
+		@Override
+		public int maxConcurrent() {
+			return 0;
 		}
 
 		@Override

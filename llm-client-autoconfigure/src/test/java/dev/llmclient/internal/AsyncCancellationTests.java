@@ -23,6 +23,7 @@ import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.testsupport.LoopbackLlmServer;
+import dev.llmclient.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -52,12 +53,11 @@ class AsyncCancellationTests {
 	}
 
 	private LlmClient client(int maxConcurrent) {
-		this.client = LlmClient.builder()
+		this.client = TestClients.builder()
 			.endpoint(this.server.endpoint())
-			.eagerInit(false)
-			.maxConcurrent(maxConcurrent)
-			.maxWait(Duration.ofSeconds(20))
-			.readTimeout(Duration.ofSeconds(20))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.limits((limits) -> limits.withMaxConcurrent(maxConcurrent).withMaxWait(Duration.ofSeconds(20)))
+			.connection((connection) -> connection.withReadTimeout(Duration.ofSeconds(20)))
 			.meterRegistry(this.registry)
 			.build();
 		return this.client;

@@ -131,7 +131,7 @@ class CallRecorderTests {
 	}
 
 	private static LlmBulkheadFullException bulkheadFull() {
-		return new LlmBulkheadFullException(10, 10, Duration.ZERO);
+		return new LlmBulkheadFullException(10, 10, Duration.ZERO, "llm.client.max-concurrent", "llm.client.max-wait");
 	}
 
 }

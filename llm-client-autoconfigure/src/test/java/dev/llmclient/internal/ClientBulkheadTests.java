@@ -21,6 +21,7 @@ import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClient;
 import dev.llmclient.testsupport.CountingChatServer;
+import dev.llmclient.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -49,11 +50,10 @@ class ClientBulkheadTests {
 	}
 
 	private LlmClient client(int maxConcurrent, Duration maxWait, MeterRegistry registry) {
-		this.client = LlmClient.builder()
+		this.client = TestClients.builder()
 			.endpoint(this.server.endpoint())
-			.eagerInit(false)
-			.maxConcurrent(maxConcurrent)
-			.maxWait(maxWait)
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.limits((limits) -> limits.withMaxConcurrent(maxConcurrent).withMaxWait(maxWait))
 			.meterRegistry(registry)
 			.build();
 		return this.client;

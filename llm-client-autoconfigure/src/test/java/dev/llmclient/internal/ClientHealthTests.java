@@ -14,6 +14,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
+import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -53,19 +54,19 @@ class ClientHealthTests {
 	}
 
 	private LlmClientBuilder builder(int port) {
-		return LlmClient.builder()
+		return TestClients.builder()
 			.endpoint("http://127.0.0.1:" + port + "/v1")
 			.apiKey(API_KEY)
 			.model("m")
-			.eagerInit(false)
-			.retryEnabled(false);
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.retry((retry) -> retry.withEnabled(false));
 	}
 
 	@Test
 	void endpointThatDiesIsDownAfterTheConfiguredFailuresAndUpOnceItAnswersAgain() {
 		int port = this.server.port();
 		this.server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
-		this.client = builder(port).healthDownAfterFailures(3).build();
+		this.client = builder(port).health((health) -> health.withDownAfterFailures(3)).build();
 		this.client.generate("Hi");
 		assertThat(this.client.health().up()).isTrue();
 
@@ -127,7 +128,7 @@ class ClientHealthTests {
 	@Test
 	void probeFindsADeadEndpointDownBeforeAnyCall() throws IOException {
 		int closedPort = closedPort();
-		this.client = builder(closedPort).healthProbeEnabled(true).build();
+		this.client = builder(closedPort).health((health) -> health.withProbeEnabled(true)).build();
 		LlmClientHealth health = this.client.health();
 		assertThat(health.up()).isFalse();
 		assertThat(health.reason()).startsWith("GET http://127.0.0.1:" + closedPort + "/v1/models got no answer")
@@ -137,7 +138,7 @@ class ClientHealthTests {
 
 	@Test
 	void probeCountsAnyHttpAnswerAsReachableAndSendsNoKey() {
-		this.client = builder(this.server.port()).healthProbeEnabled(true).build();
+		this.client = builder(this.server.port()).health((health) -> health.withProbeEnabled(true)).build();
 		assertThat(this.client.health().up()).isTrue();
 		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/models")).withHeader("Authorization", absent()));
 	}
@@ -145,8 +146,8 @@ class ClientHealthTests {
 	@Test
 	void probeVerdictIsReusedWithinItsTtl() {
 		this.server.stubFor(get("/v1/models").willReturn(okJson("{\"data\":[]}")));
-		this.client = builder(this.server.port()).healthProbeEnabled(true)
-			.healthProbeTtl(Duration.ofMinutes(10))
+		this.client = builder(this.server.port())
+			.health((health) -> health.withProbeEnabled(true).withProbeTtl(Duration.ofMinutes(10)))
 			.build();
 		for (int i = 0; i < 5; i++) {
 			assertThat(this.client.health().up()).isTrue();
@@ -157,7 +158,9 @@ class ClientHealthTests {
 	@Test
 	void probeRunsAgainOnceItsTtlHasPassed() throws InterruptedException {
 		this.server.stubFor(get("/v1/models").willReturn(okJson("{\"data\":[]}")));
-		this.client = builder(this.server.port()).healthProbeEnabled(true).healthProbeTtl(Duration.ofMillis(1)).build();
+		this.client = builder(this.server.port())
+			.health((health) -> health.withProbeEnabled(true).withProbeTtl(Duration.ofMillis(1)))
+			.build();
 		this.client.health();
 		Thread.sleep(5);
 		this.client.health();
@@ -168,7 +171,8 @@ class ClientHealthTests {
 	void probeNoticesTheEndpointComingBack() throws IOException, InterruptedException {
 		int port = this.server.port();
 		this.server.stop();
-		this.client = builder(port).healthProbeEnabled(true).healthProbeTtl(Duration.ofMillis(1)).build();
+		this.client = builder(port).health((health) -> health.withProbeEnabled(true).withProbeTtl(Duration.ofMillis(1)))
+			.build();
 		assertThat(this.client.health().up()).isFalse();
 		this.server = start(port);
 		Thread.sleep(5);
@@ -178,10 +182,10 @@ class ClientHealthTests {
 	@Test
 	void invalidHealthSettingsAreRejectedNamingTheSetting() {
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> builder(1).healthDownAfterFailures(0).settings())
-			.withMessageContaining("health.downAfterFailures");
+			.isThrownBy(() -> builder(1).health((health) -> health.withDownAfterFailures(0)).settings())
+			.withMessageContaining("health.down-after-failures");
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> builder(1).healthProbeTtl(Duration.ZERO).settings())
+			.isThrownBy(() -> builder(1).health((health) -> health.withProbeTtl(Duration.ZERO)).settings())
 			.withMessageContaining("health.probe.ttl");
 	}
 

@@ -29,6 +29,7 @@ import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.testsupport.LoopbackLlmServer;
+import dev.llmclient.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -67,7 +68,7 @@ class ClientLifecycleTests {
 	}
 
 	private LlmClientBuilder builder() {
-		return LlmClient.builder().endpoint(this.server.endpoint()).apiKey(API_KEY).model("m");
+		return TestClients.builder().endpoint(this.server.endpoint()).apiKey(API_KEY).model("m");
 	}
 
 	private LlmClient build(LlmClientBuilder builder) {
@@ -78,7 +79,7 @@ class ClientLifecycleTests {
 
 	@Test
 	void eagerBuildOpensDistinctConnectionsBeforeTheFirstCallAndTheFirstCallOpensNone(CapturedOutput output) {
-		LlmClient client = build(builder().warmUpConnections(3));
+		LlmClient client = build(builder().warmUp((warmUp) -> warmUp.withConnections(3)));
 		assertThat(this.server.acceptedConnections()).isEqualTo(3);
 		assertThat(this.server.modelsRequests()).isEqualTo(3);
 		assertThat(this.server.chatRequests()).isZero();
@@ -97,7 +98,7 @@ class ClientLifecycleTests {
 
 	@Test
 	void warmUpNeverExceedsMaxConcurrent() {
-		build(builder().maxConcurrent(1));
+		build(builder().limits((limits) -> limits.withMaxConcurrent(1)));
 		assertThat(this.server.acceptedConnections()).isEqualTo(1);
 	}
 
@@ -114,7 +115,7 @@ class ClientLifecycleTests {
 
 	@Test
 	void lazyBuildOpensNoConnectionUntilTheFirstCall() {
-		LlmClient client = build(builder().eagerInit(false));
+		LlmClient client = build(builder().lifecycle((lifecycle) -> lifecycle.withEagerInit(false)));
 		assertThat(client.health().pool().available()).isZero();
 		assertThat(this.server.acceptedConnections()).isZero();
 		client.generate("Hi");
@@ -138,7 +139,7 @@ class ClientLifecycleTests {
 	void unreachableEndpointWithFailFastFailsTheBuildNamingTheEndpointAndTheCause() {
 		String endpoint = LoopbackLlmServer.refusingEndpoint();
 		assertThatExceptionOfType(LlmConnectionException.class)
-			.isThrownBy(() -> build(builder().endpoint(endpoint).warmUpFailFast(true)))
+			.isThrownBy(() -> build(builder().endpoint(endpoint).warmUp((warmUp) -> warmUp.withFailFast(true))))
 			.withMessageContaining("llm.client.endpoint=" + endpoint)
 			.withMessageContaining("Connection refused")
 			.withMessageContaining("llm.client.warm-up.fail-fast");
@@ -151,7 +152,7 @@ class ClientLifecycleTests {
 		try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
 			long start = System.nanoTime();
 			LlmClient client = build(builder().endpoint("http://127.0.0.1:" + silent.getLocalPort() + "/v1")
-				.warmUpTimeout(Duration.ofMillis(300)));
+				.warmUp((warmUp) -> warmUp.withTimeout(Duration.ofMillis(300))));
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 			assertThat(client.health().up()).isFalse();
 			assertThat(client.health().reason()).contains("llm.client.warm-up.timeout");
@@ -160,7 +161,7 @@ class ClientLifecycleTests {
 
 	@Test
 	void closeLetsACallInFlightFinishAndRefusesNewCalls(CapturedOutput output) throws Exception {
-		LlmClient client = build(builder().warmUpConnections(1));
+		LlmClient client = build(builder().warmUp((warmUp) -> warmUp.withConnections(1)));
 		this.server.holdChatCompletions();
 		Future<String> inFlight = this.threads.submit(() -> client.generate("slow"));
 		assertThat(this.server.awaitHeldChatCompletions(1, WAIT)).isTrue();
@@ -179,7 +180,7 @@ class ClientLifecycleTests {
 
 	@Test
 	void callWaitingForAPermitWhenCloseBeginsIsRefused(CapturedOutput output) throws Exception {
-		LlmClient client = build(builder().maxConcurrent(1));
+		LlmClient client = build(builder().limits((limits) -> limits.withMaxConcurrent(1)));
 		this.server.holdChatCompletions();
 		Future<String> inFlight = this.threads.submit(() -> client.generate("first"));
 		assertThat(this.server.awaitHeldChatCompletions(1, WAIT)).isTrue();
@@ -200,7 +201,8 @@ class ClientLifecycleTests {
 
 	@Test
 	void callStillRunningAfterTheShutdownTimeoutFailsSayingTheClientWasClosed(CapturedOutput output) throws Exception {
-		LlmClient client = build(builder().shutdownTimeout(Duration.ofMillis(200)));
+		LlmClient client = build(
+				builder().lifecycle((lifecycle) -> lifecycle.withShutdownTimeout(Duration.ofMillis(200))));
 		this.server.holdChatCompletions();
 		CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> client.generate("never answered"),
 				this.threads);
@@ -219,7 +221,7 @@ class ClientLifecycleTests {
 
 	@Test
 	void tryWithResourcesClosesThePool() {
-		try (LlmClient client = builder().warmUpConnections(3).build()) {
+		try (LlmClient client = builder().warmUp((warmUp) -> warmUp.withConnections(3)).build()) {
 			client.generate("Hi");
 			assertThat(this.server.openConnections()).isEqualTo(3);
 		}

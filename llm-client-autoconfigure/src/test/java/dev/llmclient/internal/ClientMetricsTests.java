@@ -28,6 +28,7 @@ import dev.llmclient.LlmHttpException;
 import dev.llmclient.Usage;
 import dev.llmclient.testsupport.LoopbackLlmServer;
 import dev.llmclient.testsupport.RawHttpServer;
+import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -69,13 +70,12 @@ class ClientMetricsTests {
 	}
 
 	private LlmClientBuilder builder() {
-		return LlmClient.builder()
+		return TestClients.builder()
 			.endpoint(server.baseUrl() + "/v1")
 			.model("m1")
-			.eagerInit(false)
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 			.meterRegistry(this.registry)
-			.retryInitialBackoff(Duration.ofMillis(5))
-			.retryMaxBackoff(Duration.ofMillis(10));
+			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10)));
 	}
 
 	private LlmClient client() {
@@ -134,7 +134,7 @@ class ClientMetricsTests {
 			.willSetStateTo("ok"));
 		server
 			.stubFor(post("/v1/chat/completions").inScenario("s").whenScenarioStateIs("ok").willReturn(okJson(ANSWER)));
-		this.client = builder().retryEnabled(false).build();
+		this.client = builder().retry((retry) -> retry.withEnabled(false)).build();
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("a"));
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("b"));
 		this.client.generate("c");
@@ -148,7 +148,9 @@ class ClientMetricsTests {
 
 	@Test
 	void unreachableServerIsTaggedIo() {
-		this.client = builder().endpoint(LoopbackLlmServer.refusingEndpoint()).retryEnabled(false).build();
+		this.client = builder().endpoint(LoopbackLlmServer.refusingEndpoint())
+			.retry((retry) -> retry.withEnabled(false))
+			.build();
 		assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("a"));
 		assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "io").timer().count())
 			.isEqualTo(1);
@@ -204,7 +206,9 @@ class ClientMetricsTests {
 			exchange.respond(200, "application/json", ANSWER);
 			return true;
 		})) {
-			this.client = builder().endpoint(slow.baseUrl() + "/v1").maxConcurrent(1).maxWait(Duration.ZERO).build();
+			this.client = builder().endpoint(slow.baseUrl() + "/v1")
+				.limits((limits) -> limits.withMaxConcurrent(1).withMaxWait(Duration.ZERO))
+				.build();
 			CompletableFuture<?> first = this.client.chatAsync(ChatRequest.of("slow"));
 			long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 			while (this.client.health().bulkhead().inFlight() == 0 && System.nanoTime() < waitUntil) {

@@ -21,6 +21,7 @@ import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
+import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -59,13 +60,12 @@ class DefaultLlmClientTests {
 	}
 
 	private LlmClientBuilder builder() {
-		return LlmClient.builder()
+		return TestClients.builder()
 			.endpoint(server.baseUrl() + "/v1")
 			.apiKey(API_KEY)
 			.model("default-model")
-			.eagerInit(false)
-			.retryInitialBackoff(Duration.ofMillis(5))
-			.retryMaxBackoff(Duration.ofMillis(10));
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10)));
 	}
 
 	private LlmClient client() {
@@ -238,7 +238,7 @@ class DefaultLlmClientTests {
 	void bodyLargerThanMaxResponseSizeFailsWithoutReadingIt() {
 		String big = "{\"choices\":[{\"message\":{\"content\":\"" + "x".repeat(200_000) + "\"}}]}";
 		server.stubFor(post("/v1/chat/completions").willReturn(okJson(big)));
-		this.client = builder().maxResponseSize(64 * 1024).build();
+		this.client = builder().connection((connection) -> connection.withMaxResponseSize(64 * 1024)).build();
 		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> this.client.generate("Hi"))
 			.withMessageContaining("llm.client.max-response-size");
 		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER)));
@@ -261,7 +261,7 @@ class DefaultLlmClientTests {
 	@Test
 	void silentServerFailsAfterReadTimeoutNamingTheProperty() {
 		server.stubFor(post("/v1/chat/completions").willReturn(okJson(FULL_ANSWER).withFixedDelay(2_000)));
-		this.client = builder().readTimeout(Duration.ofMillis(300)).build();
+		this.client = builder().connection((connection) -> connection.withReadTimeout(Duration.ofMillis(300))).build();
 		assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
 			.satisfies((ex) -> {
 				assertThat(ex.timeoutName()).isEqualTo("llm.client.read-timeout");
@@ -272,7 +272,10 @@ class DefaultLlmClientTests {
 
 	@Test
 	void unreachableEndpointIsAConnectionExceptionNamingTheEndpointProperty() {
-		this.client = LlmClient.builder().endpoint("http://127.0.0.1:1/v1").eagerInit(false).build();
+		this.client = TestClients.builder()
+			.endpoint("http://127.0.0.1:1/v1")
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.build();
 		assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"))
 			.withMessageContaining("llm.client.endpoint");
 	}

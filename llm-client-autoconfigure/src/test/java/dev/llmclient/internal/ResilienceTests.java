@@ -21,6 +21,7 @@ import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.testsupport.RawHttpServer;
+import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -60,11 +61,10 @@ class ResilienceTests {
 	}
 
 	private LlmClientBuilder builder(String baseUrl) {
-		return LlmClient.builder()
+		return TestClients.builder()
 			.endpoint(baseUrl + "/v1")
-			.eagerInit(false)
-			.retryInitialBackoff(Duration.ofMillis(10))
-			.retryMaxBackoff(Duration.ofMillis(40))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(10)).withMaxBackoff(Duration.ofMillis(40)))
 			.meterRegistry(this.registry);
 	}
 
@@ -109,7 +109,7 @@ class ResilienceTests {
 	@Test
 	void retriesOnlyOnceWhenMaxAttemptsIsTwo() {
 		server.stubFor(post(PATH).willReturn(aResponse().withStatus(502)));
-		this.client = builder(server.baseUrl()).retryMaxAttempts(2).build();
+		this.client = builder(server.baseUrl()).retry((retry) -> retry.withMaxAttempts(2)).build();
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
 		server.verify(2, postRequestedFor(urlEqualTo(PATH)));
 	}
@@ -117,7 +117,7 @@ class ResilienceTests {
 	@Test
 	void rateLimitWithRetryAfterOneSecondWaitsAboutASecond() {
 		failTwiceThen(aResponse().withStatus(429).withHeader("Retry-After", "1"));
-		this.client = builder(server.baseUrl()).retryMaxAttempts(2).build();
+		this.client = builder(server.baseUrl()).retry((retry) -> retry.withMaxAttempts(2)).build();
 		server.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("failed once").willReturn(okJson(ANSWER)));
 		long start = System.nanoTime();
 		assertThat(this.client.generate("Hi")).isEqualTo("ok");
@@ -138,7 +138,7 @@ class ResilienceTests {
 	@Test
 	void retryAfterPastTheDeadlineFailsAtOnceWithTheServersWait() {
 		server.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")));
-		this.client = builder(server.baseUrl()).timeout(Duration.ofSeconds(5)).build();
+		this.client = builder(server.baseUrl()).limits((limits) -> limits.withTimeout(Duration.ofSeconds(5))).build();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"))
 			.withMessageContaining("the server asked to wait PT30S")
@@ -193,7 +193,7 @@ class ResilienceTests {
 	@Test
 	void disabledRetriesMakeEveryCallOneAttempt() {
 		server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
-		this.client = builder(server.baseUrl()).retryEnabled(false).build();
+		this.client = builder(server.baseUrl()).retry((retry) -> retry.withEnabled(false)).build();
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
 		server.verify(1, postRequestedFor(urlEqualTo(PATH)));
 	}
@@ -216,7 +216,9 @@ class ResilienceTests {
 	@Test
 	void hungServerFailsAfterReadTimeoutWithoutRetrying() {
 		server.stubFor(post(PATH).willReturn(okJson(ANSWER).withFixedDelay(3_000)));
-		this.client = builder(server.baseUrl()).readTimeout(Duration.ofMillis(300)).build();
+		this.client = builder(server.baseUrl())
+			.connection((connection) -> connection.withReadTimeout(Duration.ofMillis(300)))
+			.build();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
 			.satisfies((ex) -> assertThat(ex.timeoutName()).isEqualTo("llm.client.read-timeout"));
@@ -237,7 +239,8 @@ class ResilienceTests {
 			}
 			return false;
 		});
-		this.client = builder(this.rawServer.baseUrl()).timeout(Duration.ofMillis(800)).build();
+		this.client = builder(this.rawServer.baseUrl()).limits((limits) -> limits.withTimeout(Duration.ofMillis(800)))
+			.build();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
 			.satisfies((ex) -> {
@@ -253,11 +256,12 @@ class ResilienceTests {
 	@Test
 	void deadlineCoversBackoffBetweenAttempts() {
 		server.stubFor(post(PATH).willReturn(aResponse().withStatus(503)));
-		this.client = builder(server.baseUrl()).retryMaxAttempts(10)
-			.retryInitialBackoff(Duration.ofMillis(400))
-			.retryMaxBackoff(Duration.ofSeconds(5))
-			.retryJitter(0)
-			.timeout(Duration.ofMillis(1000))
+		this.client = builder(server.baseUrl())
+			.retry((retry) -> retry.withMaxAttempts(10)
+				.withInitialBackoff(Duration.ofMillis(400))
+				.withMaxBackoff(Duration.ofSeconds(5))
+				.withJitter(0))
+			.limits((limits) -> limits.withTimeout(Duration.ofMillis(1000)))
 			.build();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"))
@@ -285,7 +289,9 @@ class ResilienceTests {
 			}
 			return false;
 		});
-		this.client = builder(this.rawServer.baseUrl()).maxResponseSize(1024 * 1024).build();
+		this.client = builder(this.rawServer.baseUrl())
+			.connection((connection) -> connection.withMaxResponseSize(1024 * 1024))
+			.build();
 		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> this.client.generate("Hi"))
 			.withMessageContaining("llm.client.max-response-size");
 		assertThat(written.get()).isLessThan(size / 4);
@@ -307,7 +313,7 @@ class ResilienceTests {
 			exchange.reset();
 			return false;
 		});
-		this.client = builder(this.rawServer.baseUrl()).retryEnabled(false).build();
+		this.client = builder(this.rawServer.baseUrl()).retry((retry) -> retry.withEnabled(false)).build();
 		assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"));
 		assertThat(this.client.generate("Hi")).isEqualTo("ok");
 		assertThat(this.client.health().pool().leased()).isZero();
@@ -319,7 +325,7 @@ class ResilienceTests {
 			exchange.respond(200, "application/json", ANSWER);
 			return false;
 		});
-		this.client = builder(this.rawServer.baseUrl()).retryEnabled(false).build();
+		this.client = builder(this.rawServer.baseUrl()).retry((retry) -> retry.withEnabled(false)).build();
 		for (int i = 0; i < 5; i++) {
 			assertThat(this.client.generate("Hi")).isEqualTo("ok");
 		}

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
 import dev.llmclient.testsupport.RawHttpServer;
+import dev.llmclient.testsupport.TestClients;
 
 /**
  * What streaming costs on top of the wire, against a loopback server. Run once by hand,
@@ -79,10 +80,10 @@ public final class StreamingBenchmark {
 			out.flush();
 			return true;
 		});
-				LlmClient client = LlmClient.builder()
+				LlmClient client = TestClients.builder()
 					.endpoint(server.baseUrl() + "/v1")
 					.model("m")
-					.eagerInit(false)
+					.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 					.build()) {
 			com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
 				.getThreadMXBean();

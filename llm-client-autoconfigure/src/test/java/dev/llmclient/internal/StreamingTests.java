@@ -38,6 +38,7 @@ import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 import dev.llmclient.testsupport.RawHttpServer;
+import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -88,12 +89,11 @@ class StreamingTests {
 	}
 
 	private LlmClientBuilder builder(String baseUrl) {
-		return LlmClient.builder()
+		return TestClients.builder()
 			.endpoint(baseUrl + "/v1")
 			.model("default-model")
-			.eagerInit(false)
-			.retryInitialBackoff(Duration.ofMillis(5))
-			.retryMaxBackoff(Duration.ofMillis(10))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10)))
 			.meterRegistry(this.registry);
 	}
 
@@ -475,7 +475,9 @@ class StreamingTests {
 			await(this.testDone);
 			return false;
 		});
-		this.client = builder(this.rawServer.baseUrl()).readTimeout(Duration.ofMillis(300)).build();
+		this.client = builder(this.rawServer.baseUrl())
+			.connection((connection) -> connection.withReadTimeout(Duration.ofMillis(300)))
+			.build();
 		List<String> seen = new ArrayList<>();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(LlmTimeoutException.class)
@@ -507,7 +509,8 @@ class StreamingTests {
 			}
 			return false;
 		});
-		this.client = builder(this.rawServer.baseUrl()).timeout(Duration.ofMillis(500)).build();
+		this.client = builder(this.rawServer.baseUrl()).limits((limits) -> limits.withTimeout(Duration.ofMillis(500)))
+			.build();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.stream(request(), (chunk) -> {
 		})).satisfies((ex) -> assertThat(ex.timeoutName()).isEqualTo("llm.client.timeout"));
@@ -546,7 +549,9 @@ class StreamingTests {
 			}
 			return false;
 		});
-		this.client = builder(this.rawServer.baseUrl()).readTimeout(Duration.ofSeconds(10)).build();
+		this.client = builder(this.rawServer.baseUrl())
+			.connection((connection) -> connection.withReadTimeout(Duration.ofSeconds(10)))
+			.build();
 		IllegalStateException thrown = new IllegalStateException("caller gave up");
 		long start = System.nanoTime();
 		assertThatExceptionOfType(IllegalStateException.class)
@@ -586,7 +591,7 @@ class StreamingTests {
 			endSse(out);
 			return true;
 		});
-		this.client = builder(this.rawServer.baseUrl()).maxConcurrent(2).build();
+		this.client = builder(this.rawServer.baseUrl()).limits((limits) -> limits.withMaxConcurrent(2)).build();
 		List<int[]> heldDuringStream = new ArrayList<>();
 		this.client.stream(request(), (chunk) -> {
 			heldDuringStream
@@ -669,7 +674,8 @@ class StreamingTests {
 			body.append(chunk("0123456789"));
 		}
 		server.stubFor(post(PATH).willReturn(sse(body.append(finish("stop")).append(DONE).toString())));
-		this.client = builder(server.baseUrl()).maxResponseSize(4096).build();
+		this.client = builder(server.baseUrl()).connection((connection) -> connection.withMaxResponseSize(4096))
+			.build();
 		AtomicInteger seen = new AtomicInteger();
 		assertThatExceptionOfType(LlmMalformedResponseException.class)
 			.isThrownBy(() -> this.client.stream(request(), (chunk) -> seen.incrementAndGet()))

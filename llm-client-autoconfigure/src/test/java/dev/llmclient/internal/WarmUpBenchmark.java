@@ -18,6 +18,7 @@ import java.util.Locale;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.testsupport.LoopbackLlmServer;
+import dev.llmclient.testsupport.TestClients;
 
 /**
  * First-call latency with eager and with lazy initialisation, each divided by the
@@ -109,10 +110,10 @@ public final class WarmUpBenchmark {
 			warmServer(server);
 			server.delayChatCompletions(Duration.ofMillis(delayMs));
 			long start = System.nanoTime();
-			try (LlmClient client = LlmClient.builder()
+			try (LlmClient client = TestClients.builder()
 				.endpoint(server.endpoint())
 				.model("m")
-				.eagerInit(eager)
+				.lifecycle((lifecycle) -> lifecycle.withEagerInit(eager))
 				.build()) {
 				double buildMs = (System.nanoTime() - start) / 1e6;
 				long callStart = System.nanoTime();

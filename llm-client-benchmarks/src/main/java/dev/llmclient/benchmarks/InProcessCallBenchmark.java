@@ -58,8 +58,8 @@ public class InProcessCallBenchmark {
 			.endpoint("http://127.0.0.1:9/v1")
 			.apiKey(Contender.API_KEY)
 			.model(Contender.MODEL)
-			.retryEnabled(false)
-			.eagerInit(false)
+			.retry((retry) -> retry.withEnabled(false))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 			.settings();
 		this.llmClient = DefaultLlmClient.create(settings, RestClient.builder().requestInterceptor(canned),
 				this.client.equals("llm-client") ? new SimpleMeterRegistry() : null);

@@ -31,13 +31,11 @@ final class LlmClientContender implements Contender {
 			.endpoint(baseUrl)
 			.apiKey(API_KEY)
 			.model(MODEL)
-			.maxConcurrent(poolSize)
-			.maxWait(READ_TIMEOUT)
-			.connectTimeout(CONNECT_TIMEOUT)
-			.readTimeout(READ_TIMEOUT)
-			.retryEnabled(false)
-			.eagerInit(eagerInit)
-			.maxLatencyRecords(maxLatencyRecords)
+			.limits((limits) -> limits.withMaxConcurrent(poolSize).withMaxWait(READ_TIMEOUT))
+			.connection((connection) -> connection.withConnectTimeout(CONNECT_TIMEOUT).withReadTimeout(READ_TIMEOUT))
+			.retry((retry) -> retry.withEnabled(false))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(eagerInit))
+			.health((health) -> health.withMaxLatencyRecords(maxLatencyRecords))
 			.meterRegistry(registry)
 			.build();
 		this.batchService = new LlmBatchService(this.client, registry);

@@ -47,14 +47,13 @@ public class RecordingBenchmark {
 		// here
 		LlmClientSettings settings = LlmClient.builder()
 			.endpoint("http://127.0.0.1:9/v1")
-			.eagerInit(false)
-			.maxLatencyRecords(this.maxLatencyRecords)
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.health((health) -> health.withMaxLatencyRecords(this.maxLatencyRecords))
 			.settings();
 		this.transport = new HttpTransport(settings, null);
-		CallMetrics callMetrics = this.metrics.equals("none") ? CallMetrics.NONE
-				: MicrometerCallMetrics.create(settings, new SimpleMeterRegistry(), this.transport,
-						new Bulkhead(settings.maxConcurrent(), settings.maxWait()));
-		this.recorder = new CallRecorder(new LatencyWindow(settings.maxLatencyRecords()), callMetrics,
+		CallMetrics callMetrics = this.metrics.equals("none") ? CallMetrics.NONE : MicrometerCallMetrics
+			.create(settings, new SimpleMeterRegistry(), this.transport, new Bulkhead(settings));
+		this.recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()), callMetrics,
 				settings.health().downAfterFailures());
 	}
 

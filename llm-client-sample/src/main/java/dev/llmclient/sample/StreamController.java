@@ -64,7 +64,7 @@ class StreamController implements DisposableBean {
 	StreamController(LlmClient llmClient, JsonMapper jsonMapper) {
 		this.llmClient = llmClient;
 		this.jsonMapper = jsonMapper;
-		int threads = llmClient.health().bulkhead().maxConcurrent();
+		int threads = llmClient.maxConcurrent();
 		AtomicInteger count = new AtomicInteger();
 		this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
 				new ArrayBlockingQueue<>(threads * QUEUED_PER_THREAD), (runnable) -> {

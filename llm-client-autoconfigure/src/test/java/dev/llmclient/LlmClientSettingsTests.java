@@ -1,0 +1,137 @@
+package dev.llmclient;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class LlmClientSettingsTests {
+
+	private static final String ENDPOINT = "http://127.0.0.1:1/v1";
+
+	private LlmClientBuilder builder() {
+		return LlmClient.builder().endpoint(ENDPOINT);
+	}
+
+	@Test
+	void defaultsLiveInOnePlacePerConcern() {
+		LlmClientSettings settings = builder().settings();
+		assertThat(settings.name()).isEqualTo("default");
+		assertThat(settings.propertyPrefix()).isEmpty();
+		assertThat(settings.connection()).isEqualTo(LlmClientSettings.Connection.DEFAULTS);
+		assertThat(settings.limits()).isEqualTo(LlmClientSettings.Limits.DEFAULTS);
+		assertThat(settings.retry()).isEqualTo(LlmClientSettings.Retry.DEFAULTS);
+		assertThat(settings.warmUp()).isEqualTo(LlmClientSettings.WarmUp.DEFAULTS);
+		assertThat(settings.lifecycle()).isEqualTo(LlmClientSettings.Lifecycle.DEFAULTS);
+		assertThat(settings.health()).isEqualTo(LlmClientSettings.Health.DEFAULTS);
+		assertThat(settings.warmUpConnections()).isEqualTo(2);
+	}
+
+	@Test
+	void checksThatSpanRecordsDoNotDependOnTheOrderOfChanges() {
+		LlmClientSettings settings = builder().retry((retry) -> retry.withInitialBackoff(Duration.ofSeconds(10)))
+			.retry((retry) -> retry.withMaxBackoff(Duration.ofSeconds(20)))
+			.warmUp((warmUp) -> warmUp.withConnections(15))
+			.limits((limits) -> limits.withMaxConcurrent(20))
+			.settings();
+		assertThat(settings.retry().initialBackoff()).hasSeconds(10);
+		assertThat(settings.warmUpConnections()).isEqualTo(15);
+		LlmClientSettings narrowed = new LlmClientSettings(settings.name(), settings.propertyPrefix(),
+				settings.endpoint(), null, null, true, settings.connection(), settings.limits().withMaxConcurrent(1),
+				settings.retry(), LlmClientSettings.WarmUp.DEFAULTS, settings.lifecycle(), settings.health());
+		assertThat(narrowed.warmUpConnections()).as("the default follows max-concurrent down").isEqualTo(1);
+	}
+
+	@Test
+	void checksThatSpanRecordsNameTheSetting() {
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().retry((retry) -> retry.withMaxBackoff(Duration.ofMillis(100))).settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("retry.max-backoff"))
+			.withMessageContaining("must not be shorter than retry.initial-backoff (PT0.5S)");
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().limits((limits) -> limits.withMaxConcurrent(4))
+				.warmUp((warmUp) -> warmUp.withConnections(5))
+				.settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("warm-up.connections"))
+			.withMessageContaining("between 1 and max-concurrent (4)");
+	}
+
+	@Test
+	void everyRecordValidatesItselfNamingThePropertyPath() {
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> LlmClientSettings.Limits.DEFAULTS.withMaxConcurrent(0))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("max-concurrent"))
+			.withMessage("Invalid max-concurrent '0': must be at least 1");
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> LlmClientSettings.Retry.DEFAULTS.withMaxAttempts(0))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("retry.max-attempts"));
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> LlmClientSettings.WarmUp.DEFAULTS.withTimeout(Duration.ZERO))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("warm-up.timeout"));
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> LlmClientSettings.Health.DEFAULTS.withProbeTtl(Duration.ofSeconds(-1)))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("health.probe.ttl"));
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> LlmClientSettings.Connection.DEFAULTS.withReadTimeout(null))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("read-timeout"));
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> LlmClientSettings.Lifecycle.DEFAULTS.withShutdownTimeout(Duration.ofSeconds(-1)))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("shutdown-timeout"));
+	}
+
+	@Test
+	void settingsCannotBeBuiltWithoutAnEndpointOrARecord() {
+		assertThatExceptionOfType(LlmClientSettingException.class).isThrownBy(() -> LlmClient.builder().settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("endpoint"))
+			.withMessageContaining("is required");
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().limits((limits) -> null).settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("limits"));
+	}
+
+	@Test
+	void nameIsBounded() {
+		assertThat(builder().name("fast-model_1.v2").settings().name()).isEqualTo("fast-model_1.v2");
+		assertThatExceptionOfType(LlmClientSettingException.class).isThrownBy(() -> builder().name("").settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("name"));
+		assertThatExceptionOfType(LlmClientSettingException.class).isThrownBy(() -> builder().name("a b").settings());
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().name("x".repeat(65)).settings());
+	}
+
+	@Test
+	void propertyNamesFollowThePrefix() {
+		assertThat(builder().settings().property("read-timeout")).isEqualTo("read-timeout");
+		assertThat(builder().propertyPrefix("llm.client.").settings().property("read-timeout"))
+			.isEqualTo("llm.client.read-timeout");
+	}
+
+	@Test
+	void toStringNeverShowsTheApiKey() {
+		LlmClientSettings settings = LlmClient.builder()
+			.endpoint("https://user:secret-pass@llm.example.com/v1")
+			.apiKey("sk-very-secret")
+			.settings();
+		assertThat(settings.toString()).doesNotContain("sk-very-secret")
+			.doesNotContain("secret-pass")
+			.contains("apiKey=******");
+	}
+
+	@Test
+	void plainJavaClientNamesSettingsWithoutPrefixAndExposesItsLimit() {
+		try (LlmClient client = builder().name("small")
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.limits((limits) -> limits.withMaxConcurrent(3))
+			.retry((retry) -> retry.withEnabled(false))
+			.build()) {
+			assertThat(client.name()).isEqualTo("small");
+			assertThat(client.maxConcurrent()).isEqualTo(3);
+			assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> client.generate("Hi"))
+				.withMessageContaining("check endpoint")
+				.withMessageNotContaining("llm.client.");
+		}
+	}
+
+}
