@@ -72,7 +72,7 @@ class WireLogMaskingTests {
 			.endpoint(server.baseUrl() + "/v1")
 			.apiKey(API_KEY)
 			.model("m")
-			.eagerInit(false)
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 			.build()) {
 			client.chat(ChatRequest.builder().user("Hi").build());
 		}
