@@ -10,10 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RetrierTests {
 
+	private static final CallGate GATE = new CallGate("http://127.0.0.1/v1", Duration.ZERO);
+
 	@Test
 	void backoffGrowsByTheMultiplierUpToTheMaximum() {
 		Retrier retrier = new Retrier(new LlmClientSettings.Retry(true, 10, Duration.ofMillis(100),
-				Duration.ofMillis(500), 2.0, 0, Duration.ofSeconds(60)), CallMetrics.NONE);
+				Duration.ofMillis(500), 2.0, 0, Duration.ofSeconds(60)), CallMetrics.NONE, GATE);
 		assertThat(retrier.backoff(1)).isEqualTo(Duration.ofMillis(100));
 		assertThat(retrier.backoff(2)).isEqualTo(Duration.ofMillis(200));
 		assertThat(retrier.backoff(3)).isEqualTo(Duration.ofMillis(400));
@@ -24,7 +26,7 @@ class RetrierTests {
 	@Test
 	void jitterSpreadsTheWaitAroundTheComputedBackoff() {
 		Retrier retrier = new Retrier(new LlmClientSettings.Retry(true, 3, Duration.ofMillis(1000),
-				Duration.ofSeconds(8), 2.0, 0.25, Duration.ofSeconds(60)), CallMetrics.NONE);
+				Duration.ofSeconds(8), 2.0, 0.25, Duration.ofSeconds(60)), CallMetrics.NONE, GATE);
 		for (int i = 0; i < 1000; i++) {
 			assertThat(retrier.backoff(1)).isBetween(Duration.ofMillis(750), Duration.ofMillis(1250));
 		}
