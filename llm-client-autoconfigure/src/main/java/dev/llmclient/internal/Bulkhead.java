@@ -48,8 +48,7 @@ final class Bulkhead {
 		this.waiting.incrementAndGet();
 		try {
 			if (!this.permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-				throw new LlmBulkheadFullException(inFlight(), this.maxConcurrent, this.maxWait, this.maxConcurrentName,
-						this.maxWaitName);
+				throw full();
 			}
 		}
 		catch (InterruptedException ex) {
@@ -64,6 +63,25 @@ final class Bulkhead {
 
 	void release() {
 		this.permits.release();
+	}
+
+	/**
+	 * Counts a call that waits for a thread before it can ask for a permit (see
+	 * {@link QueuedAsyncCalls}) as waiting.
+	 */
+	void queued() {
+		this.waiting.incrementAndGet();
+	}
+
+	/** Ends what {@link #queued()} began. */
+	void dequeued() {
+		this.waiting.decrementAndGet();
+	}
+
+	/** The failure of a call that waited {@code max-wait} in vain. */
+	LlmBulkheadFullException full() {
+		return new LlmBulkheadFullException(inFlight(), this.maxConcurrent, this.maxWait, this.maxConcurrentName,
+				this.maxWaitName);
 	}
 
 	Duration maxWait() {

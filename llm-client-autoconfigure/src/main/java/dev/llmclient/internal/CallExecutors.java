@@ -30,6 +30,19 @@ final class CallExecutors {
 		return pool;
 	}
 
+	/**
+	 * Whether calls given to {@code executor} can wait in its queue for a thread (Java
+	 * 17's pool), where the bulkhead does not see them.
+	 */
+	static boolean queuesCalls(ExecutorService executor) {
+		return executor instanceof ThreadPoolExecutor;
+	}
+
+	/** Whether every thread of a pool made by {@link #create} is running a call. */
+	static boolean allThreadsBusy(ExecutorService executor) {
+		return executor instanceof ThreadPoolExecutor pool && pool.getActiveCount() >= pool.getMaximumPoolSize();
+	}
+
 	private static ExecutorService virtualThreadPerTask() {
 		try {
 			Method factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");

@@ -2,6 +2,7 @@ package dev.llmclient.internal;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -47,6 +48,9 @@ final class CallGate {
 	private final AtomicBoolean closeStarted = new AtomicBoolean();
 
 	private final CountDownLatch closeDone = new CountDownLatch(1);
+
+	/** Opens when closing cuts off the calls still in flight; wakes their retry waits. */
+	private final CountDownLatch cutOff = new CountDownLatch(1);
 
 	private volatile int state = OPEN;
 
@@ -99,6 +103,17 @@ final class CallGate {
 	/** Whether closing has cut off the calls still in flight. */
 	boolean isCutOff() {
 		return this.state == CUT_OFF;
+	}
+
+	/**
+	 * Waits up to {@code wait}, or less when closing cuts off the calls in flight
+	 * meanwhile.
+	 * @param wait the longest wait
+	 * @return whether the calls have been cut off
+	 * @throws InterruptedException when the waiting thread is interrupted
+	 */
+	boolean awaitCutOff(Duration wait) throws InterruptedException {
+		return this.cutOff.await(wait.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	/**
@@ -167,6 +182,7 @@ final class CallGate {
 			int left = this.inFlight.get();
 			if (left > 0) {
 				this.state = CUT_OFF;
+				this.cutOff.countDown();
 			}
 			return left;
 		}

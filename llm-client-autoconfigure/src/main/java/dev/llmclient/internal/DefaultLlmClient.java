@@ -67,6 +67,9 @@ public final class DefaultLlmClient implements LlmClient {
 
 	private final ExecutorService asyncExecutor;
 
+	/** Only exists when async calls can queue for a thread (Java 17). */
+	private final QueuedAsyncCalls asyncQueue;
+
 	private final Retrier retrier;
 
 	/**
@@ -89,11 +92,13 @@ public final class DefaultLlmClient implements LlmClient {
 				settings.health().downAfterFailures());
 		this.probe = settings.health().probeEnabled()
 				? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder) : null;
-		this.retrier = new Retrier(settings, this.metrics);
+		this.gate = new CallGate(settings);
+		this.retrier = new Retrier(settings, this.metrics, this.gate);
 		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
 		this.failures = new Failures(settings);
 		this.asyncExecutor = CallExecutors.create("llm-client-async", settings.limits().maxConcurrent());
-		this.gate = new CallGate(settings);
+		this.asyncQueue = CallExecutors.queuesCalls(this.asyncExecutor) ? new QueuedAsyncCalls(this.bulkhead,
+				this.recorder, () -> CallExecutors.allThreadsBusy(this.asyncExecutor)) : null;
 	}
 
 	/**
@@ -134,13 +139,14 @@ public final class DefaultLlmClient implements LlmClient {
 			try {
 				ChatResponse response = this.retrier.call(call.deadline,
 						() -> attempt(call.deadline, () -> post(call.body, call.model, call.start)));
-				this.recorder.success(call.model, response.latency().toNanos(), response.usage());
+				if (AsyncCall.claimOutcome()) {
+					this.recorder.success(call.model, response.latency().toNanos(), response.usage());
+				}
 				return response;
 			}
 			catch (RuntimeException ex) {
-				if (AsyncCall.currentIsCancelled()) {
-					this.recorder.cancelled(call.model, System.nanoTime() - call.start);
-					throw ex;
+				if (!AsyncCall.claimOutcome()) {
+					throw ex; // cancelled: the async call records it
 				}
 				RuntimeException failure = this.gate.explain(ex);
 				if (failure instanceof LlmClientException llmFailure) {
@@ -160,13 +166,21 @@ public final class DefaultLlmClient implements LlmClient {
 	public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
 		Objects.requireNonNull(request, "request must not be null");
 		ensureOpen();
+		String model = (request.model() != null) ? request.model() : this.settings.model();
+		AsyncCall call = new AsyncCall(() -> chat(request), (nanos) -> this.recorder.cancelled(model, nanos));
+		if (this.asyncQueue != null) {
+			this.asyncQueue.watch(call, model);
+		}
 		try {
-			AsyncCall call = new AsyncCall(() -> chat(request));
 			this.asyncExecutor.execute(call);
 			return call;
 		}
 		catch (RejectedExecutionException ex) {
-			throw closed();
+			IllegalStateException closed = closed();
+			call.failQueued(closed, () -> {
+				// refused, not a call: only leaves the queue it was counted in
+			});
+			throw closed;
 		}
 	}
 
@@ -337,18 +351,27 @@ public final class DefaultLlmClient implements LlmClient {
 	private void acquirePermit(Deadline deadline, String model) {
 		long queued = System.nanoTime();
 		try {
-			this.bulkhead.acquire(deadline.cap(this.bulkhead.maxWait()));
+			this.bulkhead.acquire(deadline.cap(permitWait()));
 		}
 		catch (LlmClientException ex) {
-			if (AsyncCall.currentIsCancelled()) {
-				this.recorder.cancelled(model, System.nanoTime() - queued);
-				throw ex;
+			if (!AsyncCall.claimOutcome()) {
+				throw ex; // cancelled: the async call records it
 			}
 			LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
 					? deadline.exceeded(this.settings, ex) : ex;
 			this.recorder.rejected(model, System.nanoTime() - queued, failure);
 			throw failure;
 		}
+	}
+
+	/**
+	 * How long a call may wait for a permit: {@code max-wait}, less what an async call
+	 * has already waited for a thread.
+	 */
+	private Duration permitWait() {
+		AsyncCall async = AsyncCall.current();
+		Duration wait = this.bulkhead.maxWait();
+		return (async != null) ? wait.minusNanos(Math.min(async.queuedNanos(), wait.toNanos())) : wait;
 	}
 
 	/**

@@ -7,8 +7,6 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLException;
 
-import org.apache.hc.core5.http.NoHttpResponseException;
-
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
@@ -22,9 +20,13 @@ import dev.llmclient.LlmTimeoutException;
  * cut before any chunk reached the consumer, with exponential backoff and jitter; a
  * server's {@code Retry-After} replaces the computed wait, but only while it fits
  * {@code max-retry-after} and the call's deadline: otherwise the call fails at once,
- * saying why. A pooled connection that the server had closed is retried once at once,
- * even with retries off. A call whose caller gave up (its thread interrupted, or its
- * async future cancelled) is not retried.
+ * saying why. Every request sent counts as an attempt, also one the server never answered
+ * on a pooled connection: a POST may have reached the server, so the server never
+ * receives more than {@code max-attempts} requests for one call (pooled connections the
+ * server closed while idle are found before reuse, see {@link HttpTransport}). A call
+ * whose caller gave up (its thread interrupted, or its async future cancelled) is not
+ * retried, nor is a call that closing the client cut off: a wait before a retry ends as
+ * soon as the cut-off comes.
  * <p>
  * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the
  * failure, so it cannot honour {@code Retry-After}, nor give up early when the wait would
@@ -39,35 +41,35 @@ final class Retrier {
 	/** How messages and timeouts name settings, such as {@code llm.client.timeout}. */
 	private final LlmClientSettings names;
 
-	Retrier(LlmClientSettings settings, CallMetrics metrics) {
+	private final CallGate gate;
+
+	Retrier(LlmClientSettings settings, CallMetrics metrics, CallGate gate) {
 		this.settings = settings.retry();
 		this.metrics = metrics;
 		this.names = settings;
+		this.gate = gate;
 	}
 
+	/**
+	 * Runs the attempts; a call cut off by closing fails with its last failure, which the
+	 * caller turns into the closed-client error.
+	 */
 	<T> T call(Deadline deadline, Supplier<T> attempt) {
 		int attempts = 0;
-		boolean staleRetried = false;
 		while (true) {
 			try {
 				return attempt.get();
 			}
 			catch (LlmClientException failure) {
-				if (AsyncCall.currentIsCancelled() || Thread.currentThread().isInterrupted()) {
-					throw failure; // the caller gave up: nobody waits for a retry's
-									// answer
-				}
-				if (!staleRetried && isStaleConnection(failure)) {
-					staleRetried = true;
-					this.metrics.retry("stale_connection");
-					continue;
+				if (AsyncCall.currentIsCancelled() || Thread.currentThread().isInterrupted() || this.gate.isCutOff()) {
+					throw failure; // nobody waits for a retry's answer
 				}
 				attempts++;
 				String reason = retryReason(failure);
 				if (!this.settings.enabled() || reason == null || attempts >= this.settings.maxAttempts()) {
 					throw failure;
 				}
-				sleep(delayBeforeRetry(failure, attempts, deadline));
+				waitBeforeRetry(delayBeforeRetry(failure, attempts, deadline), failure);
 				this.metrics.retry(reason);
 			}
 		}
@@ -140,13 +142,15 @@ final class Retrier {
 		return Duration.ofNanos((long) (capped * factor));
 	}
 
-	private static boolean isStaleConnection(LlmClientException failure) {
-		return failure instanceof LlmConnectionException && failure.getCause() instanceof NoHttpResponseException;
-	}
-
-	private static void sleep(Duration delay) {
+	/**
+	 * Waits before a retry; closing the client ends the wait at once, failing the call
+	 * with {@code failure}.
+	 */
+	private void waitBeforeRetry(Duration delay, LlmClientException failure) {
 		try {
-			Thread.sleep(delay.toMillis(), (int) (delay.toNanosPart() % 1_000_000));
+			if (this.gate.awaitCutOff(delay)) {
+				throw failure;
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -178,6 +179,40 @@ class AsyncCancellationTests {
 				assertThat(call.join().content()).as("a call nobody cancelled").isEqualTo("Hello from loopback");
 			}
 		}
+	}
+
+	@Test
+	void everyCallIsCountedOnceWhetherCancelledBeforeItStartsInFlightOrNotAtAll() {
+		LlmClient client = client(2);
+		this.server.delayChatCompletions(Duration.ofMillis(5));
+		int total = 500;
+		List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
+		for (int i = 0; i < total; i++) {
+			CompletableFuture<ChatResponse> call = client.chatAsync(ChatRequest.of("p" + i));
+			calls.add(call);
+			int choice = ThreadLocalRandom.current().nextInt(4);
+			if (choice == 0) {
+				call.cancel(true); // most likely before it started
+			}
+			else if (choice == 1) {
+				this.callers.execute(() -> {
+					// while it waits for a thread or a slot, or on the wire
+					LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(50_000_000));
+					call.cancel(true);
+				});
+			}
+		}
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> calls.stream().allMatch(Future::isDone));
+		long cancelled = calls.stream().filter(Future::isCancelled).count();
+		assertThat(cancelled).isBetween(total / 5L, total * 4L / 5);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(client.health().calls().total()).isEqualTo(total));
+		assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "cancelled").timer().count())
+			.isEqualTo(cancelled);
+		assertThat(client.health().calls().succeeded()).isEqualTo(total - cancelled);
+		assertThat(client.health().bulkhead().waiting()).isZero();
+		assertThat(client.health().bulkhead().inFlight()).isZero();
 	}
 
 	private static void await(BooleanSupplier condition) throws InterruptedException {

@@ -2,6 +2,8 @@ package dev.llmclient.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +13,7 @@ import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +135,43 @@ class ClientBulkheadTests {
 		assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("echo: next");
 		assertThat(holding.get(10, TimeUnit.SECONDS).content()).isEqualTo("echo: hold");
 		assertThat(this.server.maxInFlight()).isEqualTo(1);
+	}
+
+	@Test
+	void queuedAsyncCallsCountAsWaitingAndFailAfterMaxWaitOnEveryJava() throws Exception {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		LlmClient client = client(2, Duration.ofMillis(300), registry);
+		List<CompletableFuture<ChatResponse>> holding = List.of(client.chatAsync(ChatRequest.of("hold-1")),
+				client.chatAsync(ChatRequest.of("hold-2")));
+		this.server.awaitHeld(2);
+		List<CompletableFuture<ChatResponse>> queued = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			queued.add(client.chatAsync(ChatRequest.of("queued-" + i)));
+		}
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(client.health().bulkhead().waiting()).isEqualTo(4));
+		assertThat(gauge(registry, "llm.client.bulkhead.waiting")).isEqualTo(4);
+
+		for (CompletableFuture<ChatResponse> call : queued) {
+			assertThat(call).failsWithin(Duration.ofSeconds(10))
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOf(LlmBulkheadFullException.class)
+				.withMessageContaining("llm.client.max-wait");
+		}
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(gauge(registry, "llm.client.bulkhead.waiting")).isZero());
+		assertThat(registry.get("gen_ai.client.operation.duration").tag("error.type", "bulkhead_full").timer().count())
+			.isEqualTo(4);
+		assertThat(client.health().calls().failed()).isEqualTo(4);
+		assertThat(this.server.requests()).as("queued calls never sent").isEqualTo(2);
+		this.server.release();
+		for (CompletableFuture<ChatResponse> call : holding) {
+			assertThat(call.get(10, TimeUnit.SECONDS).content()).startsWith("echo: hold");
+		}
+		assertThat(client.health().calls().total()).isEqualTo(6);
 	}
 
 	private static double gauge(MeterRegistry registry, String name) {

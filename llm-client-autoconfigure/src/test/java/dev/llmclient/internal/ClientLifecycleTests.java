@@ -1,12 +1,18 @@
 package dev.llmclient.internal;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +36,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.testsupport.LoopbackLlmServer;
 import dev.llmclient.testsupport.TestClients;
+import dev.llmclient.testsupport.RawHttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -217,6 +224,61 @@ class ClientLifecycleTests {
 			.withMessageNotContaining(API_KEY);
 		assertThat(output).contains("Cancelling 1 call to " + this.server.endpoint());
 		assertThat(client.health().calls().failed()).isEqualTo(1);
+	}
+
+	@Test
+	void closeEndsEveryCallItCutsOffAtOnceAndStartsNoRetryAfterTheCutOff() throws Exception {
+		CountDownLatch serverClosing = new CountDownLatch(1);
+		try (RawHttpServer busy = new RawHttpServer((exchange) -> {
+			if (exchange.body().contains("hold")) {
+				serverClosing.await();
+				return false;
+			}
+			byte[] body = "{\"error\":{\"message\":\"overloaded\"}}".getBytes(StandardCharsets.UTF_8);
+			OutputStream out = exchange.socket().getOutputStream();
+			out.write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: application/json\r\n"
+					+ "Content-Length: " + body.length + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.write(body);
+			out.flush();
+			return true;
+		})) {
+			// held calls are cut off on the wire; the others sleep before a retry, as the
+			// server's Retry-After asks; a retry after an I/O failure would wait the
+			// 3 s backoff
+			LlmClient client = build(builder().endpoint(busy.baseUrl() + "/v1")
+				.lifecycle((lifecycle) -> lifecycle.withEagerInit(false).withShutdownTimeout(Duration.ofMillis(300)))
+				.limits((limits) -> limits.withMaxConcurrent(10))
+				.retry((retry) -> retry.withInitialBackoff(Duration.ofSeconds(3))
+					.withMaxBackoff(Duration.ofSeconds(3))));
+			List<CompletableFuture<?>> calls = new ArrayList<>();
+			for (String prompt : new String[] { "hold", "busy" }) {
+				calls.add(CompletableFuture.supplyAsync(() -> client.generate(prompt), this.threads));
+				calls.add(client.chatAsync(ChatRequest.of(prompt)));
+				calls.add(CompletableFuture.supplyAsync(() -> client.stream(ChatRequest.of(prompt), (chunk) -> {
+				}), this.threads));
+			}
+			await().atMost(WAIT).until(() -> busy.requests() == calls.size());
+			Map<CompletableFuture<?>, Long> ended = new ConcurrentHashMap<>();
+			calls.forEach((call) -> call.whenComplete((result, failure) -> ended.put(call, System.nanoTime())));
+
+			long closeStarted = System.nanoTime();
+			client.close();
+			int requestsAtCutOff = busy.requests();
+
+			await().atMost(WAIT).until(() -> ended.size() == calls.size());
+			for (CompletableFuture<?> call : calls) {
+				assertThat(Duration.ofNanos(ended.get(call) - closeStarted))
+					.as("time from close() to the caller's return")
+					.isLessThan(Duration.ofSeconds(2));
+				assertThat(call).isCompletedExceptionally();
+				assertThatExceptionOfType(CompletionException.class).isThrownBy(call::join)
+					.havingCause()
+					.withMessageContaining("client was closed");
+			}
+			assertThat(busy.requests()).as("attempts the server saw after the cut-off").isEqualTo(requestsAtCutOff);
+			serverClosing.countDown();
+		}
 	}
 
 	@Test

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -32,6 +35,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ResilienceTests {
 
@@ -320,17 +324,105 @@ class ResilienceTests {
 	}
 
 	@Test
-	void staleKeepAliveConnectionIsRetriedTransparently() throws IOException {
+	void keepAliveConnectionClosedRightAfterAnAnswerIsRetriedAsACountedAttempt() throws IOException {
+		this.rawServer = new RawHttpServer((exchange) -> {
+			exchange.respond(200, "application/json", ANSWER);
+			return false;
+		});
+		this.client = builder(this.rawServer.baseUrl()).retry((retry) -> retry.withMaxAttempts(2)).build();
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.client.generate("Hi")).isEqualTo("ok");
+		}
+		assertThat(this.rawServer.connections()).isGreaterThanOrEqualTo(5);
+		assertThat(this.rawServer.requests()).as("requests the server read").isEqualTo(5);
+		assertThat(this.client.health().calls().failed()).isZero();
+	}
+
+	@Test
+	void keepAliveConnectionTheServerClosedWhileIdleIsReplacedBeforeReuseEvenWithRetriesOff() throws IOException {
 		this.rawServer = new RawHttpServer((exchange) -> {
 			exchange.respond(200, "application/json", ANSWER);
 			return false;
 		});
 		this.client = builder(this.rawServer.baseUrl()).retry((retry) -> retry.withEnabled(false)).build();
-		for (int i = 0; i < 5; i++) {
-			assertThat(this.client.generate("Hi")).isEqualTo("ok");
-		}
-		assertThat(this.rawServer.connections()).isGreaterThanOrEqualTo(5);
+		assertThat(this.client.generate("Hi")).isEqualTo("ok");
+		// idle for longer than the pool's validate-after-inactivity (1 s), as llama.cpp's
+		// idle connections are when it closes them
+		await().pollDelay(Duration.ofMillis(1100))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> this.rawServer.openConnections() == 0);
+		assertThat(this.client.generate("Hi")).isEqualTo("ok");
+		assertThat(this.rawServer.connections()).isEqualTo(2);
 		assertThat(this.client.health().calls().failed()).isZero();
+	}
+
+	@Test
+	void serverThatClosesEveryConnectionUnansweredReceivesMaxAttemptsRequestsPerCall() throws IOException {
+		AtomicInteger posts = new AtomicInteger();
+		this.rawServer = closingUnanswered(posts);
+		this.client = builder(this.rawServer.baseUrl()).retry((retry) -> retry.withMaxAttempts(3))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(true))
+			.build();
+		assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"));
+		assertThat(posts).as("requests sent for one call with max-attempts 3").hasValue(3);
+	}
+
+	@Test
+	void withRetriesOffAConnectionClosedUnansweredIsSentOnce() throws IOException {
+		AtomicInteger posts = new AtomicInteger();
+		this.rawServer = closingUnanswered(posts);
+		this.client = builder(this.rawServer.baseUrl()).retry((retry) -> retry.withEnabled(false))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(true))
+			.build();
+		assertThatExceptionOfType(LlmConnectionException.class).isThrownBy(() -> this.client.generate("Hi"));
+		assertThat(posts).as("requests sent for one call with retries off").hasValue(1);
+	}
+
+	/**
+	 * A server that reads each request, then closes the connection without answering;
+	 * counts the chat completions it read (warm-up sends GETs).
+	 */
+	private static RawHttpServer closingUnanswered(AtomicInteger posts) throws IOException {
+		return new RawHttpServer((exchange) -> {
+			if ("POST".equals(exchange.method())) {
+				posts.incrementAndGet();
+			}
+			return false;
+		});
+	}
+
+	@Test
+	void invalidRetryAfterLeavesTheComputedBackoffInPlace() throws IOException {
+		List<Long> received = new CopyOnWriteArrayList<>();
+		this.rawServer = new RawHttpServer((exchange) -> {
+			received.add(System.nanoTime());
+			byte[] body = "{\"error\":{\"message\":\"busy\"}}".getBytes(StandardCharsets.UTF_8);
+			OutputStream out = exchange.socket().getOutputStream();
+			out.write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: NaN\r\nContent-Type: application/json\r\n"
+					+ "Content-Length: " + body.length + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.write(body);
+			out.flush();
+			return true;
+		});
+		Duration initialBackoff = Duration.ofMillis(200);
+		double jitter = 0.25;
+		this.client = builder(this.rawServer.baseUrl())
+			.retry((retry) -> retry.withMaxAttempts(3)
+				.withInitialBackoff(initialBackoff)
+				.withMaxBackoff(Duration.ofMillis(400))
+				.withJitter(jitter))
+			.build();
+		LlmHttpException failure = catchThrowableOfType(LlmHttpException.class, () -> this.client.generate("Hi"));
+		assertThat(received).hasSize(3);
+		// a lower bound on the server's own clock: the wait can only be longer on a
+		// loaded machine
+		Duration shortestBackoff = Duration.ofNanos((long) (initialBackoff.toNanos() * (1 - jitter)));
+		for (int i = 1; i < received.size(); i++) {
+			assertThat(Duration.ofNanos(received.get(i) - received.get(i - 1))).as("gap before attempt %d", i + 1)
+				.isGreaterThanOrEqualTo(shortestBackoff);
+		}
+		assertThat(failure.retryAfter()).isNull();
 	}
 
 	private static void pause(long millis) {

@@ -32,9 +32,12 @@ class RetrierTests {
 	}
 
 	private static Retrier retrier(LlmClientSettings.Retry retry) {
-		return new Retrier(
-				TestClients.builder().endpoint("http://127.0.0.1:1/v1").retry((defaults) -> retry).settings(),
-				CallMetrics.NONE);
+		LlmClientSettings settings = TestClients.builder()
+			.endpoint("http://127.0.0.1:1/v1")
+			.retry((defaults) -> retry)
+			.lifecycle((lifecycle) -> lifecycle.withShutdownTimeout(Duration.ZERO))
+			.settings();
+		return new Retrier(settings, CallMetrics.NONE, new CallGate(settings));
 	}
 
 }

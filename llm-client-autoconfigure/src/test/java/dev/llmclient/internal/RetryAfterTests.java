@@ -36,4 +36,28 @@ class RetryAfterTests {
 		assertThat(RetryAfter.parse(new HttpHeaders(), this.clock)).isNull();
 	}
 
+	@Test
+	void valuesOutsideRfc9110AreIgnoredSoTheComputedBackoffApplies() {
+		for (String value : new String[] { "NaN", "-1", "-0.5", "Infinity", "-Infinity", "1e3", "0x10", "+5", "2s",
+				"1.", ".5", "1,5", "five", "" }) {
+			assertThat(parse("Retry-After", value)).as("Retry-After: %s", value).isNull();
+			assertThat(parse("retry-after-ms", value)).as("retry-after-ms: %s", value).isNull();
+		}
+	}
+
+	@Test
+	void anInvalidRetryAfterMsFallsBackToAValidRetryAfter() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.add("retry-after-ms", "NaN");
+		headers.add("Retry-After", "3");
+		assertThat(RetryAfter.parse(headers, this.clock)).isEqualTo(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void zeroAndSurroundingWhitespaceAreValid() {
+		assertThat(parse("Retry-After", "0")).isZero();
+		assertThat(parse("Retry-After", " 7 ")).isEqualTo(Duration.ofSeconds(7));
+		assertThat(parse("retry-after-ms", "0.5")).isEqualTo(Duration.ofNanos(500_000));
+	}
+
 }

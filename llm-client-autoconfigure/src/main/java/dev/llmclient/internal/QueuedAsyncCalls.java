@@ -1,0 +1,95 @@
+package dev.llmclient.internal;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import dev.llmclient.LlmBulkheadFullException;
+
+/**
+ * Makes async calls queued for a thread wait as if they waited in the bulkhead. On Java
+ * 17 the async executor is a pool of {@code max-concurrent} threads, and calls beyond
+ * that wait in its queue; on Java 21+ each call has a virtual thread that waits in the
+ * bulkhead itself. So that both behave alike, a queued call counts in the bulkhead's
+ * {@code waiting} until it starts, and when still queued after {@code max-wait} with
+ * every thread busy it fails with {@link LlmBulkheadFullException}, recorded as a
+ * rejection; a call that starts takes the time it spent queued off its wait for a permit
+ * (so one only passing through the queue to an idle thread, even with {@code max-wait}
+ * zero, still asks for a permit, as on Java 21+). One timer thread, shared by every
+ * client, fails the calls that wait too long, rather than a thread per queued call.
+ */
+final class QueuedAsyncCalls {
+
+	/**
+	 * How soon a call past {@code max-wait} is looked at again while a thread is free.
+	 */
+	private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+	private final Bulkhead bulkhead;
+
+	private final CallRecorder recorder;
+
+	private final BooleanSupplier allThreadsBusy;
+
+	QueuedAsyncCalls(Bulkhead bulkhead, CallRecorder recorder, BooleanSupplier allThreadsBusy) {
+		this.bulkhead = bulkhead;
+		this.recorder = recorder;
+		this.allThreadsBusy = allThreadsBusy;
+	}
+
+	/**
+	 * Watches a call from now until it leaves the queue; call before submitting it.
+	 * @param call the call about to be queued
+	 * @param model the model it asks for, for the record of a rejection
+	 */
+	void watch(AsyncCall call, String model) {
+		AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
+		call.onLeavingQueue(() -> {
+			this.bulkhead.dequeued();
+			ScheduledFuture<?> pending = expiry.get();
+			if (pending != null) {
+				pending.cancel(false);
+			}
+		});
+		this.bulkhead.queued();
+		expireAfter(this.bulkhead.maxWait().toNanos(), call, model, expiry);
+	}
+
+	private void expireAfter(long nanos, AsyncCall call, String model, AtomicReference<ScheduledFuture<?>> expiry) {
+		expiry.set(Timer.INSTANCE.schedule(() -> expire(call, model, expiry), nanos, TimeUnit.NANOSECONDS));
+	}
+
+	private void expire(AsyncCall call, String model, AtomicReference<ScheduledFuture<?>> expiry) {
+		if (!call.isQueued()) {
+			return;
+		}
+		if (!this.allThreadsBusy.getAsBoolean()) {
+			// a thread is free to take it: it will ask for a permit with no wait left,
+			// unless another queued call takes that thread first, so look again soon
+			expireAfter(RECHECK_NANOS, call, model, expiry);
+			return;
+		}
+		LlmBulkheadFullException failure = this.bulkhead.full();
+		call.failQueued(failure, () -> this.recorder.rejected(model, call.queuedNanos(), failure));
+	}
+
+	/** The shared timer, started on first use. */
+	private static final class Timer {
+
+		static final ScheduledThreadPoolExecutor INSTANCE = create();
+
+		private static ScheduledThreadPoolExecutor create() {
+			ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+				Thread thread = new Thread(runnable, "llm-client-queue-timer");
+				thread.setDaemon(true);
+				return thread;
+			});
+			timer.setRemoveOnCancelPolicy(true);
+			return timer;
+		}
+
+	}
+
+}
