@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -14,15 +15,17 @@ import dev.llmclient.batch.LlmBatchService;
 
 /**
  * Auto-configuration of the {@link LlmBatchService} over the application's
- * {@link LlmClient}. It keeps as many items of a batch in flight as the client's
- * {@code max-concurrent} ({@link LlmClient#maxConcurrent()}, so a customizer's value
- * counts, and without calling {@code health()}), and counts items on
+ * {@link LlmClient}, when there is a single candidate (one client, or one marked
+ * {@code @Primary}); with several, build a service per client with
+ * {@code new LlmBatchService(client, meterRegistry)}. It keeps as many items of a batch
+ * in flight as the client's {@code max-concurrent} ({@link LlmClient#maxConcurrent()}, so
+ * a customizer's value counts, and without calling {@code health()}), and counts items on
  * {@code llm.client.batch.items} when a {@link MeterRegistry} is present.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(after = { LlmClientAutoConfiguration.class, LlmClientMetricsAutoConfiguration.class })
-@ConditionalOnBean(LlmClient.class)
+@ConditionalOnSingleCandidate(LlmClient.class)
 public final class LlmBatchAutoConfiguration {
 
 	/**

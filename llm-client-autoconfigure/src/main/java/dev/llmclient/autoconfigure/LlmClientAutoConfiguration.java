@@ -42,7 +42,13 @@ public final class LlmClientAutoConfiguration {
 
 	private static final String PREFIX = "llm.client.";
 
-	@Bean
+	/**
+	 * Name of the client's bean, and so of the client: its meters carry it as tag
+	 * {@code llm.client.name}.
+	 */
+	static final String BEAN_NAME = "llmClient";
+
+	@Bean(BEAN_NAME)
 	@ConditionalOnMissingBean(LlmClient.class)
 	DefaultLlmClient llmClient(LlmClientProperties properties, ObjectProvider<LlmClientCustomizer> customizers,
 			ObjectProvider<RestClient.Builder> restClientBuilder) {
@@ -70,7 +76,7 @@ public final class LlmClientAutoConfiguration {
 	 */
 	static LlmClientBuilder builder(LlmClientProperties properties) {
 		PropertyMapper map = PropertyMapper.get();
-		LlmClientBuilder builder = LlmClient.builder().propertyPrefix(PREFIX);
+		LlmClientBuilder builder = LlmClient.builder().name(BEAN_NAME).propertyPrefix(PREFIX);
 		map.from(properties::getEndpoint).to(builder::endpoint);
 		map.from(properties::getApiKey).to(builder::apiKey);
 		map.from(properties::getModel).to(builder::model);

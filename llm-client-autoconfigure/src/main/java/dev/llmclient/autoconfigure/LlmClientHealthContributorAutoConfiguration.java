@@ -1,10 +1,13 @@
 package dev.llmclient.autoconfigure;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.CompositeHealthContributorConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
@@ -12,8 +15,10 @@ import dev.llmclient.LlmClient;
 import dev.llmclient.health.LlmClientHealthIndicator;
 
 /**
- * Auto-configuration of {@link LlmClientHealthIndicator}, shown as component
- * {@code llmClient}. Turned off by {@code management.health.llmclient.enabled=false}.
+ * Auto-configuration of the {@code llmClient} health component: one
+ * {@link LlmClientHealthIndicator} when the application has one {@link LlmClient} bean, a
+ * composite with one entry per client, keyed by bean name, when it has several. Turned
+ * off by {@code management.health.llmclient.enabled=false}.
  *
  * @since 0.1.0
  */
@@ -21,12 +26,17 @@ import dev.llmclient.health.LlmClientHealthIndicator;
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(LlmClient.class)
 @ConditionalOnEnabledHealthIndicator("llmclient")
-public final class LlmClientHealthContributorAutoConfiguration {
+public final class LlmClientHealthContributorAutoConfiguration
+		extends CompositeHealthContributorConfiguration<LlmClientHealthIndicator, LlmClient> {
+
+	LlmClientHealthContributorAutoConfiguration() {
+		super(LlmClientHealthIndicator::new);
+	}
 
 	@Bean
-	@ConditionalOnMissingBean(name = "llmClientHealthIndicator")
-	LlmClientHealthIndicator llmClientHealthIndicator(LlmClient llmClient) {
-		return new LlmClientHealthIndicator(llmClient);
+	@ConditionalOnMissingBean(name = { "llmClientHealthIndicator", "llmClientHealthContributor" })
+	HealthContributor llmClientHealthContributor(ConfigurableListableBeanFactory beanFactory) {
+		return createContributor(beanFactory, LlmClient.class);
 	}
 
 }

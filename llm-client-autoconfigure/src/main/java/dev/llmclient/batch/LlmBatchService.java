@@ -83,7 +83,8 @@ public final class LlmBatchService {
 			throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
 		}
 		this.maxConcurrent = maxConcurrent;
-		this.metrics = (meterRegistry != null) ? new MicrometerBatchMetrics(meterRegistry) : BatchMetrics.NONE;
+		this.metrics = (meterRegistry != null) ? new MicrometerBatchMetrics(meterRegistry, client.name())
+				: BatchMetrics.NONE;
 	}
 
 	private static int maxConcurrentOf(LlmClient client) {

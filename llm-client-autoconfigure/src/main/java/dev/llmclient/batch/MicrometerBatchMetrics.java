@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Counts batch items on {@code llm.client.batch.items}, tagged {@code outcome}
- * {@code success} or {@code failure}.
+ * {@code success} or {@code failure} and {@code llm.client.name} with the client's name.
  */
 final class MicrometerBatchMetrics implements BatchMetrics {
 
@@ -15,14 +15,15 @@ final class MicrometerBatchMetrics implements BatchMetrics {
 
 	private final Counter failed;
 
-	MicrometerBatchMetrics(MeterRegistry registry) {
-		this.succeeded = counter(registry, "success");
-		this.failed = counter(registry, "failure");
+	MicrometerBatchMetrics(MeterRegistry registry, String clientName) {
+		this.succeeded = counter(registry, clientName, "success");
+		this.failed = counter(registry, clientName, "failure");
 	}
 
-	private static Counter counter(MeterRegistry registry, String outcome) {
+	private static Counter counter(MeterRegistry registry, String clientName, String outcome) {
 		return Counter.builder(ITEMS)
 			.description("Items of LLM client batches, by outcome")
+			.tag("llm.client.name", clientName)
 			.tag("outcome", outcome)
 			.register(registry);
 	}

@@ -16,6 +16,8 @@ final class BulkheadGauges {
 
 	static final String PREFIX = "llm.client.bulkhead.";
 
+	static final String MAX = PREFIX + "max";
+
 	private final MeterRegistry registry;
 
 	private final List<Gauge> gauges;

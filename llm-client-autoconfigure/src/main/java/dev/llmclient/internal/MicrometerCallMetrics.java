@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
+import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.Usage;
 
@@ -31,6 +32,9 @@ final class MicrometerCallMetrics implements CallMetrics {
 	static final String TOKEN_USAGE = "gen_ai.client.token.usage";
 
 	static final String RETRIES = "llm.client.retries";
+
+	/** Tag naming the client, so several clients in one application keep apart. */
+	static final String CLIENT_NAME = "llm.client.name";
 
 	static final String TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
 
@@ -90,10 +94,24 @@ final class MicrometerCallMetrics implements CallMetrics {
 		int port = (endpoint.getPort() != -1) ? endpoint.getPort()
 				: ("https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80);
 		String host = endpoint.getHost();
-		Tags serverTags = Tags.of("server.address", host, "server.port", Integer.toString(port));
-		Tags commonTags = serverTags.and("gen_ai.operation.name", "chat", "gen_ai.provider.name", providerName(host));
-		return new MicrometerCallMetrics(registry, commonTags, PoolGauges.register(registry, serverTags, transport),
-				BulkheadGauges.register(registry, serverTags, bulkhead));
+		requireUnusedName(registry, settings);
+		Tags clientTags = Tags.of(CLIENT_NAME, settings.name(), "server.address", host, "server.port",
+				Integer.toString(port));
+		Tags commonTags = clientTags.and("gen_ai.operation.name", "chat", "gen_ai.provider.name", providerName(host));
+		return new MicrometerCallMetrics(registry, commonTags, PoolGauges.register(registry, clientTags, transport),
+				BulkheadGauges.register(registry, clientTags, bulkhead));
+	}
+
+	/**
+	 * Refuses a second open client of the same name in one registry: its gauges would
+	 * silently read the first client's pool and bulkhead.
+	 */
+	private static void requireUnusedName(MeterRegistry registry, LlmClientSettings settings) {
+		if (registry.find(BulkheadGauges.MAX).tag(CLIENT_NAME, settings.name()).gauge() != null) {
+			throw new LlmClientSettingException("name", settings.name(),
+					"another open client with this name already reports to this MeterRegistry: give each client "
+							+ "its own name (LlmClientBuilder.name), which tags its meters " + CLIENT_NAME);
+		}
 	}
 
 	/**

@@ -184,7 +184,7 @@ class LlmClientAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(LlmClient.class);
 				assertThat(context).doesNotHaveBean("llmClientMetricsCustomizer")
-					.doesNotHaveBean("llmClientHealthIndicator");
+					.doesNotHaveBean("llmClientHealthContributor");
 			});
 	}
 

@@ -26,7 +26,7 @@ class LlmClientHealthContributorAutoConfigurationTests {
 	@Test
 	void registersIndicatorNamedForComponentLlmClient() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasSingleBean(LlmClientHealthIndicator.class).hasBean("llmClientHealthIndicator");
+			assertThat(context).hasSingleBean(LlmClientHealthIndicator.class).hasBean("llmClientHealthContributor");
 			assertThat(context.getBean(LlmClientHealthIndicator.class).health(true).getStatus()).isEqualTo(Status.UP);
 		});
 	}

@@ -50,8 +50,8 @@ class ClientMetricsTests {
 			{"choices":[{"message":{"role":"assistant","content":"Hi"}}]}
 			""";
 
-	private static final Set<String> DURATION_TAG_KEYS = Set.of("gen_ai.operation.name", "gen_ai.provider.name",
-			"gen_ai.request.model", "server.address", "server.port", "error.type");
+	private static final Set<String> DURATION_TAG_KEYS = Set.of("llm.client.name", "gen_ai.operation.name",
+			"gen_ai.provider.name", "gen_ai.request.model", "server.address", "server.port", "error.type");
 
 	@RegisterExtension
 	static WireMockExtension server = WireMockExtension.newInstance()
@@ -90,17 +90,18 @@ class ClientMetricsTests {
 		Timer timer = this.registry.get("gen_ai.client.operation.duration").timer();
 		assertThat(timer.count()).isEqualTo(1);
 		assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isPositive();
-		assertThat(timer.getId().getTags()).containsExactlyInAnyOrder(Tag.of("gen_ai.operation.name", "chat"),
-				Tag.of("gen_ai.provider.name", "openai_compatible"), Tag.of("gen_ai.request.model", "m1"),
-				Tag.of("server.address", "localhost"), Tag.of("server.port", Integer.toString(server.getPort())),
-				Tag.of("error.type", "none"));
+		assertThat(timer.getId().getTags()).containsExactlyInAnyOrder(Tag.of("llm.client.name", "default"),
+				Tag.of("gen_ai.operation.name", "chat"), Tag.of("gen_ai.provider.name", "openai_compatible"),
+				Tag.of("gen_ai.request.model", "m1"), Tag.of("server.address", "localhost"),
+				Tag.of("server.port", Integer.toString(server.getPort())), Tag.of("error.type", "none"));
 	}
 
 	@Test
 	void tokenUsageIsRecordedByTypeWhenTheServerReportsIt() {
 		server.stubFor(post("/v1/chat/completions").willReturn(okJson(ANSWER)));
-		client().chat(ChatRequest.of("Hello"));
-		client().chat(ChatRequest.of("Hello again"));
+		LlmClient client = client();
+		client.chat(ChatRequest.of("Hello"));
+		client.chat(ChatRequest.of("Hello again"));
 		DistributionSummary input = this.registry.get("gen_ai.client.token.usage")
 			.tag("gen_ai.token.type", "input")
 			.summary();
@@ -110,8 +111,8 @@ class ClientMetricsTests {
 		assertThat(input.count()).isEqualTo(2);
 		assertThat(input.totalAmount()).isEqualTo(24);
 		assertThat(output.totalAmount()).isEqualTo(6);
-		assertThat(tagKeys(input)).containsExactlyInAnyOrder("gen_ai.operation.name", "gen_ai.provider.name",
-				"gen_ai.request.model", "server.address", "server.port", "gen_ai.token.type");
+		assertThat(tagKeys(input)).containsExactlyInAnyOrder("llm.client.name", "gen_ai.operation.name",
+				"gen_ai.provider.name", "gen_ai.request.model", "server.address", "server.port", "gen_ai.token.type");
 	}
 
 	@Test
@@ -187,7 +188,8 @@ class ClientMetricsTests {
 		assertThat(gauge("available")).isEqualTo(1);
 		assertThat(gauge("pending")).isZero();
 		assertThat(this.registry.get("llm.client.pool.max").gauge().getId().getTags()).containsExactlyInAnyOrder(
-				Tag.of("server.address", "localhost"), Tag.of("server.port", Integer.toString(server.getPort())));
+				Tag.of("llm.client.name", "default"), Tag.of("server.address", "localhost"),
+				Tag.of("server.port", Integer.toString(server.getPort())));
 		this.client.close();
 		assertThat(this.registry.find("llm.client.pool.max").gauge()).isNull();
 		assertThat(this.registry.find("gen_ai.client.operation.duration").timer()).isNotNull();
