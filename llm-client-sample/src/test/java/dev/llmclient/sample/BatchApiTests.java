@@ -88,8 +88,9 @@ class BatchApiTests {
 			.expectStatus()
 			.isOk()
 			.expectBody(String.class)
-			.value((scrape) -> assertThat(scrape).contains("llm_client_batch_items_total{outcome=\"success\"}")
-				.contains("llm_client_bulkhead_max "));
+			.value((scrape) -> assertThat(scrape)
+				.contains("llm_client_batch_items_total{llm_client_name=\"llmClient\",outcome=\"success\"}")
+				.contains("llm_client_bulkhead_max{llm_client_name=\"llmClient\","));
 	}
 
 	private static String prompts(int count) {
