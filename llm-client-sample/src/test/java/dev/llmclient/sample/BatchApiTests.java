@@ -88,7 +88,8 @@ class BatchApiTests {
 			.expectStatus()
 			.isOk()
 			.expectBody(String.class)
-			.value((scrape) -> assertThat(scrape).contains("llm_client_batch_items_total{outcome=\"success\"}")
+			.value((scrape) -> assertThat(scrape)
+				.contains("llm_client_batch_items_total{llm_client_name=\"llmClient\",outcome=\"success\"}")
 				.contains("llm_client_bulkhead_max "));
 	}
 
