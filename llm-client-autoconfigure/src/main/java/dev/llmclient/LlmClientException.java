@@ -34,7 +34,7 @@ package dev.llmclient;
  * <td>{@code 401}, {@code 403}</td>
  * <td>{@link LlmHttpException}</td>
  * <td>CONFIGURATION (the API key)</td>
- * <td>no</td>
+ * <td>only when the server says {@code x-should-retry: true}</td>
  * </tr>
  * <tr>
  * <td>{@code 408}, {@code 409}, {@code 429}</td>
