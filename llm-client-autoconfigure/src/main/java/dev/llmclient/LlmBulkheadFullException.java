@@ -4,19 +4,20 @@ import java.time.Duration;
 
 /**
  * A call could not start because the client already had {@code max-concurrent} calls in
- * flight and none finished within {@code max-wait}.
+ * flight and none finished within {@code max-wait}. A timeout of kind
+ * {@link LlmTimeoutException.Kind#BULKHEAD_WAIT}, told apart by its {@link #errorType()},
+ * {@code bulkhead_full}: the client's own limit, not the server, ended the call (catch
+ * this type before {@link LlmTimeoutException}).
  *
  * @since 0.1.0
  */
-public class LlmBulkheadFullException extends LlmClientException {
+public class LlmBulkheadFullException extends LlmTimeoutException {
 
 	private static final long serialVersionUID = 1L;
 
 	private final int inFlight;
 
 	private final int maxConcurrent;
-
-	private final Duration maxWait;
 
 	/**
 	 * Creates an exception with a message that says how to raise the limit.
@@ -33,10 +34,9 @@ public class LlmBulkheadFullException extends LlmClientException {
 		super("LLM client is at its concurrency limit: " + inFlight + " calls in flight of " + maxConcurrentName + "="
 				+ maxConcurrent + ", and none finished within " + maxWaitName + "=" + maxWait + ". Raise "
 				+ maxConcurrentName + " if the server can take more parallel requests, or " + maxWaitName
-				+ " to queue longer.");
+				+ " to queue longer.", Kind.BULKHEAD_WAIT, maxWait, null);
 		this.inFlight = inFlight;
 		this.maxConcurrent = maxConcurrent;
-		this.maxWait = maxWait;
 	}
 
 	/**
@@ -60,7 +60,16 @@ public class LlmBulkheadFullException extends LlmClientException {
 	 * @return {@code max-wait}
 	 */
 	public Duration maxWait() {
-		return this.maxWait;
+		return timeout();
+	}
+
+	/**
+	 * Returns {@code bulkhead_full}.
+	 * @return {@code bulkhead_full}
+	 */
+	@Override
+	public String errorType() {
+		return "bulkhead_full";
 	}
 
 }

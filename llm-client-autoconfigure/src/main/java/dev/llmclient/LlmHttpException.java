@@ -3,7 +3,10 @@ package dev.llmclient;
 import java.time.Duration;
 
 /**
- * The server answered with an HTTP error status (4xx or 5xx).
+ * The server answered with an HTTP error status (4xx or 5xx). Its {@link #errorType()} is
+ * the status as three digits ({@code 429}, {@code 503}); the server's own error type and
+ * code, when its body carried them, are {@link #serverErrorType()} and
+ * {@link #serverErrorCode()}.
  *
  * @since 0.1.0
  */
@@ -13,9 +16,9 @@ public class LlmHttpException extends LlmClientException {
 
 	private final int statusCode;
 
-	private final String errorType;
+	private final String serverErrorType;
 
-	private final String errorCode;
+	private final String serverErrorCode;
 
 	private final String requestId;
 
@@ -27,19 +30,19 @@ public class LlmHttpException extends LlmClientException {
 	 * Creates an exception.
 	 * @param message what happened
 	 * @param statusCode the HTTP status
-	 * @param errorType the server's {@code error.type}, or {@code null}
-	 * @param errorCode the server's {@code error.code}, or {@code null}
+	 * @param serverErrorType the server's {@code error.type}, or {@code null}
+	 * @param serverErrorCode the server's {@code error.code}, or {@code null}
 	 * @param requestId the server's request id header, or {@code null}
 	 * @param retryAfter the wait the server asked for ({@code Retry-After} or
 	 * {@code retry-after-ms}), or {@code null}
 	 * @param serverRetryHint the server's {@code x-should-retry} header, or {@code null}
 	 */
-	public LlmHttpException(String message, int statusCode, String errorType, String errorCode, String requestId,
-			Duration retryAfter, Boolean serverRetryHint) {
+	public LlmHttpException(String message, int statusCode, String serverErrorType, String serverErrorCode,
+			String requestId, Duration retryAfter, Boolean serverRetryHint) {
 		super(message);
 		this.statusCode = statusCode;
-		this.errorType = errorType;
-		this.errorCode = errorCode;
+		this.serverErrorType = serverErrorType;
+		this.serverErrorCode = serverErrorCode;
 		this.requestId = requestId;
 		this.retryAfter = retryAfter;
 		this.serverRetryHint = serverRetryHint;
@@ -51,8 +54,8 @@ public class LlmHttpException extends LlmClientException {
 	 * @return the copy
 	 */
 	public LlmHttpException withNote(String note) {
-		LlmHttpException copy = new LlmHttpException(getMessage() + "; " + note, this.statusCode, this.errorType,
-				this.errorCode, this.requestId, this.retryAfter, this.serverRetryHint);
+		LlmHttpException copy = new LlmHttpException(getMessage() + "; " + note, this.statusCode, this.serverErrorType,
+				this.serverErrorCode, this.requestId, this.retryAfter, this.serverRetryHint);
 		copy.setStackTrace(getStackTrace());
 		return copy;
 	}
@@ -66,19 +69,58 @@ public class LlmHttpException extends LlmClientException {
 	}
 
 	/**
-	 * Returns the server's error type ({@code error.type} in an OpenAI error body).
+	 * Returns the status as three digits, such as {@code 429} or {@code 503}.
+	 * @return the status code as text
+	 */
+	@Override
+	public String errorType() {
+		return Integer.toString(this.statusCode);
+	}
+
+	/**
+	 * Returns {@link Origin#CONFIGURATION} for 401 and 403 (the server refused the API
+	 * key), {@link Origin#SERVER} for 408 and 5xx, {@link Origin#REQUEST} for any other
+	 * 4xx.
+	 * @return where the cause lies
+	 */
+	@Override
+	public Origin origin() {
+		if (isAuthFailure()) {
+			return Origin.CONFIGURATION;
+		}
+		return (!isClientError() || this.statusCode == 408) ? Origin.SERVER : Origin.REQUEST;
+	}
+
+	/**
+	 * Whether sending the request again may succeed: as the server's
+	 * {@code x-should-retry} header says when it sent one, else for 408, 409, 429 and
+	 * 5xx.
+	 * @return whether the client retries it
+	 */
+	@Override
+	public boolean isRetryable() {
+		if (this.serverRetryHint != null) {
+			return this.serverRetryHint;
+		}
+		return this.statusCode == 408 || this.statusCode == 409 || this.statusCode == 429 || this.statusCode >= 500;
+	}
+
+	/**
+	 * Returns the server's error type ({@code error.type} in an OpenAI error body,
+	 * {@code type} in a vLLM or problem-details body), such as
+	 * {@code invalid_request_error}.
 	 * @return the type, or {@code null} when the server sent none
 	 */
-	public String errorType() {
-		return this.errorType;
+	public String serverErrorType() {
+		return this.serverErrorType;
 	}
 
 	/**
 	 * Returns the server's error code ({@code error.code} in an OpenAI error body).
 	 * @return the code, or {@code null} when the server sent none
 	 */
-	public String errorCode() {
-		return this.errorCode;
+	public String serverErrorCode() {
+		return this.serverErrorCode;
 	}
 
 	/**
@@ -114,6 +156,15 @@ public class LlmHttpException extends LlmClientException {
 	 */
 	public boolean isClientError() {
 		return this.statusCode >= 400 && this.statusCode < 500;
+	}
+
+	/**
+	 * Whether the server refused the client's credentials: 401 (no key, or a wrong one)
+	 * or 403 (a key without access to this model or endpoint).
+	 * @return {@code true} for 401 and 403
+	 */
+	public boolean isAuthFailure() {
+		return this.statusCode == 401 || this.statusCode == 403;
 	}
 
 }

@@ -7,7 +7,8 @@ package dev.llmclient;
  * are all the caller gets. A stream cut before any chunk reached the consumer is retried
  * like a broken connection (this exception then means the attempts ran out); once a chunk
  * has reached it, or when the server reported the error, the call is not retried: a retry
- * could show part of the answer twice.
+ * could show part of the answer twice. Its {@link #errorType()} is {@code stream_error}
+ * when the server reported the error, {@code stream_cut} when the stream was cut.
  *
  * @since 0.1.0
  */
@@ -17,9 +18,9 @@ public class LlmStreamException extends LlmClientException {
 
 	private final boolean serverError;
 
-	private final String errorType;
+	private final String serverErrorType;
 
-	private final String errorCode;
+	private final String serverErrorCode;
 
 	private final int chunksDelivered;
 
@@ -28,17 +29,17 @@ public class LlmStreamException extends LlmClientException {
 	 * @param message what happened
 	 * @param serverError whether the server reported an error in the stream, rather than
 	 * the stream being cut
-	 * @param errorType the server's {@code error.type}, or {@code null}
-	 * @param errorCode the server's {@code error.code}, or {@code null}
+	 * @param serverErrorType the server's {@code error.type}, or {@code null}
+	 * @param serverErrorCode the server's {@code error.code}, or {@code null}
 	 * @param chunksDelivered chunks handed to the consumer before the failure
 	 * @param cause the underlying failure, or {@code null}
 	 */
-	public LlmStreamException(String message, boolean serverError, String errorType, String errorCode,
+	public LlmStreamException(String message, boolean serverError, String serverErrorType, String serverErrorCode,
 			int chunksDelivered, Throwable cause) {
 		super(message, cause);
 		this.serverError = serverError;
-		this.errorType = errorType;
-		this.errorCode = errorCode;
+		this.serverErrorType = serverErrorType;
+		this.serverErrorCode = serverErrorCode;
 		this.chunksDelivered = chunksDelivered;
 	}
 
@@ -55,16 +56,16 @@ public class LlmStreamException extends LlmClientException {
 	 * Returns the server's error type ({@code error.type} of the error in the stream).
 	 * @return the type, or {@code null} when the server sent none or the stream was cut
 	 */
-	public String errorType() {
-		return this.errorType;
+	public String serverErrorType() {
+		return this.serverErrorType;
 	}
 
 	/**
 	 * Returns the server's error code ({@code error.code} of the error in the stream).
 	 * @return the code, or {@code null} when the server sent none or the stream was cut
 	 */
-	public String errorCode() {
-		return this.errorCode;
+	public String serverErrorCode() {
+		return this.serverErrorCode;
 	}
 
 	/**
@@ -74,6 +75,35 @@ public class LlmStreamException extends LlmClientException {
 	 */
 	public int chunksDelivered() {
 		return this.chunksDelivered;
+	}
+
+	/**
+	 * Returns {@code stream_error} when the server reported an error in the stream,
+	 * {@code stream_cut} when the stream was cut.
+	 * @return the error type
+	 */
+	@Override
+	public String errorType() {
+		return this.serverError ? "stream_error" : "stream_cut";
+	}
+
+	/**
+	 * Returns {@link Origin#SERVER}: the server, or the way to it, ended the stream.
+	 * @return {@link Origin#SERVER}
+	 */
+	@Override
+	public Origin origin() {
+		return Origin.SERVER;
+	}
+
+	/**
+	 * Whether sending the request again may succeed without showing the consumer a chunk
+	 * twice: only for a stream cut before any chunk reached it.
+	 * @return {@code true} for a cut stream with no chunk delivered
+	 */
+	@Override
+	public boolean isRetryable() {
+		return !this.serverError && this.chunksDelivered == 0;
 	}
 
 }

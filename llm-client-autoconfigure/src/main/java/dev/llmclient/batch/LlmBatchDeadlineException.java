@@ -7,8 +7,9 @@ import dev.llmclient.LlmTimeoutException;
 /**
  * A batch item failed because the batch's deadline ({@link BatchOptions#deadline()})
  * passed: either before the item was sent, or while it was in flight, in which case it
- * was cancelled. Carries no stack trace: the message says all there is to know, and a
- * large batch may fail many items at once.
+ * was cancelled. A timeout of kind {@link LlmTimeoutException.Kind#BATCH_DEADLINE}, with
+ * {@link #errorType()} {@code timeout}. Carries no stack trace: the message says all
+ * there is to know, and a large batch may fail many items at once.
  *
  * @since 0.1.0
  */
@@ -29,7 +30,7 @@ public class LlmBatchDeadlineException extends LlmTimeoutException {
 				+ ": the batch's deadline of " + deadline + " passed" + (started ? "" : " before its turn")
 				+ ". Give the batch a longer deadline (BatchOptions.withDeadline), "
 				+ "raise the client's max-concurrent if the server can take more parallel requests, or send fewer items.",
-				"BatchOptions.deadline", deadline, null);
+				Kind.BATCH_DEADLINE, deadline, null);
 		this.started = started;
 	}
 

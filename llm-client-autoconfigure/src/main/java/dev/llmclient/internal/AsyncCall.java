@@ -2,8 +2,8 @@ package dev.llmclient.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
-import java.util.function.Supplier;
 
 import dev.llmclient.ChatResponse;
 
@@ -22,8 +22,6 @@ import dev.llmclient.ChatResponse;
  */
 final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnable {
 
-	private static final ThreadLocal<AsyncCall> CURRENT = new ThreadLocal<>();
-
 	private static final int QUEUED = 0;
 
 	private static final int RUNNING = 1;
@@ -36,7 +34,7 @@ final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnabl
 	/** Failed before it started (see {@link #failQueued}). */
 	private static final int FAILED_QUEUED = 4;
 
-	private final Supplier<ChatResponse> call;
+	private final Function<AsyncCall, ChatResponse> call;
 
 	private final LongConsumer recordCancelled;
 
@@ -64,38 +62,28 @@ final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnabl
 
 	/**
 	 * Creates the call.
-	 * @param call runs the call on the executor's thread
+	 * @param call runs the call on the executor's thread, given this future (see
+	 * {@link Call})
 	 * @param recordCancelled records the call as cancelled, given the nanoseconds since
 	 * it was submitted
 	 */
-	AsyncCall(Supplier<ChatResponse> call, LongConsumer recordCancelled) {
+	AsyncCall(Function<AsyncCall, ChatResponse> call, LongConsumer recordCancelled) {
 		this.call = call;
 		this.recordCancelled = recordCancelled;
 	}
 
-	/**
-	 * The async call running on the current thread, or {@code null} on a caller's own
-	 * thread.
-	 */
-	static AsyncCall current() {
-		return CURRENT.get();
-	}
-
-	/** Whether the async call running on the current thread has been cancelled. */
-	static boolean currentIsCancelled() {
-		AsyncCall current = CURRENT.get();
-		return current != null && current.state.get() == CANCELLED;
+	/** Whether the caller has cancelled this call. */
+	boolean cancelRequested() {
+		return this.state.get() == CANCELLED;
 	}
 
 	/**
-	 * Whether the outcome of the call running on this thread is its own to record: true
-	 * for a caller's own thread, and for an async call not cancelled, which can no longer
-	 * be cancelled afterwards; false for a cancelled one, which {@link #run} records as
-	 * cancelled.
+	 * Whether the outcome of this running call is its own to record: true when not
+	 * cancelled, and it can no longer be cancelled afterwards; false for a cancelled one,
+	 * which {@link #run} records as cancelled.
 	 */
-	static boolean claimOutcome() {
-		AsyncCall current = CURRENT.get();
-		return current == null || current.state.compareAndSet(RUNNING, CLAIMED);
+	boolean claimOutcome() {
+		return this.state.compareAndSet(RUNNING, CLAIMED);
 	}
 
 	/** Nanoseconds from submission until the call started, or until now if it has not. */
@@ -139,17 +127,15 @@ final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnabl
 		synchronized (this.lock) {
 			this.runner = Thread.currentThread();
 		}
-		CURRENT.set(this);
 		ChatResponse response = null;
 		Throwable failure = null;
 		try {
-			response = this.call.get();
+			response = this.call.apply(this);
 		}
 		catch (Throwable ex) {
 			failure = ex;
 		}
 		finally {
-			CURRENT.remove();
 			synchronized (this.lock) {
 				this.runner = null;
 			}

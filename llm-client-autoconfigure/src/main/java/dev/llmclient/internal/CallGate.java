@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientClosedException;
 import dev.llmclient.LlmClientSettings;
 
 /**
@@ -121,8 +121,8 @@ final class CallGate {
 	 * @param cause how the call failed when its connection was closed
 	 * @return an exception saying the client was closed during the call
 	 */
-	LlmClientException cutOff(Throwable cause) {
-		return new LlmClientException(
+	LlmClientClosedException cutOff(Throwable cause) {
+		return new LlmClientClosedException(
 				"Call to " + this.endpoint + " was cancelled: the LLM client was closed while the "
 						+ "call was in flight, and the call did not finish within " + this.shutdownTimeoutName + "="
 						+ this.shutdownTimeout + ".",

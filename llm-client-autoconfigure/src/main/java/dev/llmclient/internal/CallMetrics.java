@@ -27,7 +27,8 @@ interface CallMetrics {
 	 * Records one ended call.
 	 * @param model the requested model, or {@code null}
 	 * @param nanos its duration
-	 * @param errorType {@code none} on success, else a bounded error class
+	 * @param errorType {@code none} on success, {@code cancelled} for a cancelled call,
+	 * else the failure's {@link dev.llmclient.LlmClientException#errorType()}
 	 * @param usage the token counts, or {@code null}
 	 */
 	void record(String model, long nanos, String errorType, Usage usage);
@@ -44,7 +45,8 @@ interface CallMetrics {
 
 	/**
 	 * Counts one retry.
-	 * @param reason a bounded reason, such as {@code 429}, {@code 5xx} or {@code io}
+	 * @param reason the {@link dev.llmclient.LlmClientException#errorType()} of the
+	 * failure retried, such as {@code 429}, {@code 503} or {@code io}
 	 */
 	void retry(String reason);
 

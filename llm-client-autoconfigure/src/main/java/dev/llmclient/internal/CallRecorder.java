@@ -4,19 +4,15 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
-import dev.llmclient.LlmConnectionException;
-import dev.llmclient.LlmHttpException;
-import dev.llmclient.LlmMalformedResponseException;
-import dev.llmclient.LlmStreamException;
-import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 
 /**
  * The one place every ended call is recorded: counts, the latency window, the latest
- * error, the run of server-side failures that decides health, and the metrics.
+ * error, the run of server-side failures and the refused credentials that decide health,
+ * and the metrics. What a failure means is the failure's own answer
+ * ({@link LlmClientException#errorType()}, {@link LlmClientException#origin()}).
  */
 final class CallRecorder {
 
@@ -46,6 +42,12 @@ final class CallRecorder {
 	/** Why the latest active probe found the endpoint unreachable, or {@code null}. */
 	private volatile String probeFailure;
 
+	/**
+	 * Why the server refused the client's credentials (at warm-up or on the latest call),
+	 * until a call succeeds.
+	 */
+	private volatile String credentialsRefused;
+
 	CallRecorder(LatencyWindow window, CallMetrics metrics, int downAfterFailures) {
 		this.window = window;
 		this.metrics = metrics;
@@ -68,17 +70,24 @@ final class CallRecorder {
 		if (this.probeFailure != null) {
 			this.probeFailure = null;
 		}
+		if (this.credentialsRefused != null) {
+			this.credentialsRefused = null;
+		}
 		this.metrics.record(model, nanos, CallMetrics.SUCCESS, usage);
 	}
 
 	void failure(String model, long nanos, LlmClientException failure) {
 		this.window.record(nanos);
 		this.failed.increment();
-		if (isServerSide(failure)) {
+		if (failure.origin() == LlmClientException.Origin.SERVER) {
 			this.serverFailuresInARow.incrementAndGet();
 		}
+		else if (failure.origin() == LlmClientException.Origin.CONFIGURATION) {
+			this.credentialsRefused = "the LLM server refused the client's credentials on the last call: "
+					+ failure.getMessage();
+		}
 		this.lastError = lastError(failure);
-		this.metrics.record(model, nanos, errorType(failure), null);
+		this.metrics.record(model, nanos, failure.errorType(), null);
 	}
 
 	/**
@@ -100,7 +109,7 @@ final class CallRecorder {
 	void rejected(String model, long nanos, LlmClientException failure) {
 		this.failed.increment();
 		this.lastError = lastError(failure);
-		this.metrics.record(model, nanos, errorType(failure), null);
+		this.metrics.record(model, nanos, failure.errorType(), null);
 	}
 
 	/**
@@ -112,7 +121,7 @@ final class CallRecorder {
 	 */
 	void firstChunk(String model, long nanos, LlmClientException failure) {
 		if (nanos >= 0) {
-			this.metrics.firstChunk(model, nanos, (failure != null) ? errorType(failure) : "none");
+			this.metrics.firstChunk(model, nanos, (failure != null) ? failure.errorType() : CallMetrics.SUCCESS);
 		}
 	}
 
@@ -123,6 +132,14 @@ final class CallRecorder {
 	void unreachable(LlmClientException failure) {
 		this.unreachableReason = "endpoint could not be reached at start-up: " + failure.getMessage();
 		this.lastError = lastError(failure);
+	}
+
+	/**
+	 * The server refused the client's credentials at warm-up: down until a call succeeds.
+	 * @param reason what was refused and which setting to check
+	 */
+	void credentialsRefused(String reason) {
+		this.credentialsRefused = reason;
 	}
 
 	/**
@@ -145,6 +162,9 @@ final class CallRecorder {
 		if (reason == null) {
 			reason = this.unreachableReason;
 		}
+		if (reason == null) {
+			reason = this.credentialsRefused;
+		}
 		int inARow = this.serverFailuresInARow.get();
 		if (reason == null && inARow >= this.downAfterFailures) {
 			reason = (inARow == 1) ? "the last call failed on the server's side"
@@ -156,41 +176,6 @@ final class CallRecorder {
 
 	private static LlmClientHealth.LastError lastError(LlmClientException failure) {
 		return new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(), Instant.now());
-	}
-
-	/**
-	 * Whether the failure says the server, or the way to it, is in trouble (not the
-	 * caller).
-	 */
-	static boolean isServerSide(LlmClientException failure) {
-		if (failure instanceof LlmHttpException http) {
-			return !http.isClientError() || http.statusCode() == 408;
-		}
-		return failure instanceof LlmConnectionException || failure instanceof LlmTimeoutException
-				|| failure instanceof LlmMalformedResponseException || failure instanceof LlmStreamException;
-	}
-
-	/** A bounded value for the {@code error.type} tag. */
-	static String errorType(LlmClientException failure) {
-		if (failure instanceof LlmHttpException http) {
-			return Integer.toString(http.statusCode());
-		}
-		if (failure instanceof LlmTimeoutException) {
-			return "timeout";
-		}
-		if (failure instanceof LlmConnectionException) {
-			return "io";
-		}
-		if (failure instanceof LlmMalformedResponseException) {
-			return "malformed_response";
-		}
-		if (failure instanceof LlmBulkheadFullException) {
-			return "bulkhead_full";
-		}
-		if (failure instanceof LlmStreamException stream) {
-			return stream.serverError() ? "stream_error" : "stream_cut";
-		}
-		return "other";
 	}
 
 }

@@ -11,6 +11,16 @@ import org.apache.hc.core5.concurrent.Cancellable;
  * passes, or when the caller cancels the future of an async call. The request factory
  * binds the Apache HttpClient request to the attempt running on the current thread;
  * aborting it closes the connection, so a blocked read returns at once.
+ * <p>
+ * This is the client's only thread-local, set when an attempt opens and cleared when it
+ * closes (try-with-resources), because nothing else reaches the request factory: Spring
+ * Framework 7 copies a {@code RestClient} request's attributes into
+ * {@code ClientHttpRequest.getAttributes()} only after the factory has created the
+ * request, and the hooks of {@code HttpComponentsClientHttpRequestFactory}
+ * ({@code createHttpUriRequest}, {@code postProcessHttpRequest},
+ * {@code createHttpContext}) see the method and URI alone, while the Apache request that
+ * can be cancelled is not reachable from the {@code ClientHttpRequest} it returns.
+ * Everything else about a call travels in its {@link Call}.
  */
 final class CancellableAttempt implements AutoCloseable {
 

@@ -3,21 +3,11 @@ package dev.llmclient.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 import dev.llmclient.ChatChunk;
 import dev.llmclient.ChatResponse;
-import dev.llmclient.LlmClientSettings;
-import dev.llmclient.LlmMalformedResponseException;
-import dev.llmclient.LlmStreamException;
-import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 
 /**
@@ -53,20 +43,13 @@ final class ChatStream {
 
 	}
 
-	/**
-	 * One chunk, or an error in the stream: OpenAI's {@code {"error": {...}}} or vLLM's
-	 * {@code {"object": "error", ...}}.
-	 */
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	record ChunkBody(String id, String object, String model, List<WireFormat.Choice> choices,
-			WireFormat.UsageBody usage, JsonNode error, JsonNode message, JsonNode type, JsonNode code) {
-	}
-
 	private static final String DONE = "[DONE]";
 
-	private final LlmClientSettings settings;
+	private final ChatCodec codec;
 
 	private final Failures failures;
+
+	private final long maxResponseSize;
 
 	private final Consumer<ChatChunk> onChunk;
 
@@ -94,10 +77,11 @@ final class ChatStream {
 	 */
 	private boolean done;
 
-	ChatStream(LlmClientSettings settings, Failures failures, Consumer<ChatChunk> onChunk, String requestedModel,
-			long start) {
-		this.settings = settings;
+	ChatStream(ChatCodec codec, Failures failures, long maxResponseSize, Consumer<ChatChunk> onChunk,
+			String requestedModel, long start) {
+		this.codec = codec;
 		this.failures = failures;
+		this.maxResponseSize = maxResponseSize;
 		this.onChunk = onChunk;
 		this.requestedModel = requestedModel;
 		this.start = start;
@@ -119,7 +103,7 @@ final class ChatStream {
 	 */
 	ChatResponse read(InputStream body) {
 		startAttempt();
-		SseReader reader = new SseReader(body, this.settings.connection().maxResponseSize());
+		SseReader reader = new SseReader(body, this.maxResponseSize);
 		boolean complete = false;
 		try {
 			ChatResponse response = readEvents(reader);
@@ -168,7 +152,7 @@ final class ChatStream {
 				event = reader.next();
 			}
 			catch (SseReader.LimitExceededException ex) {
-				throw tooLarge();
+				throw this.failures.tooLarge(this.delivered);
 			}
 			catch (IOException ex) {
 				if (this.finishReason != null) {
@@ -176,17 +160,18 @@ final class ChatStream {
 					this.done = false;
 					return assemble();
 				}
-				throw (ex instanceof InterruptedIOException) ? silence(ex) : cut(ex);
+				throw (ex instanceof InterruptedIOException) ? this.failures.streamSilence(ex, this.delivered)
+						: this.failures.streamCut(ex, this.delivered);
 			}
 			if (event == null) {
 				if (this.finishReason != null) {
 					this.done = true;
 					return assemble();
 				}
-				throw cut(null);
+				throw this.failures.streamCut(null, this.delivered);
 			}
 			if ("error".equals(event.type())) {
-				throw serverError(event.data());
+				throw this.failures.streamError(ChatCodec.streamError(event.data()), this.delivered);
 			}
 			if (!"message".equals(event.type()) || event.data().isBlank()) {
 				continue;
@@ -220,18 +205,9 @@ final class ChatStream {
 	}
 
 	private void accept(String data) {
-		ChunkBody chunk;
-		try {
-			chunk = WireFormat.MAPPER.readValue(data, ChunkBody.class);
-		}
-		catch (JacksonException ex) {
-			throw malformed("a stream event that is not a chat completion chunk: " + snippet(data), ex);
-		}
-		if (chunk == null) {
-			throw malformed("a stream event holding JSON null", null);
-		}
-		if (isError(chunk)) {
-			throw serverError(chunk);
+		ChatCodec.Chunk chunk = this.codec.chunk(data);
+		if (chunk.error() != null) {
+			throw this.failures.streamError(chunk.error(), this.delivered);
 		}
 		if (this.firstChunkNanos < 0) {
 			this.firstChunkNanos = System.nanoTime() - this.start;
@@ -242,22 +218,19 @@ final class ChatStream {
 		if (this.model == null) {
 			this.model = chunk.model();
 		}
-		Usage reported = DefaultLlmClient.usage(chunk.usage());
-		if (reported != null) {
-			this.usage = reported;
+		if (chunk.usage() != null) {
+			this.usage = chunk.usage();
 		}
-		WireFormat.Choice choice = firstChoice(chunk.choices());
-		if (choice == null) {
+		if (chunk.text() == null) {
 			return;
 		}
-		String text = (choice.delta() != null && choice.delta().content() != null) ? choice.delta().content() : "";
-		String finish = choice.finishReason();
+		String finish = chunk.finishReason();
 		if (finish != null) {
 			this.finishReason = finish;
 		}
-		if (!text.isEmpty() || finish != null) {
-			this.content.append(text);
-			deliver(new ChatChunk(text, finish));
+		if (!chunk.text().isEmpty() || finish != null) {
+			this.content.append(chunk.text());
+			deliver(new ChatChunk(chunk.text(), finish));
 		}
 	}
 
@@ -271,111 +244,10 @@ final class ChatStream {
 		this.delivered++;
 	}
 
-	/**
-	 * The choice with index 0: with {@code n > 1} the other choices are not part of this
-	 * answer.
-	 */
-	private static WireFormat.Choice firstChoice(List<WireFormat.Choice> choices) {
-		if (choices == null) {
-			return null;
-		}
-		for (WireFormat.Choice choice : choices) {
-			if (choice != null && (choice.index() == null || choice.index() == 0)) {
-				return choice;
-			}
-		}
-		return null;
-	}
-
 	private ChatResponse assemble() {
 		return new ChatResponse(this.id, (this.model != null) ? this.model : this.requestedModel,
 				this.content.toString(), this.finishReason, this.usage,
 				Duration.ofNanos(System.nanoTime() - this.start));
-	}
-
-	private static boolean isError(ChunkBody chunk) {
-		return (chunk.error() != null && !chunk.error().isNull()) || "error".equals(chunk.object());
-	}
-
-	private LlmStreamException serverError(ChunkBody chunk) {
-		JsonNode error = (chunk.error() != null && !chunk.error().isNull()) ? chunk.error() : null;
-		String type = (error != null) ? text(error.get("type")) : text(chunk.type());
-		String code = (error != null) ? text(error.get("code")) : text(chunk.code());
-		String message = (error != null) ? (error.isObject() ? text(error.get("message")) : text(error))
-				: text(chunk.message());
-		return serverError(type, code, message);
-	}
-
-	/** An {@code event: error}: its data is usually JSON, but any text is shown. */
-	private LlmStreamException serverError(String data) {
-		try {
-			ChunkBody chunk = WireFormat.MAPPER.readValue(data, ChunkBody.class);
-			if (chunk != null && isError(chunk)) {
-				return serverError(chunk);
-			}
-		}
-		catch (JacksonException ex) {
-			// not JSON: the text itself is the message
-		}
-		return serverError(null, null, data);
-	}
-
-	private LlmStreamException serverError(String type, String code, String serverMessage) {
-		StringBuilder message = new StringBuilder("LLM server at ").append(this.settings.displayEndpoint())
-			.append(" reported an error in the middle of a stream, after ")
-			.append(this.delivered)
-			.append(" chunks");
-		if (type != null || code != null) {
-			message.append(" (type=").append(type).append(", code=").append(code).append(')');
-		}
-		if (serverMessage != null && !serverMessage.isBlank()) {
-			message.append(": ").append(snippet(serverMessage));
-		}
-		message.append(". The answer is incomplete.");
-		return new LlmStreamException(message.toString(), true, type, code, this.delivered, null);
-	}
-
-	private LlmStreamException cut(IOException cause) {
-		String how = (cause != null)
-				? "the connection broke (" + this.failures.scrub(String.valueOf(cause.getMessage())) + ")"
-				: "the stream ended";
-		return new LlmStreamException(
-				"LLM server at " + this.settings.displayEndpoint() + ": " + how + " after " + this.delivered
-						+ " chunks, before [DONE] and before a finish reason. The answer is incomplete.",
-				false, null, null, this.delivered, cause);
-	}
-
-	private LlmTimeoutException silence(IOException cause) {
-		Duration timeout = this.settings.connection().readTimeout();
-		return new LlmTimeoutException("LLM server at " + this.settings.displayEndpoint()
-				+ " stopped sending in the middle of a stream: nothing for " + this.settings.property("read-timeout")
-				+ "=" + timeout + " after " + this.delivered + " chunks. The answer is incomplete; raise "
-				+ this.settings.property("read-timeout") + " if the model pauses longer between chunks.",
-				this.settings.property("read-timeout"), timeout, cause);
-	}
-
-	private LlmMalformedResponseException tooLarge() {
-		return new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint()
-				+ " streamed more than " + this.settings.property("max-response-size") + "="
-				+ this.settings.connection().maxResponseSize() + " bytes after " + this.delivered
-				+ " chunks; the rest was not read. Raise " + this.settings.property("max-response-size")
-				+ " or lower max_tokens.", null);
-	}
-
-	private LlmMalformedResponseException malformed(String what, Throwable cause) {
-		return new LlmMalformedResponseException(
-				"LLM server at " + this.settings.displayEndpoint() + " answered 2xx with " + what, cause);
-	}
-
-	private String snippet(String text) {
-		return this.failures.snippet(text.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String text(JsonNode node) {
-		if (node == null || node.isNull() || node.isMissingNode()) {
-			return null;
-		}
-		return node.isValueNode() ? node.asString() : node.toString();
 	}
 
 	private static void abort(InputStream body) {

@@ -1,6 +1,5 @@
 package dev.llmclient.internal;
 
-import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
 
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientSettings;
@@ -113,6 +113,7 @@ final class ConnectionWarmer {
 			unreachable(failed.isEmpty() ? null : failed.get(0));
 			return;
 		}
+		statuses.stream().filter(ConnectionWarmer::isAuthFailure).findFirst().ifPresent(this::credentialsRefused);
 		if (logger.isInfoEnabled()) {
 			int missing = count - statuses.size();
 			String shortfall = (missing > 0)
@@ -179,15 +180,29 @@ final class ConnectionWarmer {
 				+ "start-up instead.");
 	}
 
+	private static boolean isAuthFailure(int status) {
+		return status == 401 || status == 403;
+	}
+
+	/**
+	 * The server refused the API key: every call will fail, so this is worth a warning
+	 * rather than the information line, and health is down until a call succeeds.
+	 */
+	private void credentialsRefused(int status) {
+		String reason = this.failures.keyRejected(status);
+		this.recorder.credentialsRefused(reason);
+		logger.warn("LLM client warm-up: " + reason + ". Health reports DOWN until a call succeeds.");
+	}
+
 	private LlmClientException typed(Exception failure) {
 		if (failure == null || isWarmUpTimeout(failure)) {
 			return new LlmTimeoutException(
 					"LLM server at " + this.settings.displayEndpoint() + " did not answer within "
 							+ this.settings.property("warm-up.timeout") + "=" + this.settings.warmUp().timeout(),
-					this.settings.property("warm-up.timeout"), this.settings.warmUp().timeout(), failure);
+					LlmTimeoutException.Kind.WARM_UP, this.settings.warmUp().timeout(), failure);
 		}
-		if (failure instanceof ResourceAccessException ex && ex.getCause() instanceof IOException io) {
-			return this.failures.fromIo(io);
+		if (failure instanceof RestClientException ex) {
+			return this.failures.fromRestClient(ex);
 		}
 		return (failure instanceof LlmClientException llm) ? llm
 				: new LlmConnectionException(this.failures.scrub(String.valueOf(failure.getMessage())), failure);

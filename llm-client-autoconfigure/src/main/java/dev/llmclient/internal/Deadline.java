@@ -50,7 +50,7 @@ final class Deadline {
 		String name = settings.property("timeout");
 		return new LlmTimeoutException("Call to " + settings.displayEndpoint() + " did not finish within " + name + "="
 				+ this.timeout + " (waiting for a slot, attempts and backoff included). Raise " + name
-				+ ", or lower max_tokens.", name, this.timeout, cause);
+				+ ", or lower max_tokens.", LlmTimeoutException.Kind.CALL_DEADLINE, this.timeout, cause);
 	}
 
 }

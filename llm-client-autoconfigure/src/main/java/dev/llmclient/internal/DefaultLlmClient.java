@@ -2,9 +2,6 @@ package dev.llmclient.internal;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -15,11 +12,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import tools.jackson.core.JacksonException;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClient.RequestHeadersSpec.ExchangeFunction;
 import org.springframework.web.client.RestClientException;
@@ -34,21 +29,15 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
-import dev.llmclient.LlmMalformedResponseException;
-import dev.llmclient.Usage;
 
 /**
- * The client: validates a request, takes a bulkhead permit, posts it through the pooled
- * {@link RestClient} (retrying what may be retried within the call's deadline), maps the
- * answer or the failure, records the call and releases the permit.
+ * The client. Every call goes admission → attempt(s) → record: admission checks and
+ * encodes the request and takes a bulkhead permit and a place in the gate, giving a
+ * {@link Call}; the attempts post it through the pooled {@link RestClient}, retrying what
+ * may be retried within the call's deadline; the record counts and times how it ended,
+ * once, in one place for chat and stream; closing the call releases what admission took.
  */
 public final class DefaultLlmClient implements LlmClient {
-
-	/**
-	 * Asks the server to report usage in the last chunk of a stream, as OpenAI, vLLM and
-	 * llama.cpp do.
-	 */
-	private static final Map<String, Object> STREAM_OPTIONS = Map.of("include_usage", true);
 
 	private final LlmClientSettings settings;
 
@@ -64,6 +53,8 @@ public final class DefaultLlmClient implements LlmClient {
 	private final HealthProbe probe;
 
 	private final Failures failures;
+
+	private final ChatCodec codec;
 
 	private final ExecutorService asyncExecutor;
 
@@ -96,6 +87,7 @@ public final class DefaultLlmClient implements LlmClient {
 		this.retrier = new Retrier(settings, this.metrics, this.gate);
 		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
 		this.failures = new Failures(settings);
+		this.codec = new ChatCodec(settings.streamUsage(), this.failures);
 		this.asyncExecutor = CallExecutors.create("llm-client-async", settings.limits().maxConcurrent());
 		this.asyncQueue = CallExecutors.queuesCalls(this.asyncExecutor) ? new QueuedAsyncCalls(this.bulkhead,
 				this.recorder, () -> CallExecutors.allThreadsBusy(this.asyncExecutor)) : null;
@@ -134,26 +126,13 @@ public final class DefaultLlmClient implements LlmClient {
 
 	@Override
 	public ChatResponse chat(ChatRequest request) {
+		return chat(request, null);
+	}
+
+	private ChatResponse chat(ChatRequest request, AsyncCall async) {
 		Objects.requireNonNull(request, "request must not be null");
-		try (Admission call = admit(request, false)) {
-			try {
-				ChatResponse response = this.retrier.call(call.deadline,
-						() -> attempt(call.deadline, () -> post(call.body, call.model, call.start)));
-				if (AsyncCall.claimOutcome()) {
-					this.recorder.success(call.model, response.latency().toNanos(), response.usage());
-				}
-				return response;
-			}
-			catch (RuntimeException ex) {
-				if (!AsyncCall.claimOutcome()) {
-					throw ex; // cancelled: the async call records it
-				}
-				RuntimeException failure = this.gate.explain(ex);
-				if (failure instanceof LlmClientException llmFailure) {
-					this.recorder.failure(call.model, System.nanoTime() - call.start, llmFailure);
-				}
-				throw failure;
-			}
+		try (Call call = admit(request, false, async)) {
+			return run(call, null, () -> post(call));
 		}
 	}
 
@@ -166,8 +145,8 @@ public final class DefaultLlmClient implements LlmClient {
 	public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
 		Objects.requireNonNull(request, "request must not be null");
 		ensureOpen();
-		String model = (request.model() != null) ? request.model() : this.settings.model();
-		AsyncCall call = new AsyncCall(() -> chat(request), (nanos) -> this.recorder.cancelled(model, nanos));
+		String model = model(request);
+		AsyncCall call = new AsyncCall((self) -> chat(request, self), (nanos) -> this.recorder.cancelled(model, nanos));
 		if (this.asyncQueue != null) {
 			this.asyncQueue.watch(call, model);
 		}
@@ -186,48 +165,123 @@ public final class DefaultLlmClient implements LlmClient {
 
 	/**
 	 * Streams the answer; the call holds its bulkhead permit until the stream has ended.
-	 * Only failures before the stream starts (an error status, no connection) are
-	 * retried: once a chunk may have reached the consumer, a retry could show it twice.
+	 * Only failures before the stream starts (an error status, no connection, a stream
+	 * cut before its first chunk) are retried: once a chunk may have reached the
+	 * consumer, a retry could show it twice.
 	 */
 	@Override
 	public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
 		Objects.requireNonNull(request, "request must not be null");
 		Objects.requireNonNull(onChunk, "onChunk must not be null");
-		try (Admission call = admit(request, true)) {
-			ChatStream stream = new ChatStream(this.settings, this.failures, onChunk, call.model, call.start);
-			try {
-				ChatResponse response = this.retrier.call(call.deadline,
-						() -> attempt(call.deadline, () -> postStream(call.body, call.model, call.start, stream)));
-				this.recorder.success(call.model, response.latency().toNanos(), response.usage());
-				this.recorder.firstChunk(call.model, stream.firstChunkNanos(), null);
-				return response;
-			}
-			catch (ChatStream.ConsumerFailure ex) {
-				LlmClientException stopped = new LlmClientException(
-						"Stream stopped by its consumer, which threw " + ex.getCause().getClass().getName(),
-						ex.getCause());
-				this.recorder.failure(call.model, System.nanoTime() - call.start, stopped);
-				this.recorder.firstChunk(call.model, stream.firstChunkNanos(), stopped);
-				throw ex.rethrow();
-			}
-			catch (LlmClientException ex) {
-				LlmClientException failure = this.gate.isCutOff() ? this.gate.cutOff(ex) : withStreamUsageHint(ex);
-				this.recorder.failure(call.model, System.nanoTime() - call.start, failure);
-				this.recorder.firstChunk(call.model, stream.firstChunkNanos(), failure);
-				throw failure;
-			}
-			catch (RuntimeException ex) {
-				throw this.gate.explain(ex);
-			}
+		try (Call call = admit(request, true, null)) {
+			ChatStream stream = new ChatStream(this.codec, this.failures, this.settings.connection().maxResponseSize(),
+					onChunk, call.model(), call.start());
+			return run(call, stream, () -> postStream(call, stream));
 		}
 	}
 
 	/**
-	 * A stream refused because the server rejects {@code stream_options} says which
-	 * setting to turn off.
+	 * Lets a call in: checks it and encodes its body before anything else, then takes a
+	 * bulkhead permit and a place in the gate, both given back when the call is closed.
 	 */
-	private LlmClientException withStreamUsageHint(LlmClientException failure) {
-		if (this.settings.streamUsage() && failure instanceof LlmHttpException http
+	private Call admit(ChatRequest request, boolean stream, AsyncCall async) {
+		ensureOpen();
+		String model = model(request);
+		byte[] body = this.codec.encode(request, model, stream);
+		Deadline deadline = Deadline.after(this.settings.limits().timeout());
+		acquirePermit(deadline, model, async);
+		if (!this.gate.enter()) {
+			this.bulkhead.release();
+			throw closed();
+		}
+		return new Call(model, body, stream, deadline, async, () -> {
+			this.gate.exit();
+			this.bulkhead.release();
+		});
+	}
+
+	/**
+	 * Takes a bulkhead permit; a call refused one is recorded (as failed, with its wait)
+	 * and fails.
+	 */
+	private void acquirePermit(Deadline deadline, String model, AsyncCall async) {
+		long queued = System.nanoTime();
+		try {
+			this.bulkhead.acquire(deadline.cap(permitWait(async)));
+		}
+		catch (LlmClientException ex) {
+			if (async != null && !async.claimOutcome()) {
+				throw ex; // cancelled: the async call records it
+			}
+			LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
+					? deadline.exceeded(this.settings, ex) : ex;
+			this.recorder.rejected(model, System.nanoTime() - queued, failure);
+			throw failure;
+		}
+	}
+
+	/**
+	 * How long a call may wait for a permit: {@code max-wait}, less what an async call
+	 * has already waited for a thread.
+	 */
+	private Duration permitWait(AsyncCall async) {
+		Duration wait = this.bulkhead.maxWait();
+		return (async != null) ? wait.minusNanos(Math.min(async.queuedNanos(), wait.toNanos())) : wait;
+	}
+
+	/**
+	 * Runs the attempts of an admitted call and records how it ended, the same way for
+	 * chat and stream.
+	 * @param stream the stream being read, or {@code null} for a chat call
+	 * @param send sends one attempt
+	 */
+	private ChatResponse run(Call call, ChatStream stream, Supplier<ChatResponse> send) {
+		ChatResponse response;
+		try {
+			response = this.retrier.call(call, () -> attempt(call, send));
+		}
+		catch (ChatStream.ConsumerFailure ex) {
+			recordFailure(call, stream,
+					new LlmClientException(
+							"Stream stopped by its consumer, which threw " + ex.getCause().getClass().getName(),
+							ex.getCause()));
+			throw ex.rethrow();
+		}
+		catch (RuntimeException ex) {
+			if (!call.claimOutcome()) {
+				throw ex; // cancelled: the async call records it
+			}
+			RuntimeException failure = explain(call, ex);
+			if (failure instanceof LlmClientException llmFailure) {
+				recordFailure(call, stream, llmFailure);
+			}
+			throw failure;
+		}
+		if (call.claimOutcome()) {
+			this.recorder.success(call.model(), response.latency().toNanos(), response.usage());
+			if (stream != null) {
+				this.recorder.firstChunk(call.model(), stream.firstChunkNanos(), null);
+			}
+		}
+		return response;
+	}
+
+	private void recordFailure(Call call, ChatStream stream, LlmClientException failure) {
+		this.recorder.failure(call.model(), call.elapsedNanos(), failure);
+		if (stream != null) {
+			this.recorder.firstChunk(call.model(), stream.firstChunkNanos(), failure);
+		}
+	}
+
+	/**
+	 * Says why a call failed when closing cut it off, or which setting to turn off when a
+	 * server rejects {@code stream_options}; other failures pass unchanged.
+	 */
+	private RuntimeException explain(Call call, RuntimeException failure) {
+		if (this.gate.isCutOff()) {
+			return this.gate.cutOff(failure);
+		}
+		if (call.isStream() && this.settings.streamUsage() && failure instanceof LlmHttpException http
 				&& (http.statusCode() == 400 || http.statusCode() == 422)
 				&& http.getMessage().contains("stream_options")) {
 			return http.withNote("the server does not accept stream_options: set "
@@ -237,47 +291,84 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	/**
-	 * Lets a call in: checks it and encodes its body before anything else, then takes a
-	 * bulkhead permit and a place in the gate, both given back when the returned
-	 * admission is closed.
+	 * Runs one attempt so that it can be aborted from another thread when the call has a
+	 * deadline or is an async call its caller may cancel.
 	 */
-	private Admission admit(ChatRequest request, boolean stream) {
-		ensureOpen();
-		String model = (request.model() != null) ? request.model() : this.settings.model();
-		byte[] body = encode(request, model, stream);
-		Deadline deadline = Deadline.after(this.settings.limits().timeout());
-		acquirePermit(deadline, model);
-		if (!this.gate.enter()) {
-			this.bulkhead.release();
-			throw closed();
+	private ChatResponse attempt(Call call, Supplier<ChatResponse> send) {
+		if (!call.isAbortable()) {
+			return send.get();
 		}
-		return new Admission(model, body, deadline, System.nanoTime());
+		Deadline deadline = call.deadline();
+		if (deadline.expired()) {
+			throw deadline.exceeded(this.settings, null);
+		}
+		try (CancellableAttempt attempt = deadline.isSet()
+				? CancellableAttempt.withDeadline(this.deadlineTimer, deadline.remaining().toNanos())
+				: CancellableAttempt.withoutDeadline()) {
+			call.track(attempt);
+			try {
+				return send.get();
+			}
+			catch (LlmClientException ex) {
+				if (attempt.deadlinePassed()) {
+					throw deadline.exceeded(this.settings, ex);
+				}
+				throw ex;
+			}
+			finally {
+				call.untrack(attempt);
+			}
+		}
 	}
 
-	/** A call let in: its model, encoded body, deadline and start time. */
-	private final class Admission implements AutoCloseable {
+	private ChatResponse post(Call call) {
+		return send(this.transport.restClient(), call.body(), MediaType.APPLICATION_JSON,
+				(request, response) -> read(response, call.model(), call.start()));
+	}
 
-		private final String model;
+	/**
+	 * Reads an event stream; an error status, or a server that answers in one piece, goes
+	 * through {@link #read}.
+	 */
+	private ChatResponse postStream(Call call, ChatStream stream) {
+		return send(this.transport.restClient(), call.body(), MediaType.TEXT_EVENT_STREAM, (request, response) -> {
+			MediaType type = response.getHeaders().getContentType();
+			if (response.getStatusCode().is2xxSuccessful()
+					&& (type == null || MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type))) {
+				return stream.read(response.getBody());
+			}
+			return stream.deliverWhole(read(response, call.model(), call.start()));
+		});
+	}
 
-		private final byte[] body;
-
-		private final Deadline deadline;
-
-		private final long start;
-
-		private Admission(String model, byte[] body, Deadline deadline, long start) {
-			this.model = model;
-			this.body = body;
-			this.deadline = deadline;
-			this.start = start;
+	private ChatResponse send(RestClient restClient, byte[] body, MediaType accept,
+			ExchangeFunction<ChatResponse> exchange) {
+		try {
+			return restClient.post()
+				.uri(this.transport.chatCompletionsUri())
+				.contentType(MediaType.APPLICATION_JSON)
+				.accept(accept)
+				.body(body)
+				.exchange(exchange, true);
 		}
-
-		@Override
-		public void close() {
-			DefaultLlmClient.this.gate.exit();
-			DefaultLlmClient.this.bulkhead.release();
+		catch (RestClientException ex) {
+			throw this.failures.fromRestClient(ex);
 		}
+	}
 
+	private ChatResponse read(ClientHttpResponse response, String model, long start) throws IOException {
+		int status = response.getStatusCode().value();
+		byte[] body = BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
+		if (body == null) {
+			throw this.failures.tooLarge(-1);
+		}
+		if (status >= 400) {
+			throw this.failures.fromStatus(status, response.getHeaders(), body);
+		}
+		if (status < 200 || status >= 300) {
+			throw this.failures.notACompletion(status);
+		}
+		return this.codec.completion(body, response.getHeaders().getContentType(), model, start);
 	}
 
 	@Override
@@ -311,7 +402,7 @@ public final class DefaultLlmClient implements LlmClient {
 			.build();
 		String model = (this.settings.model() != null) ? this.settings.model() : "warm-up";
 		long start = System.nanoTime();
-		send(inMemory, encode(ChatRequest.of("warm-up"), model, false), MediaType.APPLICATION_JSON,
+		send(inMemory, this.codec.encode(ChatRequest.of("warm-up"), model, false), MediaType.APPLICATION_JSON,
 				(request, response) -> read(response, model, start));
 	}
 
@@ -338,76 +429,19 @@ public final class DefaultLlmClient implements LlmClient {
 		return "DefaultLlmClient[" + this.settings.displayEndpoint() + "]";
 	}
 
+	private String model(ChatRequest request) {
+		return (request.model() != null) ? request.model() : this.settings.model();
+	}
+
 	private void ensureOpen() {
 		if (!this.gate.isOpen()) {
 			throw closed();
 		}
 	}
 
-	/**
-	 * Takes a bulkhead permit; a call refused one is recorded (as failed, with its wait)
-	 * and fails.
-	 */
-	private void acquirePermit(Deadline deadline, String model) {
-		long queued = System.nanoTime();
-		try {
-			this.bulkhead.acquire(deadline.cap(permitWait()));
-		}
-		catch (LlmClientException ex) {
-			if (!AsyncCall.claimOutcome()) {
-				throw ex; // cancelled: the async call records it
-			}
-			LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
-					? deadline.exceeded(this.settings, ex) : ex;
-			this.recorder.rejected(model, System.nanoTime() - queued, failure);
-			throw failure;
-		}
-	}
-
-	/**
-	 * How long a call may wait for a permit: {@code max-wait}, less what an async call
-	 * has already waited for a thread.
-	 */
-	private Duration permitWait() {
-		AsyncCall async = AsyncCall.current();
-		Duration wait = this.bulkhead.maxWait();
-		return (async != null) ? wait.minusNanos(Math.min(async.queuedNanos(), wait.toNanos())) : wait;
-	}
-
-	/**
-	 * Runs one attempt so that it can be aborted from another thread when the call has a
-	 * deadline or is an async call its caller may cancel; a plain blocking call without a
-	 * deadline needs neither.
-	 */
-	private ChatResponse attempt(Deadline deadline, Supplier<ChatResponse> send) {
-		AsyncCall async = AsyncCall.current();
-		if (!deadline.isSet() && async == null) {
-			return send.get();
-		}
-		if (deadline.expired()) {
-			throw deadline.exceeded(this.settings, null);
-		}
-		try (CancellableAttempt attempt = deadline.isSet()
-				? CancellableAttempt.withDeadline(this.deadlineTimer, deadline.remaining().toNanos())
-				: CancellableAttempt.withoutDeadline()) {
-			if (async != null) {
-				async.track(attempt);
-			}
-			try {
-				return send.get();
-			}
-			catch (LlmClientException ex) {
-				if (attempt.deadlinePassed()) {
-					throw deadline.exceeded(this.settings, ex);
-				}
-				throw ex;
-			}
-			finally {
-				if (async != null) {
-					async.untrack(attempt);
-				}
-			}
-		}
+	private IllegalStateException closed() {
+		return new IllegalStateException("LLM client for " + this.settings.displayEndpoint()
+				+ " is closed: calls are refused once close() has been called or the application is shutting down");
 	}
 
 	private static ScheduledExecutorService deadlineTimer() {
@@ -418,154 +452,6 @@ public final class DefaultLlmClient implements LlmClient {
 		});
 		timer.setRemoveOnCancelPolicy(true);
 		return timer;
-	}
-
-	private IllegalStateException closed() {
-		return new IllegalStateException("LLM client for " + this.settings.displayEndpoint()
-				+ " is closed: calls are refused once close() has been called or the application is shutting down");
-	}
-
-	private byte[] encode(ChatRequest request, String model, boolean stream) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		if (model != null) {
-			body.put("model", model);
-		}
-		body.put("messages", request.messages());
-		putIfSet(body, "temperature", request.temperature());
-		putIfSet(body, "max_tokens", request.maxTokens());
-		putIfSet(body, "top_p", request.topP());
-		putIfSet(body, "stop", request.stop());
-		if (stream) {
-			body.put("stream", true);
-		}
-		else if (request.extra().containsKey("stream")) {
-			throw new IllegalArgumentException("ChatRequest.extra must not set 'stream' for chat(): call "
-					+ "LlmClient.stream(...) for a streamed answer");
-		}
-		request.extra().forEach(body::putIfAbsent);
-		if (stream && this.settings.streamUsage()) {
-			body.putIfAbsent("stream_options", STREAM_OPTIONS);
-		}
-		try {
-			return WireFormat.MAPPER.writeValueAsBytes(body);
-		}
-		catch (JacksonException ex) {
-			throw new IllegalArgumentException(
-					"ChatRequest.extra holds a value that cannot be written as JSON: " + ex.getOriginalMessage(), ex);
-		}
-	}
-
-	private static void putIfSet(Map<String, Object> body, String name, Object value) {
-		if (value != null) {
-			body.put(name, value);
-		}
-	}
-
-	private ChatResponse post(byte[] body, String model, long start) {
-		return send(this.transport.restClient(), body, MediaType.APPLICATION_JSON,
-				(request, response) -> read(response, model, start));
-	}
-
-	/**
-	 * Reads an event stream; an error status, or a server that answers in one piece, goes
-	 * through {@link #read}.
-	 */
-	private ChatResponse postStream(byte[] body, String model, long start, ChatStream stream) {
-		return send(this.transport.restClient(), body, MediaType.TEXT_EVENT_STREAM, (request, response) -> {
-			MediaType type = response.getHeaders().getContentType();
-			if (response.getStatusCode().is2xxSuccessful()
-					&& (type == null || MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type))) {
-				return stream.read(response.getBody());
-			}
-			return stream.deliverWhole(read(response, model, start));
-		});
-	}
-
-	private ChatResponse send(RestClient restClient, byte[] body, MediaType accept,
-			ExchangeFunction<ChatResponse> exchange) {
-		try {
-			return restClient.post()
-				.uri(this.transport.chatCompletionsUri())
-				.contentType(MediaType.APPLICATION_JSON)
-				.accept(accept)
-				.body(body)
-				.exchange(exchange, true);
-		}
-		catch (ResourceAccessException ex) {
-			throw (ex.getCause() instanceof IOException io) ? this.failures.fromIo(io)
-					: new LlmConnectionException(this.failures.scrub(ex.getMessage()), ex);
-		}
-		catch (RestClientException ex) {
-			throw new LlmClientException(
-					"Call to " + this.settings.displayEndpoint() + " failed: " + this.failures.scrub(ex.getMessage()),
-					ex);
-		}
-	}
-
-	private ChatResponse read(ClientHttpResponse response, String model, long start) throws IOException {
-		int status = response.getStatusCode().value();
-		byte[] body = BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
-		if (body == null) {
-			throw new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint()
-					+ " sent a body larger than " + this.settings.property("max-response-size") + "="
-					+ this.settings.connection().maxResponseSize() + " bytes; the rest was not read. Raise "
-					+ this.settings.property("max-response-size") + " or lower max_tokens.", null);
-		}
-		if (status >= 400) {
-			throw this.failures.fromStatus(status, response.getHeaders(), body);
-		}
-		if (status < 200 || status >= 300) {
-			throw new LlmMalformedResponseException(
-					"LLM server at " + this.settings.displayEndpoint() + " answered HTTP " + status
-							+ " instead of a chat completion. Check " + this.settings.property("endpoint") + ".",
-					null);
-		}
-		return parse(body, response.getHeaders().getContentType(), model, start);
-	}
-
-	private ChatResponse parse(byte[] body, MediaType contentType, String model, long start) {
-		if (body.length == 0) {
-			throw malformed("an empty body", null);
-		}
-		WireFormat.CompletionResponse completion;
-		try {
-			completion = WireFormat.MAPPER.readValue(body, WireFormat.CompletionResponse.class);
-		}
-		catch (JacksonException ex) {
-			String kind = (contentType != null) ? contentType.toString() : "no content type";
-			throw malformed("a body that is not a chat completion (" + kind + "): " + this.failures.snippet(body), ex);
-		}
-		if (completion == null) {
-			throw malformed("JSON null", null);
-		}
-		List<WireFormat.Choice> choices = completion.choices();
-		if (choices == null || choices.isEmpty()) {
-			throw malformed("a chat completion without choices: " + this.failures.snippet(body), null);
-		}
-		WireFormat.Choice choice = choices.get(0);
-		if (choice == null || choice.message() == null) {
-			throw malformed("a choice without a message: " + this.failures.snippet(body), null);
-		}
-		String content = (choice.message().content() != null) ? choice.message().content() : "";
-		Duration latency = Duration.ofNanos(System.nanoTime() - start);
-		String answeredModel = (completion.model() != null) ? completion.model() : model;
-		return new ChatResponse(completion.id(), answeredModel, content, choice.finishReason(),
-				usage(completion.usage()), latency);
-	}
-
-	private LlmMalformedResponseException malformed(String what, Throwable cause) {
-		return new LlmMalformedResponseException(
-				"LLM server at " + this.settings.displayEndpoint() + " answered 2xx with " + what, cause);
-	}
-
-	static Usage usage(WireFormat.UsageBody body) {
-		if (body == null || (body.promptTokens() == null && body.completionTokens() == null)) {
-			return null;
-		}
-		int input = (body.promptTokens() != null) ? body.promptTokens() : 0;
-		int output = (body.completionTokens() != null) ? body.completionTokens() : 0;
-		int total = (body.totalTokens() != null) ? body.totalTokens() : input + output;
-		return new Usage(input, output, total);
 	}
 
 }

@@ -9,34 +9,58 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
 
 import javax.net.ssl.SSLException;
 
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientException;
 
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
+import dev.llmclient.LlmMalformedResponseException;
+import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
 
 /**
- * Turns what went wrong on the wire into a typed {@link LlmClientException} whose message
- * says what happened and what to check. Messages are scrubbed of the API key.
+ * Words every failure built from what happened on the wire or from a server's answer, as
+ * a typed {@link LlmClientException} whose message says what happened and what to check.
+ * A server's reason is kept whole (up to {@value #REASON_LENGTH} characters, to protect
+ * logs); a body is cut to a short snippet only when it holds no reason field. Messages
+ * are scrubbed of the API key.
  */
 final class Failures {
 
+	/** Longest server reason kept in a message. */
+	static final int REASON_LENGTH = 2000;
+
+	/** Longest piece of a body without a reason field shown in a message. */
 	private static final int SNIPPET_LENGTH = 200;
 
 	private final LlmClientSettings settings;
 
 	Failures(LlmClientSettings settings) {
 		this.settings = settings;
+	}
+
+	/**
+	 * The failure of an exchange that got no answer to read: an I/O failure, or anything
+	 * else the {@code RestClient} threw.
+	 */
+	LlmClientException fromRestClient(RestClientException ex) {
+		if (ex instanceof ResourceAccessException) {
+			return (ex.getCause() instanceof IOException io) ? fromIo(io)
+					: new LlmConnectionException(scrub(ex.getMessage()), ex);
+		}
+		return new LlmClientException(
+				"Call to " + this.settings.displayEndpoint() + " failed: " + scrub(ex.getMessage()), ex);
 	}
 
 	LlmClientException fromIo(IOException ex) {
@@ -46,14 +70,14 @@ final class Failures {
 					"Could not connect to " + endpoint + " within " + this.settings.property("connect-timeout") + "="
 							+ this.settings.connection().connectTimeout() + ". Check "
 							+ this.settings.property("endpoint") + " and that the server is reachable.",
-					this.settings.property("connect-timeout"), this.settings.connection().connectTimeout(), ex);
+					LlmTimeoutException.Kind.CONNECT, this.settings.connection().connectTimeout(), ex);
 		}
 		if (ex instanceof SocketTimeoutException || ex instanceof InterruptedIOException && isTimeout(ex)) {
 			return new LlmTimeoutException(
 					"LLM server at " + endpoint + " sent nothing for " + this.settings.property("read-timeout") + "="
 							+ this.settings.connection().readTimeout() + ". Raise "
 							+ this.settings.property("read-timeout") + " for slow generations.",
-					this.settings.property("read-timeout"), this.settings.connection().readTimeout(), ex);
+					LlmTimeoutException.Kind.READ, this.settings.connection().readTimeout(), ex);
 		}
 		if (ex instanceof UnknownHostException) {
 			return new LlmConnectionException("Unknown host in " + this.settings.property("endpoint") + "=" + endpoint
@@ -79,34 +103,23 @@ final class Failures {
 				+ ((ex.getMessage() != null) ? ": " + scrub(ex.getMessage()) : "") + ".", ex);
 	}
 
+	/**
+	 * The failure of an error status: the server's reason (read by
+	 * {@link ChatCodec#errorBody}) whole, or a snippet of a body that has none, and what
+	 * to check.
+	 */
 	LlmHttpException fromStatus(int status, HttpHeaders headers, byte[] body) {
-		String type = null;
-		String code = null;
-		String serverMessage = null;
-		JsonNode error = parseError(body);
-		if (error != null && error.isObject()) {
-			type = text(error.get("type"));
-			code = text(error.get("code"));
-			serverMessage = text(error.get("message"));
-		}
-		else if (error != null) {
-			serverMessage = text(error);
-		}
-		if (serverMessage == null && body.length > 0) {
-			serverMessage = snippet(body);
-		}
+		ChatCodec.ServerError error = ChatCodec.errorBody(body);
+		String type = (error != null) ? error.type() : null;
+		String code = (error != null) ? error.code() : null;
+		String reason = (error != null && error.reason() != null) ? reason(error.reason())
+				: (body.length > 0) ? snippet(body) : null;
 		StringBuilder message = new StringBuilder("LLM server at ").append(this.settings.displayEndpoint())
 			.append(" answered HTTP ")
-			.append(status);
-		if (type != null && code != null) {
-			message.append(" (type=").append(type).append(", code=").append(code).append(')');
-		}
-		else if (type != null || code != null) {
-			message.append((type != null) ? " (type=" + type : " (code=" + code).append(')');
-		}
-		if (serverMessage != null && !serverMessage.isBlank()) {
-			String text = serverMessage.strip();
-			message.append(": ").append(scrub(text.endsWith(".") ? text.substring(0, text.length() - 1) : text));
+			.append(status)
+			.append(typeAndCode(type, code));
+		if (reason != null && !reason.isBlank()) {
+			message.append(": ").append(withoutFinalStop(reason));
 		}
 		String hint = hint(status);
 		if (hint != null) {
@@ -116,10 +129,93 @@ final class Failures {
 				RetryAfter.parse(headers, Clock.systemUTC()), RetryAfter.shouldRetry(headers));
 	}
 
+	/** A 2xx whose body is not what was asked for. */
+	LlmMalformedResponseException malformed(String what, Throwable cause) {
+		return new LlmMalformedResponseException(
+				"LLM server at " + this.settings.displayEndpoint() + " answered 2xx with " + what, cause);
+	}
+
+	/** A status that is neither an answer nor an error (1xx, 3xx). */
+	LlmMalformedResponseException notACompletion(int status) {
+		return new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint() + " answered HTTP "
+				+ status + " instead of a chat completion. Check " + this.settings.property("endpoint") + ".", null);
+	}
+
+	/**
+	 * A body past {@code max-response-size}.
+	 * @param chunksDelivered chunks a stream had delivered, or a negative number for a
+	 * whole answer
+	 */
+	LlmMalformedResponseException tooLarge(int chunksDelivered) {
+		String what = (chunksDelivered < 0) ? " sent a body larger than " : " streamed more than ";
+		String after = (chunksDelivered < 0) ? "" : " after " + chunksDelivered + " chunks";
+		String setting = this.settings.property("max-response-size");
+		return new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint() + what + setting
+				+ "=" + this.settings.connection().maxResponseSize() + " bytes" + after
+				+ "; the rest was not read. Raise " + setting + " or lower max_tokens.", null);
+	}
+
+	/** An error the server sent inside a stream that had begun with 2xx. */
+	LlmStreamException streamError(ChatCodec.ServerError error, int chunksDelivered) {
+		StringBuilder message = new StringBuilder("LLM server at ").append(this.settings.displayEndpoint())
+			.append(" reported an error in the middle of a stream, after ")
+			.append(chunksDelivered)
+			.append(" chunks")
+			.append(typeAndCode(error.type(), error.code()));
+		if (error.reason() != null && !error.reason().isBlank()) {
+			message.append(": ").append(withoutFinalStop(reason(error.reason())));
+		}
+		message.append(". The answer is incomplete.");
+		return new LlmStreamException(message.toString(), true, error.type(), error.code(), chunksDelivered, null);
+	}
+
+	/**
+	 * A stream that ended, or whose connection broke, before {@code [DONE]} and before a
+	 * finish reason.
+	 * @param cause how the connection broke, or {@code null} when the stream just ended
+	 */
+	LlmStreamException streamCut(IOException cause, int chunksDelivered) {
+		String how = (cause != null) ? "the connection broke (" + scrub(String.valueOf(cause.getMessage())) + ")"
+				: "the stream ended";
+		return new LlmStreamException(
+				"LLM server at " + this.settings.displayEndpoint() + ": " + how + " after " + chunksDelivered
+						+ " chunks, before [DONE] and before a finish reason. The answer is incomplete.",
+				false, null, null, chunksDelivered, cause);
+	}
+
+	/** A stream that went silent for {@code read-timeout}. */
+	LlmTimeoutException streamSilence(IOException cause, int chunksDelivered) {
+		Duration timeout = this.settings.connection().readTimeout();
+		String setting = this.settings.property("read-timeout");
+		return new LlmTimeoutException("LLM server at " + this.settings.displayEndpoint()
+				+ " stopped sending in the middle of a stream: nothing for " + setting + "=" + timeout + " after "
+				+ chunksDelivered + " chunks. The answer is incomplete; raise " + setting
+				+ " if the model pauses longer between chunks.", LlmTimeoutException.Kind.READ, timeout, cause);
+	}
+
+	/**
+	 * Why the server refused the API key, with what to check: for warm-up and the health
+	 * probe, which see the status of {@code GET /models}.
+	 */
+	String keyRejected(int status) {
+		String apiKey = this.settings.property("api-key");
+		String given = (this.settings.apiKey() != null) ? "the key in " + apiKey : "a request without " + apiKey;
+		return "GET " + this.settings.displayEndpoint() + "/models answered HTTP " + status + ": the server rejected "
+				+ given + ". Check " + apiKey + ": every call will fail the same way";
+	}
+
+	/** The start of a body that has no reason field, on one line. */
 	String snippet(byte[] body) {
-		String text = new String(body, 0, Math.min(body.length, SNIPPET_LENGTH * 4), StandardCharsets.UTF_8).strip();
-		text = text.replaceAll("\\s+", " ");
-		return scrub((text.length() > SNIPPET_LENGTH) ? text.substring(0, SNIPPET_LENGTH) + "..." : text);
+		return snippet(new String(body, 0, Math.min(body.length, SNIPPET_LENGTH * 4), StandardCharsets.UTF_8));
+	}
+
+	String snippet(String text) {
+		return cut(text.strip().replaceAll("\\s+", " "), SNIPPET_LENGTH);
+	}
+
+	/** A server's reason, whole up to {@link #REASON_LENGTH} characters. */
+	String reason(String text) {
+		return cut(text.strip(), REASON_LENGTH);
 	}
 
 	String scrub(String text) {
@@ -128,6 +224,25 @@ final class Failures {
 			return text;
 		}
 		return text.replace(key, "******");
+	}
+
+	private String cut(String text, int length) {
+		return scrub((text.length() > length) ? text.substring(0, length) + "..." : text);
+	}
+
+	/** The message goes on after the reason, so a full stop ending it would double. */
+	private static String withoutFinalStop(String text) {
+		return (text.endsWith(".") && !text.endsWith("...")) ? text.substring(0, text.length() - 1) : text;
+	}
+
+	private static String typeAndCode(String type, String code) {
+		if (type != null && code != null) {
+			return " (type=" + type + ", code=" + code + ")";
+		}
+		if (type != null || code != null) {
+			return (type != null) ? " (type=" + type + ")" : " (code=" + code + ")";
+		}
+		return "";
 	}
 
 	private String hint(int status) {
@@ -145,37 +260,7 @@ final class Failures {
 	}
 
 	private static boolean isTimeout(IOException ex) {
-		return ex.getMessage() != null && ex.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout");
-	}
-
-	private static JsonNode parseError(byte[] body) {
-		if (body.length == 0) {
-			return null;
-		}
-		try {
-			JsonNode root = WireFormat.MAPPER.readTree(body);
-			if (root == null || !root.isObject()) {
-				return null;
-			}
-			JsonNode error = root.get("error");
-			if (error != null && !error.isNull()) {
-				return error;
-			}
-			return (root.has("message") || root.has("detail")) ? root : null;
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
-	}
-
-	private static String text(JsonNode node) {
-		if (node == null || node.isNull() || node.isMissingNode()) {
-			return null;
-		}
-		if (node.isObject() && node.has("message")) {
-			return text(node.get("message"));
-		}
-		return node.isValueNode() ? node.asString() : node.toString();
+		return ex.getMessage() != null && ex.getMessage().toLowerCase(Locale.ROOT).contains("timeout");
 	}
 
 }

@@ -18,10 +18,11 @@ import dev.llmclient.LlmClientSettings;
 
 /**
  * The optional active health check: {@code GET {endpoint}/models}, which spends no
- * tokens, at most once per {@code health.probe.ttl}. Any HTTP answer, even 401 or 404,
- * proves the endpoint reachable; no answer (refused, reset, unknown host, TLS failure,
- * nothing within {@code connect-timeout}) makes it unreachable. The request carries no
- * API key.
+ * tokens, at most once per {@code health.probe.ttl}. It carries the API key like every
+ * other request. Any HTTP answer, even 404, proves the endpoint reachable, except 401 and
+ * 403: the server refused the key, so every call would fail. No answer (refused, reset,
+ * unknown host, TLS failure, nothing within {@code connect-timeout}) makes it
+ * unreachable.
  * <p>
  * Whoever asks for health after the verdict has expired runs the probe; others asking at
  * the same time read the previous verdict rather than wait. When every pooled connection
@@ -100,11 +101,12 @@ final class HealthProbe {
 
 	/**
 	 * Sends one probe.
-	 * @return why the endpoint could not be reached, {@code null} when it answered, or
-	 * {@link #INCONCLUSIVE} when no connection was free to ask
+	 * @return why the endpoint could not be reached or refused the key, {@code null} when
+	 * it answered, or {@link #INCONCLUSIVE} when no connection was free to ask
 	 */
 	private String probe() {
 		HttpGet get = new HttpGet(this.transport.modelsUri());
+		this.transport.authorize(get);
 		get.setConfig(RequestConfig.custom()
 			.setConnectionRequestTimeout(Timeout.of(this.timeout))
 			.setResponseTimeout(Timeout.of(this.timeout))
@@ -114,7 +116,8 @@ final class HealthProbe {
 			if (entity != null && entity.getContentLength() >= 0 && entity.getContentLength() <= DRAIN_LIMIT) {
 				EntityUtils.consume(entity);
 			}
-			return null;
+			int status = response.getCode();
+			return (status == 401 || status == 403) ? this.failures.keyRejected(status) : null;
 		}
 		catch (ConnectionRequestTimeoutException ex) {
 			return INCONCLUSIVE;

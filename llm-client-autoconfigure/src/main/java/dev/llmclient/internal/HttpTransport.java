@@ -11,6 +11,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
+import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.util.TimeValue;
@@ -45,6 +46,9 @@ final class HttpTransport implements AutoCloseable {
 
 	private final URI modelsUri;
 
+	/** The {@code Authorization} header's value, or {@code null} without an API key. */
+	private final String authorization;
+
 	HttpTransport(LlmClientSettings settings, RestClient.Builder restClientBuilder) {
 		ConnectionConfig connectionConfig = ConnectionConfig.custom()
 			.setConnectTimeout(Timeout.of(settings.connection().connectTimeout()))
@@ -74,11 +78,11 @@ final class HttpTransport implements AutoCloseable {
 		String base = settings.endpoint().toString();
 		this.chatCompletionsUri = URI.create(base + "/chat/completions");
 		this.modelsUri = URI.create(base + "/models");
+		this.authorization = (settings.apiKey() != null) ? "Bearer " + settings.apiKey() : null;
 		RestClient.Builder builder = (restClientBuilder != null) ? restClientBuilder.clone() : RestClient.builder();
 		builder.requestFactory(new AttemptAwareRequestFactory(this.httpClient));
-		if (settings.apiKey() != null) {
-			String authorization = "Bearer " + settings.apiKey();
-			builder.defaultHeaders((headers) -> headers.set(HttpHeaders.AUTHORIZATION, authorization));
+		if (this.authorization != null) {
+			builder.defaultHeaders((headers) -> headers.set(HttpHeaders.AUTHORIZATION, this.authorization));
 		}
 		this.restClientBuilder = builder.clone();
 		this.restClient = builder.build();
@@ -102,6 +106,16 @@ final class HttpTransport implements AutoCloseable {
 
 	CloseableHttpClient httpClient() {
 		return this.httpClient;
+	}
+
+	/**
+	 * Gives a request sent on {@link #httpClient()} directly the {@code Authorization}
+	 * header every request through {@link #restClient()} carries.
+	 */
+	void authorize(HttpRequest request) {
+		if (this.authorization != null) {
+			request.setHeader(HttpHeaders.AUTHORIZATION, this.authorization);
+		}
 	}
 
 	URI chatCompletionsUri() {

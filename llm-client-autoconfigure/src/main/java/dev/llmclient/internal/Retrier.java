@@ -1,24 +1,20 @@
 package dev.llmclient.internal;
 
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
-import javax.net.ssl.SSLException;
-
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientSettings;
-import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
-import dev.llmclient.LlmStreamException;
-import dev.llmclient.LlmTimeoutException;
 
 /**
- * Runs the attempts of one call. Retries connection failures, connect timeouts, 408, 409,
- * 429 and 5xx (and whatever the server marks {@code x-should-retry: true}), and a stream
- * cut before any chunk reached the consumer, with exponential backoff and jitter; a
- * server's {@code Retry-After} replaces the computed wait, but only while it fits
+ * Runs the attempts of one call. Retries what the failure itself says may be retried
+ * ({@link LlmClientException#isRetryable()}: connection failures, connect timeouts, 408,
+ * 409, 429 and 5xx, whatever the server marks {@code x-should-retry: true}, and a stream
+ * cut before any chunk reached the consumer), counting each retry under the failure's
+ * {@link LlmClientException#errorType()}, with exponential backoff and jitter; a server's
+ * {@code Retry-After} replaces the computed wait, but only while it fits
  * {@code max-retry-after} and the call's deadline: otherwise the call fails at once,
  * saying why. Every request sent counts as an attempt, also one the server never answered
  * on a pooled connection: a POST may have reached the server, so the server never
@@ -38,7 +34,7 @@ final class Retrier {
 
 	private final CallMetrics metrics;
 
-	/** How messages and timeouts name settings, such as {@code llm.client.timeout}. */
+	/** How messages name settings, such as {@code llm.client.timeout}. */
 	private final LlmClientSettings names;
 
 	private final CallGate gate;
@@ -54,58 +50,24 @@ final class Retrier {
 	 * Runs the attempts; a call cut off by closing fails with its last failure, which the
 	 * caller turns into the closed-client error.
 	 */
-	<T> T call(Deadline deadline, Supplier<T> attempt) {
+	<T> T call(Call call, Supplier<T> attempt) {
 		int attempts = 0;
 		while (true) {
 			try {
 				return attempt.get();
 			}
 			catch (LlmClientException failure) {
-				if (AsyncCall.currentIsCancelled() || Thread.currentThread().isInterrupted() || this.gate.isCutOff()) {
+				if (call.isCancelled() || Thread.currentThread().isInterrupted() || this.gate.isCutOff()) {
 					throw failure; // nobody waits for a retry's answer
 				}
 				attempts++;
-				String reason = retryReason(failure);
-				if (!this.settings.enabled() || reason == null || attempts >= this.settings.maxAttempts()) {
+				if (!this.settings.enabled() || !failure.isRetryable() || attempts >= this.settings.maxAttempts()) {
 					throw failure;
 				}
-				waitBeforeRetry(delayBeforeRetry(failure, attempts, deadline), failure);
-				this.metrics.retry(reason);
+				waitBeforeRetry(delayBeforeRetry(failure, attempts, call.deadline()), failure);
+				this.metrics.retry(failure.errorType());
 			}
 		}
-	}
-
-	/**
-	 * The bounded reason of a retryable failure, or {@code null} when it must not be
-	 * retried.
-	 */
-	String retryReason(LlmClientException failure) {
-		if (failure instanceof LlmHttpException http) {
-			if (Boolean.FALSE.equals(http.serverRetryHint())) {
-				return null;
-			}
-			int status = http.statusCode();
-			if (status == 408 || status == 409 || status == 429) {
-				return Integer.toString(status);
-			}
-			if (status >= 500) {
-				return "5xx";
-			}
-			return Boolean.TRUE.equals(http.serverRetryHint()) ? "server_hint" : null;
-		}
-		if (failure instanceof LlmTimeoutException timeout) {
-			return this.names.property("connect-timeout").equals(timeout.timeoutName()) ? "connect_timeout" : null;
-		}
-		if (failure instanceof LlmStreamException stream) {
-			// cut before the consumer saw anything: sending again cannot show a chunk
-			// twice
-			return (!stream.serverError() && stream.chunksDelivered() == 0) ? "stream_cut" : null;
-		}
-		if (failure instanceof LlmConnectionException) {
-			Throwable cause = failure.getCause();
-			return (cause instanceof UnknownHostException || cause instanceof SSLException) ? null : "io";
-		}
-		return null;
 	}
 
 	private Duration delayBeforeRetry(LlmClientException failure, int attempts, Deadline deadline) {

@@ -27,6 +27,8 @@ import dev.llmclient.internal.DefaultLlmClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -113,6 +115,29 @@ class ApiKeyNeverShownTests {
 			assertThat(context.getBean(LlmClientProperties.class).toString()).doesNotContain(API_KEY);
 		});
 		assertThat(output).doesNotContain(API_KEY);
+	}
+
+	@Test
+	void refusedKeyIsReportedByWarmUpProbeAndHealthWithoutShowingIt(CapturedOutput output) {
+		String echo = "{\"error\":{\"message\":\"Incorrect API key provided: " + API_KEY
+				+ "\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}";
+		server.stubFor(get("/v1/models").willReturn(aResponse().withStatus(401).withBody(echo)));
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(401).withBody(echo)));
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=" + server.baseUrl() + "/v1", "llm.client.eager-init=true",
+					"llm.client.health.probe.enabled=true")
+			.run((context) -> {
+				LlmClient client = context.getBean(LlmClient.class);
+				LlmClientException refused = catchThrowableOfType(LlmClientException.class,
+						() -> client.generate("Hi"));
+				assertThat(refused).hasMessageContaining("llm.client.api-key").hasMessageNotContaining(API_KEY);
+				String health = json.writeValueAsString(context.getBean(LlmClientHealthIndicator.class).health(true));
+				assertThat(health).contains("\"status\":\"DOWN\"", "rejected the key in llm.client.api-key")
+					.doesNotContain(API_KEY);
+				server.verify(getRequestedFor(urlEqualTo("/v1/models")).withHeader("Authorization",
+						equalTo("Bearer " + API_KEY)));
+			});
+		assertThat(output).contains("WARN", "rejected the key in llm.client.api-key").doesNotContain(API_KEY);
 	}
 
 }

@@ -223,7 +223,7 @@ class LlmBatchServiceTests {
 			int index = i;
 			assertThat(error(result.items().get(i))).isInstanceOfSatisfying(LlmBatchDeadlineException.class, (ex) -> {
 				assertThat(ex.started()).isTrue();
-				assertThat(ex.timeoutName()).isEqualTo("BatchOptions.deadline");
+				assertThat(ex.kind()).isEqualTo(LlmTimeoutException.Kind.BATCH_DEADLINE);
 				assertThat(ex).hasMessageContaining("Batch item " + index + " was cancelled in flight")
 					.hasMessageContaining("PT0.3S");
 			});

@@ -1,15 +1,15 @@
 package dev.llmclient.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.llmclient.LlmBulkheadFullException;
-import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
-import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 
@@ -43,7 +43,7 @@ class CallRecorderTests {
 
 	@Test
 	void failuresCausedByTheRequestNeverMakeItDown() {
-		for (int status : new int[] { 400, 401, 403, 404, 422, 429 }) {
+		for (int status : new int[] { 400, 404, 409, 413, 422, 429 }) {
 			this.recorder.failure("m", 1, http(status));
 		}
 		LlmClientHealth health = health();
@@ -53,27 +53,50 @@ class CallRecorderTests {
 	}
 
 	@Test
-	void serverSideClassification() {
-		assertThat(CallRecorder.isServerSide(http(500))).isTrue();
-		assertThat(CallRecorder.isServerSide(http(503))).isTrue();
-		assertThat(CallRecorder.isServerSide(http(408))).isTrue();
-		assertThat(CallRecorder.isServerSide(http(429))).isFalse();
-		assertThat(CallRecorder.isServerSide(http(400))).isFalse();
-		assertThat(CallRecorder.isServerSide(timeout())).isTrue();
-		assertThat(CallRecorder.isServerSide(new LlmConnectionException("reset", null))).isTrue();
-		assertThat(CallRecorder.isServerSide(new LlmMalformedResponseException("html", null))).isTrue();
-		assertThat(CallRecorder.isServerSide(bulkheadFull())).isFalse();
+	void oneRefusedKeyMakesItDownUntilACallSucceeds() {
+		for (int status : new int[] { 401, 403 }) {
+			this.recorder.failure("m", 1, http(status));
+			LlmClientHealth health = health();
+			assertThat(health.up()).isFalse();
+			assertThat(health.reason()).startsWith("the LLM server refused the client's credentials on the last call")
+				.contains("HTTP " + status);
+			this.recorder.success("m", 1, null);
+			assertThat(health().up()).isTrue();
+		}
 	}
 
 	@Test
-	void errorTypesAreBounded() {
-		assertThat(CallRecorder.errorType(http(503))).isEqualTo("503");
-		assertThat(CallRecorder.errorType(timeout())).isEqualTo("timeout");
-		assertThat(CallRecorder.errorType(new LlmConnectionException("reset", null))).isEqualTo("io");
-		assertThat(CallRecorder.errorType(new LlmMalformedResponseException("html", null)))
-			.isEqualTo("malformed_response");
-		assertThat(CallRecorder.errorType(bulkheadFull())).isEqualTo("bulkhead_full");
-		assertThat(CallRecorder.errorType(new LlmClientException("interrupted", null))).isEqualTo("other");
+	void credentialsRefusedAtWarmUpKeepItDownUntilACallSucceeds() {
+		this.recorder.credentialsRefused("GET http://127.0.0.1:1/v1/models answered HTTP 401");
+		assertThat(health().up()).isFalse();
+		assertThat(health().reason()).isEqualTo("GET http://127.0.0.1:1/v1/models answered HTTP 401");
+		this.recorder.probed(null);
+		assertThat(health().up()).isFalse();
+		this.recorder.success("m", 1, null);
+		assertThat(health().up()).isTrue();
+	}
+
+	@Test
+	void metricsCarryTheFailuresOwnErrorType() {
+		List<String> recorded = new ArrayList<>();
+		CallRecorder recorder = new CallRecorder(new LatencyWindow(100), new CallMetrics() {
+
+			@Override
+			public void record(String model, long nanos, String errorType, Usage usage) {
+				recorded.add(errorType);
+			}
+
+			@Override
+			public void retry(String reason) {
+			}
+
+		}, 3);
+		recorder.success("m", 1, null);
+		recorder.failure("m", 1, http(503));
+		recorder.failure("m", 1, timeout());
+		recorder.rejected("m", 1, bulkheadFull());
+		recorder.cancelled("m", 1);
+		assertThat(recorded).containsExactly("none", "503", "timeout", "bulkhead_full", "cancelled");
 	}
 
 	@Test
@@ -127,7 +150,7 @@ class CallRecorderTests {
 	}
 
 	private static LlmTimeoutException timeout() {
-		return new LlmTimeoutException("read timeout", "llm.client.read-timeout", Duration.ofSeconds(1), null);
+		return new LlmTimeoutException("read timeout", LlmTimeoutException.Kind.READ, Duration.ofSeconds(1), null);
 	}
 
 	private static LlmBulkheadFullException bulkheadFull() {

@@ -18,12 +18,14 @@ import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -103,13 +105,35 @@ class ClientHealthTests {
 
 	@Test
 	void requestErrorsNeverMakeItDown() {
-		this.server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(401)));
+		this.server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(400)));
 		this.client = builder(this.server.port()).build();
 		for (int i = 0; i < 10; i++) {
 			assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
 		}
 		assertThat(this.client.health().up()).isTrue();
-		assertThat(this.client.health().lastError().message()).contains("401").doesNotContain(API_KEY);
+		assertThat(this.client.health().lastError().message()).contains("400").doesNotContain(API_KEY);
+	}
+
+	@Test
+	void oneRefusedKeyMakesItDownSayingToCheckTheKeyUntilACallSucceeds() {
+		this.server.stubFor(post("/v1/chat/completions").inScenario("key")
+			.whenScenarioStateIs(STARTED)
+			.willReturn(aResponse().withStatus(401)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":{\"message\":\"Incorrect API key provided: " + API_KEY
+						+ "\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"))
+			.willSetStateTo("fixed"));
+		this.server.stubFor(
+				post("/v1/chat/completions").inScenario("key").whenScenarioStateIs("fixed").willReturn(okJson(ANSWER)));
+		this.client = builder(this.server.port()).build();
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"));
+		LlmClientHealth down = this.client.health();
+		assertThat(down.up()).isFalse();
+		assertThat(down.reason()).contains("refused the client's credentials", "Check llm.client.api-key")
+			.doesNotContain(API_KEY);
+		assertThat(down.lastError().message()).contains("HTTP 401", "Check llm.client.api-key").doesNotContain(API_KEY);
+		this.client.generate("Hi");
+		assertThat(this.client.health().up()).isTrue();
 	}
 
 	@Test
@@ -137,8 +161,31 @@ class ClientHealthTests {
 	}
 
 	@Test
-	void probeCountsAnyHttpAnswerAsReachableAndSendsNoKey() {
+	void probeCountsAnyHttpAnswerAsReachableAndSendsTheKey() {
 		this.client = builder(this.server.port()).health((health) -> health.withProbeEnabled(true)).build();
+		assertThat(this.client.health().up()).isTrue();
+		this.server.verify(1,
+				getRequestedFor(urlEqualTo("/v1/models")).withHeader("Authorization", equalTo("Bearer " + API_KEY)));
+	}
+
+	@Test
+	void probeAnsweredUnauthorizedIsDownSayingTheKeyWasRejected() {
+		this.server.stubFor(get("/v1/models").willReturn(aResponse().withStatus(401)));
+		this.client = builder(this.server.port()).health((health) -> health.withProbeEnabled(true)).build();
+		LlmClientHealth health = this.client.health();
+		assertThat(health.up()).isFalse();
+		assertThat(health.reason()).isEqualTo("GET http://127.0.0.1:" + this.server.port() + "/v1/models answered "
+				+ "HTTP 401: the server rejected the key in llm.client.api-key. Check llm.client.api-key: every call "
+				+ "will fail the same way");
+	}
+
+	@Test
+	void probeWithoutAKeySendsNone() {
+		this.client = TestClients.builder()
+			.endpoint("http://127.0.0.1:" + this.server.port() + "/v1")
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.health((health) -> health.withProbeEnabled(true))
+			.build();
 		assertThat(this.client.health().up()).isTrue();
 		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/models")).withHeader("Authorization", absent()));
 	}

@@ -31,7 +31,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
-import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientClosedException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.testsupport.LoopbackLlmServer;
@@ -118,6 +118,31 @@ class ClientLifecycleTests {
 		assertThat(output).contains("GET /models answered HTTP 404").doesNotContain("WARN");
 		client.generate("Hi");
 		assertThat(this.server.acceptedConnections()).isEqualTo(2);
+	}
+
+	@Test
+	void warmUpAnsweredUnauthorizedWarnsNamingTheKeySettingAndIsDownUntilACallSucceeds(CapturedOutput output) {
+		this.server.answerModelsWith(401);
+		LlmClient client = build(builder());
+		LlmClientHealth health = client.health();
+		assertThat(health.up()).isFalse();
+		assertThat(health.reason()).contains("answered HTTP 401", "rejected the key in llm.client.api-key")
+			.doesNotContain(API_KEY);
+		assertThat(output)
+			.contains("WARN",
+					"LLM client warm-up: GET " + this.server.endpoint() + "/models answered "
+							+ "HTTP 401: the server rejected the key in llm.client.api-key. Check llm.client.api-key")
+			.doesNotContain(API_KEY);
+		client.generate("Hi");
+		assertThat(client.health().up()).isTrue();
+	}
+
+	@Test
+	void warmUpAnsweredForbiddenWithoutAKeySaysNoKeyWasSet(CapturedOutput output) {
+		this.server.answerModelsWith(403);
+		LlmClient client = build(TestClients.builder().endpoint(this.server.endpoint()).model("m"));
+		assertThat(client.health().up()).isFalse();
+		assertThat(output).contains("answered HTTP 403: the server rejected a request without llm.client.api-key");
 	}
 
 	@Test
@@ -218,7 +243,7 @@ class ClientLifecycleTests {
 		assertThat(inFlight).failsWithin(WAIT)
 			.withThrowableThat()
 			.havingCause()
-			.isExactlyInstanceOf(LlmClientException.class)
+			.isExactlyInstanceOf(LlmClientClosedException.class)
 			.withMessageContaining("the LLM client was closed while the call was in flight")
 			.withMessageContaining("llm.client.shutdown-timeout=PT0.2S")
 			.withMessageNotContaining(API_KEY);

@@ -175,7 +175,7 @@ class ClientMetricsTests {
 		server
 			.stubFor(post("/v1/chat/completions").inScenario("r").whenScenarioStateIs("ok").willReturn(okJson(ANSWER)));
 		client().generate("Hi");
-		assertThat(this.registry.get("llm.client.retries").tag("reason", "5xx").counter().count()).isEqualTo(1);
+		assertThat(this.registry.get("llm.client.retries").tag("reason", "503").counter().count()).isEqualTo(1);
 		assertThat(this.registry.get("gen_ai.client.operation.duration").timer().count()).isEqualTo(1);
 	}
 

@@ -162,8 +162,9 @@ class DefaultLlmClientTests {
 					+ "\",\"param\":null,\"code\":\"" + code + "\"}}")));
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi")).satisfies((ex) -> {
 			assertThat(ex.statusCode()).isEqualTo(status);
-			assertThat(ex.errorType()).isEqualTo(type);
-			assertThat(ex.errorCode()).isEqualTo(code);
+			assertThat(ex.errorType()).isEqualTo(Integer.toString(status));
+			assertThat(ex.serverErrorType()).isEqualTo(type);
+			assertThat(ex.serverErrorCode()).isEqualTo(code);
 			assertThat(ex.requestId()).isEqualTo("req-42");
 			assertThat(ex.isClientError()).isEqualTo(status < 500);
 			assertThat(ex.getMessage()).contains("HTTP " + status, "Something is off");
@@ -186,7 +187,7 @@ class DefaultLlmClientTests {
 			.withBody("<html><body><h1>502 Bad Gateway</h1></body></html>")));
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi")).satisfies((ex) -> {
 			assertThat(ex.statusCode()).isEqualTo(502);
-			assertThat(ex.errorType()).isNull();
+			assertThat(ex.serverErrorType()).isNull();
 			assertThat(ex.getMessage()).contains("502 Bad Gateway");
 		});
 	}
@@ -197,10 +198,61 @@ class DefaultLlmClientTests {
 			.withBody(
 					"{\"object\":\"error\",\"message\":\"The model `x` does not exist.\",\"type\":\"NotFoundError\",\"code\":404}")));
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi")).satisfies((ex) -> {
-			assertThat(ex.errorType()).isEqualTo("NotFoundError");
-			assertThat(ex.errorCode()).isEqualTo("404");
+			assertThat(ex.errorType()).isEqualTo("400");
+			assertThat(ex.serverErrorType()).isEqualTo("NotFoundError");
+			assertThat(ex.serverErrorCode()).isEqualTo("404");
 			assertThat(ex.getMessage()).contains("does not exist");
 		});
+	}
+
+	@Test
+	void problemDetailsKeepTheirWholeDetailAsTheReason() {
+		String detail = "Request validation failed: the field 'model' is required. " + "x".repeat(1_500)
+				+ " End of detail";
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(422)
+			.withHeader("Content-Type", "application/problem+json")
+			.withBody("{\"type\":\"about:blank\",\"title\":\"Unprocessable Entity\",\"status\":422,\"detail\":\""
+					+ detail + "\",\"instance\":\"/v1/chat/completions\"}")));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi")).satisfies((ex) -> {
+			assertThat(ex.errorType()).isEqualTo("422");
+			assertThat(ex.serverErrorType()).isEqualTo("about:blank");
+			assertThat(ex.getMessage()).contains("HTTP 422 (type=about:blank): " + detail);
+		});
+	}
+
+	@Test
+	void problemDetailsWithoutDetailGiveTheirTitle() {
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/problem+json")
+			.withBody("{\"title\":\"Missing required field: model\",\"status\":400}")));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
+			.withMessageContaining("HTTP 400: Missing required field: model");
+	}
+
+	@Test
+	void reasonLongerThanTheBoundIsCutThereToProtectLogs() {
+		String reason = "y".repeat(5_000);
+		server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":{\"message\":\"" + reason + "\",\"type\":\"invalid_request_error\"}}")));
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().generate("Hi"))
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("y".repeat(2_000) + "...")
+				.doesNotContain("y".repeat(2_001)));
+	}
+
+	@Test
+	void bodyWithoutAReasonFieldIsCutToASnippet() {
+		String page = "<html><body><h1>503 Service Unavailable</h1>" + "<p>padding</p>".repeat(100) + "</body></html>";
+		server.stubFor(post("/v1/chat/completions")
+			.willReturn(aResponse().withStatus(503).withHeader("Content-Type", "text/html").withBody(page)));
+		this.client = builder().retry((retry) -> retry.withEnabled(false)).build();
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"))
+			.satisfies((ex) -> {
+				assertThat(ex.serverErrorType()).isNull();
+				assertThat(ex.getMessage()).contains("503 Service Unavailable")
+					.contains("...")
+					.doesNotContain("</body>");
+			});
 	}
 
 	@Test
@@ -264,7 +316,7 @@ class DefaultLlmClientTests {
 		this.client = builder().connection((connection) -> connection.withReadTimeout(Duration.ofMillis(300))).build();
 		assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.generate("Hi"))
 			.satisfies((ex) -> {
-				assertThat(ex.timeoutName()).isEqualTo("llm.client.read-timeout");
+				assertThat(ex.kind()).isEqualTo(LlmTimeoutException.Kind.READ);
 				assertThat(ex.timeout()).isEqualTo(Duration.ofMillis(300));
 				assertThat(ex.getMessage()).contains("llm.client.read-timeout=PT0.3S");
 			});

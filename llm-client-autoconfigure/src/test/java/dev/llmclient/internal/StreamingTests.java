@@ -419,8 +419,8 @@ class StreamingTests {
 		assertThatExceptionOfType(LlmStreamException.class).isThrownBy(() -> client().stream(request(), (chunk) -> {
 		})).satisfies((ex) -> {
 			assertThat(ex.serverError()).isTrue();
-			assertThat(ex.errorType()).isEqualTo("server_error");
-			assertThat(ex.errorCode()).isEqualTo("overloaded");
+			assertThat(ex.serverErrorType()).isEqualTo("server_error");
+			assertThat(ex.serverErrorCode()).isEqualTo("overloaded");
 			assertThat(ex.chunksDelivered()).isOne();
 			assertThat(ex.getMessage()).contains("after 1 chunks").contains("model overloaded");
 		});
@@ -438,8 +438,8 @@ class StreamingTests {
 				+ "data: {\"object\":\"error\",\"message\":\"out of KV cache\",\"type\":\"InternalServerError\",\"code\":500}\n\n")));
 		assertThatExceptionOfType(LlmStreamException.class).isThrownBy(() -> client().stream(request(), (chunk) -> {
 		})).satisfies((ex) -> {
-			assertThat(ex.errorType()).isEqualTo("InternalServerError");
-			assertThat(ex.errorCode()).isEqualTo("500");
+			assertThat(ex.serverErrorType()).isEqualTo("InternalServerError");
+			assertThat(ex.serverErrorCode()).isEqualTo("500");
 			assertThat(ex.getMessage()).contains("out of KV cache");
 		});
 		assertNothingHeld();
@@ -483,9 +483,11 @@ class StreamingTests {
 		assertThatExceptionOfType(LlmTimeoutException.class)
 			.isThrownBy(() -> this.client.stream(request(), (chunk) -> seen.add(chunk.content())))
 			.satisfies((ex) -> {
-				assertThat(ex.timeoutName()).isEqualTo("llm.client.read-timeout");
+				assertThat(ex.kind()).isEqualTo(LlmTimeoutException.Kind.READ);
 				assertThat(ex.timeout()).isEqualTo(Duration.ofMillis(300));
-				assertThat(ex.getMessage()).contains("middle of a stream").contains("after 1 chunks");
+				assertThat(ex.getMessage()).contains("middle of a stream")
+					.contains("after 1 chunks")
+					.contains("llm.client.read-timeout");
 			});
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(seen).containsExactly("Hel");
@@ -513,7 +515,10 @@ class StreamingTests {
 			.build();
 		long start = System.nanoTime();
 		assertThatExceptionOfType(LlmTimeoutException.class).isThrownBy(() -> this.client.stream(request(), (chunk) -> {
-		})).satisfies((ex) -> assertThat(ex.timeoutName()).isEqualTo("llm.client.timeout"));
+		})).satisfies((ex) -> {
+			assertThat(ex.kind()).isEqualTo(LlmTimeoutException.Kind.CALL_DEADLINE);
+			assertThat(ex.getMessage()).contains("llm.client.timeout");
+		});
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 		// the deadline timer aborts the request on its own thread, which may still be
 		// returning the lease
@@ -630,7 +635,7 @@ class StreamingTests {
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client().stream(request(), seen::add))
 			.satisfies((ex) -> {
 				assertThat(ex.statusCode()).isEqualTo(400);
-				assertThat(ex.errorType()).isEqualTo("invalid_request_error");
+				assertThat(ex.serverErrorType()).isEqualTo("invalid_request_error");
 				assertThat(ex.getMessage()).contains("bad temperature");
 			});
 		assertThat(seen).isEmpty();

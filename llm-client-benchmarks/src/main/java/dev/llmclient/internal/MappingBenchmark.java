@@ -25,7 +25,7 @@ public class MappingBenchmark {
 
 	@Benchmark
 	public Object parseLlmClient() {
-		return WireFormat.MAPPER.readValue(this.body, WireFormat.CompletionResponse.class);
+		return ChatCodec.MAPPER.readValue(this.body, ChatCodec.CompletionResponse.class);
 	}
 
 	@Benchmark

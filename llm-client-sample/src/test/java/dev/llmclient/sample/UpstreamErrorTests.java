@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sample pointed at a real (stubbed) LLM server that fails: the failure reaches the
  * caller as a 502 (or a 400 when the server refused the request as invalid) carrying the
- * server's status and error type, and the demo backend stays off.
+ * client's error type, the server's status and the server's own error type, and the demo
+ * backend stays off.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "llm.client.retry.initial-backoff=5ms",
@@ -56,6 +57,8 @@ class UpstreamErrorTests {
 			.jsonPath("$.status")
 			.isEqualTo(500)
 			.jsonPath("$.type")
+			.isEqualTo("500")
+			.jsonPath("$.serverType")
 			.isEqualTo("server_error")
 			.jsonPath("$.error")
 			.value(String.class, (error) -> assertThat(error).contains("The server had an error"));
@@ -71,6 +74,8 @@ class UpstreamErrorTests {
 			.jsonPath("$.status")
 			.isEqualTo(401)
 			.jsonPath("$.type")
+			.isEqualTo("401")
+			.jsonPath("$.serverType")
 			.isEqualTo("invalid_request_error")
 			.jsonPath("$.error")
 			.value(String.class, (error) -> assertThat(error).contains("llm.client.api-key"));
@@ -87,13 +92,15 @@ class UpstreamErrorTests {
 			.jsonPath("$.status")
 			.isEqualTo(400)
 			.jsonPath("$.type")
+			.isEqualTo("400")
+			.jsonPath("$.serverType")
 			.isEqualTo("invalid_request_error")
 			.jsonPath("$.error")
 			.value(String.class, (error) -> assertThat(error).contains("maximum context length"));
 	}
 
 	@Test
-	void upstreamErrorWithoutATypeIsReportedAsHttpError() {
+	void upstreamErrorWithoutATypeIsReportedByItsStatus() {
 		llmServer.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(404).withBody("Not Found")));
 		generate().expectStatus()
 			.isEqualTo(502)
@@ -101,7 +108,9 @@ class UpstreamErrorTests {
 			.jsonPath("$.status")
 			.isEqualTo(404)
 			.jsonPath("$.type")
-			.isEqualTo("http_error");
+			.isEqualTo("404")
+			.jsonPath("$.serverType")
+			.doesNotExist();
 	}
 
 	@Test
@@ -131,6 +140,8 @@ class UpstreamErrorTests {
 			.isEqualTo(502)
 			.expectBody()
 			.json("{\"type\": \"timeout\", \"status\": null}")
+			.jsonPath("$.serverType")
+			.doesNotExist()
 			.jsonPath("$.error")
 			.value(String.class, (error) -> assertThat(error).contains("llm.client.read-timeout"));
 	}

@@ -92,7 +92,9 @@ class UpstreamStreamTests {
 		assertThat(events.deltas()).containsExactly("Hel");
 		SseEvents.Event error = events.last();
 		assertThat(error.name()).isEqualTo("error");
-		assertThat(error.data()).contains("\"type\":\"server_error\"").contains("model overloaded");
+		assertThat(error.data()).contains("\"type\":\"stream_error\"")
+			.contains("\"serverType\":\"server_error\"")
+			.contains("model overloaded");
 	}
 
 	@Test
@@ -114,7 +116,9 @@ class UpstreamStreamTests {
 		assertThat(events.deltas()).isEmpty();
 		assertThat(events.events()).singleElement().satisfies((error) -> {
 			assertThat(error.name()).isEqualTo("error");
-			assertThat(error.data()).contains("\"status\":401").contains("\"type\":\"invalid_request_error\"");
+			assertThat(error.data()).contains("\"status\":401")
+				.contains("\"type\":\"401\"")
+				.contains("\"serverType\":\"invalid_request_error\"");
 		});
 	}
 
