@@ -119,22 +119,30 @@ public final class DefaultLlmClient implements LlmClient {
 
 	@Override
 	public ChatResponse chat(ChatRequest request) {
+		return chat(request, this.transport.restClient(), this.recorder);
+	}
+
+	/**
+	 * A call through {@code restClient}, recorded by {@code recorder}: warm-up runs this
+	 * very code against an in-memory answer, with a recorder of its own.
+	 */
+	private ChatResponse chat(ChatRequest request, RestClient restClient, CallRecorder recorder) {
 		Objects.requireNonNull(request, "request must not be null");
-		try (Admission call = admit(request, false)) {
+		try (Admission call = admit(request, false, recorder)) {
 			try {
 				ChatResponse response = this.retrier.call(call.deadline,
-						() -> attempt(call.deadline, () -> post(call.body, call.model, call.start)));
-				this.recorder.success(call.model, response.latency().toNanos(), response.usage());
+						() -> attempt(call.deadline, () -> post(restClient, call.body, call.model, call.start)));
+				recorder.success(call.model, response.latency().toNanos(), response.usage());
 				return response;
 			}
 			catch (RuntimeException ex) {
 				if (AsyncCall.currentIsCancelled()) {
-					this.recorder.cancelled(call.model, System.nanoTime() - call.start);
+					recorder.cancelled(call.model, System.nanoTime() - call.start);
 					throw ex;
 				}
 				RuntimeException failure = this.gate.explain(ex);
 				if (failure instanceof LlmClientException llmFailure) {
-					this.recorder.failure(call.model, System.nanoTime() - call.start, llmFailure);
+					recorder.failure(call.model, System.nanoTime() - call.start, llmFailure);
 				}
 				throw failure;
 			}
@@ -169,7 +177,7 @@ public final class DefaultLlmClient implements LlmClient {
 	public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
 		Objects.requireNonNull(request, "request must not be null");
 		Objects.requireNonNull(onChunk, "onChunk must not be null");
-		try (Admission call = admit(request, true)) {
+		try (Admission call = admit(request, true, this.recorder)) {
 			ChatStream stream = new ChatStream(this.settings, this.failures, onChunk, call.model, call.start);
 			try {
 				ChatResponse response = this.retrier.call(call.deadline,
@@ -217,12 +225,12 @@ public final class DefaultLlmClient implements LlmClient {
 	 * bulkhead permit and a place in the gate, both given back when the returned
 	 * admission is closed.
 	 */
-	private Admission admit(ChatRequest request, boolean stream) {
+	private Admission admit(ChatRequest request, boolean stream, CallRecorder recorder) {
 		ensureOpen();
 		String model = (request.model() != null) ? request.model() : this.settings.model();
 		byte[] body = encode(request, model, stream);
 		Deadline deadline = Deadline.after(this.settings.timeout());
-		acquirePermit(deadline, model);
+		acquirePermit(deadline, model, recorder);
 		if (!this.gate.enter()) {
 			this.bulkhead.release();
 			throw closed();
@@ -277,18 +285,17 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	/**
-	 * Runs one call in memory against a canned answer, through the same request building,
-	 * body writing, reading and parsing as a real call, so the first real call finds its
-	 * classes loaded and linked. Nothing reaches the server and nothing is recorded.
+	 * Runs {@link #chat} in memory against a canned answer: the same admission, retry
+	 * loop and attempt, this client's {@code RestClient} pipeline and request factory
+	 * over an in-memory HTTP client, reading, parsing, and recording into a recorder and
+	 * metrics of its own. The first real call then finds its classes loaded and its call
+	 * sites linked. Nothing reaches the server and nothing is recorded in this client's
+	 * metrics or health.
 	 */
 	private void warmCodePath() {
-		RestClient inMemory = RestClient.builder()
-			.requestFactory(new CannedRequestFactory(ConnectionWarmer.CANNED_COMPLETION))
-			.build();
-		String model = (this.settings.model() != null) ? this.settings.model() : "warm-up";
-		long start = System.nanoTime();
-		send(inMemory, encode(ChatRequest.of("warm-up"), model, false), MediaType.APPLICATION_JSON,
-				(request, response) -> read(response, model, start));
+		RestClient inMemory = this.transport.restClient(new CannedHttpClient(ConnectionWarmer.CANNED_COMPLETION));
+		CallRecorder detached = new CallRecorder(new LatencyWindow(1), this.metrics.detached(), 1);
+		chat(ChatRequest.of("warm-up"), inMemory, detached);
 	}
 
 	/**
@@ -324,19 +331,19 @@ public final class DefaultLlmClient implements LlmClient {
 	 * Takes a bulkhead permit; a call refused one is recorded (as failed, with its wait)
 	 * and fails.
 	 */
-	private void acquirePermit(Deadline deadline, String model) {
+	private void acquirePermit(Deadline deadline, String model, CallRecorder recorder) {
 		long queued = System.nanoTime();
 		try {
 			this.bulkhead.acquire(deadline.cap(this.bulkhead.maxWait()));
 		}
 		catch (LlmClientException ex) {
 			if (AsyncCall.currentIsCancelled()) {
-				this.recorder.cancelled(model, System.nanoTime() - queued);
+				recorder.cancelled(model, System.nanoTime() - queued);
 				throw ex;
 			}
 			LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
 					? deadline.exceeded(this.settings.displayEndpoint(), ex) : ex;
-			this.recorder.rejected(model, System.nanoTime() - queued, failure);
+			recorder.rejected(model, System.nanoTime() - queued, failure);
 			throw failure;
 		}
 	}
@@ -428,9 +435,8 @@ public final class DefaultLlmClient implements LlmClient {
 		}
 	}
 
-	private ChatResponse post(byte[] body, String model, long start) {
-		return send(this.transport.restClient(), body, MediaType.APPLICATION_JSON,
-				(request, response) -> read(response, model, start));
+	private ChatResponse post(RestClient restClient, byte[] body, String model, long start) {
+		return send(restClient, body, MediaType.APPLICATION_JSON, (request, response) -> read(response, model, start));
 	}
 
 	/**
