@@ -21,14 +21,17 @@ final class Call implements AutoCloseable {
 	/** The future of an async call; {@code null} for a call on the caller's thread. */
 	private final AsyncCall async;
 
+	private final Route route;
+
 	private final Runnable release;
 
-	Call(String model, byte[] body, boolean stream, Deadline deadline, AsyncCall async, Runnable release) {
+	Call(String model, byte[] body, boolean stream, Deadline deadline, AsyncCall async, Route route, Runnable release) {
 		this.model = model;
 		this.body = body;
 		this.stream = stream;
 		this.deadline = deadline;
 		this.async = async;
+		this.route = route;
 		this.release = release;
 		this.start = System.nanoTime();
 	}
@@ -41,6 +44,11 @@ final class Call implements AutoCloseable {
 	/** The encoded request body. */
 	byte[] body() {
 		return this.body;
+	}
+
+	/** Where the call's attempts go and where it is recorded. */
+	Route route() {
+		return this.route;
 	}
 
 	boolean isStream() {

@@ -51,6 +51,16 @@ interface CallMetrics {
 	void retry(String reason);
 
 	/**
+	 * Returns metrics of the same kind that record into a registry of their own, which
+	 * nobody reads: warm-up records its canned calls there, so the code that records a
+	 * call is loaded and compiled without a call being counted.
+	 * @return the detached metrics; by default none at all
+	 */
+	default CallMetrics detached() {
+		return NONE;
+	}
+
+	/**
 	 * Stops reporting what only lives as long as the client, such as the pool gauges.
 	 * Recorded timers and counters stay in the registry.
 	 */

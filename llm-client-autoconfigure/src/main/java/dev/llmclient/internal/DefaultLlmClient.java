@@ -49,6 +49,11 @@ public final class DefaultLlmClient implements LlmClient {
 
 	private final CallRecorder recorder;
 
+	/**
+	 * Real calls: the pooled RestClient, recorded in this client's health and metrics.
+	 */
+	private final Route route;
+
 	/** Only exists when {@code health.probe.enabled} is set. */
 	private final HealthProbe probe;
 
@@ -81,6 +86,7 @@ public final class DefaultLlmClient implements LlmClient {
 				: CallMetrics.NONE;
 		this.recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()), this.metrics,
 				settings.health().downAfterFailures());
+		this.route = new Route(this.transport.restClient(), this.recorder);
 		this.probe = settings.health().probeEnabled()
 				? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder) : null;
 		this.gate = new CallGate(settings);
@@ -126,12 +132,12 @@ public final class DefaultLlmClient implements LlmClient {
 
 	@Override
 	public ChatResponse chat(ChatRequest request) {
-		return chat(request, null);
+		return chat(request, null, this.route);
 	}
 
-	private ChatResponse chat(ChatRequest request, AsyncCall async) {
+	private ChatResponse chat(ChatRequest request, AsyncCall async, Route route) {
 		Objects.requireNonNull(request, "request must not be null");
-		try (Call call = admit(request, false, async)) {
+		try (Call call = admit(request, false, async, route)) {
 			return run(call, null, () -> post(call));
 		}
 	}
@@ -146,7 +152,8 @@ public final class DefaultLlmClient implements LlmClient {
 		Objects.requireNonNull(request, "request must not be null");
 		ensureOpen();
 		String model = model(request);
-		AsyncCall call = new AsyncCall((self) -> chat(request, self), (nanos) -> this.recorder.cancelled(model, nanos));
+		AsyncCall call = new AsyncCall((self) -> chat(request, self, this.route),
+				(nanos) -> this.recorder.cancelled(model, nanos));
 		if (this.asyncQueue != null) {
 			this.asyncQueue.watch(call, model);
 		}
@@ -173,7 +180,7 @@ public final class DefaultLlmClient implements LlmClient {
 	public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
 		Objects.requireNonNull(request, "request must not be null");
 		Objects.requireNonNull(onChunk, "onChunk must not be null");
-		try (Call call = admit(request, true, null)) {
+		try (Call call = admit(request, true, null, this.route)) {
 			ChatStream stream = new ChatStream(this.codec, this.failures, this.settings.connection().maxResponseSize(),
 					onChunk, call.model(), call.start());
 			return run(call, stream, () -> postStream(call, stream));
@@ -184,17 +191,17 @@ public final class DefaultLlmClient implements LlmClient {
 	 * Lets a call in: checks it and encodes its body before anything else, then takes a
 	 * bulkhead permit and a place in the gate, both given back when the call is closed.
 	 */
-	private Call admit(ChatRequest request, boolean stream, AsyncCall async) {
+	private Call admit(ChatRequest request, boolean stream, AsyncCall async, Route route) {
 		ensureOpen();
 		String model = model(request);
 		byte[] body = this.codec.encode(request, model, stream);
 		Deadline deadline = Deadline.after(this.settings.limits().timeout());
-		acquirePermit(deadline, model, async);
+		acquirePermit(deadline, model, async, route.recorder());
 		if (!this.gate.enter()) {
 			this.bulkhead.release();
 			throw closed();
 		}
-		return new Call(model, body, stream, deadline, async, () -> {
+		return new Call(model, body, stream, deadline, async, route, () -> {
 			this.gate.exit();
 			this.bulkhead.release();
 		});
@@ -204,7 +211,7 @@ public final class DefaultLlmClient implements LlmClient {
 	 * Takes a bulkhead permit; a call refused one is recorded (as failed, with its wait)
 	 * and fails.
 	 */
-	private void acquirePermit(Deadline deadline, String model, AsyncCall async) {
+	private void acquirePermit(Deadline deadline, String model, AsyncCall async, CallRecorder recorder) {
 		long queued = System.nanoTime();
 		try {
 			this.bulkhead.acquire(deadline.cap(permitWait(async)));
@@ -215,7 +222,7 @@ public final class DefaultLlmClient implements LlmClient {
 			}
 			LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
 					? deadline.exceeded(this.settings, ex) : ex;
-			this.recorder.rejected(model, System.nanoTime() - queued, failure);
+			recorder.rejected(model, System.nanoTime() - queued, failure);
 			throw failure;
 		}
 	}
@@ -258,18 +265,20 @@ public final class DefaultLlmClient implements LlmClient {
 			throw failure;
 		}
 		if (call.claimOutcome()) {
-			this.recorder.success(call.model(), response.latency().toNanos(), response.usage());
+			CallRecorder recorder = call.route().recorder();
+			recorder.success(call.model(), response.latency().toNanos(), response.usage());
 			if (stream != null) {
-				this.recorder.firstChunk(call.model(), stream.firstChunkNanos(), null);
+				recorder.firstChunk(call.model(), stream.firstChunkNanos(), null);
 			}
 		}
 		return response;
 	}
 
 	private void recordFailure(Call call, ChatStream stream, LlmClientException failure) {
-		this.recorder.failure(call.model(), call.elapsedNanos(), failure);
+		CallRecorder recorder = call.route().recorder();
+		recorder.failure(call.model(), call.elapsedNanos(), failure);
 		if (stream != null) {
-			this.recorder.firstChunk(call.model(), stream.firstChunkNanos(), failure);
+			recorder.firstChunk(call.model(), stream.firstChunkNanos(), failure);
 		}
 	}
 
@@ -322,7 +331,7 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	private ChatResponse post(Call call) {
-		return send(this.transport.restClient(), call.body(), MediaType.APPLICATION_JSON,
+		return send(call.route().restClient(), call.body(), MediaType.APPLICATION_JSON,
 				(request, response) -> read(response, call.model(), call.start()));
 	}
 
@@ -331,7 +340,7 @@ public final class DefaultLlmClient implements LlmClient {
 	 * through {@link #read}.
 	 */
 	private ChatResponse postStream(Call call, ChatStream stream) {
-		return send(this.transport.restClient(), call.body(), MediaType.TEXT_EVENT_STREAM, (request, response) -> {
+		return send(call.route().restClient(), call.body(), MediaType.TEXT_EVENT_STREAM, (request, response) -> {
 			MediaType type = response.getHeaders().getContentType();
 			if (response.getStatusCode().is2xxSuccessful()
 					&& (type == null || MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type))) {
@@ -392,18 +401,17 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	/**
-	 * Runs one call in memory against a canned answer, through the same request building,
-	 * body writing, reading and parsing as a real call, so the first real call finds its
-	 * classes loaded and linked. Nothing reaches the server and nothing is recorded.
+	 * Runs {@link #chat} in memory against a canned answer: the same admission, retry
+	 * loop and attempt, this client's {@code RestClient} pipeline and request factory
+	 * over an in-memory HTTP client, reading, parsing, and recording into a recorder and
+	 * metrics of its own. The first real call then finds its classes loaded and its call
+	 * sites linked. Nothing reaches the server and nothing is recorded in this client's
+	 * metrics or health.
 	 */
 	private void warmCodePath() {
-		RestClient inMemory = RestClient.builder()
-			.requestFactory(new CannedRequestFactory(ConnectionWarmer.CANNED_COMPLETION))
-			.build();
-		String model = (this.settings.model() != null) ? this.settings.model() : "warm-up";
-		long start = System.nanoTime();
-		send(inMemory, this.codec.encode(ChatRequest.of("warm-up"), model, false), MediaType.APPLICATION_JSON,
-				(request, response) -> read(response, model, start));
+		RestClient inMemory = this.transport.restClient(new CannedHttpClient(ConnectionWarmer.CANNED_COMPLETION));
+		CallRecorder detached = new CallRecorder(new LatencyWindow(1), this.metrics.detached(), 1);
+		chat(ChatRequest.of("warm-up"), null, new Route(inMemory, detached));
 	}
 
 	/**

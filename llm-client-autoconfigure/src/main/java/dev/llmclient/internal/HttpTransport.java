@@ -4,6 +4,8 @@ import java.net.ProxySelector;
 import java.net.URI;
 import java.time.Duration;
 
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.hc.client5.http.classic.HttpClient;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -98,6 +100,19 @@ final class HttpTransport implements AutoCloseable {
 		requestFactory.setReadTimeout(responseTimeout);
 		requestFactory.setConnectionRequestTimeout(responseTimeout);
 		return this.restClientBuilder.clone().requestFactory(requestFactory).build();
+	}
+
+	/**
+	 * Returns a {@link RestClient} built like {@link #restClient()} (the same builder,
+	 * customizers, interceptors, default headers and request factory type) over another
+	 * HTTP client and without observation: warm-up runs canned calls through it, which
+	 * must not show up as requests in the application's metrics or traces.
+	 */
+	RestClient restClient(HttpClient httpClient) {
+		return this.restClientBuilder.clone()
+			.requestFactory(new AttemptAwareRequestFactory(httpClient))
+			.observationRegistry(ObservationRegistry.NOOP)
+			.build();
 	}
 
 	RestClient restClient() {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings;
@@ -149,6 +150,11 @@ final class MicrometerCallMetrics implements CallMetrics {
 						.register(this.registry));
 		}
 		counter.increment();
+	}
+
+	@Override
+	public CallMetrics detached() {
+		return new MicrometerCallMetrics(new SimpleMeterRegistry(), this.commonTags, null);
 	}
 
 	@Override
