@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.internal.GenAiHistogramBuckets;
+import dev.llmclient.testsupport.CannedBodies;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -31,10 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LlmClientMetricsAutoConfigurationTests {
 
-	private static final String ANSWER = """
-			{"model":"m1","choices":[{"message":{"role":"assistant","content":"Hi"}}],
-			 "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}
-			""";
+	private static final String ANSWER = CannedBodies.completion("m1", "Hi");
 
 	@RegisterExtension
 	static WireMockExtension server = WireMockExtension.newInstance()

@@ -20,6 +20,7 @@ import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.testsupport.CannedBodies;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
 
@@ -35,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ResilienceTests {
 
-	private static final String ANSWER = "{\"choices\":[{\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}";
+	private static final String ANSWER = CannedBodies.contentOnly("ok");
 
 	private static final String PATH = "/v1/chat/completions";
 
@@ -61,9 +62,7 @@ class ResilienceTests {
 	}
 
 	private LlmClientBuilder builder(String baseUrl) {
-		return TestClients.builder()
-			.endpoint(baseUrl + "/v1")
-			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+		return TestClients.lazy(baseUrl + "/v1")
 			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(10)).withMaxBackoff(Duration.ofMillis(40)))
 			.meterRegistry(this.registry);
 	}

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
+import dev.llmclient.testsupport.CannedBodies;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -34,10 +35,7 @@ class WireLogMaskingTests {
 
 	private static final String API_KEY = "sk-wirelog-9f8e7d6c5b4a";
 
-	private static final String ANSWER = """
-			{"id":"c1","object":"chat.completion","created":1700000000,"model":"m",
-			 "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}
-			""";
+	private static final String ANSWER = CannedBodies.completion("m", "Hi");
 
 	@RegisterExtension
 	static WireMockExtension server = WireMockExtension.newInstance()
