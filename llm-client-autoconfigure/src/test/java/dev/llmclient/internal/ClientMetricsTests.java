@@ -28,13 +28,13 @@ import dev.llmclient.LlmHttpException;
 import dev.llmclient.Usage;
 import dev.llmclient.testsupport.CannedBodies;
 import dev.llmclient.testsupport.LoopbackLlmServer;
+import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -50,9 +50,7 @@ class ClientMetricsTests {
 			"gen_ai.request.model", "server.address", "server.port", "error.type");
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

@@ -22,6 +22,7 @@ import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 import dev.llmclient.testsupport.CannedBodies;
+import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -31,7 +32,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -43,9 +43,7 @@ class DefaultLlmClientTests {
 	private static final String FULL_ANSWER = CannedBodies.completion("gpt-test-2024", "Hello there");
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	private LlmClient client;
 

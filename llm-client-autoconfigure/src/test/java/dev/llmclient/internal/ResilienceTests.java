@@ -21,6 +21,7 @@ import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.testsupport.CannedBodies;
+import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
 
@@ -29,7 +30,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -41,9 +41,7 @@ class ResilienceTests {
 	private static final String PATH = "/v1/chat/completions";
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

@@ -38,6 +38,7 @@ import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 import dev.llmclient.testsupport.CannedBodies;
+import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
 
@@ -48,7 +49,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -62,9 +62,7 @@ class StreamingTests {
 	private static final String DONE = "data: [DONE]\n\n";
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
