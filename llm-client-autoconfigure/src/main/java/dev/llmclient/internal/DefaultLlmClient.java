@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,7 +78,7 @@ public final class DefaultLlmClient implements LlmClient {
 	private final CallGate gate;
 
 	private DefaultLlmClient(LlmClientSettings settings, RestClient.Builder restClientBuilder,
-			MeterRegistry meterRegistry) {
+			MeterRegistry meterRegistry, LongSupplier nanoClock) {
 		this.settings = settings;
 		this.transport = new HttpTransport(settings, restClientBuilder);
 		this.bulkhead = new Bulkhead(settings);
@@ -88,7 +89,8 @@ public final class DefaultLlmClient implements LlmClient {
 				settings.health().downAfterFailures());
 		this.route = new Route(this.transport.restClient(), this.recorder);
 		this.probe = settings.health().probeEnabled()
-				? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder) : null;
+				? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder, nanoClock)
+				: null;
 		this.gate = new CallGate(settings);
 		this.retrier = new Retrier(settings, this.metrics, this.gate);
 		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
@@ -109,7 +111,23 @@ public final class DefaultLlmClient implements LlmClient {
 	 */
 	public static DefaultLlmClient create(LlmClientSettings settings, RestClient.Builder restClientBuilder,
 			MeterRegistry meterRegistry) {
-		return new DefaultLlmClient(Objects.requireNonNull(settings, "settings"), restClientBuilder, meterRegistry);
+		return create(settings, restClientBuilder, meterRegistry, System::nanoTime);
+	}
+
+	/**
+	 * Creates a client whose health probe reads time from the given clock, so tests let
+	 * its TTL pass without sleeping.
+	 * @param settings validated settings
+	 * @param restClientBuilder the builder to start from, or {@code null} for a plain one
+	 * @param meterRegistry where metrics go, or {@code null} for none
+	 * @param nanoClock a monotonic time source in nanoseconds, as
+	 * {@link System#nanoTime()}
+	 * @return the client
+	 */
+	static DefaultLlmClient create(LlmClientSettings settings, RestClient.Builder restClientBuilder,
+			MeterRegistry meterRegistry, LongSupplier nanoClock) {
+		return new DefaultLlmClient(Objects.requireNonNull(settings, "settings"), restClientBuilder, meterRegistry,
+				nanoClock);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -54,13 +55,17 @@ final class HealthProbe {
 
 	private final long ttlNanos;
 
+	/** {@code System::nanoTime}, or a test's clock so a TTL passes without waiting. */
+	private final LongSupplier nanoClock;
+
 	private final AtomicBoolean probing = new AtomicBoolean();
 
 	private volatile boolean probed;
 
 	private volatile long probedAt;
 
-	HealthProbe(LlmClientSettings settings, Duration ttl, HttpTransport transport, CallRecorder recorder) {
+	HealthProbe(LlmClientSettings settings, Duration ttl, HttpTransport transport, CallRecorder recorder,
+			LongSupplier nanoClock) {
 		this.transport = transport;
 		this.recorder = recorder;
 		this.failures = new Failures(settings);
@@ -68,6 +73,7 @@ final class HealthProbe {
 		this.timeout = settings.connection().connectTimeout();
 		this.timeoutName = settings.property("connect-timeout");
 		this.ttlNanos = ttl.toNanos();
+		this.nanoClock = nanoClock;
 	}
 
 	/**
@@ -87,7 +93,7 @@ final class HealthProbe {
 			if (verdict != INCONCLUSIVE) {
 				this.recorder.probed(verdict);
 			}
-			this.probedAt = System.nanoTime();
+			this.probedAt = this.nanoClock.getAsLong();
 			this.probed = true;
 		}
 		finally {
@@ -96,7 +102,7 @@ final class HealthProbe {
 	}
 
 	private boolean fresh() {
-		return this.probed && System.nanoTime() - this.probedAt < this.ttlNanos;
+		return this.probed && this.nanoClock.getAsLong() - this.probedAt < this.ttlNanos;
 	}
 
 	/**

@@ -23,23 +23,19 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.internal.GenAiHistogramBuckets;
+import dev.llmclient.testsupport.CannedBodies;
+import dev.llmclient.testsupport.LoopbackWireMock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LlmClientMetricsAutoConfigurationTests {
 
-	private static final String ANSWER = """
-			{"model":"m1","choices":[{"message":{"role":"assistant","content":"Hi"}}],
-			 "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}
-			""";
+	private static final String ANSWER = CannedBodies.completion("m1", "Hi");
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(

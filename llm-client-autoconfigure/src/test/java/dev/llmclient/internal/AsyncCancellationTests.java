@@ -11,10 +11,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +26,7 @@ import dev.llmclient.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Cancelling the future of {@code chatAsync} stops the call where it is, frees its slot
@@ -35,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AsyncCancellationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
 
 	private final LoopbackLlmServer server = LoopbackLlmServer.start();
 
@@ -54,9 +55,7 @@ class AsyncCancellationTests {
 	}
 
 	private LlmClient client(int maxConcurrent) {
-		this.client = TestClients.builder()
-			.endpoint(this.server.endpoint())
-			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+		this.client = TestClients.lazy(this.server.endpoint())
 			.limits((limits) -> limits.withMaxConcurrent(maxConcurrent).withMaxWait(Duration.ofSeconds(20)))
 			.connection((connection) -> connection.withReadTimeout(Duration.ofSeconds(20)))
 			.meterRegistry(this.registry)
@@ -83,7 +82,7 @@ class AsyncCancellationTests {
 		// the server still holds the request: only aborting it on the client frees the
 		// slot, and
 		// the aborted connection is closed rather than returned to the pool
-		await(() -> client.health().bulkhead().inFlight() == 0);
+		await().atMost(WAIT).until(() -> client.health().bulkhead().inFlight() == 0);
 		assertThat(client.health().pool().leased()).isZero();
 		assertThat(client.health().pool().available()).isZero();
 		assertThatExceptionOfType(CancellationException.class).isThrownBy(call::join);
@@ -98,9 +97,10 @@ class AsyncCancellationTests {
 		LlmClient client = client(1);
 		CompletableFuture<ChatResponse> call = callHeldByTheServer(client);
 		call.cancel(true);
-		await(() -> this.registry.find("gen_ai.client.operation.duration")
-			.tag("error.type", "cancelled")
-			.timer() != null);
+		await().atMost(WAIT)
+			.until(() -> this.registry.find("gen_ai.client.operation.duration")
+				.tag("error.type", "cancelled")
+				.timer() != null);
 
 		assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "cancelled").timer().count())
 			.isEqualTo(1);
@@ -118,11 +118,11 @@ class AsyncCancellationTests {
 		Future<String> holder = this.callers.submit(() -> client.generate("holds the only slot"));
 		assertThat(this.server.awaitHeldChatCompletions(1, Duration.ofSeconds(10))).isTrue();
 		CompletableFuture<ChatResponse> waiting = client.chatAsync(ChatRequest.of("waits for the slot"));
-		await(() -> client.health().bulkhead().waiting() == 1);
+		await().atMost(WAIT).until(() -> client.health().bulkhead().waiting() == 1);
 
 		waiting.cancel(true);
 
-		await(() -> client.health().bulkhead().waiting() == 0);
+		await().atMost(WAIT).until(() -> client.health().bulkhead().waiting() == 0);
 		assertThat(waiting.isCancelled()).isTrue();
 		this.server.releaseChatCompletions();
 		assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("Hello from loopback");
@@ -160,10 +160,9 @@ class AsyncCancellationTests {
 				});
 			}
 		}
-		for (CompletableFuture<ChatResponse> call : calls) {
-			await(call::isDone);
-		}
-		await(() -> client.health().bulkhead().inFlight() == 0 && client.health().pool().leased() == 0);
+		await().atMost(WAIT).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+		await().atMost(WAIT)
+			.until(() -> client.health().bulkhead().inFlight() == 0 && client.health().pool().leased() == 0);
 
 		// no interrupt meant for a cancelled call reaches another one: calls not
 		// cancelled all succeed
@@ -202,25 +201,16 @@ class AsyncCancellationTests {
 				});
 			}
 		}
-		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> calls.stream().allMatch(Future::isDone));
+		await().atMost(Duration.ofSeconds(20)).until(() -> calls.stream().allMatch(Future::isDone));
 		long cancelled = calls.stream().filter(Future::isCancelled).count();
 		assertThat(cancelled).isBetween(total / 5L, total * 4L / 5);
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(client.health().calls().total()).isEqualTo(total));
 		assertThat(this.registry.get("gen_ai.client.operation.duration").tag("error.type", "cancelled").timer().count())
 			.isEqualTo(cancelled);
 		assertThat(client.health().calls().succeeded()).isEqualTo(total - cancelled);
 		assertThat(client.health().bulkhead().waiting()).isZero();
 		assertThat(client.health().bulkhead().inFlight()).isZero();
-	}
-
-	private static void await(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime() - deadline).as("condition not met within 10s").isNegative();
-			Thread.sleep(5);
-		}
 	}
 
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,9 +27,12 @@ import dev.llmclient.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ClientBulkheadTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
 
 	private CountingChatServer server;
 
@@ -53,9 +55,7 @@ class ClientBulkheadTests {
 	}
 
 	private LlmClient client(int maxConcurrent, Duration maxWait, MeterRegistry registry) {
-		this.client = TestClients.builder()
-			.endpoint(this.server.endpoint())
-			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+		this.client = TestClients.lazy(this.server.endpoint())
 			.limits((limits) -> limits.withMaxConcurrent(maxConcurrent).withMaxWait(maxWait))
 			.meterRegistry(registry)
 			.build();
@@ -95,7 +95,7 @@ class ClientBulkheadTests {
 		CompletableFuture<ChatResponse> second = client.chatAsync(ChatRequest.of("hold-2"));
 		this.server.awaitHeld(2);
 		Future<String> waiting = this.callers.submit(() -> client.generate("third"));
-		await(() -> gauge(registry, "llm.client.bulkhead.waiting") == 1);
+		await().atMost(WAIT).until(() -> gauge(registry, "llm.client.bulkhead.waiting") == 1);
 		assertThat(gauge(registry, "llm.client.bulkhead.in-flight")).isEqualTo(2);
 		assertThat(client.health().bulkhead().waiting()).isEqualTo(1);
 		this.server.release();
@@ -129,7 +129,7 @@ class ClientBulkheadTests {
 		CompletableFuture<ChatResponse> holding = client.chatAsync(ChatRequest.of("hold"));
 		this.server.awaitHeld(1);
 		Future<String> waiting = this.callers.submit(() -> client.generate("next"));
-		await(() -> client.health().bulkhead().waiting() == 1);
+		await().atMost(WAIT).until(() -> client.health().bulkhead().waiting() == 1);
 		assertThat(this.server.requests()).isEqualTo(1);
 		this.server.release();
 		assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("echo: next");
@@ -176,14 +176,6 @@ class ClientBulkheadTests {
 
 	private static double gauge(MeterRegistry registry, String name) {
 		return registry.get(name).gauge().value();
-	}
-
-	private static void await(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime() - deadline).as("condition not met within 10s").isNegative();
-			Thread.sleep(2);
-		}
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.llmclient.internal;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
+import dev.llmclient.testsupport.CannedBodies;
 import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -31,11 +33,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ClientHealthTests {
 
-	private static final String ANSWER = """
-			{"choices":[{"message":{"role":"assistant","content":"Hi"}}]}
-			""";
+	private static final String ANSWER = CannedBodies.contentOnly("Hi");
 
 	private static final String API_KEY = "sk-health-secret-42";
+
+	private static final Duration PROBE_TTL = Duration.ofSeconds(10);
+
+	/** The probe's clock, moved by the tests instead of sleeping through its TTL. */
+	private final AtomicLong nanoClock = new AtomicLong();
 
 	private WireMockServer server = start(0);
 
@@ -56,11 +61,9 @@ class ClientHealthTests {
 	}
 
 	private LlmClientBuilder builder(int port) {
-		return TestClients.builder()
-			.endpoint("http://127.0.0.1:" + port + "/v1")
+		return TestClients.lazy("http://127.0.0.1:" + port + "/v1")
 			.apiKey(API_KEY)
 			.model("m")
-			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 			.retry((retry) -> retry.withEnabled(false));
 	}
 
@@ -203,26 +206,31 @@ class ClientHealthTests {
 	}
 
 	@Test
-	void probeRunsAgainOnceItsTtlHasPassed() throws InterruptedException {
+	void probeRunsAgainOnceItsTtlHasPassed() {
 		this.server.stubFor(get("/v1/models").willReturn(okJson("{\"data\":[]}")));
-		this.client = builder(this.server.port())
-			.health((health) -> health.withProbeEnabled(true).withProbeTtl(Duration.ofMillis(1)))
-			.build();
+		this.client = DefaultLlmClient.create(
+				builder(this.server.port()).health((health) -> health.withProbeEnabled(true).withProbeTtl(PROBE_TTL))
+					.settings(),
+				null, null, this.nanoClock::get);
 		this.client.health();
-		Thread.sleep(5);
+		this.nanoClock.addAndGet(PROBE_TTL.toNanos() - 1);
+		this.client.health();
+		this.server.verify(1, getRequestedFor(urlEqualTo("/v1/models")));
+		this.nanoClock.incrementAndGet();
 		this.client.health();
 		this.server.verify(2, getRequestedFor(urlEqualTo("/v1/models")));
 	}
 
 	@Test
-	void probeNoticesTheEndpointComingBack() throws IOException, InterruptedException {
+	void probeNoticesTheEndpointComingBack() {
 		int port = this.server.port();
 		this.server.stop();
-		this.client = builder(port).health((health) -> health.withProbeEnabled(true).withProbeTtl(Duration.ofMillis(1)))
-			.build();
+		this.client = DefaultLlmClient.create(
+				builder(port).health((health) -> health.withProbeEnabled(true).withProbeTtl(PROBE_TTL)).settings(),
+				null, null, this.nanoClock::get);
 		assertThat(this.client.health().up()).isFalse();
 		this.server = start(port);
-		Thread.sleep(5);
+		this.nanoClock.addAndGet(PROBE_TTL.toNanos());
 		assertThat(this.client.health().up()).isTrue();
 	}
 

@@ -26,37 +26,31 @@ import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.Usage;
+import dev.llmclient.testsupport.CannedBodies;
 import dev.llmclient.testsupport.LoopbackLlmServer;
+import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 class ClientMetricsTests {
 
-	private static final String ANSWER = """
-			{"id":"c1","object":"chat.completion","model":"m1",
-			 "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],
-			 "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}
-			""";
+	private static final String ANSWER = CannedBodies.completion("m1", "Hi");
 
-	private static final String ANSWER_WITHOUT_USAGE = """
-			{"choices":[{"message":{"role":"assistant","content":"Hi"}}]}
-			""";
+	private static final String ANSWER_WITHOUT_USAGE = CannedBodies.contentOnly("Hi");
 
 	private static final Set<String> DURATION_TAG_KEYS = Set.of("llm.client.name", "gen_ai.operation.name",
 			"gen_ai.provider.name", "gen_ai.request.model", "server.address", "server.port", "error.type");
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -70,12 +64,10 @@ class ClientMetricsTests {
 	}
 
 	private LlmClientBuilder builder() {
-		return TestClients.builder()
-			.endpoint(server.baseUrl() + "/v1")
+		return TestClients.lazy(server.baseUrl() + "/v1")
 			.model("m1")
-			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 			.meterRegistry(this.registry)
-			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10)));
+			.retry(TestClients::fastBackoff);
 	}
 
 	private LlmClient client() {
@@ -212,10 +204,7 @@ class ClientMetricsTests {
 				.limits((limits) -> limits.withMaxConcurrent(1).withMaxWait(Duration.ZERO))
 				.build();
 			CompletableFuture<?> first = this.client.chatAsync(ChatRequest.of("slow"));
-			long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (this.client.health().bulkhead().inFlight() == 0 && System.nanoTime() < waitUntil) {
-				Thread.onSpinWait();
-			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.client.health().bulkhead().inFlight() == 1);
 			assertThatExceptionOfType(LlmBulkheadFullException.class)
 				.isThrownBy(() -> this.client.generate("rejected"));
 			release.countDown();

@@ -21,6 +21,8 @@ import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
+import dev.llmclient.testsupport.CannedBodies;
+import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.TestClients;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -30,7 +32,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -39,16 +40,10 @@ class DefaultLlmClientTests {
 
 	private static final String API_KEY = "sk-test-secret-0123456789";
 
-	private static final String FULL_ANSWER = """
-			{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-test-2024",
-			 "choices":[{"index":0,"message":{"role":"assistant","content":"Hello there"},"finish_reason":"stop"}],
-			 "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15},"system_fingerprint":"fp"}
-			""";
+	private static final String FULL_ANSWER = CannedBodies.completion("gpt-test-2024", "Hello there");
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	private LlmClient client;
 
@@ -60,12 +55,10 @@ class DefaultLlmClientTests {
 	}
 
 	private LlmClientBuilder builder() {
-		return TestClients.builder()
-			.endpoint(server.baseUrl() + "/v1")
+		return TestClients.lazy(server.baseUrl() + "/v1")
 			.apiKey(API_KEY)
 			.model("default-model")
-			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
-			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10)));
+			.retry(TestClients::fastBackoff);
 	}
 
 	private LlmClient client() {

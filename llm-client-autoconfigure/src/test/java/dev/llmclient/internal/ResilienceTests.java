@@ -23,6 +23,8 @@ import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.testsupport.CannedBodies;
+import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
 
@@ -31,7 +33,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -39,14 +40,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ResilienceTests {
 
-	private static final String ANSWER = "{\"choices\":[{\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}";
+	private static final String ANSWER = CannedBodies.contentOnly("ok");
 
 	private static final String PATH = "/v1/chat/completions";
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -65,9 +64,7 @@ class ResilienceTests {
 	}
 
 	private LlmClientBuilder builder(String baseUrl) {
-		return TestClients.builder()
-			.endpoint(baseUrl + "/v1")
-			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+		return TestClients.lazy(baseUrl + "/v1")
 			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(10)).withMaxBackoff(Duration.ofMillis(40)))
 			.meterRegistry(this.registry);
 	}

@@ -37,6 +37,8 @@ import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
+import dev.llmclient.testsupport.CannedBodies;
+import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
 
@@ -47,7 +49,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -61,9 +62,7 @@ class StreamingTests {
 	private static final String DONE = "data: [DONE]\n\n";
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -89,11 +88,9 @@ class StreamingTests {
 	}
 
 	private LlmClientBuilder builder(String baseUrl) {
-		return TestClients.builder()
-			.endpoint(baseUrl + "/v1")
+		return TestClients.lazy(baseUrl + "/v1")
 			.model("default-model")
-			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
-			.retry((retry) -> retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10)))
+			.retry(TestClients::fastBackoff)
 			.meterRegistry(this.registry);
 	}
 
@@ -660,11 +657,7 @@ class StreamingTests {
 
 	@Test
 	void serverThatIgnoresStreamingAndAnswersJsonIsDeliveredAsOneChunk() {
-		server.stubFor(post(PATH).willReturn(okJson("""
-				{"id":"chatcmpl-1","model":"gpt-test-2024",
-				 "choices":[{"index":0,"message":{"role":"assistant","content":"Hello there"},"finish_reason":"stop"}],
-				 "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}
-				""")));
+		server.stubFor(post(PATH).willReturn(okJson(CannedBodies.completion("gpt-test-2024", "Hello there"))));
 		List<ChatChunk> seen = new ArrayList<>();
 		ChatResponse response = client().stream(request(), seen::add);
 		assertThat(seen).containsExactly(new ChatChunk("Hello there", "stop"));

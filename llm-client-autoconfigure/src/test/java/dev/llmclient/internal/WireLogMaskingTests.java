@@ -16,13 +16,14 @@ import org.slf4j.LoggerFactory;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
+import dev.llmclient.testsupport.CannedBodies;
+import dev.llmclient.testsupport.LoopbackWireMock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,15 +35,10 @@ class WireLogMaskingTests {
 
 	private static final String API_KEY = "sk-wirelog-9f8e7d6c5b4a";
 
-	private static final String ANSWER = """
-			{"id":"c1","object":"chat.completion","created":1700000000,"model":"m",
-			 "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}
-			""";
+	private static final String ANSWER = CannedBodies.completion("m", "Hi");
 
 	@RegisterExtension
-	static WireMockExtension server = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-		.build();
+	static WireMockExtension server = LoopbackWireMock.extension();
 
 	/** The parent of the header, wire and exec chain loggers. */
 	private final Logger httpClientLogger = (Logger) LoggerFactory.getLogger("org.apache.hc.client5.http");

@@ -6,6 +6,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * An OpenAI-compatible chat completions server on a {@link RawHttpServer} that counts the
  * requests it holds at once: a request is in flight from the moment it has been read
@@ -97,14 +101,10 @@ public final class CountingChatServer implements AutoCloseable {
 	}
 
 	/** Waits until {@code count} requests are held. */
-	public void awaitHeld(int count) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (this.held.get() < count) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("expected " + count + " held requests, got " + this.held.get());
-			}
-			Thread.sleep(1);
-		}
+	public void awaitHeld(int count) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.held.get()).as("held requests").isGreaterThanOrEqualTo(count));
 	}
 
 	/**

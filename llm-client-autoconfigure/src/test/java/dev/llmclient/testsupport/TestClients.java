@@ -1,7 +1,10 @@
 package dev.llmclient.testsupport;
 
+import java.time.Duration;
+
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.LlmClientSettings;
 
 /**
  * Client builders for tests: they name settings in messages as the auto-configured client
@@ -22,6 +25,26 @@ public final class TestClients {
 	 */
 	public static LlmClientBuilder builder() {
 		return LlmClient.builder().propertyPrefix(PROPERTY_PREFIX);
+	}
+
+	/**
+	 * Starts a builder for a client of the endpoint that opens no connection until its
+	 * first call ({@code eager-init} off), so a test sees only the requests it makes.
+	 * @param endpoint the base URL, such as {@code http://127.0.0.1:8080/v1}
+	 * @return a new builder
+	 */
+	public static LlmClientBuilder lazy(String endpoint) {
+		return builder().endpoint(endpoint).lifecycle((lifecycle) -> lifecycle.withEagerInit(false));
+	}
+
+	/**
+	 * Retries after 5 to 10 ms instead of the default back-off, so tests that retry stay
+	 * fast: {@code builder.retry(TestClients::fastBackoff)}.
+	 * @param retry the retry settings
+	 * @return the same settings with a short back-off
+	 */
+	public static LlmClientSettings.Retry fastBackoff(LlmClientSettings.Retry retry) {
+		return retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10));
 	}
 
 }

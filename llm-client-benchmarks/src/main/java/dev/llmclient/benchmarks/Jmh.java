@@ -19,8 +19,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The micro parts under JMH with {@code -prof gc}: recording a call, mapping an answer,
- * and a whole call with the network cut out. JMH's own log goes to
+ * The micro parts under JMH with {@code -prof gc}: recording a call, a health check with
+ * a full latency window, and a whole call with the network cut out. JMH's own log goes to
  * {@code target/benchmarks/jmh.log}.
  */
 final class Jmh {
@@ -38,7 +38,7 @@ final class Jmh {
 	Jmh run() throws Exception {
 		Path log = Path.of("target", "benchmarks", "jmh.log");
 		Files.createDirectories(log.getParent());
-		Log.progress("jmh: recording, mapping, in-process call (log: %s)", log);
+		Log.progress("jmh: recording, health, in-process call (log: %s)", log);
 		int warmups = this.settings.quick() ? 1 : 3;
 		int iterations = this.settings.quick() ? 1 : 3;
 		TimeValue time = this.settings.quick() ? TimeValue.milliseconds(300) : TimeValue.seconds(1);

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -74,6 +75,11 @@ public final class StubServer implements AutoCloseable {
 	private final AtomicLong requests = new AtomicLong();
 
 	private final AtomicLong connections = new AtomicLong();
+
+	/** Requests read and not yet answered. */
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger maxInFlight = new AtomicInteger();
 
 	private final Thread loop;
 
@@ -133,6 +139,19 @@ public final class StubServer implements AutoCloseable {
 	 */
 	public long requests() {
 		return this.requests.get();
+	}
+
+	/**
+	 * @return the most requests held at once (read, not yet answered) since the start or
+	 * the last {@link #resetMaxInFlight()}
+	 */
+	public int maxInFlight() {
+		return this.maxInFlight.get();
+	}
+
+	/** Starts counting {@link #maxInFlight()} afresh. */
+	public void resetMaxInFlight() {
+		this.maxInFlight.set(this.inFlight.get());
 	}
 
 	/**
@@ -279,6 +298,7 @@ public final class StubServer implements AutoCloseable {
 					return;
 				}
 				StubServer.this.requests.incrementAndGet();
+				StubServer.this.maxInFlight.accumulateAndGet(StubServer.this.inFlight.incrementAndGet(), Math::max);
 				this.awaitingAnswer = true;
 				this.continueSent = false;
 				this.closeAfterAnswer = request.close;
@@ -297,6 +317,7 @@ public final class StubServer implements AutoCloseable {
 		}
 
 		void startWrite(ByteBuffer answer) {
+			StubServer.this.inFlight.decrementAndGet();
 			if (!this.key.isValid()) {
 				return;
 			}

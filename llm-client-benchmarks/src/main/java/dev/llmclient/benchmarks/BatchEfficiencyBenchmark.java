@@ -1,4 +1,4 @@
-package dev.llmclient.batch;
+package dev.llmclient.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -9,19 +9,24 @@ import java.util.Locale;
 import java.util.stream.IntStream;
 
 import dev.llmclient.LlmClient;
-import dev.llmclient.testsupport.CountingChatServer;
-import dev.llmclient.testsupport.TestClients;
+import dev.llmclient.batch.BatchItem;
+import dev.llmclient.batch.BatchResult;
+import dev.llmclient.batch.LlmBatchService;
 
 /**
  * Measures how close a batch gets to the ideal time against a server with a fixed
  * latency: with N items in flight, {@code items} items cannot take less than
  * {@code ceil(items / N) * latency}. Efficiency is that ideal divided by the measured
- * time. Not a test: run it once by hand (see the guide's "Concurrency" section) and copy
- * the table.
- * <p>
- * The loopback server gives every connection its own thread and only sleeps, so it
- * answers N requests at once in one latency. Every level is run once unreported first
- * (JIT, pooled connections), then measured.
+ * time. Run it by hand (see the guide's "Batch efficiency" section) and copy the table:
+ *
+ * <pre>
+ * mvn -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
+ * java -cp llm-client-benchmarks/target/llm-client-benchmarks.jar dev.llmclient.benchmarks.BatchEfficiencyBenchmark [N...]
+ * </pre>
+ *
+ * The loopback {@link StubServer} holds every answer for the latency without a thread per
+ * request, so it answers N requests at once in one latency. Every level is run once
+ * unreported first (JIT, pooled connections), then measured.
  */
 public final class BatchEfficiencyBenchmark {
 
@@ -38,9 +43,8 @@ public final class BatchEfficiencyBenchmark {
 		int[] levels = (args.length > 0) ? java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray()
 				: new int[] { 8, 64, 256 };
 		List<String> prompts = IntStream.range(0, ITEMS).mapToObj((i) -> "prompt " + i).toList();
-		try (CountingChatServer server = new CountingChatServer()) {
+		try (StubServer server = new StubServer()) {
 			warmUpJit(server, prompts);
-			server.latency(LATENCY);
 			for (int n : levels) {
 				measure(server, prompts, n, false);
 			}
@@ -57,8 +61,8 @@ public final class BatchEfficiencyBenchmark {
 		}
 	}
 
-	private static void warmUpJit(CountingChatServer server, List<String> prompts) {
-		try (LlmClient client = client(server, 64)) {
+	private static void warmUpJit(StubServer server, List<String> prompts) {
+		try (LlmClient client = client(server, "/v1", 64)) {
 			LlmBatchService batch = new LlmBatchService(client);
 			for (int i = 0; i < 5; i++) {
 				batch.generateAll(prompts);
@@ -66,8 +70,8 @@ public final class BatchEfficiencyBenchmark {
 		}
 	}
 
-	private static void measure(CountingChatServer server, List<String> prompts, int n, boolean report) {
-		try (LlmClient client = client(server, n)) {
+	private static void measure(StubServer server, List<String> prompts, int n, boolean report) {
+		try (LlmClient client = client(server, "/l" + LATENCY.toMillis() + "/v1", n)) {
 			LlmBatchService batch = new LlmBatchService(client);
 			batch.generateAll(prompts.subList(0, 2 * n));
 			server.resetMaxInFlight();
@@ -103,9 +107,12 @@ public final class BatchEfficiencyBenchmark {
 			.getProcessCpuTime();
 	}
 
-	private static LlmClient client(CountingChatServer server, int maxConcurrent) {
-		return TestClients.builder()
-			.endpoint(server.endpoint())
+	/** A client whose endpoint path asks the stub for its latency ({@code /l50/v1}). */
+	private static LlmClient client(StubServer server, String path, int maxConcurrent) {
+		return LlmClient.builder()
+			.endpoint("http://127.0.0.1:" + server.port() + path)
+			.apiKey(Contender.API_KEY)
+			.model(Contender.MODEL)
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 			.limits((limits) -> limits.withMaxConcurrent(maxConcurrent))
 			.build();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientException;
+import dev.llmclient.testsupport.CannedBodies;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
 
@@ -24,11 +25,11 @@ import static org.awaitility.Awaitility.await;
  * mix of faults: every call ends with exactly one result, none is lost, and nothing is
  * left leased, in flight or blocked afterwards.
  */
-class FaultMixLoadTests {
+class FaultMixLoadIT {
 
 	private static final int CALLS = 3_000;
 
-	private static final String ANSWER = "{\"choices\":[{\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}";
+	private static final String ANSWER = CannedBodies.contentOnly("ok");
 
 	/**
 	 * Threads that are inside the client's or the batch service's code (not this test's).
@@ -40,7 +41,7 @@ class FaultMixLoadTests {
 			.filter((entry) -> java.util.Arrays.stream(entry.getValue())
 				.anyMatch((frame) -> frame.getClassName().startsWith("dev.llmclient.")
 						&& !frame.getClassName().startsWith("dev.llmclient.testsupport.")
-						&& !frame.getClassName().startsWith(FaultMixLoadTests.class.getName())))
+						&& !frame.getClassName().startsWith(FaultMixLoadIT.class.getName())))
 			.map((entry) -> entry.getKey().getName())
 			.toList();
 	}

@@ -1,4 +1,4 @@
-package dev.llmclient.internal;
+package dev.llmclient.benchmarks;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,26 +10,21 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 import dev.llmclient.LlmClient;
-import dev.llmclient.testsupport.LoopbackLlmServer;
-import dev.llmclient.testsupport.TestClients;
 
 /**
  * First-call latency with eager and with lazy initialisation, each divided by the
  * steady-state latency of the same run, against a loopback server that answers at once.
- * Run once by hand, not by surefire (see the guide's "Initialisation strategy" for the
- * numbers):
+ * Run once by hand (see the guide's "What warm-up costs and saves" for the numbers):
  *
  * <pre>
- * mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -pl llm-client-autoconfigure
- * java -cp llm-client-autoconfigure/target/test-classes:llm-client-autoconfigure/target/classes:$(cat llm-client-autoconfigure/cp.txt) \
- *     dev.llmclient.internal.WarmUpBenchmark [runs]
+ * mvn -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
+ * java -cp llm-client-benchmarks/target/llm-client-benchmarks.jar dev.llmclient.benchmarks.WarmUpBenchmark [runs]
  * </pre>
  *
  * Each run is a fresh JVM (what an application start-up sees: nothing loaded, nothing
@@ -106,13 +101,15 @@ public final class WarmUpBenchmark {
 	private static void child(boolean eager, int delayMs) throws Exception {
 		((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
 			.setLevel(ch.qos.logback.classic.Level.WARN);
-		try (LoopbackLlmServer server = LoopbackLlmServer.start()) {
+		try (StubServer server = new StubServer()) {
 			warmServer(server);
-			server.delayChatCompletions(Duration.ofMillis(delayMs));
 			long start = System.nanoTime();
-			try (LlmClient client = TestClients.builder()
-				.endpoint(server.endpoint())
-				.model("m")
+			// the stub takes the latency from the path: /l50/v1 answers after 50 ms
+			String path = (delayMs > 0) ? "/l" + delayMs + "/v1" : "/v1";
+			try (LlmClient client = LlmClient.builder()
+				.endpoint("http://127.0.0.1:" + server.port() + path)
+				.apiKey(Contender.API_KEY)
+				.model(Contender.MODEL)
 				.lifecycle((lifecycle) -> lifecycle.withEagerInit(eager))
 				.build()) {
 				double buildMs = (System.nanoTime() - start) / 1e6;
@@ -136,7 +133,7 @@ public final class WarmUpBenchmark {
 	 * Sends requests over raw sockets so the server's own code is warm before the client
 	 * starts.
 	 */
-	private static void warmServer(LoopbackLlmServer server) throws IOException {
+	private static void warmServer(StubServer server) throws IOException {
 		byte[] body = "{\"messages\":[]}".getBytes(StandardCharsets.US_ASCII);
 		String post = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n";
 		String get = "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n";

@@ -1,8 +1,12 @@
-package dev.llmclient.internal;
+package dev.llmclient.benchmarks;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -11,17 +15,14 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
-import dev.llmclient.testsupport.RawHttpServer;
-import dev.llmclient.testsupport.TestClients;
 
 /**
- * What streaming costs on top of the wire, against a loopback server. Run once by hand,
- * not by surefire (the guide's "Streaming" section has the numbers):
+ * What streaming costs on top of the wire, against a loopback server. Run once by hand
+ * (the guide's "Streaming" section has the numbers):
  *
  * <pre>
- * mvn -o -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -pl llm-client-autoconfigure
- * java -cp llm-client-autoconfigure/target/test-classes:llm-client-autoconfigure/target/classes:$(cat llm-client-autoconfigure/cp.txt) \
- *     dev.llmclient.internal.StreamingBenchmark
+ * mvn -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
+ * java -cp llm-client-benchmarks/target/llm-client-benchmarks.jar dev.llmclient.benchmarks.StreamingBenchmark
  * </pre>
  *
  * <ol>
@@ -59,8 +60,7 @@ public final class StreamingBenchmark {
 	public static void main(String[] args) throws Exception {
 		long[] sentAt = new long[PACED_CHUNKS];
 		AtomicInteger mode = new AtomicInteger();
-		try (RawHttpServer server = new RawHttpServer((exchange) -> {
-			OutputStream out = exchange.socket().getOutputStream();
+		try (SseServer server = new SseServer((out) -> {
 			out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
 				.getBytes(StandardCharsets.US_ASCII));
 			if (mode.get() == 0) {
@@ -78,10 +78,9 @@ public final class StreamingBenchmark {
 			chunk(out, END);
 			out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 			out.flush();
-			return true;
 		});
-				LlmClient client = TestClients.builder()
-					.endpoint(server.baseUrl() + "/v1")
+				LlmClient client = LlmClient.builder()
+					.endpoint("http://127.0.0.1:" + server.port() + "/v1")
 					.model("m")
 					.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 					.build()) {
@@ -146,6 +145,110 @@ public final class StreamingBenchmark {
 		double[] sorted = values.clone();
 		Arrays.sort(sorted);
 		return sorted[sorted.length / 2];
+	}
+
+	/** Writes one streamed answer. */
+	@FunctionalInterface
+	private interface Answer {
+
+		void write(OutputStream out) throws IOException;
+
+	}
+
+	/**
+	 * A loopback HTTP/1.1 server that answers every request on a keep-alive connection
+	 * with {@link Answer}, one thread per connection.
+	 */
+	private static final class SseServer implements AutoCloseable {
+
+		private final ServerSocket socket;
+
+		private final Answer answer;
+
+		SseServer(Answer answer) throws IOException {
+			this.answer = answer;
+			this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+			Thread accept = new Thread(this::accept, "sse-accept");
+			accept.setDaemon(true);
+			accept.start();
+		}
+
+		int port() {
+			return this.socket.getLocalPort();
+		}
+
+		private void accept() {
+			while (!this.socket.isClosed()) {
+				try {
+					Socket connection = this.socket.accept();
+					Thread serve = new Thread(() -> serve(connection), "sse-connection");
+					serve.setDaemon(true);
+					serve.start();
+				}
+				catch (IOException ex) {
+					// closed: the benchmark is over
+				}
+			}
+		}
+
+		private void serve(Socket connection) {
+			try (connection) {
+				connection.setTcpNoDelay(true);
+				InputStream in = connection.getInputStream();
+				String head;
+				while ((head = readHead(in)) != null) {
+					readBody(in, head.toLowerCase(Locale.ROOT));
+					this.answer.write(connection.getOutputStream());
+				}
+			}
+			catch (IOException ex) {
+				// the client closed the connection
+			}
+		}
+
+		private static String readHead(InputStream in) throws IOException {
+			StringBuilder head = new StringBuilder();
+			while (!head.toString().endsWith("\r\n\r\n")) {
+				int b = in.read();
+				if (b == -1) {
+					return null;
+				}
+				head.append((char) b);
+			}
+			return head.toString();
+		}
+
+		private static void readBody(InputStream in, String head) throws IOException {
+			int at = head.indexOf("content-length:");
+			if (at >= 0) {
+				in.readNBytes(Integer.parseInt(head.substring(at + 15, head.indexOf("\r\n", at)).trim()));
+				return;
+			}
+			if (head.contains("transfer-encoding: chunked")) {
+				int size;
+				while ((size = Integer.parseInt(readLine(in).split(";")[0].strip(), 16)) > 0) {
+					in.readNBytes(size + 2);
+				}
+				readLine(in);
+			}
+		}
+
+		private static String readLine(InputStream in) throws IOException {
+			StringBuilder line = new StringBuilder();
+			int b;
+			while ((b = in.read()) != -1 && b != '\n') {
+				if (b != '\r') {
+					line.append((char) b);
+				}
+			}
+			return line.toString();
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.socket.close();
+		}
+
 	}
 
 }
