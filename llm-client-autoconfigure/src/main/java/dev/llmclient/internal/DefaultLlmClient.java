@@ -336,7 +336,11 @@ public final class DefaultLlmClient implements LlmClient {
 			try {
 				return send.get();
 			}
-			catch (LlmClientException ex) {
+			catch (RuntimeException ex) {
+				// an abort can surface as any exception, e.g. HttpClient's
+				// IllegalStateException
+				// "Endpoint not acquired" when it lands while a connection is being
+				// leased
 				if (attempt.deadlinePassed()) {
 					throw deadline.exceeded(this.settings, ex);
 				}

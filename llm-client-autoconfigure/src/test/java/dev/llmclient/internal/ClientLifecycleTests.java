@@ -1,10 +1,8 @@
 package dev.llmclient.internal;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -259,13 +257,7 @@ class ClientLifecycleTests {
 				serverClosing.await();
 				return false;
 			}
-			byte[] body = "{\"error\":{\"message\":\"overloaded\"}}".getBytes(StandardCharsets.UTF_8);
-			OutputStream out = exchange.socket().getOutputStream();
-			out.write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: application/json\r\n"
-					+ "Content-Length: " + body.length + "\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
-			out.write(body);
-			out.flush();
+			exchange.respondUnavailable("5", "overloaded");
 			return true;
 		})) {
 			// held calls are cut off on the wire; the others sleep before a retry, as the

@@ -396,13 +396,7 @@ class ResilienceTests {
 		List<Long> received = new CopyOnWriteArrayList<>();
 		this.rawServer = new RawHttpServer((exchange) -> {
 			received.add(System.nanoTime());
-			byte[] body = "{\"error\":{\"message\":\"busy\"}}".getBytes(StandardCharsets.UTF_8);
-			OutputStream out = exchange.socket().getOutputStream();
-			out.write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: NaN\r\nContent-Type: application/json\r\n"
-					+ "Content-Length: " + body.length + "\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
-			out.write(body);
-			out.flush();
+			exchange.respondUnavailable("NaN", "busy");
 			return true;
 		});
 		Duration initialBackoff = Duration.ofMillis(200);

@@ -93,6 +93,20 @@ public final class RawHttpServer implements AutoCloseable {
 			out.flush();
 		}
 
+		/**
+		 * Answers 503 with an OpenAI-shaped error body and the given {@code Retry-After}
+		 * value, written as is (valid or not), and keeps the connection open.
+		 */
+		public void respondUnavailable(String retryAfter, String message) throws IOException {
+			byte[] body = ("{\"error\":{\"message\":\"" + message + "\"}}").getBytes(StandardCharsets.UTF_8);
+			OutputStream out = this.socket.getOutputStream();
+			out.write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: " + retryAfter
+					+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.write(body);
+			out.flush();
+		}
+
 		/** Closes the connection with a TCP reset instead of an orderly close. */
 		public void reset() throws IOException {
 			this.socket.setSoLinger(true, 0);
