@@ -27,10 +27,11 @@ import dev.llmclient.LlmClientSettings.WarmUp;
 import dev.llmclient.internal.DefaultLlmClient;
 
 /**
- * Auto-configuration of the {@link LlmClient}: binds {@code llm.client.*}, applies
- * {@link LlmClientCustomizer} beans and builds the client on Spring Boot's
- * {@link RestClient.Builder}; {@link LlmClientLifecycle} warms it at start-up and drains
- * it on shutdown.
+ * Auto-configuration of the {@link LlmClient}: binds {@code llm.client.*}, takes the
+ * endpoint, API key and model from the {@link LlmClientConnectionDetails} bean (the
+ * properties unless the application supplies one), applies {@link LlmClientCustomizer}
+ * beans and builds the client on Spring Boot's {@link RestClient.Builder};
+ * {@link LlmClientLifecycle} warms it at start-up and drains it on shutdown.
  *
  * @since 0.1.0
  */
@@ -48,18 +49,24 @@ public final class LlmClientAutoConfiguration {
 	 */
 	static final String BEAN_NAME = "llmClient";
 
+	@Bean
+	@ConditionalOnMissingBean(LlmClientConnectionDetails.class)
+	PropertiesLlmClientConnectionDetails llmClientConnectionDetails(LlmClientProperties properties) {
+		return new PropertiesLlmClientConnectionDetails(properties);
+	}
+
 	@Bean(BEAN_NAME)
 	@ConditionalOnMissingBean(LlmClient.class)
-	DefaultLlmClient llmClient(LlmClientProperties properties, ObjectProvider<LlmClientCustomizer> customizers,
-			ObjectProvider<RestClient.Builder> restClientBuilder) {
+	DefaultLlmClient llmClient(LlmClientProperties properties, LlmClientConnectionDetails connectionDetails,
+			ObjectProvider<LlmClientCustomizer> customizers, ObjectProvider<RestClient.Builder> restClientBuilder) {
 		try {
-			LlmClientBuilder builder = builder(properties);
+			LlmClientBuilder builder = builder(properties, connectionDetails);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return DefaultLlmClient.create(builder.settings(), restClientBuilder.getIfAvailable(RestClient::builder),
 					builder.meterRegistry());
 		}
 		catch (LlmClientSettingException ex) {
-			throw new InvalidConfigurationPropertyValueException(PREFIX + ex.setting(), ex.value(), ex.reason());
+			throw startUpFailure(ex, connectionDetails);
 		}
 	}
 
@@ -71,15 +78,15 @@ public final class LlmClientAutoConfiguration {
 	}
 
 	/**
-	 * Maps the properties onto a builder, one line per property: a property left unset
-	 * ({@code null}) keeps the record's default.
+	 * Maps the connection details and the properties onto a builder, one line per
+	 * property: a property left unset ({@code null}) keeps the record's default.
 	 */
-	static LlmClientBuilder builder(LlmClientProperties properties) {
+	static LlmClientBuilder builder(LlmClientProperties properties, LlmClientConnectionDetails connectionDetails) {
 		PropertyMapper map = PropertyMapper.get();
 		LlmClientBuilder builder = LlmClient.builder().name(BEAN_NAME).propertyPrefix(PREFIX);
-		map.from(properties::getEndpoint).to(builder::endpoint);
-		map.from(properties::getApiKey).to(builder::apiKey);
-		map.from(properties::getModel).to(builder::model);
+		map.from(connectionDetails::endpoint).to(builder::endpoint);
+		map.from(connectionDetails::apiKey).to(builder::apiKey);
+		map.from(connectionDetails::model).to(builder::model);
 		map.from(properties::isStreamUsage).to(builder::streamUsage);
 		builder.connection((connection) -> {
 			connection = map.from(properties::getConnectTimeout).to(connection, Connection::withConnectTimeout);
@@ -123,6 +130,21 @@ public final class LlmClientAutoConfiguration {
 			return map.from(healthProperties.getProbe()::getTtl).to(health, Health::withProbeTtl);
 		});
 		return builder;
+	}
+
+	/**
+	 * Names what to fix: the property, or the connection details bean when the bad
+	 * endpoint came from one (setting {@code llm.client.endpoint} would not help then).
+	 */
+	private static RuntimeException startUpFailure(LlmClientSettingException ex,
+			LlmClientConnectionDetails connectionDetails) {
+		if (ex.setting().equals("endpoint") && !(connectionDetails instanceof PropertiesLlmClientConnectionDetails)) {
+			String value = (ex.value() != null) ? " '" + ex.value() + "'" : "";
+			return new IllegalStateException("Endpoint" + value + " supplied by the LlmClientConnectionDetails bean "
+					+ connectionDetails.getClass().getName() + " " + ex.reason() + ". That bean replaces " + PREFIX
+					+ "endpoint, api-key and model: fix it, or remove it to use the properties.");
+		}
+		return new InvalidConfigurationPropertyValueException(PREFIX + ex.setting(), ex.value(), ex.reason());
 	}
 
 }

@@ -20,7 +20,9 @@ public class LlmClientProperties {
 
 	/**
 	 * Base URL of an OpenAI-compatible API, such as http://localhost:11434/v1 (Ollama) or
-	 * https://api.openai.com/v1. Calls go to {endpoint}/chat/completions.
+	 * https://api.openai.com/v1. Calls go to {endpoint}/chat/completions. An
+	 * LlmClientConnectionDetails bean, when the application defines one, replaces it
+	 * together with api-key and model.
 	 */
 	private String endpoint;
 

@@ -38,9 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * An API key set as a property is sent to the server and shown nowhere else: not in
- * health, metrics, logs, exception messages, {@code toString()},
- * {@code /actuator/configprops} or {@code /actuator/env}, even with their values shown.
+ * An API key set as a property, or supplied by an {@link LlmClientConnectionDetails}
+ * bean, is sent to the server and shown nowhere else: not in health, metrics, logs,
+ * exception messages, {@code toString()}, {@code /actuator/configprops} or
+ * {@code /actuator/env}, even with their values shown.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ApiKeyNeverShownTests {
@@ -113,6 +114,44 @@ class ApiKeyNeverShownTests {
 			assertThat(context.getBean(LlmClientProperties.class).toString()).doesNotContain(API_KEY);
 		});
 		assertThat(output).doesNotContain(API_KEY);
+	}
+
+	@Test
+	void keyFromConnectionDetailsIsSentToTheServerAndShownNowhereElse(CapturedOutput output) {
+		String key = "sk-from-connection-details-0123456789";
+		server.stubFor(post("/v1/chat/completions").withRequestBody(containing("fine"))
+			.willReturn(okJson("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"ok\"}}]}")));
+		server.stubFor(post("/v1/chat/completions").withRequestBody(containing("broken"))
+			.willReturn(aResponse().withStatus(500).withBody("upstream failed for key " + key)));
+		LlmClientConnectionDetails connectionDetails = new LlmClientConnectionDetails() {
+
+			@Override
+			public String endpoint() {
+				return server.baseUrl() + "/v1";
+			}
+
+			@Override
+			public String apiKey() {
+				return key;
+			}
+
+		};
+		this.contextRunner.withBean(LlmClientConnectionDetails.class, () -> connectionDetails).run((context) -> {
+			LlmClient client = context.getBean(LlmClient.class);
+			assertThat(client.generate("fine")).isEqualTo("ok");
+			server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")).withHeader("Authorization",
+					equalTo("Bearer " + key)));
+			LlmClientException broken = catchThrowableOfType(LlmClientException.class, () -> client.generate("broken"));
+			assertThat(broken).hasMessageContaining("500").hasMessageNotContaining(key);
+
+			String health = json.writeValueAsString(context.getBean(LlmClientHealthIndicator.class).health(true));
+			assertThat(health).contains("\"status\":\"DOWN\"", "upstream failed for key ******").doesNotContain(key);
+			String configprops = json.writeValueAsString(context.getBean(ConfigurationPropertiesReportEndpoint.class)
+				.configurationPropertiesWithPrefix("llm.client"));
+			assertThat(configprops).contains("\"model\":\"m\"").doesNotContain(key);
+			assertThat(context.getBean(DefaultLlmClient.class).settings().toString()).doesNotContain(key);
+		});
+		assertThat(output).doesNotContain(key);
 	}
 
 	@Test

@@ -1,0 +1,15 @@
+package dev.llmclient.sample.demo;
+
+import dev.llmclient.autoconfigure.LlmClientConnectionDetails;
+
+/**
+ * Points the client at the demo backend. The demo needs no API key; the model is whatever
+ * {@code llm.client.model} says (the echo model answers to any name), because connection
+ * details replace that property.
+ *
+ * @param endpoint the demo backend's base URL
+ * @param model the model from {@code llm.client.model}, or {@code null}
+ */
+record DemoConnectionDetails(String endpoint, String model) implements LlmClientConnectionDetails {
+
+}
