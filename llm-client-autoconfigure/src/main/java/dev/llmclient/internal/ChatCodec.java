@@ -24,7 +24,10 @@ import dev.llmclient.Usage;
  * request body, reads a completion, a stream chunk and a server's error body. Every field
  * of an answer is optional and boxed: real servers omit {@code usage}, {@code index},
  * {@code created} or {@code id}. What is wrong with an answer is reported through
- * {@link Failures}, which words every message built from a server's answer.
+ * {@link Failures}, which words every message built from a server's answer. Each record
+ * Jackson binds carries {@code @JsonIgnoreProperties}: {@code LlmClientRuntimeHintsTests}
+ * finds them by it, and fails when {@link LlmClientRuntimeHints} does not give a native
+ * image their reflection hints.
  */
 final class ChatCodec {
 

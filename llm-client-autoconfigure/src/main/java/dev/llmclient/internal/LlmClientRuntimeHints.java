@@ -1,0 +1,40 @@
+package dev.llmclient.internal;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+
+import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
+import org.springframework.aot.hint.ExecutableMode;
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
+
+import dev.llmclient.ChatMessage;
+
+/**
+ * What a GraalVM native image must keep for the client's own reflection: the records
+ * {@link ChatCodec} reads and writes with Jackson, and the virtual-thread executor
+ * {@link CallExecutors} looks up by name. Listed in
+ * {@code META-INF/spring/aot.factories}, so Spring's AOT processing applies it to every
+ * application that has the client; it lives beside the codec because the wire records are
+ * not visible outside this package.
+ */
+class LlmClientRuntimeHints implements RuntimeHintsRegistrar {
+
+	/**
+	 * What Jackson binds: the answers read (the registrar follows their record components
+	 * to {@code Choice}, {@code MessageBody} and {@code UsageBody}) and the messages
+	 * written in a request body.
+	 */
+	private static final Class<?>[] WIRE_TYPES = { ChatCodec.CompletionResponse.class, ChatCodec.ChunkBody.class,
+			ChatMessage.class };
+
+	@Override
+	public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
+		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), WIRE_TYPES);
+		// by name: the method exists from Java 21, and the image may be built on 17
+		hints.reflection()
+			.registerType(Executors.class,
+					(type) -> type.withMethod("newVirtualThreadPerTaskExecutor", List.of(), ExecutableMode.INVOKE));
+	}
+
+}
