@@ -20,7 +20,7 @@ import dev.llmclient.batch.LlmBatchService;
  * time. Run it by hand (see the guide's "Batch efficiency" section) and copy the table:
  *
  * <pre>
- * mvn -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
+ * ./mvnw -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
  * java -cp llm-client-benchmarks/target/llm-client-benchmarks.jar dev.llmclient.benchmarks.BatchEfficiencyBenchmark [N...]
  * </pre>
  *

@@ -21,7 +21,7 @@ import dev.llmclient.LlmClient;
  * (the guide's "Streaming" section has the numbers):
  *
  * <pre>
- * mvn -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
+ * ./mvnw -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
  * java -cp llm-client-benchmarks/target/llm-client-benchmarks.jar dev.llmclient.benchmarks.StreamingBenchmark
  * </pre>
  *

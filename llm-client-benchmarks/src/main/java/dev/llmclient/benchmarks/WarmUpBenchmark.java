@@ -23,7 +23,7 @@ import dev.llmclient.LlmClient;
  * Run once by hand (see the guide's "What warm-up costs and saves" for the numbers):
  *
  * <pre>
- * mvn -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
+ * ./mvnw -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
  * java -cp llm-client-benchmarks/target/llm-client-benchmarks.jar dev.llmclient.benchmarks.WarmUpBenchmark [runs]
  * </pre>
  *
