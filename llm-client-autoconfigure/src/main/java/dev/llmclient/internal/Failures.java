@@ -218,13 +218,13 @@ final class Failures {
 		LlmClientSettings.Proxy proxy = this.settings.proxy();
 		String url = this.settings.property("proxy.url");
 		if (proxy.url() == null) {
-			return "the proxy of the JVM's proxy settings asks for credentials: set " + url + " with "
+			return "The proxy of the JVM's proxy settings asks for credentials: set " + url + " with "
 					+ this.settings.property("proxy.username") + " and " + this.settings.property("proxy.password");
 		}
 		String given = (proxy.effectiveUsername() != null)
 				? "rejected the credentials of user '" + proxy.effectiveUsername() + "'"
 				: "asks for credentials and none are set";
-		return "the proxy " + url + "=" + proxy.displayUrl() + " " + given + ". Check "
+		return "The proxy " + url + "=" + proxy.displayUrl() + " " + given + ". Check "
 				+ this.settings.property("proxy.username") + " and " + this.settings.property("proxy.password")
 				+ " (or the user-info of " + url + ")";
 	}
@@ -269,11 +269,10 @@ final class Failures {
 		if (this.settings.ssl().sslContext() == null) {
 			return "Check that the endpoint really speaks https. If the server's certificate comes from a private "
 					+ "CA, or the server asks for a client certificate (mutual TLS), configure " + bundle
-					+ " with an SSL bundle that trusts that CA and holds the client certificate";
+					+ " with an SSL bundle that trusts that CA and holds the client certificate.";
 		}
-		return "Check that the bundle trusts the CA that signed the server's certificate, that the certificate "
-				+ "names the endpoint's host, and, for mutual TLS, that the bundle holds a client certificate the "
-				+ "server accepts";
+		return "Check that it trusts the CA that signed the server's certificate, that the certificate names "
+				+ "the endpoint's host, and, for mutual TLS, that it holds a client certificate the server accepts.";
 	}
 
 	/** The start of a body that has no reason field, on one line. */
@@ -328,7 +327,7 @@ final class Failures {
 			case 401 -> "Check " + apiKey;
 			case 403 -> "The API key lacks access to this model or endpoint: check " + apiKey + " and " + model;
 			case 404 -> "Check " + endpoint + " (OpenAI-compatible servers usually serve under /v1) and " + model;
-			case 407 -> "T" + proxyRefused().substring(1);
+			case 407 -> proxyRefused();
 			case 429 ->
 				"The server is rate limiting: lower " + this.settings.property("max-concurrent") + " or retry later";
 			default -> null;
