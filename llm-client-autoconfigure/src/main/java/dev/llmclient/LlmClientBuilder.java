@@ -51,6 +51,10 @@ public final class LlmClientBuilder {
 
 	private LlmClientSettings.Health health = LlmClientSettings.Health.DEFAULTS;
 
+	private LlmClientSettings.Ssl ssl = LlmClientSettings.Ssl.DEFAULTS;
+
+	private LlmClientSettings.Proxy proxy = LlmClientSettings.Proxy.DEFAULTS;
+
 	private MeterRegistry meterRegistry;
 
 	LlmClientBuilder() {
@@ -192,6 +196,30 @@ public final class LlmClientBuilder {
 	}
 
 	/**
+	 * Changes the TLS material of an https endpoint: the trust of a private CA, a client
+	 * certificate for mutual TLS, protocols and cipher suites.
+	 * @param change returns the new TLS settings from the current ones, such as
+	 * {@code (s) -> s.withSslContext(sslContext)}
+	 * @return this builder
+	 */
+	public LlmClientBuilder ssl(UnaryOperator<LlmClientSettings.Ssl> change) {
+		this.ssl = change.apply(this.ssl);
+		return this;
+	}
+
+	/**
+	 * Changes the HTTP proxy calls go through; without one the JVM's proxy settings
+	 * apply.
+	 * @param change returns the new proxy settings from the current ones, such as
+	 * {@code (p) -> p.withUrl("http://proxy.corp:3128").withNonProxyHosts(List.of("localhost"))}
+	 * @return this builder
+	 */
+	public LlmClientBuilder proxy(UnaryOperator<LlmClientSettings.Proxy> change) {
+		this.proxy = change.apply(this.proxy);
+		return this;
+	}
+
+	/**
 	 * Sets the registry that receives the client's metrics; without one nothing is
 	 * recorded.
 	 * @param meterRegistry the registry, or {@code null}
@@ -219,7 +247,7 @@ public final class LlmClientBuilder {
 	public LlmClientSettings settings() {
 		return new LlmClientSettings(this.name, this.propertyPrefix, LlmClientSettings.parseEndpoint(this.endpoint),
 				this.apiKey, this.model, this.streamUsage, this.connection, this.limits, this.retry, this.warmUp,
-				this.lifecycle, this.health);
+				this.lifecycle, this.health, this.ssl, this.proxy);
 	}
 
 	/**

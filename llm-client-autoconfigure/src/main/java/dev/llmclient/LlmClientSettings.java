@@ -1,9 +1,13 @@
 package dev.llmclient;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * The validated, immutable settings of a client, as produced by {@link LlmClientBuilder}:
@@ -32,11 +36,13 @@ import java.util.regex.Pattern;
  * @param warmUp what eager initialisation does
  * @param lifecycle when the client opens connections and how long closing it waits
  * @param health when the client reports itself down, and whether it probes the endpoint
+ * @param ssl TLS material for an https endpoint, in place of the JVM's default
+ * @param proxy the HTTP proxy calls go through, in place of the JVM's proxy settings
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
 		boolean streamUsage, Connection connection, Limits limits, Retry retry, WarmUp warmUp, Lifecycle lifecycle,
-		Health health) {
+		Health health, Ssl ssl, Proxy proxy) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -71,6 +77,8 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("warm-up", warmUp);
 		require("lifecycle", lifecycle);
 		require("health", health);
+		require("ssl", ssl);
+		require("proxy", proxy);
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
 					"must not be shorter than retry.initial-backoff (" + retry.initialBackoff() + ")");
@@ -80,6 +88,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 					"must be between 1 and max-concurrent (" + limits.maxConcurrent()
 							+ "): the pool holds no more connections");
 		}
+		proxy.checkComplete();
 	}
 
 	/**
@@ -127,7 +136,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ ((this.apiKey != null) ? "******" : "none") + ", model=" + this.model + ", streamUsage="
 				+ this.streamUsage + ", connection=" + this.connection + ", limits=" + this.limits + ", retry="
 				+ this.retry + ", warmUp=" + this.warmUp + ", lifecycle=" + this.lifecycle + ", health=" + this.health
-				+ "]";
+				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + "]";
 	}
 
 	/**
@@ -562,6 +571,304 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		 */
 		public Health withProbeTtl(Duration probeTtl) {
 			return new Health(this.maxLatencyRecords, this.downAfterFailures, this.probeEnabled, probeTtl);
+		}
+
+	}
+
+	/**
+	 * TLS material for an https endpoint in place of the JVM's defaults: an
+	 * {@link SSLContext} whose trust managers trust a private CA and whose key managers
+	 * hold a client certificate for mutual TLS, and the protocols and cipher suites to
+	 * enable. Under Spring Boot it comes from the SSL bundle named by {@code ssl.bundle}.
+	 * Without a context the JVM's default trust store applies
+	 * ({@code -Djavax.net.ssl.trustStore}, else the JDK's {@code cacerts}). The server's
+	 * host name is always verified against its certificate.
+	 *
+	 * @param bundle name of the SSL bundle the context comes from, shown in messages, or
+	 * {@code null} ({@code ssl.bundle})
+	 * @param sslContext context the connections use, or {@code null} for the JVM's
+	 * default
+	 * @param protocols TLS protocols to enable, such as {@code TLSv1.3}; empty for the
+	 * context's defaults
+	 * @param ciphers cipher suites to enable; empty for the context's defaults
+	 * @since 0.1.0
+	 */
+	public record Ssl(String bundle, SSLContext sslContext, List<String> protocols, List<String> ciphers) {
+
+		/** The defaults: the JVM's trust store, protocols and cipher suites. */
+		public static final Ssl DEFAULTS = new Ssl(null, null, List.of(), List.of());
+
+		/**
+		 * Checks every value.
+		 * @throws LlmClientSettingException naming {@code ssl.bundle} when a protocol or
+		 * cipher suite is blank
+		 */
+		public Ssl {
+			bundle = blankToNull(bundle);
+			protocols = names(bundle, protocols, "TLS protocol, such as TLSv1.3");
+			ciphers = names(bundle, ciphers, "cipher suite, such as TLS_AES_128_GCM_SHA256");
+		}
+
+		/**
+		 * Returns a copy that names the SSL bundle the context comes from, for messages.
+		 * @param bundle the bundle's name, or {@code null}
+		 * @return the copy
+		 */
+		public Ssl withBundle(String bundle) {
+			return new Ssl(bundle, this.sslContext, this.protocols, this.ciphers);
+		}
+
+		/**
+		 * Returns a copy whose connections use another context: build it with the trust
+		 * managers of your CA and, for mutual TLS, the key managers of your client
+		 * certificate.
+		 * @param sslContext an initialised context, or {@code null} for the JVM's default
+		 * @return the copy
+		 */
+		public Ssl withSslContext(SSLContext sslContext) {
+			return new Ssl(this.bundle, sslContext, this.protocols, this.ciphers);
+		}
+
+		/**
+		 * Returns a copy that enables only some TLS protocols.
+		 * @param protocols protocol names such as {@code TLSv1.3}, or empty for the
+		 * context's defaults
+		 * @return the copy
+		 */
+		public Ssl withProtocols(List<String> protocols) {
+			return new Ssl(this.bundle, this.sslContext, protocols, this.ciphers);
+		}
+
+		/**
+		 * Returns a copy that enables only some cipher suites.
+		 * @param ciphers cipher suite names, or empty for the context's defaults
+		 * @return the copy
+		 */
+		public Ssl withCiphers(List<String> ciphers) {
+			return new Ssl(this.bundle, this.sslContext, this.protocols, ciphers);
+		}
+
+		@Override
+		public String toString() {
+			return "Ssl[bundle=" + this.bundle + ", sslContext="
+					+ ((this.sslContext != null) ? this.sslContext.getProtocol() : "JVM default") + ", protocols="
+					+ this.protocols + ", ciphers=" + this.ciphers + "]";
+		}
+
+		private static List<String> names(String bundle, List<String> names, String what) {
+			if (names == null) {
+				return List.of();
+			}
+			for (String name : names) {
+				if (name == null || name.isBlank()) {
+					throw new LlmClientSettingException("ssl.bundle", bundle,
+							"enables a blank " + what + ": list names, or none for the defaults");
+				}
+			}
+			return names.stream().map(String::strip).toList();
+		}
+
+	}
+
+	/**
+	 * The HTTP proxy calls go through, in place of the JVM's proxy settings
+	 * ({@code https.proxyHost}, {@code http.proxyHost}, {@code http.nonProxyHosts}),
+	 * which apply while no URL is set. An https endpoint is reached through the proxy
+	 * with {@code CONNECT}, so the proxy relays TLS it cannot read; an http endpoint's
+	 * requests are forwarded by it. The credentials are sent (Basic authentication) when
+	 * the proxy asks for them with 407. The password is never logged nor shown, and
+	 * {@link #toString()} hides it.
+	 *
+	 * @param url the proxy, such as {@code http://proxy.corp:3128}, with optional
+	 * credentials in its user-info ({@code http://user:password@proxy.corp:3128}), or
+	 * {@code null} for the JVM's proxy settings ({@code proxy.url})
+	 * @param username user name sent to the proxy when the URL carries none, or
+	 * {@code null} ({@code proxy.username})
+	 * @param password password sent to the proxy when the URL carries none, or
+	 * {@code null} ({@code proxy.password})
+	 * @param nonProxyHosts hosts reached directly, as in {@code http.nonProxyHosts}:
+	 * names or addresses with {@code *} wildcards, such as {@code localhost},
+	 * {@code *.corp.example} or {@code 10.*} ({@code proxy.non-proxy-hosts})
+	 * @since 0.1.0
+	 */
+	public record Proxy(URI url, String username, String password, List<String> nonProxyHosts) {
+
+		/** The defaults: no proxy of the client's own; the JVM's settings apply. */
+		public static final Proxy DEFAULTS = new Proxy(null, null, null, List.of());
+
+		private static final String PROXY_EXAMPLE = "e.g. http://proxy.corp:3128";
+
+		private static final String HIDDEN = "******";
+
+		/**
+		 * Checks every value; that credentials and exceptions come with a URL is checked
+		 * by {@link LlmClientSettings}.
+		 * @throws LlmClientSettingException naming the invalid setting, never showing the
+		 * password
+		 */
+		public Proxy {
+			if (url != null) {
+				checkProxyUrl(url);
+			}
+			username = blankToNull(username);
+			password = (password == null || password.isEmpty()) ? null : password;
+			if (url != null && url.getRawUserInfo() != null && (username != null || password != null)) {
+				throw new LlmClientSettingException("proxy.username", username,
+						"is given twice: proxy.url carries credentials in its user-info too; keep one of them");
+			}
+			nonProxyHosts = hostPatterns(nonProxyHosts);
+		}
+
+		/**
+		 * Returns a copy with another proxy.
+		 * @param url an http URL with host and port, such as
+		 * {@code http://proxy.corp:3128}, credentials percent-encoded in its user-info if
+		 * any; {@code null} or blank for the JVM's proxy settings
+		 * @return the copy
+		 */
+		public Proxy withUrl(String url) {
+			return new Proxy(parseProxyUrl(url), this.username, this.password, this.nonProxyHosts);
+		}
+
+		/**
+		 * Returns a copy with another user name for the proxy.
+		 * @param username the user name, or {@code null}
+		 * @return the copy
+		 */
+		public Proxy withUsername(String username) {
+			return new Proxy(this.url, username, this.password, this.nonProxyHosts);
+		}
+
+		/**
+		 * Returns a copy with another password for the proxy.
+		 * @param password the password, or {@code null}
+		 * @return the copy
+		 */
+		public Proxy withPassword(String password) {
+			return new Proxy(this.url, this.username, password, this.nonProxyHosts);
+		}
+
+		/**
+		 * Returns a copy with other hosts reached without the proxy.
+		 * @param nonProxyHosts host names or addresses with {@code *} wildcards
+		 * @return the copy
+		 */
+		public Proxy withNonProxyHosts(List<String> nonProxyHosts) {
+			return new Proxy(this.url, this.username, this.password, nonProxyHosts);
+		}
+
+		/**
+		 * Returns the user name sent to the proxy: {@code username}, else the URL's.
+		 * @return the user name, or {@code null} when none is set
+		 */
+		public String effectiveUsername() {
+			return (this.username != null) ? this.username : userInfo(0);
+		}
+
+		/**
+		 * Returns the password sent to the proxy: {@code password}, else the URL's.
+		 * @return the password, or {@code null} when none is set
+		 */
+		public String effectivePassword() {
+			return (this.password != null) ? this.password : userInfo(1);
+		}
+
+		/**
+		 * Returns the proxy as shown in logs and messages: scheme, host and port, never
+		 * the credentials.
+		 * @return the safe form of the URL, or {@code null} without one
+		 */
+		public String displayUrl() {
+			return (this.url != null) ? this.url.getScheme() + "://" + this.url.getHost() + ":" + this.url.getPort()
+					: null;
+		}
+
+		@Override
+		public String toString() {
+			return "Proxy[url=" + ((this.url != null) ? displayUrl() : "JVM settings") + ", username="
+					+ effectiveUsername() + ", password=" + ((effectivePassword() != null) ? HIDDEN : "none")
+					+ ", nonProxyHosts=" + this.nonProxyHosts + "]";
+		}
+
+		/** The checks that span values, once all are set. */
+		void checkComplete() {
+			if (this.url == null) {
+				String jvm = ": set proxy.url too, " + PROXY_EXAMPLE;
+				if (this.username != null) {
+					throw new LlmClientSettingException("proxy.username", this.username, "has no effect" + jvm);
+				}
+				if (this.password != null) {
+					throw new LlmClientSettingException("proxy.password", HIDDEN, "has no effect" + jvm);
+				}
+				if (!this.nonProxyHosts.isEmpty()) {
+					throw new LlmClientSettingException("proxy.non-proxy-hosts", this.nonProxyHosts, "has no effect"
+							+ jvm + " (the JVM's own proxy takes its exceptions from " + "-Dhttp.nonProxyHosts)");
+				}
+			}
+			else if (effectivePassword() != null && effectiveUsername() == null) {
+				throw new LlmClientSettingException("proxy.password", HIDDEN,
+						"needs a user name: set proxy.username too");
+			}
+		}
+
+		private String userInfo(int part) {
+			String userInfo = (this.url != null) ? this.url.getUserInfo() : null;
+			if (userInfo == null) {
+				return null;
+			}
+			int colon = userInfo.indexOf(':');
+			String user = (colon >= 0) ? userInfo.substring(0, colon) : userInfo;
+			String password = (colon >= 0) ? userInfo.substring(colon + 1) : null;
+			String value = (part == 0) ? user : password;
+			return (value == null || value.isEmpty()) ? null : value;
+		}
+
+		private static URI parseProxyUrl(String url) {
+			if (url == null || url.isBlank()) {
+				return null;
+			}
+			try {
+				return new URI(url.strip());
+			}
+			catch (URISyntaxException ex) {
+				throw new LlmClientSettingException("proxy.url", withoutUserInfo(url), "is not a valid URL ("
+						+ ex.getReason() + "): use " + PROXY_EXAMPLE + ", with credentials percent-encoded");
+			}
+		}
+
+		private static void checkProxyUrl(URI url) {
+			String shown = withoutUserInfo(url.toString());
+			if (!"http".equalsIgnoreCase(url.getScheme())) {
+				throw new LlmClientSettingException("proxy.url", shown, "must start with http:// (the proxy's own "
+						+ "address; https endpoints are reached through it with CONNECT): use " + PROXY_EXAMPLE);
+			}
+			if (url.getHost() == null || url.getHost().isEmpty()) {
+				throw new LlmClientSettingException("proxy.url", shown,
+						"has no host: use " + PROXY_EXAMPLE + ", with credentials percent-encoded");
+			}
+			if (url.getPort() == -1) {
+				throw new LlmClientSettingException("proxy.url", shown, "has no port: use " + PROXY_EXAMPLE);
+			}
+			String path = url.getRawPath();
+			if ((path != null && !path.isEmpty() && !"/".equals(path)) || url.getRawQuery() != null
+					|| url.getRawFragment() != null) {
+				throw new LlmClientSettingException("proxy.url", shown,
+						"must be the proxy's address only, without path or query: use " + PROXY_EXAMPLE);
+			}
+		}
+
+		private static List<String> hostPatterns(List<String> patterns) {
+			if (patterns == null) {
+				return List.of();
+			}
+			for (String pattern : patterns) {
+				if (pattern == null || pattern.isBlank() || pattern.strip().chars().anyMatch(Character::isWhitespace)) {
+					throw new LlmClientSettingException("proxy.non-proxy-hosts", patterns,
+							"holds an empty or malformed entry: list host names or addresses with * wildcards, "
+									+ "e.g. localhost, *.corp.example, 10.*");
+				}
+			}
+			return patterns.stream().map(String::strip).toList();
 		}
 
 	}

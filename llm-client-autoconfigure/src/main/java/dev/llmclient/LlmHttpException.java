@@ -79,8 +79,8 @@ public class LlmHttpException extends LlmClientException {
 
 	/**
 	 * Returns {@link Origin#CONFIGURATION} for 401 and 403 (the server refused the API
-	 * key), {@link Origin#SERVER} for 408 and 5xx, {@link Origin#REQUEST} for any other
-	 * 4xx.
+	 * key) and 407 (a proxy refused the proxy credentials), {@link Origin#SERVER} for 408
+	 * and 5xx, {@link Origin#REQUEST} for any other 4xx.
 	 * @return where the cause lies
 	 */
 	@Override
@@ -160,11 +160,12 @@ public class LlmHttpException extends LlmClientException {
 
 	/**
 	 * Whether the server refused the client's credentials: 401 (no key, or a wrong one)
-	 * or 403 (a key without access to this model or endpoint).
-	 * @return {@code true} for 401 and 403
+	 * or 403 (a key without access to this model or endpoint); or a proxy on the way
+	 * refused its own: 407 (no proxy credentials, or wrong ones).
+	 * @return {@code true} for 401, 403 and 407
 	 */
 	public boolean isAuthFailure() {
-		return this.statusCode == 401 || this.statusCode == 403;
+		return this.statusCode == 401 || this.statusCode == 403 || this.statusCode == 407;
 	}
 
 }

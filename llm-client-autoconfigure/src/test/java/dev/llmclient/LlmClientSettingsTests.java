@@ -1,6 +1,7 @@
 package dev.llmclient;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,8 @@ class LlmClientSettingsTests {
 		assertThat(settings.warmUpConnections()).isEqualTo(15);
 		LlmClientSettings narrowed = new LlmClientSettings(settings.name(), settings.propertyPrefix(),
 				settings.endpoint(), null, null, true, settings.connection(), settings.limits().withMaxConcurrent(1),
-				settings.retry(), LlmClientSettings.WarmUp.DEFAULTS, settings.lifecycle(), settings.health());
+				settings.retry(), LlmClientSettings.WarmUp.DEFAULTS, settings.lifecycle(), settings.health(),
+				settings.ssl(), settings.proxy());
 		assertThat(narrowed.warmUpConnections()).as("the default follows max-concurrent down").isEqualTo(1);
 	}
 
@@ -132,6 +134,68 @@ class LlmClientSettingsTests {
 				.withMessageContaining("check endpoint")
 				.withMessageNotContaining("llm.client.");
 		}
+	}
+
+	@Test
+	void proxyTakesCredentialsFromTheUrlOrTheSettingsNeverShowingThePassword() {
+		LlmClientSettings.Proxy fromUrl = LlmClientSettings.Proxy.DEFAULTS
+			.withUrl("http://alice:p%40ss%3Aword@proxy.corp:3128");
+		assertThat(fromUrl.effectiveUsername()).isEqualTo("alice");
+		assertThat(fromUrl.effectivePassword()).isEqualTo("p@ss:word");
+		assertThat(fromUrl.displayUrl()).isEqualTo("http://proxy.corp:3128");
+		assertThat(fromUrl.toString()).contains("username=alice", "password=******").doesNotContain("p@ss", "%40");
+		LlmClientSettings.Proxy fromSettings = LlmClientSettings.Proxy.DEFAULTS.withPassword("p@ss")
+			.withUsername("bob")
+			.withUrl("http://proxy.corp:3128");
+		assertThat(fromSettings.effectiveUsername()).isEqualTo("bob");
+		assertThat(fromSettings.effectivePassword()).isEqualTo("p@ss");
+		assertThat(builder().proxy((proxy) -> fromSettings).settings().toString()).contains("password=******")
+			.doesNotContain("p@ss");
+		assertThatExceptionOfType(LlmClientSettingException.class).isThrownBy(() -> fromUrl.withUsername("bob"))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("proxy.username"))
+			.withMessageContaining("given twice");
+	}
+
+	@Test
+	void proxyUrlIsTheProxysOwnHttpAddress() {
+		for (String url : new String[] { "https://alice:hidden@proxy.corp:3128", "http://proxy.corp",
+				"http://proxy.corp:3128/path", "socks://proxy.corp:1080", "http://alice:hid den@proxy.corp:3128" }) {
+			assertThatExceptionOfType(LlmClientSettingException.class)
+				.isThrownBy(() -> LlmClientSettings.Proxy.DEFAULTS.withUrl(url))
+				.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("proxy.url"))
+				.withMessageContaining("e.g. http://proxy.corp:3128")
+				.withMessageNotContaining("hid");
+		}
+		assertThat(LlmClientSettings.Proxy.DEFAULTS.withUrl("  ").url()).isNull();
+	}
+
+	@Test
+	void proxyCredentialsAndExceptionsNeedAProxyUrlInAnyOrder() {
+		assertThat(builder()
+			.proxy((proxy) -> proxy.withUsername("alice")
+				.withPassword("secret")
+				.withNonProxyHosts(List.of("localhost"))
+				.withUrl("http://proxy.corp:3128"))
+			.settings()
+			.proxy()
+			.nonProxyHosts()).containsExactly("localhost");
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().proxy((proxy) -> proxy.withNonProxyHosts(List.of("localhost"))).settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("proxy.non-proxy-hosts"))
+			.withMessageContaining("-Dhttp.nonProxyHosts");
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().proxy((proxy) -> proxy.withPassword("secret")).settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("proxy.password"))
+			.withMessageNotContaining("secret");
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().proxy((proxy) -> proxy.withUrl("http://proxy.corp:3128").withPassword("secret"))
+				.settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("proxy.password"))
+			.withMessageContaining("needs a user name")
+			.withMessageNotContaining("secret");
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> LlmClientSettings.Proxy.DEFAULTS.withNonProxyHosts(List.of("local host")))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("proxy.non-proxy-hosts"));
 	}
 
 }

@@ -1,15 +1,22 @@
 package dev.llmclient.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
@@ -22,7 +29,9 @@ import dev.llmclient.LlmClientSettings.Connection;
 import dev.llmclient.LlmClientSettings.Health;
 import dev.llmclient.LlmClientSettings.Lifecycle;
 import dev.llmclient.LlmClientSettings.Limits;
+import dev.llmclient.LlmClientSettings.Proxy;
 import dev.llmclient.LlmClientSettings.Retry;
+import dev.llmclient.LlmClientSettings.Ssl;
 import dev.llmclient.LlmClientSettings.WarmUp;
 import dev.llmclient.internal.DefaultLlmClient;
 
@@ -30,12 +39,13 @@ import dev.llmclient.internal.DefaultLlmClient;
  * Auto-configuration of the {@link LlmClient}: binds {@code llm.client.*}, takes the
  * endpoint, API key and model from the {@link LlmClientConnectionDetails} bean (the
  * properties unless the application supplies one), applies {@link LlmClientCustomizer}
- * beans and builds the client on Spring Boot's {@link RestClient.Builder};
+ * beans and builds the client on Spring Boot's {@link RestClient.Builder}, with the TLS
+ * material of the {@link SslBundles SSL bundle} named by {@code llm.client.ssl.bundle};
  * {@link LlmClientLifecycle} warms it at start-up and drains it on shutdown.
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = RestClientAutoConfiguration.class)
+@AutoConfiguration(after = { RestClientAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass({ RestClient.class, org.apache.hc.client5.http.classic.HttpClient.class })
 @ConditionalOnBooleanProperty(name = "llm.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LlmClientProperties.class)
@@ -58,9 +68,10 @@ public final class LlmClientAutoConfiguration {
 	@Bean(BEAN_NAME)
 	@ConditionalOnMissingBean(LlmClient.class)
 	DefaultLlmClient llmClient(LlmClientProperties properties, LlmClientConnectionDetails connectionDetails,
-			ObjectProvider<LlmClientCustomizer> customizers, ObjectProvider<RestClient.Builder> restClientBuilder) {
+			ObjectProvider<LlmClientCustomizer> customizers, ObjectProvider<RestClient.Builder> restClientBuilder,
+			ObjectProvider<SslBundles> sslBundles) {
 		try {
-			LlmClientBuilder builder = builder(properties, connectionDetails);
+			LlmClientBuilder builder = builder(properties, connectionDetails, sslBundles.getIfAvailable());
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return DefaultLlmClient.create(builder.settings(), restClientBuilder.getIfAvailable(RestClient::builder),
 					builder.meterRegistry());
@@ -80,8 +91,11 @@ public final class LlmClientAutoConfiguration {
 	/**
 	 * Maps the connection details and the properties onto a builder, one line per
 	 * property: a property left unset ({@code null}) keeps the record's default.
+	 * @param sslBundles the bundles {@code llm.client.ssl.bundle} names one of, or
+	 * {@code null} when there are none
 	 */
-	static LlmClientBuilder builder(LlmClientProperties properties, LlmClientConnectionDetails connectionDetails) {
+	static LlmClientBuilder builder(LlmClientProperties properties, LlmClientConnectionDetails connectionDetails,
+			SslBundles sslBundles) {
 		PropertyMapper map = PropertyMapper.get();
 		LlmClientBuilder builder = LlmClient.builder().name(BEAN_NAME).propertyPrefix(PREFIX);
 		map.from(connectionDetails::endpoint).to(builder::endpoint);
@@ -122,6 +136,17 @@ public final class LlmClientAutoConfiguration {
 			lifecycle = map.from(properties::isEagerInit).to(lifecycle, Lifecycle::withEagerInit);
 			return map.from(properties::getShutdownTimeout).to(lifecycle, Lifecycle::withShutdownTimeout);
 		});
+		LlmClientProperties.Ssl sslProperties = properties.getSsl();
+		builder.ssl((ssl) -> map.from(sslProperties::getBundle)
+			.whenHasText()
+			.to(ssl, (current, name) -> fromBundle(current, name, sslBundles)));
+		LlmClientProperties.Proxy proxyProperties = properties.getProxy();
+		builder.proxy((proxy) -> {
+			proxy = map.from(proxyProperties::getUrl).to(proxy, Proxy::withUrl);
+			proxy = map.from(proxyProperties::getUsername).to(proxy, Proxy::withUsername);
+			proxy = map.from(proxyProperties::getPassword).to(proxy, Proxy::withPassword);
+			return map.from(proxyProperties::getNonProxyHosts).to(proxy, Proxy::withNonProxyHosts);
+		});
 		LlmClientProperties.Health healthProperties = properties.getHealth();
 		builder.health((health) -> {
 			health = map.from(properties::getMaxLatencyRecords).to(health, Health::withMaxLatencyRecords);
@@ -145,6 +170,38 @@ public final class LlmClientAutoConfiguration {
 					+ "endpoint, api-key and model: fix it, or remove it to use the properties.");
 		}
 		return new InvalidConfigurationPropertyValueException(PREFIX + ex.setting(), ex.value(), ex.reason());
+	}
+
+	/**
+	 * The TLS settings of an SSL bundle, as Spring Boot applies a bundle to HttpClient:
+	 * its context, and its protocols and cipher suites when it sets them.
+	 */
+	private static Ssl fromBundle(Ssl ssl, String name, SslBundles sslBundles) {
+		SslBundle bundle = bundle(name, sslBundles);
+		SslOptions options = bundle.getOptions();
+		return ssl.withBundle(name)
+			.withSslContext(bundle.createSslContext())
+			.withProtocols(names(options.getEnabledProtocols()))
+			.withCiphers(names(options.getCiphers()));
+	}
+
+	private static SslBundle bundle(String name, SslBundles sslBundles) {
+		if (sslBundles != null) {
+			try {
+				return sslBundles.getBundle(name);
+			}
+			catch (NoSuchSslBundleException ex) {
+				// named below, with the bundles there are
+			}
+		}
+		List<String> names = (sslBundles != null) ? sslBundles.getBundleNames() : List.of();
+		throw new InvalidConfigurationPropertyValueException(PREFIX + "ssl.bundle", name,
+				"no SSL bundle of that name is configured under spring.ssl.bundle ("
+						+ (names.isEmpty() ? "there are none" : "there are: " + String.join(", ", names)) + ")");
+	}
+
+	private static List<String> names(String[] names) {
+		return (names != null) ? List.of(names) : List.of();
 	}
 
 }

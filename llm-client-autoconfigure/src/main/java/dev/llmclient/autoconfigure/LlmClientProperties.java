@@ -1,6 +1,8 @@
 package dev.llmclient.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -108,6 +110,10 @@ public class LlmClientProperties {
 	private final Retry retry = new Retry();
 
 	private final Health health = new Health();
+
+	private final Ssl ssl = new Ssl();
+
+	private final Proxy proxy = new Proxy();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -239,6 +245,98 @@ public class LlmClientProperties {
 
 	public WarmUp getWarmUp() {
 		return this.warmUp;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public Proxy getProxy() {
+		return this.proxy;
+	}
+
+	/**
+	 * TLS of an https endpoint.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material and client
+		 * certificate the connections use: a private CA, mutual TLS. Unset means the
+		 * JVM's default trust store.
+		 */
+		private String bundle;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * HTTP proxy the client's connections go through.
+	 */
+	public static class Proxy {
+
+		/**
+		 * URL of the HTTP proxy, such as http://proxy.corp:3128, with optional
+		 * credentials in its user-info (percent-encoded). Unset means the JVM's proxy
+		 * settings (https.proxyHost, http.nonProxyHosts, ...) apply.
+		 */
+		private String url;
+
+		/**
+		 * User name sent to the proxy when it asks for credentials.
+		 */
+		private String username;
+
+		/**
+		 * Password sent to the proxy when it asks for credentials; never logged or shown.
+		 */
+		private String password;
+
+		/**
+		 * Hosts reached without the proxy, as in http.nonProxyHosts: names or addresses
+		 * with * wildcards, such as localhost, *.corp.example or 10.*.
+		 */
+		private List<String> nonProxyHosts = new ArrayList<>();
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public List<String> getNonProxyHosts() {
+			return this.nonProxyHosts;
+		}
+
+		public void setNonProxyHosts(List<String> nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
+		}
+
 	}
 
 	/**

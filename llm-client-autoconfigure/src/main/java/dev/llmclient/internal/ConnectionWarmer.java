@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -113,7 +114,11 @@ final class ConnectionWarmer {
 			unreachable(failed.isEmpty() ? null : failed.get(0));
 			return;
 		}
-		statuses.stream().filter(ConnectionWarmer::isAuthFailure).findFirst().ifPresent(this::credentialsRefused);
+		statuses.stream()
+			.map(this.failures::credentialsRejected)
+			.filter(Objects::nonNull)
+			.findFirst()
+			.ifPresent(this::credentialsRefused);
 		if (logger.isInfoEnabled()) {
 			int missing = count - statuses.size();
 			String shortfall = (missing > 0)
@@ -180,16 +185,12 @@ final class ConnectionWarmer {
 				+ "start-up instead.");
 	}
 
-	private static boolean isAuthFailure(int status) {
-		return status == 401 || status == 403;
-	}
-
 	/**
-	 * The server refused the API key: every call will fail, so this is worth a warning
-	 * rather than the information line, and health is down until a call succeeds.
+	 * The server refused the API key, or the proxy its credentials: every call will fail,
+	 * so this is worth a warning rather than the information line, and health is down
+	 * until a call succeeds.
 	 */
-	private void credentialsRefused(int status) {
-		String reason = this.failures.keyRejected(status);
+	private void credentialsRefused(String reason) {
 		this.recorder.credentialsRefused(reason);
 		logger.warn("LLM client warm-up: " + reason + ". Health reports DOWN until a call succeeds.");
 	}

@@ -88,16 +88,16 @@ final class Failures {
 					+ "): check " + this.settings.property("endpoint") + " and that the LLM server is running.", ex);
 		}
 		if (ex instanceof SSLException) {
-			return new LlmConnectionException("TLS failure talking to " + endpoint + ": " + scrub(ex.getMessage())
-					+ ". Check the certificate, or that the endpoint really speaks https.", ex);
+			return new LlmConnectionException("TLS failure talking to " + endpoint + tlsMaterial() + ": "
+					+ scrub(ex.getMessage()) + ". " + tlsAdvice(), ex);
 		}
 		if (ex instanceof NoHttpResponseException) {
-			return new LlmConnectionException("LLM server at " + endpoint + " closed the connection without answering.",
-					ex);
+			return new LlmConnectionException(
+					"LLM server at " + endpoint + " closed the connection without answering." + mutualTlsHint(), ex);
 		}
 		if (ex instanceof SocketException) {
-			return new LlmConnectionException("Connection to " + endpoint + " broke: " + scrub(ex.getMessage()) + ".",
-					ex);
+			return new LlmConnectionException(
+					"Connection to " + endpoint + " broke: " + scrub(ex.getMessage()) + "." + mutualTlsHint(), ex);
 		}
 		return new LlmConnectionException("I/O failure talking to " + endpoint + ": " + ex.getClass().getSimpleName()
 				+ ((ex.getMessage() != null) ? ": " + scrub(ex.getMessage()) : "") + ".", ex);
@@ -193,15 +193,86 @@ final class Failures {
 				+ " if the model pauses longer between chunks.", LlmTimeoutException.Kind.READ, timeout, cause);
 	}
 
-	/**
-	 * Why the server refused the API key, with what to check: for warm-up and the health
-	 * probe, which see the status of {@code GET /models}.
-	 */
-	String keyRejected(int status) {
+	/** Why the server refused the API key, with what to check. */
+	private String keyRejected(int status) {
 		String apiKey = this.settings.property("api-key");
 		String given = (this.settings.apiKey() != null) ? "the key in " + apiKey : "a request without " + apiKey;
 		return "GET " + this.settings.displayEndpoint() + "/models answered HTTP " + status + ": the server rejected "
 				+ given + ". Check " + apiKey + ": every call will fail the same way";
+	}
+
+	/**
+	 * Why the server or the proxy refused the client's credentials, with what to check:
+	 * for warm-up and the health probe, which see the status of {@code GET /models}.
+	 * @return the reason, or {@code null} when the status is no refusal
+	 */
+	String credentialsRejected(int status) {
+		if (status == 407) {
+			return "GET " + this.settings.displayEndpoint() + "/models answered HTTP 407: " + proxyRefused();
+		}
+		return (status == 401 || status == 403) ? keyRejected(status) : null;
+	}
+
+	/** What a 407 means: the proxy on the way refused, or wanted, credentials. */
+	private String proxyRefused() {
+		LlmClientSettings.Proxy proxy = this.settings.proxy();
+		String url = this.settings.property("proxy.url");
+		if (proxy.url() == null) {
+			return "The proxy of the JVM's proxy settings asks for credentials: set " + url + " with "
+					+ this.settings.property("proxy.username") + " and " + this.settings.property("proxy.password");
+		}
+		String given = (proxy.effectiveUsername() != null)
+				? "rejected the credentials of user '" + proxy.effectiveUsername() + "'"
+				: "asks for credentials and none are set";
+		return "The proxy " + url + "=" + proxy.displayUrl() + " " + given + ". Check "
+				+ this.settings.property("proxy.username") + " and " + this.settings.property("proxy.password")
+				+ " (or the user-info of " + url + ")";
+	}
+
+	/**
+	 * Over TLS 1.3 a server that requires a client certificate it did not get ends the
+	 * connection after the handshake, so the client sees a closed or reset connection
+	 * rather than a TLS error: say so for https endpoints.
+	 */
+	private String mutualTlsHint() {
+		if (!"https".equalsIgnoreCase(this.settings.endpoint().getScheme())) {
+			return "";
+		}
+		LlmClientSettings.Ssl ssl = this.settings.ssl();
+		String bundle = this.settings.property("ssl.bundle");
+		String fix;
+		if (ssl.sslContext() == null) {
+			fix = "configure " + bundle + " with an SSL bundle that holds one";
+		}
+		else if (ssl.bundle() != null) {
+			fix = "check that SSL bundle '" + ssl.bundle() + "' (" + bundle + ") holds one the server accepts";
+		}
+		else {
+			fix = "check that the client's own SSLContext holds one the server accepts";
+		}
+		return " If the server requires a client certificate (mutual TLS), " + fix + ".";
+	}
+
+	/** Which TLS material the failed handshake used, when it was the client's own. */
+	private String tlsMaterial() {
+		LlmClientSettings.Ssl ssl = this.settings.ssl();
+		if (ssl.sslContext() == null) {
+			return "";
+		}
+		return (ssl.bundle() != null)
+				? " with SSL bundle '" + ssl.bundle() + "' (" + this.settings.property("ssl.bundle") + ")"
+				: " with the client's own SSLContext";
+	}
+
+	private String tlsAdvice() {
+		String bundle = this.settings.property("ssl.bundle");
+		if (this.settings.ssl().sslContext() == null) {
+			return "Check that the endpoint really speaks https. If the server's certificate comes from a private "
+					+ "CA, or the server asks for a client certificate (mutual TLS), configure " + bundle
+					+ " with an SSL bundle that trusts that CA and holds the client certificate.";
+		}
+		return "Check that it trusts the CA that signed the server's certificate, that the certificate names "
+				+ "the endpoint's host, and, for mutual TLS, that it holds a client certificate the server accepts.";
 	}
 
 	/** The start of a body that has no reason field, on one line. */
@@ -218,12 +289,15 @@ final class Failures {
 		return cut(text.strip(), REASON_LENGTH);
 	}
 
+	/** Hides the API key and the proxy's password, should a server or proxy echo them. */
 	String scrub(String text) {
-		String key = this.settings.apiKey();
-		if (text == null || key == null) {
-			return text;
+		if (text == null) {
+			return null;
 		}
-		return text.replace(key, "******");
+		String key = this.settings.apiKey();
+		String proxyPassword = this.settings.proxy().effectivePassword();
+		String scrubbed = (key != null) ? text.replace(key, "******") : text;
+		return (proxyPassword != null) ? scrubbed.replace(proxyPassword, "******") : scrubbed;
 	}
 
 	private String cut(String text, int length) {
@@ -253,6 +327,7 @@ final class Failures {
 			case 401 -> "Check " + apiKey;
 			case 403 -> "The API key lacks access to this model or endpoint: check " + apiKey + " and " + model;
 			case 404 -> "Check " + endpoint + " (OpenAI-compatible servers usually serve under /v1) and " + model;
+			case 407 -> proxyRefused();
 			case 429 ->
 				"The server is rate limiting: lower " + this.settings.property("max-concurrent") + " or retry later";
 			default -> null;

@@ -123,7 +123,7 @@ final class HealthProbe {
 				EntityUtils.consume(entity);
 			}
 			int status = response.getCode();
-			return (status == 401 || status == 403) ? this.failures.keyRejected(status) : null;
+			return this.failures.credentialsRejected(status);
 		}
 		catch (ConnectionRequestTimeoutException ex) {
 			return INCONCLUSIVE;

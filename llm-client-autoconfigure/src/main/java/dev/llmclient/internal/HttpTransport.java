@@ -1,21 +1,27 @@
 package dev.llmclient.internal;
 
-import java.net.ProxySelector;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+
+import javax.net.ssl.SSLContext;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.hc.client5.http.auth.CredentialsProvider;
 import org.apache.hc.client5.http.classic.HttpClient;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolStats;
+import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -28,8 +34,10 @@ import dev.llmclient.LlmClientSettings;
 /**
  * The HTTP layer of one client: a {@link RestClient} over Apache HttpClient 5 with a
  * pooled connection manager that holds {@code max-concurrent} connections to the
- * endpoint. Proxies come from the JVM's settings ({@code https.proxyHost},
- * {@code http.nonProxyHosts}, ...).
+ * endpoint. TLS uses the context of {@code ssl.bundle} when one is set, else the JVM's
+ * default; connections go through the proxy of {@code proxy.url} when one is set, else
+ * through the JVM's proxy settings ({@code https.proxyHost}, {@code http.nonProxyHosts},
+ * ...).
  */
 final class HttpTransport implements AutoCloseable {
 
@@ -57,26 +65,37 @@ final class HttpTransport implements AutoCloseable {
 			.setSocketTimeout(Timeout.of(settings.connection().readTimeout()))
 			.setValidateAfterInactivity(TimeValue.of(settings.connection().validateAfterInactivity()))
 			.build();
-		this.connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
+		PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create()
 			.setMaxConnTotal(settings.limits().maxConcurrent())
 			.setMaxConnPerRoute(settings.limits().maxConcurrent())
 			.setDefaultConnectionConfig(connectionConfig)
-			.setConnectionFactory(new MaskingConnectionFactory())
-			.build();
+			.setConnectionFactory(new MaskingConnectionFactory());
+		LlmClientSettings.Ssl ssl = settings.ssl();
+		if (ssl.sslContext() != null || !ssl.protocols().isEmpty() || !ssl.ciphers().isEmpty()) {
+			// as Spring Boot applies a bundle to HttpClient: host names stay verified
+			SSLContext sslContext = (ssl.sslContext() != null) ? ssl.sslContext() : SSLContexts.createDefault();
+			connections.setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext, orNull(ssl.protocols()),
+					orNull(ssl.ciphers()), null, new DefaultHostnameVerifier()));
+		}
+		this.connectionManager = connections.build();
 		RequestConfig requestConfig = RequestConfig.custom()
 			.setResponseTimeout(Timeout.of(settings.connection().readTimeout()))
 			.setConnectionRequestTimeout(
 					Timeout.of(settings.limits().maxWait().plus(settings.connection().connectTimeout())))
 			.build();
-		this.httpClient = HttpClients.custom()
+		HttpClientBuilder client = HttpClients.custom()
 			.setConnectionManager(this.connectionManager)
 			.setDefaultRequestConfig(requestConfig)
 			.disableAutomaticRetries()
 			.disableCookieManagement()
 			.evictIdleConnections(EVICT_IDLE_AFTER)
-			.setRoutePlanner(new SystemDefaultRoutePlanner(ProxySelector.getDefault()))
-			.setUserAgent("llm-client")
-			.build();
+			.setRoutePlanner(ProxyRoutePlanner.of(settings.proxy()))
+			.setUserAgent("llm-client");
+		CredentialsProvider proxyCredentials = ProxyRoutePlanner.credentials(settings.proxy());
+		if (proxyCredentials != null) {
+			client.setDefaultCredentialsProvider(proxyCredentials);
+		}
+		this.httpClient = client.build();
 		String base = settings.endpoint().toString();
 		this.chatCompletionsUri = URI.create(base + "/chat/completions");
 		this.modelsUri = URI.create(base + "/models");
@@ -144,6 +163,10 @@ final class HttpTransport implements AutoCloseable {
 	LlmClientHealth.Pool poolStats() {
 		PoolStats stats = this.connectionManager.getTotalStats();
 		return new LlmClientHealth.Pool(stats.getAvailable(), stats.getLeased(), stats.getPending(), stats.getMax());
+	}
+
+	private static String[] orNull(List<String> names) {
+		return names.isEmpty() ? null : names.toArray(String[]::new);
 	}
 
 	/**

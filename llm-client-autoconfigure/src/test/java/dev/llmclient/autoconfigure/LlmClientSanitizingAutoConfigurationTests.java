@@ -2,6 +2,7 @@ package dev.llmclient.autoconfigure;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
@@ -27,7 +28,29 @@ class LlmClientSanitizingAutoConfigurationTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "llm.client.model", "llm.client.endpoint", "other.api-key" })
+	@ValueSource(strings = { "llm.client.proxy.password", "LLM_CLIENT_PROXY_PASSWORD", "llm.client.proxy-password" })
+	void masksTheProxyPasswordInEveryForm(String key) {
+		this.contextRunner.run((context) -> {
+			SanitizingFunction function = context.getBean(SanitizingFunction.class);
+			assertThat(function.apply(new SanitizableData(null, key, "secret")).getValue()).isEqualTo("******");
+		});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "http://alice:s3cret@proxy.corp:3128, http://alice:******@proxy.corp:3128",
+			"http://alice@proxy.corp:3128, http://alice@proxy.corp:3128",
+			"http://proxy.corp:3128, http://proxy.corp:3128" })
+	void masksOnlyThePasswordOfTheProxyUrl(String url, String shown) {
+		this.contextRunner.run((context) -> {
+			SanitizingFunction function = context.getBean(SanitizingFunction.class);
+			assertThat(function.apply(new SanitizableData(null, "LLM_CLIENT_PROXY_URL", url)).getValue())
+				.isEqualTo(shown);
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "llm.client.model", "llm.client.endpoint", "other.api-key", "llm.client.proxy.username",
+			"other.proxy.password" })
 	void leavesOtherPropertiesAlone(String key) {
 		this.contextRunner.run((context) -> {
 			SanitizingFunction function = context.getBean(SanitizingFunction.class);
@@ -44,7 +67,7 @@ class LlmClientSanitizingAutoConfigurationTests {
 	@Test
 	void backsOffToTheApplicationsFunction() {
 		SanitizingFunction own = (data) -> data;
-		this.contextRunner.withBean("llmClientApiKeySanitizingFunction", SanitizingFunction.class, () -> own)
+		this.contextRunner.withBean("llmClientCredentialsSanitizingFunction", SanitizingFunction.class, () -> own)
 			.run((context) -> assertThat(context.getBean(SanitizingFunction.class)).isSameAs(own));
 	}
 
