@@ -10,7 +10,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.llmclient.testsupport.LoopbackWireMock;
@@ -22,10 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An application's controller lets the client's exceptions escape: each reaches its
  * caller as a problem detail whose status says whose fault it is, carrying the error
- * type, the LLM server's status and its own error type.
+ * type, the LLM server's status and its own error type
+ * ({@link TimeoutProblemDetailsTests} and {@link BulkheadProblemDetailsTests} cover the
+ * timeouts, with settings of their own).
  */
 @LlmCallingApplication.Started
-@TestPropertySource(properties = "llm.client.read-timeout=300ms")
 class LlmClientProblemDetailsTests {
 
 	@RegisterExtension
@@ -125,21 +125,6 @@ class LlmClientProblemDetailsTests {
 			.expectBody()
 			.json("{\"title\": \"Service Unavailable\", \"errorType\": \"429\", \"serverStatus\": 429, "
 					+ "\"serverErrorType\": \"requests\"}");
-	}
-
-	@Test
-	void silentServerIsAGatewayTimeoutNamingTheSetting() {
-		llmServer.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFixedDelay(3_000)
-			.withHeader("Content-Type", "application/json")
-			.withBody("{\"choices\": [{\"message\": {\"content\": \"too late\"}}]}")));
-		ask().expectStatus()
-			.isEqualTo(504)
-			.expectHeader()
-			.doesNotExist(HttpHeaders.RETRY_AFTER)
-			.expectBody()
-			.json("{\"title\": \"Gateway Timeout\", \"status\": 504, \"errorType\": \"timeout\"}")
-			.jsonPath("$.detail")
-			.value(String.class, (detail) -> assertThat(detail).contains("llm.client.read-timeout"));
 	}
 
 	@Test
