@@ -22,7 +22,9 @@ import dev.llmclient.LlmStreamException;
  * LLM server's side (an error status, no connection, a timeout, an answer that is not a
  * completion: the body's {@code type}, the client's
  * {@link LlmClientException#errorType()}, tells which), 503 when this application's own
- * limits are full (every slot of the client, or every stream slot, is taken).
+ * limits are full (every slot of the client, or every stream slot, is taken). As the
+ * application's own advice it is asked before the starter's problem details
+ * ({@code llm.client.web.problem-details}), so this contract holds.
  */
 @RestControllerAdvice(basePackageClasses = SampleApplication.class)
 class ApiExceptionHandler {
