@@ -38,9 +38,12 @@ final class CallExecutors {
 		return executor instanceof ThreadPoolExecutor;
 	}
 
-	/** Whether every thread of a pool made by {@link #create} is running a call. */
-	static boolean allThreadsBusy(ExecutorService executor) {
-		return executor instanceof ThreadPoolExecutor pool && pool.getActiveCount() >= pool.getMaximumPoolSize();
+	/**
+	 * Takes a task out of the queue of a pool made by {@link #create}.
+	 * @return whether it was still in the queue: no thread has taken it, nor will
+	 */
+	static boolean removeQueued(ExecutorService executor, Runnable task) {
+		return executor instanceof ThreadPoolExecutor pool && pool.remove(task);
 	}
 
 	private static ExecutorService virtualThreadPerTask() {

@@ -98,7 +98,7 @@ public final class DefaultLlmClient implements LlmClient {
 		this.codec = new ChatCodec(settings.streamUsage(), this.failures);
 		this.asyncExecutor = CallExecutors.create("llm-client-async", settings.limits().maxConcurrent());
 		this.asyncQueue = CallExecutors.queuesCalls(this.asyncExecutor) ? new QueuedAsyncCalls(this.bulkhead,
-				this.recorder, () -> CallExecutors.allThreadsBusy(this.asyncExecutor)) : null;
+				this.recorder, (call) -> CallExecutors.removeQueued(this.asyncExecutor, call)) : null;
 	}
 
 	/**

@@ -4,7 +4,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import dev.llmclient.LlmBulkheadFullException;
 
@@ -13,30 +13,28 @@ import dev.llmclient.LlmBulkheadFullException;
  * 17 the async executor is a pool of {@code max-concurrent} threads, and calls beyond
  * that wait in its queue; on Java 21+ each call has a virtual thread that waits in the
  * bulkhead itself. So that both behave alike, a queued call counts in the bulkhead's
- * {@code waiting} until it starts, and when still queued after {@code max-wait} with
- * every thread busy it fails with {@link LlmBulkheadFullException}, recorded as a
- * rejection; a call that starts takes the time it spent queued off its wait for a permit
- * (so one only passing through the queue to an idle thread, even with {@code max-wait}
+ * {@code waiting} until it starts, and when still queued after {@code max-wait} with no
+ * thread having taken it it fails with {@link LlmBulkheadFullException}, recorded as a
+ * rejection; a call that a thread has taken takes the time it spent queued off its wait
+ * for a permit (so one handed straight to an idle thread, even with {@code max-wait}
  * zero, still asks for a permit, as on Java 21+). One timer thread, shared by every
  * client, fails the calls that wait too long, rather than a thread per queued call.
  */
 final class QueuedAsyncCalls {
 
-	/**
-	 * How soon a call past {@code max-wait} is looked at again while a thread is free.
-	 */
-	private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
 	private final Bulkhead bulkhead;
 
 	private final CallRecorder recorder;
 
-	private final BooleanSupplier allThreadsBusy;
+	/**
+	 * Takes a call out of the executor's queue, answering whether it was still there.
+	 */
+	private final Predicate<Runnable> removeFromQueue;
 
-	QueuedAsyncCalls(Bulkhead bulkhead, CallRecorder recorder, BooleanSupplier allThreadsBusy) {
+	QueuedAsyncCalls(Bulkhead bulkhead, CallRecorder recorder, Predicate<Runnable> removeFromQueue) {
 		this.bulkhead = bulkhead;
 		this.recorder = recorder;
-		this.allThreadsBusy = allThreadsBusy;
+		this.removeFromQueue = removeFromQueue;
 	}
 
 	/**
@@ -54,21 +52,17 @@ final class QueuedAsyncCalls {
 			}
 		});
 		this.bulkhead.queued();
-		expireAfter(this.bulkhead.maxWait().toNanos(), call, model, expiry);
+		expiry.set(Timer.INSTANCE.schedule(() -> expire(call, model), this.bulkhead.maxWait().toNanos(),
+				TimeUnit.NANOSECONDS));
 	}
 
-	private void expireAfter(long nanos, AsyncCall call, String model, AtomicReference<ScheduledFuture<?>> expiry) {
-		expiry.set(Timer.INSTANCE.schedule(() -> expire(call, model, expiry), nanos, TimeUnit.NANOSECONDS));
-	}
-
-	private void expire(AsyncCall call, String model, AtomicReference<ScheduledFuture<?>> expiry) {
-		if (!call.isQueued()) {
-			return;
-		}
-		if (!this.allThreadsBusy.getAsBoolean()) {
-			// a thread is free to take it: it will ask for a permit with no wait left,
-			// unless another queued call takes that thread first, so look again soon
-			expireAfter(RECHECK_NANOS, call, model, expiry);
+	/**
+	 * Fails a call still in the executor's queue at {@code max-wait}. One that a thread
+	 * has taken (from the queue, or handed straight to a new thread) is left alone: it
+	 * asks for its permit with the wait it has left, as on Java 21+.
+	 */
+	private void expire(AsyncCall call, String model) {
+		if (!call.isQueued() || !this.removeFromQueue.test(call)) {
 			return;
 		}
 		LlmBulkheadFullException failure = this.bulkhead.full();
