@@ -32,11 +32,13 @@ import java.util.regex.Pattern;
  * @param warmUp what eager initialisation does
  * @param lifecycle when the client opens connections and how long closing it waits
  * @param health when the client reports itself down, and whether it probes the endpoint
+ * @param observations what the client's observations (trace spans) may carry of the
+ * messages
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
 		boolean streamUsage, Connection connection, Limits limits, Retry retry, WarmUp warmUp, Lifecycle lifecycle,
-		Health health) {
+		Health health, Observations observations) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -71,6 +73,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("warm-up", warmUp);
 		require("lifecycle", lifecycle);
 		require("health", health);
+		require("observations", observations);
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
 					"must not be shorter than retry.initial-backoff (" + retry.initialBackoff() + ")");
@@ -562,6 +565,62 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		 */
 		public Health withProbeTtl(Duration probeTtl) {
 			return new Health(this.maxLatencyRecords, this.downAfterFailures, this.probeEnabled, probeTtl);
+		}
+
+	}
+
+	/**
+	 * What the client's observations, and so its trace spans, may carry of the
+	 * conversation. Off by default: prompts and completions often hold personal or
+	 * confidential data, and a span is kept by the tracing backend for anyone with access
+	 * to it.
+	 *
+	 * @param includePrompt whether a call's span carries its messages as
+	 * {@code gen_ai.input.messages} ({@code observations.include-prompt})
+	 * @param includeCompletion whether a call's span carries the answer as
+	 * {@code gen_ai.output.messages} ({@code observations.include-completion})
+	 * @param maxContentLength characters each of those values is cut to
+	 * ({@code observations.max-content-length})
+	 * @since 0.1.0
+	 */
+	public record Observations(boolean includePrompt, boolean includeCompletion, int maxContentLength) {
+
+		/** The defaults: no content, values cut to 2048 characters when switched on. */
+		public static final Observations DEFAULTS = new Observations(false, false, 2048);
+
+		/**
+		 * Checks every value.
+		 * @throws LlmClientSettingException naming the invalid setting
+		 */
+		public Observations {
+			atLeastOne("observations.max-content-length", maxContentLength);
+		}
+
+		/**
+		 * Returns a copy that adds the request's messages to each call's span, or not.
+		 * @param includePrompt {@code true} to add them (sensitive: see the guide)
+		 * @return the copy
+		 */
+		public Observations withIncludePrompt(boolean includePrompt) {
+			return new Observations(includePrompt, this.includeCompletion, this.maxContentLength);
+		}
+
+		/**
+		 * Returns a copy that adds the answer to each call's span, or not.
+		 * @param includeCompletion {@code true} to add it (sensitive: see the guide)
+		 * @return the copy
+		 */
+		public Observations withIncludeCompletion(boolean includeCompletion) {
+			return new Observations(this.includePrompt, includeCompletion, this.maxContentLength);
+		}
+
+		/**
+		 * Returns a copy that cuts captured messages to another length.
+		 * @param maxContentLength at least 1 character
+		 * @return the copy
+		 */
+		public Observations withMaxContentLength(int maxContentLength) {
+			return new Observations(this.includePrompt, this.includeCompletion, maxContentLength);
 		}
 
 	}

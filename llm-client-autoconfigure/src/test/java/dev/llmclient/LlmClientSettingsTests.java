@@ -40,7 +40,8 @@ class LlmClientSettingsTests {
 		assertThat(settings.warmUpConnections()).isEqualTo(15);
 		LlmClientSettings narrowed = new LlmClientSettings(settings.name(), settings.propertyPrefix(),
 				settings.endpoint(), null, null, true, settings.connection(), settings.limits().withMaxConcurrent(1),
-				settings.retry(), LlmClientSettings.WarmUp.DEFAULTS, settings.lifecycle(), settings.health());
+				settings.retry(), LlmClientSettings.WarmUp.DEFAULTS, settings.lifecycle(), settings.health(),
+				settings.observations());
 		assertThat(narrowed.warmUpConnections()).as("the default follows max-concurrent down").isEqualTo(1);
 	}
 

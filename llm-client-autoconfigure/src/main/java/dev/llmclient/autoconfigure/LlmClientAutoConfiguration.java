@@ -1,5 +1,7 @@
 package dev.llmclient.autoconfigure;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -24,13 +26,16 @@ import dev.llmclient.LlmClientSettings.Lifecycle;
 import dev.llmclient.LlmClientSettings.Limits;
 import dev.llmclient.LlmClientSettings.Retry;
 import dev.llmclient.LlmClientSettings.WarmUp;
+import dev.llmclient.LlmClientSettings.Observations;
 import dev.llmclient.internal.DefaultLlmClient;
+import dev.llmclient.observation.LlmObservationConvention;
 
 /**
  * Auto-configuration of the {@link LlmClient}: binds {@code llm.client.*}, applies
  * {@link LlmClientCustomizer} beans and builds the client on Spring Boot's
- * {@link RestClient.Builder}; {@link LlmClientLifecycle} warms it at start-up and drains
- * it on shutdown.
+ * {@link RestClient.Builder}, observed in the application's {@link ObservationRegistry}
+ * (when there is one) with the {@link LlmObservationConvention} bean, if any;
+ * {@link LlmClientLifecycle} warms it at start-up and drains it on shutdown.
  *
  * @since 0.1.0
  */
@@ -51,12 +56,16 @@ public final class LlmClientAutoConfiguration {
 	@Bean(BEAN_NAME)
 	@ConditionalOnMissingBean(LlmClient.class)
 	DefaultLlmClient llmClient(LlmClientProperties properties, ObjectProvider<LlmClientCustomizer> customizers,
-			ObjectProvider<RestClient.Builder> restClientBuilder) {
+			ObjectProvider<RestClient.Builder> restClientBuilder,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<LlmObservationConvention> observationConvention) {
 		try {
 			LlmClientBuilder builder = builder(properties);
+			builder.observationRegistry(observationRegistry.getIfAvailable());
+			builder.observationConvention(observationConvention.getIfAvailable());
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return DefaultLlmClient.create(builder.settings(), restClientBuilder.getIfAvailable(RestClient::builder),
-					builder.meterRegistry());
+					builder.meterRegistry(), builder.observationRegistry(), builder.observationConvention());
 		}
 		catch (LlmClientSettingException ex) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + ex.setting(), ex.value(), ex.reason());
@@ -121,6 +130,15 @@ public final class LlmClientAutoConfiguration {
 			health = map.from(healthProperties::getDownAfterFailures).to(health, Health::withDownAfterFailures);
 			health = map.from(healthProperties.getProbe()::isEnabled).to(health, Health::withProbeEnabled);
 			return map.from(healthProperties.getProbe()::getTtl).to(health, Health::withProbeTtl);
+		});
+		LlmClientProperties.Observations observationsProperties = properties.getObservations();
+		builder.observations((observations) -> {
+			observations = map.from(observationsProperties::isIncludePrompt)
+				.to(observations, Observations::withIncludePrompt);
+			observations = map.from(observationsProperties::isIncludeCompletion)
+				.to(observations, Observations::withIncludeCompletion);
+			return map.from(observationsProperties::getMaxContentLength)
+				.to(observations, Observations::withMaxContentLength);
 		});
 		return builder;
 	}
