@@ -130,7 +130,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ ((this.apiKey != null) ? "******" : "none") + ", model=" + this.model + ", streamUsage="
 				+ this.streamUsage + ", connection=" + this.connection + ", limits=" + this.limits + ", retry="
 				+ this.retry + ", warmUp=" + this.warmUp + ", lifecycle=" + this.lifecycle + ", health=" + this.health
-				+ "]";
+				+ ", observations=" + this.observations + "]";
 	}
 
 	/**

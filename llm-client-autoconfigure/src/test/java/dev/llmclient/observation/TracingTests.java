@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +40,7 @@ import dev.llmclient.testsupport.TestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every call is one client span with the GenAI keys and each HTTP attempt its child,
@@ -175,6 +178,33 @@ class TracingTests {
 		assertThat(call.getEvents()).map(Map.Entry::getValue)
 			.anySatisfy((event) -> assertThat(event).matches("first chunk after \\d+ ms"));
 		assertThat(attemptsOf(call)).hasSize(1);
+	}
+
+	@Test
+	void aWaitForABulkheadPermitIsAnEvent() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		serve((exchange) -> {
+			if (exchange.body().contains("first")) {
+				release.await();
+			}
+			exchange.respond(200, "application/json", CannedBodies.completion("gpt-test", "ok"));
+		});
+		this.client = client().limits((limits) -> limits.withMaxConcurrent(1)).build();
+		CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> this.client.generate("first"));
+		await().until(() -> this.client.health().bulkhead().inFlight() == 1);
+		CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> this.client.generate("second"));
+		await().until(() -> this.client.health().bulkhead().waiting() == 1);
+		Thread.sleep(10); // the wait must last past the 5 ms below which it is not an
+							// event
+		release.countDown();
+		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+		assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+		assertThat(spans("chat gpt-test")).hasSize(2)
+			.filteredOn((call) -> !call.getEvents().isEmpty())
+			.singleElement()
+			.satisfies((call) -> assertThat(call.getEvents()).map(Map.Entry::getValue)
+				.singleElement()
+				.satisfies((event) -> assertThat(event).matches("bulkhead wait \\d+ ms")));
 	}
 
 	@Test
