@@ -3,8 +3,10 @@ package dev.llmclient;
 import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import dev.llmclient.internal.DefaultLlmClient;
+import dev.llmclient.observation.LlmObservationConvention;
 
 /**
  * Builds an {@link LlmClient} outside a Spring application context, and holds the
@@ -55,7 +57,13 @@ public final class LlmClientBuilder {
 
 	private LlmClientSettings.Proxy proxy = LlmClientSettings.Proxy.DEFAULTS;
 
+	private LlmClientSettings.Observations observations = LlmClientSettings.Observations.DEFAULTS;
+
 	private MeterRegistry meterRegistry;
+
+	private ObservationRegistry observationRegistry;
+
+	private LlmObservationConvention observationConvention;
 
 	LlmClientBuilder() {
 	}
@@ -220,6 +228,18 @@ public final class LlmClientBuilder {
 	}
 
 	/**
+	 * Changes what the client's observations (trace spans) carry of the messages: nothing
+	 * by default.
+	 * @param change returns the new settings from the current ones, such as
+	 * {@code (o) -> o.withIncludePrompt(true)}
+	 * @return this builder
+	 */
+	public LlmClientBuilder observations(UnaryOperator<LlmClientSettings.Observations> change) {
+		this.observations = change.apply(this.observations);
+		return this;
+	}
+
+	/**
 	 * Sets the registry that receives the client's metrics; without one nothing is
 	 * recorded.
 	 * @param meterRegistry the registry, or {@code null}
@@ -239,6 +259,46 @@ public final class LlmClientBuilder {
 	}
 
 	/**
+	 * Sets the registry that observes every call ({@code gen_ai.client.operation}) and
+	 * every HTTP attempt, so that calls show up in traces; without one, or with
+	 * {@link ObservationRegistry#NOOP}, nothing is observed.
+	 * @param observationRegistry the registry, or {@code null}
+	 * @return this builder
+	 */
+	public LlmClientBuilder observationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+		return this;
+	}
+
+	/**
+	 * Returns the observation registry set on this builder.
+	 * @return the registry, or {@code null}
+	 */
+	public ObservationRegistry observationRegistry() {
+		return this.observationRegistry;
+	}
+
+	/**
+	 * Replaces the convention that names the client's observations and gives them their
+	 * key values.
+	 * @param observationConvention the convention, or {@code null} for
+	 * {@link dev.llmclient.observation.DefaultLlmObservationConvention}
+	 * @return this builder
+	 */
+	public LlmClientBuilder observationConvention(LlmObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
+		return this;
+	}
+
+	/**
+	 * Returns the observation convention set on this builder.
+	 * @return the convention, or {@code null} for the default one
+	 */
+	public LlmObservationConvention observationConvention() {
+		return this.observationConvention;
+	}
+
+	/**
 	 * Checks every setting and returns them as an immutable value.
 	 * @return the settings
 	 * @throws LlmClientSettingException naming the setting that is missing or invalid and
@@ -247,7 +307,7 @@ public final class LlmClientBuilder {
 	public LlmClientSettings settings() {
 		return new LlmClientSettings(this.name, this.propertyPrefix, LlmClientSettings.parseEndpoint(this.endpoint),
 				this.apiKey, this.model, this.streamUsage, this.connection, this.limits, this.retry, this.warmUp,
-				this.lifecycle, this.health, this.ssl, this.proxy);
+				this.lifecycle, this.health, this.ssl, this.proxy, this.observations);
 	}
 
 	/**
@@ -260,7 +320,8 @@ public final class LlmClientBuilder {
 	 * cannot be reached
 	 */
 	public LlmClient build() {
-		DefaultLlmClient client = DefaultLlmClient.create(settings(), null, this.meterRegistry);
+		DefaultLlmClient client = DefaultLlmClient.create(settings(), null, this.meterRegistry,
+				this.observationRegistry, this.observationConvention);
 		if (client.settings().lifecycle().eagerInit()) {
 			try {
 				client.warmUp();

@@ -38,11 +38,13 @@ import javax.net.ssl.SSLContext;
  * @param health when the client reports itself down, and whether it probes the endpoint
  * @param ssl TLS material for an https endpoint, in place of the JVM's default
  * @param proxy the HTTP proxy calls go through, in place of the JVM's proxy settings
+ * @param observations what the client's observations (trace spans) may carry of the
+ * messages
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
 		boolean streamUsage, Connection connection, Limits limits, Retry retry, WarmUp warmUp, Lifecycle lifecycle,
-		Health health, Ssl ssl, Proxy proxy) {
+		Health health, Ssl ssl, Proxy proxy, Observations observations) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -79,6 +81,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("health", health);
 		require("ssl", ssl);
 		require("proxy", proxy);
+		require("observations", observations);
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
 					"must not be shorter than retry.initial-backoff (" + retry.initialBackoff() + ")");
@@ -136,7 +139,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ ((this.apiKey != null) ? "******" : "none") + ", model=" + this.model + ", streamUsage="
 				+ this.streamUsage + ", connection=" + this.connection + ", limits=" + this.limits + ", retry="
 				+ this.retry + ", warmUp=" + this.warmUp + ", lifecycle=" + this.lifecycle + ", health=" + this.health
-				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + "]";
+				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + ", observations=" + this.observations + "]";
 	}
 
 	/**
@@ -869,6 +872,62 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				}
 			}
 			return patterns.stream().map(String::strip).toList();
+		}
+
+	}
+
+	/**
+	 * What the client's observations, and so its trace spans, may carry of the
+	 * conversation. Off by default: prompts and completions often hold personal or
+	 * confidential data, and a span is kept by the tracing backend for anyone with access
+	 * to it.
+	 *
+	 * @param includePrompt whether a call's span carries its messages as
+	 * {@code gen_ai.input.messages} ({@code observations.include-prompt})
+	 * @param includeCompletion whether a call's span carries the answer as
+	 * {@code gen_ai.output.messages} ({@code observations.include-completion})
+	 * @param maxContentLength characters each of those values is cut to
+	 * ({@code observations.max-content-length})
+	 * @since 0.1.0
+	 */
+	public record Observations(boolean includePrompt, boolean includeCompletion, int maxContentLength) {
+
+		/** The defaults: no content, values cut to 2048 characters when switched on. */
+		public static final Observations DEFAULTS = new Observations(false, false, 2048);
+
+		/**
+		 * Checks every value.
+		 * @throws LlmClientSettingException naming the invalid setting
+		 */
+		public Observations {
+			atLeastOne("observations.max-content-length", maxContentLength);
+		}
+
+		/**
+		 * Returns a copy that adds the request's messages to each call's span, or not.
+		 * @param includePrompt {@code true} to add them (sensitive: see the guide)
+		 * @return the copy
+		 */
+		public Observations withIncludePrompt(boolean includePrompt) {
+			return new Observations(includePrompt, this.includeCompletion, this.maxContentLength);
+		}
+
+		/**
+		 * Returns a copy that adds the answer to each call's span, or not.
+		 * @param includeCompletion {@code true} to add it (sensitive: see the guide)
+		 * @return the copy
+		 */
+		public Observations withIncludeCompletion(boolean includeCompletion) {
+			return new Observations(this.includePrompt, includeCompletion, this.maxContentLength);
+		}
+
+		/**
+		 * Returns a copy that cuts captured messages to another length.
+		 * @param maxContentLength at least 1 character
+		 * @return the copy
+		 */
+		public Observations withMaxContentLength(int maxContentLength) {
+			return new Observations(this.includePrompt, this.includeCompletion, maxContentLength);
 		}
 
 	}

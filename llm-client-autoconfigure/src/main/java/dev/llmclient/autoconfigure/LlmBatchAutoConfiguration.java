@@ -1,7 +1,9 @@
 package dev.llmclient.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -20,7 +22,8 @@ import dev.llmclient.batch.LlmBatchService;
  * {@code new LlmBatchService(client, meterRegistry)}. It keeps as many items of a batch
  * in flight as the client's {@code max-concurrent} ({@link LlmClient#maxConcurrent()}, so
  * a customizer's value counts, and without calling {@code health()}), and counts items on
- * {@code llm.client.batch.items} when a {@link MeterRegistry} is present.
+ * {@code llm.client.batch.items} when a {@link MeterRegistry} is present, and observes
+ * each batch ({@code llm.client.batch}) when an {@link ObservationRegistry} is.
  *
  * @since 0.1.0
  */
@@ -34,8 +37,8 @@ public final class LlmBatchAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	LlmBatchService llmBatchService(LlmClient llmClient) {
-		return new LlmBatchService(llmClient);
+	LlmBatchService llmBatchService(LlmClient llmClient, ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new LlmBatchService(llmClient, null, observationRegistry.getIfAvailable());
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -45,8 +48,9 @@ public final class LlmBatchAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		LlmBatchService llmBatchService(LlmClient llmClient, MeterRegistry meterRegistry) {
-			return new LlmBatchService(llmClient, meterRegistry);
+		LlmBatchService llmBatchService(LlmClient llmClient, MeterRegistry meterRegistry,
+				ObjectProvider<ObservationRegistry> observationRegistry) {
+			return new LlmBatchService(llmClient, meterRegistry, observationRegistry.getIfAvailable());
 		}
 
 	}

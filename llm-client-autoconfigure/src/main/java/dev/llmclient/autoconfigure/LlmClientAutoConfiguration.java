@@ -1,6 +1,7 @@
 package dev.llmclient.autoconfigure;
 
 import java.util.List;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,15 +34,19 @@ import dev.llmclient.LlmClientSettings.Proxy;
 import dev.llmclient.LlmClientSettings.Retry;
 import dev.llmclient.LlmClientSettings.Ssl;
 import dev.llmclient.LlmClientSettings.WarmUp;
+import dev.llmclient.LlmClientSettings.Observations;
 import dev.llmclient.internal.DefaultLlmClient;
+import dev.llmclient.observation.LlmObservationConvention;
 
 /**
  * Auto-configuration of the {@link LlmClient}: binds {@code llm.client.*}, takes the
  * endpoint, API key and model from the {@link LlmClientConnectionDetails} bean (the
  * properties unless the application supplies one), applies {@link LlmClientCustomizer}
  * beans and builds the client on Spring Boot's {@link RestClient.Builder}, with the TLS
- * material of the {@link SslBundles SSL bundle} named by {@code llm.client.ssl.bundle};
- * {@link LlmClientLifecycle} warms it at start-up and drains it on shutdown.
+ * material of the {@link SslBundles SSL bundle} named by {@code llm.client.ssl.bundle},
+ * observed in the application's {@link ObservationRegistry} (when there is one) with the
+ * {@link LlmObservationConvention} bean, if any; {@link LlmClientLifecycle} warms it at
+ * start-up and drains it on shutdown.
  *
  * @since 0.1.0
  */
@@ -69,12 +74,15 @@ public final class LlmClientAutoConfiguration {
 	@ConditionalOnMissingBean(LlmClient.class)
 	DefaultLlmClient llmClient(LlmClientProperties properties, LlmClientConnectionDetails connectionDetails,
 			ObjectProvider<LlmClientCustomizer> customizers, ObjectProvider<RestClient.Builder> restClientBuilder,
-			ObjectProvider<SslBundles> sslBundles) {
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<LlmObservationConvention> observationConvention) {
 		try {
 			LlmClientBuilder builder = builder(properties, connectionDetails, sslBundles.getIfAvailable());
+			builder.observationRegistry(observationRegistry.getIfAvailable());
+			builder.observationConvention(observationConvention.getIfAvailable());
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return DefaultLlmClient.create(builder.settings(), restClientBuilder.getIfAvailable(RestClient::builder),
-					builder.meterRegistry());
+					builder.meterRegistry(), builder.observationRegistry(), builder.observationConvention());
 		}
 		catch (LlmClientSettingException ex) {
 			throw startUpFailure(ex, connectionDetails);
@@ -153,6 +161,15 @@ public final class LlmClientAutoConfiguration {
 			health = map.from(healthProperties::getDownAfterFailures).to(health, Health::withDownAfterFailures);
 			health = map.from(healthProperties.getProbe()::isEnabled).to(health, Health::withProbeEnabled);
 			return map.from(healthProperties.getProbe()::getTtl).to(health, Health::withProbeTtl);
+		});
+		LlmClientProperties.Observations observationsProperties = properties.getObservations();
+		builder.observations((observations) -> {
+			observations = map.from(observationsProperties::isIncludePrompt)
+				.to(observations, Observations::withIncludePrompt);
+			observations = map.from(observationsProperties::isIncludeCompletion)
+				.to(observations, Observations::withIncludeCompletion);
+			return map.from(observationsProperties::getMaxContentLength)
+				.to(observations, Observations::withMaxContentLength);
 		});
 		return builder;
 	}

@@ -9,6 +9,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.internal.GenAiHistogramBuckets;
@@ -32,6 +34,18 @@ public final class LlmClientMetricsAutoConfiguration {
 	@ConditionalOnMissingBean(name = "llmClientMetricsCustomizer")
 	LlmClientCustomizer llmClientMetricsCustomizer(MeterRegistry meterRegistry) {
 		return (builder) -> builder.meterRegistry(meterRegistry);
+	}
+
+	/**
+	 * First of the meter observation handlers, so that the client's observations add no
+	 * meter to the ones it records itself.
+	 * @return the handler
+	 */
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	@ConditionalOnMissingBean
+	UnmeteredLlmObservations llmClientUnmeteredObservations() {
+		return new UnmeteredLlmObservations();
 	}
 
 	/**

@@ -115,6 +115,8 @@ public class LlmClientProperties {
 
 	private final Proxy proxy = new Proxy();
 
+	private final Observations observations = new Observations();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -233,6 +235,10 @@ public class LlmClientProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Observations getObservations() {
+		return this.observations;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -436,6 +442,56 @@ public class LlmClientProperties {
 
 		public void setMaxRetryAfter(Duration maxRetryAfter) {
 			this.maxRetryAfter = maxRetryAfter;
+		}
+
+	}
+
+	/**
+	 * What the spans of the client's calls carry of the conversation. Prompts and
+	 * completions often hold personal or confidential data, which then reaches the
+	 * tracing backend: off by default.
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether each call's span carries the request's messages
+		 * ("gen_ai.input.messages"). Sensitive: see the guide's "Tracing".
+		 */
+		private boolean includePrompt;
+
+		/**
+		 * Whether each call's span carries the answer ("gen_ai.output.messages").
+		 * Sensitive: see the guide's "Tracing".
+		 */
+		private boolean includeCompletion;
+
+		/**
+		 * Characters the captured messages, and the captured answer, are each cut to.
+		 */
+		private int maxContentLength = 2048;
+
+		public boolean isIncludePrompt() {
+			return this.includePrompt;
+		}
+
+		public void setIncludePrompt(boolean includePrompt) {
+			this.includePrompt = includePrompt;
+		}
+
+		public boolean isIncludeCompletion() {
+			return this.includeCompletion;
+		}
+
+		public void setIncludeCompletion(boolean includeCompletion) {
+			this.includeCompletion = includeCompletion;
+		}
+
+		public int getMaxContentLength() {
+			return this.maxContentLength;
+		}
+
+		public void setMaxContentLength(int maxContentLength) {
+			this.maxContentLength = maxContentLength;
 		}
 
 	}

@@ -13,10 +13,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientException;
+import dev.llmclient.observation.LlmBatchObservationContext;
 
 /**
  * One run of a batch. At most {@code maxOutstanding} items are in flight through
@@ -25,9 +29,12 @@ import dev.llmclient.LlmClientException;
  * go over a queue to the calling thread, which alone records them in their slots, reports
  * progress and watches the deadline. So a batch holds O(maxOutstanding) calls and threads
  * whatever its size, and its progress callback runs on the caller's thread, one call at a
- * time.
+ * time. The run is one observation ({@value #OBSERVATION}), current whenever items are
+ * started, on whatever thread, so each item's call becomes its child.
  */
 final class BatchRun {
+
+	static final String OBSERVATION = "llm.client.batch";
 
 	private final LlmClient client;
 
@@ -42,6 +49,11 @@ final class BatchRun {
 	private final BatchProgress progress;
 
 	private final BatchMetrics metrics;
+
+	private final ObservationRegistry observationRegistry;
+
+	/** Set when the run starts. */
+	private Observation observation = Observation.NOOP;
 
 	private final long start = System.nanoTime();
 
@@ -74,7 +86,7 @@ final class BatchRun {
 	}
 
 	BatchRun(LlmClient client, List<ChatRequest> requests, int maxOutstanding, BatchOptions options,
-			BatchMetrics metrics) {
+			BatchMetrics metrics, ObservationRegistry observationRegistry) {
 		this.client = client;
 		this.requests = requests;
 		this.maxOutstanding = maxOutstanding;
@@ -82,15 +94,20 @@ final class BatchRun {
 		this.deadlineAt = (this.deadline != null) ? this.start + this.deadline.toNanos() : 0;
 		this.progress = options.progress();
 		this.metrics = metrics;
+		this.observationRegistry = observationRegistry;
 		this.items = new BatchItem[requests.size()];
 	}
 
 	BatchResult run() {
 		int total = this.items.length;
+		LlmBatchObservationContext context = new LlmBatchObservationContext(total);
+		this.observation = Observation.createNotStarted(OBSERVATION, () -> context, this.observationRegistry)
+			.contextualName("batch")
+			.start();
 		boolean finished = false;
 		try {
 			synchronized (this.lock) {
-				startItems();
+				startObservedItems();
 			}
 			while (this.ended < total) {
 				Outcome outcome = nextOutcome();
@@ -114,6 +131,11 @@ final class BatchRun {
 			if (!finished) {
 				cancelInFlight();
 			}
+			context.setOutcomes(this.succeeded, this.failed);
+			this.observation.highCardinalityKeyValue("llm.client.batch.items", String.valueOf(total))
+				.highCardinalityKeyValue("llm.client.batch.succeeded", String.valueOf(this.succeeded))
+				.highCardinalityKeyValue("llm.client.batch.failed", String.valueOf(this.failed))
+				.stop();
 		}
 		return new BatchResult(Arrays.asList(this.items), this.succeeded, this.failed,
 				Duration.ofNanos(System.nanoTime() - this.start));
@@ -126,6 +148,13 @@ final class BatchRun {
 		}
 		long left = this.deadlineAt - System.nanoTime();
 		return (left > 0) ? this.outcomes.poll(left, TimeUnit.NANOSECONDS) : null;
+	}
+
+	/** Starts items with the run's observation current, so that it is their parent. */
+	private void startObservedItems() {
+		try (Observation.Scope scope = this.observation.openScope()) {
+			startItems();
+		}
 	}
 
 	/**
@@ -167,7 +196,7 @@ final class BatchRun {
 		this.outcomes.add(new Outcome(index, response, error));
 		synchronized (this.lock) {
 			if (this.inFlight.remove(index) != null) {
-				startItems();
+				startObservedItems();
 			}
 		}
 	}

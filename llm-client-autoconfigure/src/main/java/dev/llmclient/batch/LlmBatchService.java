@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
@@ -47,6 +48,8 @@ public final class LlmBatchService {
 
 	private final BatchMetrics metrics;
 
+	private final ObservationRegistry observationRegistry;
+
 	/**
 	 * Creates a batch service that keeps as many items in flight as the client's
 	 * {@code max-concurrent} allows ({@link LlmClient#maxConcurrent()}), and records no
@@ -69,6 +72,19 @@ public final class LlmBatchService {
 	}
 
 	/**
+	 * Creates a batch service that keeps as many items in flight as the client's
+	 * {@code max-concurrent} allows, and observes each batch.
+	 * @param client the client every item goes through
+	 * @param meterRegistry where {@code llm.client.batch.items} is counted, or
+	 * {@code null} for nowhere
+	 * @param observationRegistry where each batch is observed ({@code llm.client.batch},
+	 * its items' calls as children), or {@code null} for nowhere
+	 */
+	public LlmBatchService(LlmClient client, MeterRegistry meterRegistry, ObservationRegistry observationRegistry) {
+		this(client, maxConcurrentOf(client), meterRegistry, observationRegistry);
+	}
+
+	/**
 	 * Creates a batch service that keeps at most {@code maxConcurrent} items of each
 	 * batch in flight. A value above the client's own limit gains nothing: the extra
 	 * items wait for the client's slots. A lower one leaves room for other callers.
@@ -78,6 +94,21 @@ public final class LlmBatchService {
 	 * {@code null} for nowhere
 	 */
 	public LlmBatchService(LlmClient client, int maxConcurrent, MeterRegistry meterRegistry) {
+		this(client, maxConcurrent, meterRegistry, null);
+	}
+
+	/**
+	 * Creates a batch service whose batches are observed: each batch is an observation
+	 * {@code llm.client.batch} with its items' calls as children (when the client
+	 * observes its calls in the same registry).
+	 * @param client the client every item goes through
+	 * @param maxConcurrent items of one batch in flight at once, at least 1
+	 * @param meterRegistry where {@code llm.client.batch.items} is counted, or
+	 * {@code null} for nowhere
+	 * @param observationRegistry where batches are observed, or {@code null} for nowhere
+	 */
+	public LlmBatchService(LlmClient client, int maxConcurrent, MeterRegistry meterRegistry,
+			ObservationRegistry observationRegistry) {
 		this.client = Objects.requireNonNull(client, "client must not be null");
 		if (maxConcurrent < 1) {
 			throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
@@ -85,6 +116,7 @@ public final class LlmBatchService {
 		this.maxConcurrent = maxConcurrent;
 		this.metrics = (meterRegistry != null) ? new MicrometerBatchMetrics(meterRegistry, client.name())
 				: BatchMetrics.NONE;
+		this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
 	}
 
 	private static int maxConcurrentOf(LlmClient client) {
@@ -179,7 +211,7 @@ public final class LlmBatchService {
 
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {
 		return new BatchRun(this.client, requests, this.maxConcurrent,
-				(options != null) ? options : BatchOptions.defaults(), this.metrics)
+				(options != null) ? options : BatchOptions.defaults(), this.metrics, this.observationRegistry)
 			.run();
 	}
 

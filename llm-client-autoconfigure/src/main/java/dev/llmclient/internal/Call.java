@@ -1,5 +1,7 @@
 package dev.llmclient.internal;
 
+import io.micrometer.observation.Observation;
+
 /**
  * One admitted call, from its first attempt to its record: what it sends, its deadline
  * and start, and, for an async call, the future whose cancel stops it. Handed to every
@@ -23,15 +25,20 @@ final class Call implements AutoCloseable {
 
 	private final Route route;
 
+	/** The call's observation, {@link Observation#NOOP} when nothing observes it. */
+	private final Observation observation;
+
 	private final Runnable release;
 
-	Call(String model, byte[] body, boolean stream, Deadline deadline, AsyncCall async, Route route, Runnable release) {
+	Call(String model, byte[] body, boolean stream, Deadline deadline, AsyncCall async, Route route,
+			Observation observation, Runnable release) {
 		this.model = model;
 		this.body = body;
 		this.stream = stream;
 		this.deadline = deadline;
 		this.async = async;
 		this.route = route;
+		this.observation = observation;
 		this.release = release;
 		this.start = System.nanoTime();
 	}
@@ -49,6 +56,11 @@ final class Call implements AutoCloseable {
 	/** Where the call's attempts go and where it is recorded. */
 	Route route() {
 		return this.route;
+	}
+
+	/** Where events of the call (retries, waits, first chunk) go. */
+	Observation observation() {
+		return this.observation;
 	}
 
 	boolean isStream() {

@@ -13,6 +13,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
@@ -30,6 +32,8 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
+import dev.llmclient.observation.LlmObservationContext;
+import dev.llmclient.observation.LlmObservationConvention;
 
 /**
  * The client. Every call goes admission → attempt(s) → record: admission checks and
@@ -37,6 +41,9 @@ import dev.llmclient.LlmHttpException;
  * {@link Call}; the attempts post it through the pooled {@link RestClient}, retrying what
  * may be retried within the call's deadline; the record counts and times how it ended,
  * once, in one place for chat and stream; closing the call releases what admission took.
+ * An observation ({@code gen_ai.client.operation}) spans the whole call, admission
+ * included, and is current on the thread while the attempts run, so each attempt's
+ * {@code RestClient} observation is its child.
  */
 public final class DefaultLlmClient implements LlmClient {
 
@@ -49,6 +56,8 @@ public final class DefaultLlmClient implements LlmClient {
 	private final CallMetrics metrics;
 
 	private final CallRecorder recorder;
+
+	private final CallObservations observations;
 
 	/**
 	 * Real calls: the pooled RestClient, recorded in this client's health and metrics.
@@ -78,16 +87,18 @@ public final class DefaultLlmClient implements LlmClient {
 	private final CallGate gate;
 
 	private DefaultLlmClient(LlmClientSettings settings, RestClient.Builder restClientBuilder,
-			MeterRegistry meterRegistry, LongSupplier nanoClock) {
+			MeterRegistry meterRegistry, ObservationRegistry observationRegistry,
+			LlmObservationConvention observationConvention, LongSupplier nanoClock) {
 		this.settings = settings;
-		this.transport = new HttpTransport(settings, restClientBuilder);
+		this.transport = new HttpTransport(settings, observed(restClientBuilder, observationRegistry));
 		this.bulkhead = new Bulkhead(settings);
 		this.metrics = (meterRegistry != null)
 				? MicrometerCallMetrics.create(settings, meterRegistry, this.transport, this.bulkhead)
 				: CallMetrics.NONE;
 		this.recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()), this.metrics,
 				settings.health().downAfterFailures());
-		this.route = new Route(this.transport.restClient(), this.recorder);
+		this.observations = CallObservations.create(settings, observationRegistry, observationConvention);
+		this.route = new Route(this.transport.restClient(), this.recorder, this.observations);
 		this.probe = settings.health().probeEnabled()
 				? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder, nanoClock)
 				: null;
@@ -111,7 +122,26 @@ public final class DefaultLlmClient implements LlmClient {
 	 */
 	public static DefaultLlmClient create(LlmClientSettings settings, RestClient.Builder restClientBuilder,
 			MeterRegistry meterRegistry) {
-		return create(settings, restClientBuilder, meterRegistry, System::nanoTime);
+		return create(settings, restClientBuilder, meterRegistry, null, null);
+	}
+
+	/**
+	 * Creates a client whose calls are observed.
+	 * @param settings validated settings
+	 * @param restClientBuilder the builder to start from (Spring Boot's, so its
+	 * customizers and observation apply), or {@code null} for a plain one
+	 * @param meterRegistry where metrics go, or {@code null} for none
+	 * @param observationRegistry observes every call and every HTTP attempt, or
+	 * {@code null} for nothing
+	 * @param observationConvention names the calls' observations, or {@code null} for the
+	 * default convention
+	 * @return the client
+	 */
+	public static DefaultLlmClient create(LlmClientSettings settings, RestClient.Builder restClientBuilder,
+			MeterRegistry meterRegistry, ObservationRegistry observationRegistry,
+			LlmObservationConvention observationConvention) {
+		return new DefaultLlmClient(Objects.requireNonNull(settings, "settings"), restClientBuilder, meterRegistry,
+				observationRegistry, observationConvention, System::nanoTime);
 	}
 
 	/**
@@ -127,7 +157,19 @@ public final class DefaultLlmClient implements LlmClient {
 	static DefaultLlmClient create(LlmClientSettings settings, RestClient.Builder restClientBuilder,
 			MeterRegistry meterRegistry, LongSupplier nanoClock) {
 		return new DefaultLlmClient(Objects.requireNonNull(settings, "settings"), restClientBuilder, meterRegistry,
-				nanoClock);
+				null, null, nanoClock);
+	}
+
+	/**
+	 * The builder the client's {@code RestClient} is built from, observing each HTTP
+	 * attempt in the same registry as the call, so the attempt's observation is the
+	 * call's child and {@code traceparent} reaches the server on every attempt.
+	 */
+	private static RestClient.Builder observed(RestClient.Builder builder, ObservationRegistry registry) {
+		if (registry == null) {
+			return builder;
+		}
+		return ((builder != null) ? builder.clone() : RestClient.builder()).observationRegistry(registry);
 	}
 
 	/**
@@ -150,13 +192,29 @@ public final class DefaultLlmClient implements LlmClient {
 
 	@Override
 	public ChatResponse chat(ChatRequest request) {
-		return chat(request, null, this.route);
+		return chat(request, null, this.route, null);
 	}
 
-	private ChatResponse chat(ChatRequest request, AsyncCall async, Route route) {
+	/**
+	 * @param parent the observation the call belongs to, or {@code null} for the one
+	 * current on this thread
+	 */
+	private ChatResponse chat(ChatRequest request, AsyncCall async, Route route, Observation parent) {
 		Objects.requireNonNull(request, "request must not be null");
-		try (Call call = admit(request, false, async, route)) {
-			return run(call, null, () -> post(call));
+		CallObservations observations = route.observations();
+		Observation observation = observations.start(LlmObservationContext.CHAT, request, model(request), parent);
+		try (Observation.Scope scope = observation.openScope();
+				Call call = admit(request, false, async, route, observation)) {
+			ChatResponse response = run(call, null, () -> post(call));
+			observations.answered(observation, response);
+			return response;
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
 		}
 	}
 
@@ -170,7 +228,9 @@ public final class DefaultLlmClient implements LlmClient {
 		Objects.requireNonNull(request, "request must not be null");
 		ensureOpen();
 		String model = model(request);
-		AsyncCall call = new AsyncCall((self) -> chat(request, self, this.route),
+		// the caller's observation, such as a batch's: the call runs on another thread
+		Observation parent = this.observations.current();
+		AsyncCall call = new AsyncCall((self) -> chat(request, self, this.route, parent),
 				(nanos) -> this.recorder.cancelled(model, nanos));
 		if (this.asyncQueue != null) {
 			this.asyncQueue.watch(call, model);
@@ -198,10 +258,21 @@ public final class DefaultLlmClient implements LlmClient {
 	public ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
 		Objects.requireNonNull(request, "request must not be null");
 		Objects.requireNonNull(onChunk, "onChunk must not be null");
-		try (Call call = admit(request, true, null, this.route)) {
+		Observation observation = this.observations.start(LlmObservationContext.CHAT, request, model(request), null);
+		try (Observation.Scope scope = observation.openScope();
+				Call call = admit(request, true, null, this.route, observation)) {
 			ChatStream stream = new ChatStream(this.codec, this.failures, this.settings.connection().maxResponseSize(),
 					onChunk, call.model(), call.start());
-			return run(call, stream, () -> postStream(call, stream));
+			ChatResponse response = run(call, stream, () -> postStream(call, stream));
+			this.observations.answered(observation, response);
+			return response;
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
 		}
 	}
 
@@ -209,17 +280,17 @@ public final class DefaultLlmClient implements LlmClient {
 	 * Lets a call in: checks it and encodes its body before anything else, then takes a
 	 * bulkhead permit and a place in the gate, both given back when the call is closed.
 	 */
-	private Call admit(ChatRequest request, boolean stream, AsyncCall async, Route route) {
+	private Call admit(ChatRequest request, boolean stream, AsyncCall async, Route route, Observation observation) {
 		ensureOpen();
 		String model = model(request);
 		byte[] body = this.codec.encode(request, model, stream);
 		Deadline deadline = Deadline.after(this.settings.limits().timeout());
-		acquirePermit(deadline, model, async, route.recorder());
+		acquirePermit(deadline, model, async, route.recorder(), observation);
 		if (!this.gate.enter()) {
 			this.bulkhead.release();
 			throw closed();
 		}
-		return new Call(model, body, stream, deadline, async, route, () -> {
+		return new Call(model, body, stream, deadline, async, route, observation, () -> {
 			this.gate.exit();
 			this.bulkhead.release();
 		});
@@ -227,12 +298,14 @@ public final class DefaultLlmClient implements LlmClient {
 
 	/**
 	 * Takes a bulkhead permit; a call refused one is recorded (as failed, with its wait)
-	 * and fails.
+	 * and fails. A long wait is an event of the call's observation.
 	 */
-	private void acquirePermit(Deadline deadline, String model, AsyncCall async, CallRecorder recorder) {
+	private void acquirePermit(Deadline deadline, String model, AsyncCall async, CallRecorder recorder,
+			Observation observation) {
 		long queued = System.nanoTime();
 		try {
 			this.bulkhead.acquire(deadline.cap(permitWait(async)));
+			CallObservations.bulkheadWait(observation, System.nanoTime() - queued);
 		}
 		catch (LlmClientException ex) {
 			if (async != null && !async.claimOutcome()) {
@@ -289,6 +362,9 @@ public final class DefaultLlmClient implements LlmClient {
 				recorder.firstChunk(call.model(), stream.firstChunkNanos(), null);
 			}
 		}
+		if (stream != null) {
+			CallObservations.firstChunk(call.observation(), call.start(), stream.firstChunkNanos());
+		}
 		return response;
 	}
 
@@ -297,6 +373,7 @@ public final class DefaultLlmClient implements LlmClient {
 		recorder.failure(call.model(), call.elapsedNanos(), failure);
 		if (stream != null) {
 			recorder.firstChunk(call.model(), stream.firstChunkNanos(), failure);
+			CallObservations.firstChunk(call.observation(), call.start(), stream.firstChunkNanos());
 		}
 	}
 
@@ -433,7 +510,7 @@ public final class DefaultLlmClient implements LlmClient {
 	private void warmCodePath() {
 		RestClient inMemory = this.transport.restClient(new CannedHttpClient(ConnectionWarmer.CANNED_COMPLETION));
 		CallRecorder detached = new CallRecorder(new LatencyWindow(1), this.metrics.detached(), 1);
-		chat(ChatRequest.of("warm-up"), null, new Route(inMemory, detached));
+		chat(ChatRequest.of("warm-up"), null, new Route(inMemory, detached, CallObservations.NONE), null);
 	}
 
 	/**

@@ -64,7 +64,9 @@ final class Retrier {
 				if (!this.settings.enabled() || !failure.isRetryable() || attempts >= this.settings.maxAttempts()) {
 					throw failure;
 				}
-				waitBeforeRetry(delayBeforeRetry(failure, attempts, call.deadline()), failure);
+				Duration delay = delayBeforeRetry(failure, attempts, call.deadline());
+				CallObservations.retry(call.observation(), failure.errorType(), delay);
+				waitBeforeRetry(delay, failure);
 				this.metrics.retry(failure.errorType());
 			}
 		}

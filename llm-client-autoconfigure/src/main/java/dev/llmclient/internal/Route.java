@@ -5,11 +5,12 @@ import org.springframework.web.client.RestClient;
 /**
  * Where a call goes and where it is recorded: the client's pooled {@link RestClient} and
  * its recorder for real calls; for the call warm-up runs in memory, a {@code RestClient}
- * over a canned answer and a recorder nobody reads.
+ * over a canned answer, a recorder nobody reads and no observation.
  *
  * @param restClient sends the call's attempts
  * @param recorder records how the call ended
+ * @param observations observes the call, in traces
  */
-record Route(RestClient restClient, CallRecorder recorder) {
+record Route(RestClient restClient, CallRecorder recorder, CallObservations observations) {
 
 }

@@ -86,7 +86,7 @@ public class InProcessCallBenchmark {
 	}
 
 	/** The stub's answer, without a socket. */
-	private static final class CannedResponse implements ClientHttpResponse {
+	static final class CannedResponse implements ClientHttpResponse {
 
 		private final HttpHeaders headers = new HttpHeaders();
 
