@@ -1,5 +1,7 @@
 package dev.llmclient.sample;
 
+import java.util.Map;
+
 import brave.handler.MutableSpan;
 import brave.handler.SpanHandler;
 import brave.propagation.TraceContext;
@@ -25,7 +27,8 @@ public class SpanLog extends SpanHandler {
 		if (cause == Cause.FINISHED && logger.isInfoEnabled()) {
 			logger.info("span '{}' trace={} span={} parent={} {} us tags={} events={}", span.name(),
 					context.traceIdString(), context.spanIdString(), context.parentIdString(),
-					span.finishTimestamp() - span.startTimestamp(), span.tags(), span.annotations());
+					span.finishTimestamp() - span.startTimestamp(), span.tags(),
+					span.annotations().stream().map(Map.Entry::getValue).toList());
 		}
 		return true;
 	}
