@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -190,15 +192,19 @@ class TracingTests {
 			exchange.respond(200, "application/json", CannedBodies.completion("gpt-test", "ok"));
 		});
 		this.client = client().limits((limits) -> limits.withMaxConcurrent(1)).build();
-		CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> this.client.generate("first"));
+		// threads of its own: the common pool may have a single thread, which the first
+		// call holds
+		ExecutorService callers = Executors.newFixedThreadPool(2);
+		CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> this.client.generate("first"), callers);
 		await().until(() -> this.client.health().bulkhead().inFlight() == 1);
-		CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> this.client.generate("second"));
+		CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> this.client.generate("second"), callers);
 		await().until(() -> this.client.health().bulkhead().waiting() == 1);
 		Thread.sleep(10); // the wait must last past the 5 ms below which it is not an
 							// event
 		release.countDown();
 		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
 		assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+		callers.shutdown();
 		assertThat(spans("chat gpt-test")).hasSize(2)
 			.filteredOn((call) -> !call.getEvents().isEmpty())
 			.singleElement()
