@@ -391,7 +391,8 @@ async function refreshHealth() {
 
 // ---------------------------------------------------------------- latency chart (SVG)
 
-const CHART = { width: 400, height: 150, spanMs: 5 * 60 * 1000 };
+// the time axis grows with the samples, from half a minute up to the 5 minutes kept
+const CHART = { width: 400, height: 150, spanMs: 5 * 60 * 1000, minSpanMs: 30 * 1000 };
 const samples = [];
 
 function recordLatency(latency) {
@@ -409,6 +410,7 @@ function drawChart(now) {
   const svg = $('latency-chart');
   const ns = 'http://www.w3.org/2000/svg';
   const top = Math.max(1, ...samples.map((s) => s.p99)) * 1.15;
+  const span = Math.max(CHART.minSpanMs, samples.length > 0 ? now - samples[0].at : 0);
   const shapes = [];
   for (const fraction of [0.25, 0.5, 0.75]) {
     const line = document.createElementNS(ns, 'line');
@@ -421,7 +423,7 @@ function drawChart(now) {
   }
   for (const key of ['p50', 'p95', 'p99']) {
     const points = samples.map((s) => {
-      const x = CHART.width - ((now - s.at) / CHART.spanMs) * CHART.width;
+      const x = CHART.width - ((now - s.at) / span) * CHART.width;
       const y = CHART.height - (s[key] / top) * CHART.height;
       return `${x.toFixed(1)},${y.toFixed(1)}`;
     });
@@ -434,7 +436,8 @@ function drawChart(now) {
     shapes.push(line);
   }
   svg.replaceChildren(...shapes);
-  $('latency-scale').textContent = samples.length > 0 ? `top ${top.toFixed(0)} ms` : 'no calls yet';
+  $('latency-scale').textContent = samples.length > 0
+    ? `last ${Math.round(span / 1000)} s · top ${top.toFixed(0)} ms` : 'no calls yet';
 }
 
 // ---------------------------------------------------------------- demo backend knobs
