@@ -206,6 +206,11 @@ function addResultRow(prompts, result) {
     cell.textContent = text;
     row.append(cell);
   }
+  if (!result.ok) {
+    const mark = document.createElement('strong');
+    mark.textContent = 'failed: ';
+    row.lastChild.prepend(mark);
+  }
   $('batch-results').tBodies[0].append(row);
 }
 
@@ -373,7 +378,23 @@ function renderHealth(json) {
     const whole = byPath.get(gauge.whole)[1];
     gauge.fill.style.width = `${whole > 0 ? Math.min(100, (part * 100) / whole) : 0}%`;
   }
-  recordLatency(details.latency);
+  recordLatency(findLatency(details));
+}
+
+/** The first latency window in the details: the client's own, or its first endpoint's or client's when nested. */
+function findLatency(object) {
+  if (object.latency && typeof object.latency.p50Ms === 'number') {
+    return object.latency;
+  }
+  for (const value of Object.values(object)) {
+    if (value !== null && typeof value === 'object') {
+      const found = findLatency(value);
+      if (found) {
+        return found;
+      }
+    }
+  }
+  return null;
 }
 
 async function refreshHealth() {

@@ -165,7 +165,7 @@ class ConsoleBrowserTests {
 	}
 
 	@Test
-	void failingBackendShowsTheErrorTypeInline() {
+	void failingBackendShowsTheErrorTypeInlineAndMarksFailedBatchRows() {
 		new Select(byId("demo-fail")).selectByValue("503");
 		waitUntil((page) -> demoFailStatus() == 503);
 		type("prompt", "will this fail");
@@ -175,6 +175,13 @@ class ConsoleBrowserTests {
 		assertThat(error.isDisplayed()).isTrue();
 		assertThat(error.findElement(By.className("error-type")).getText()).isEqualTo("503");
 		assertThat(error.getText()).contains("503");
+
+		setValue("batch-prompts", "first\nsecond\nthird");
+		byId("batch-run").click();
+		waitUntil((page) -> text("batch-summary").startsWith("0 answered, 3 failed"));
+		List<WebElement> rows = browser.findElements(By.cssSelector("#batch-results tbody tr"));
+		assertThat(rows).hasSize(3).allMatch((row) -> "failed".equals(row.getDomAttribute("class")));
+		assertThat(rows.get(0).getText()).contains("failed:").contains("503");
 	}
 
 	@Test
