@@ -59,6 +59,25 @@ class LlmClientAutoConfigurationTests {
 	}
 
 	@Test
+	void trafficControlPropertiesReachTheClient() {
+		this.contextRunner
+			.withPropertyValues("llm.client.adaptive.enabled=true", "llm.client.adaptive.min-concurrent=2",
+					"llm.client.adaptive.backoff-ratio=0.75", "llm.client.rate-limit.requests-per-minute=500",
+					"llm.client.rate-limit.tokens-per-minute=200000",
+					"llm.client.rate-limit.estimated-output-tokens=256")
+			.run((context) -> {
+				var client = context.getBean(DefaultLlmClient.class);
+				assertThat(client.settings().adaptive()).isEqualTo(new LlmClientSettings.Adaptive(true, 2, 0.75));
+				assertThat(client.settings().rateLimit())
+					.isEqualTo(new LlmClientSettings.RateLimit(500L, 200_000L, 256));
+				assertThat(client.health().bulkhead().limit()).as("the adaptive limit starts at its minimum")
+					.isEqualTo(2);
+				assertThat(client.health().rateLimit().requestsRemaining()).isPositive();
+				assertThat(client.health().rateLimit().tokensRemaining()).isPositive();
+			});
+	}
+
+	@Test
 	void propertiesReachTheClient() {
 		this.contextRunner.withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/",
 				"llm.client.model=llama3.2", "llm.client.max-concurrent=32", "llm.client.read-timeout=45s",
@@ -164,7 +183,13 @@ class LlmClientAutoConfigurationTests {
 			"llm.client.warm-up.connections=0|llm.client.warm-up.connections|between 1 and max-concurrent",
 			"llm.client.warm-up.connections=11|llm.client.warm-up.connections|between 1 and max-concurrent (10)",
 			"llm.client.warm-up.timeout=0s|llm.client.warm-up.timeout|positive duration",
-			"llm.client.shutdown-timeout=-1s|llm.client.shutdown-timeout|zero or a positive duration" })
+			"llm.client.shutdown-timeout=-1s|llm.client.shutdown-timeout|zero or a positive duration",
+			"llm.client.adaptive.min-concurrent=11|llm.client.adaptive.min-concurrent|not be above max-concurrent (10)",
+			"llm.client.adaptive.min-concurrent=0|llm.client.adaptive.min-concurrent|at least 1",
+			"llm.client.adaptive.backoff-ratio=1|llm.client.adaptive.backoff-ratio|at least 0.5 and below 1",
+			"llm.client.rate-limit.requests-per-minute=0|llm.client.rate-limit.requests-per-minute|at least 1",
+			"llm.client.rate-limit.tokens-per-minute=-5|llm.client.rate-limit.tokens-per-minute|at least 1",
+			"llm.client.rate-limit.estimated-output-tokens=0|llm.client.rate-limit.estimated-output-tokens|at least 1" })
 	void invalidValueStopsStartUpNamingTheKeyAndTheFix(String property, String key, String reason) {
 		this.contextRunner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();

@@ -39,18 +39,22 @@ final class DemoBackend implements AutoCloseable {
 	/**
 	 * Starts a backend on an ephemeral port.
 	 * @param controls the delay and failure switch it answers with
+	 * @param limits the provider's limits it enforces, {@link ProviderLimits#NONE} for
+	 * none
 	 * @return the running backend; close it to stop it
 	 * @throws IOException when no loopback port can be bound
 	 */
-	static DemoBackend start(DemoControls controls) throws IOException {
+	static DemoBackend start(DemoControls controls, ProviderLimits limits) throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress(HOST, 0), 0);
 		// When every thread is busy and the queue is full, the server's accepting thread
 		// handles
 		// the request itself: callers slow down instead of being refused.
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
+		// a provider with slots answers 429 while they are busy: enough threads to say so
+		int threads = Math.max(THREADS, 2 * limits.capacity());
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(QUEUE_CAPACITY), threadFactory(), new ThreadPoolExecutor.CallerRunsPolicy());
 		server.setExecutor(executor);
-		server.createContext(BASE_PATH, new DemoHandler(BASE_PATH, controls));
+		server.createContext(BASE_PATH, limits.apply(new DemoHandler(BASE_PATH, controls)));
 		server.start();
 		return new DemoBackend(server, executor);
 	}

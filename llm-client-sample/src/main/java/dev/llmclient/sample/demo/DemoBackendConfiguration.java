@@ -33,8 +33,14 @@ class DemoBackendConfiguration {
 	}
 
 	@Bean
-	DemoBackend demoBackend(DemoControls demoControls) throws IOException {
-		return DemoBackend.start(demoControls);
+	DemoBackend demoBackend(DemoControls demoControls, Environment environment) throws IOException {
+		ProviderLimits limits = new ProviderLimits(environment.getProperty("sample.demo.capacity", Integer.class, 0),
+				environment.getProperty("sample.demo.requests-per-minute", Integer.class, 0),
+				environment.getProperty("sample.demo.latency", Duration.class, Duration.ZERO));
+		if (!limits.equals(ProviderLimits.NONE)) {
+			logger.info("Demo backend simulates a provider's limits: " + limits);
+		}
+		return DemoBackend.start(demoControls, limits);
 	}
 
 	@Bean

@@ -33,7 +33,7 @@ class DemoBackendTests {
 
 	@BeforeAll
 	static void start() throws IOException {
-		backend = DemoBackend.start(new DemoControls(Duration.ZERO));
+		backend = DemoBackend.start(new DemoControls(Duration.ZERO), ProviderLimits.NONE);
 	}
 
 	@AfterAll
