@@ -27,6 +27,7 @@ import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings.Connection;
+import dev.llmclient.LlmClientSettings.Embeddings;
 import dev.llmclient.LlmClientSettings.Health;
 import dev.llmclient.LlmClientSettings.Lifecycle;
 import dev.llmclient.LlmClientSettings.Limits;
@@ -170,6 +171,10 @@ public final class LlmClientAutoConfiguration {
 				.to(observations, Observations::withIncludeCompletion);
 			return map.from(observationsProperties::getMaxContentLength)
 				.to(observations, Observations::withMaxContentLength);
+		});
+		builder.embeddings((embeddings) -> {
+			embeddings = map.from(properties::getEmbeddingModel).to(embeddings, Embeddings::withModel);
+			return map.from(properties::getEmbeddingBatchSize).to(embeddings, Embeddings::withBatchSize);
 		});
 		return builder;
 	}

@@ -67,7 +67,7 @@ final class Retrier {
 				Duration delay = delayBeforeRetry(failure, attempts, call.deadline());
 				CallObservations.retry(call.observation(), failure.errorType(), delay);
 				waitBeforeRetry(delay, failure);
-				this.metrics.retry(failure.errorType());
+				this.metrics.retry(call.operation(), failure.errorType());
 			}
 		}
 	}
