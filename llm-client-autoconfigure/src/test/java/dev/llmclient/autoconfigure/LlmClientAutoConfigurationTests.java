@@ -92,6 +92,25 @@ class LlmClientAutoConfigurationTests {
 	}
 
 	@Test
+	void embeddingPropertiesReachTheClient() {
+		this.contextRunner
+			.withPropertyValues("llm.client.embedding-model=text-embedding-3-small",
+					"llm.client.embedding-batch-size=64")
+			.run((context) -> {
+				assertThat(context.getBean(DefaultLlmClient.class).settings().embeddings())
+					.isEqualTo(new LlmClientSettings.Embeddings("text-embedding-3-small", 64));
+				assertThat(context.getBean(LlmClient.class).embeddingBatchSize()).isEqualTo(64);
+			});
+	}
+
+	@Test
+	void embeddingsDefaultToTheServersModelAnd256TextsPerRequest() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().embeddings())
+			.isEqualTo(LlmClientSettings.Embeddings.DEFAULTS)
+			.isEqualTo(new LlmClientSettings.Embeddings(null, 256)));
+	}
+
+	@Test
 	void backsOffWhenTheApplicationDefinesItsOwnClient() {
 		this.contextRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(LlmClient.class);
@@ -164,7 +183,9 @@ class LlmClientAutoConfigurationTests {
 			"llm.client.warm-up.connections=0|llm.client.warm-up.connections|between 1 and max-concurrent",
 			"llm.client.warm-up.connections=11|llm.client.warm-up.connections|between 1 and max-concurrent (10)",
 			"llm.client.warm-up.timeout=0s|llm.client.warm-up.timeout|positive duration",
-			"llm.client.shutdown-timeout=-1s|llm.client.shutdown-timeout|zero or a positive duration" })
+			"llm.client.shutdown-timeout=-1s|llm.client.shutdown-timeout|zero or a positive duration",
+			"llm.client.embedding-batch-size=0|llm.client.embedding-batch-size|between 1 and 2048",
+			"llm.client.embedding-batch-size=2049|llm.client.embedding-batch-size|between 1 and 2048" })
 	void invalidValueStopsStartUpNamingTheKeyAndTheFix(String property, String key, String reason) {
 		this.contextRunner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
