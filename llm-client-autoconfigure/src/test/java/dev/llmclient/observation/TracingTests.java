@@ -111,6 +111,25 @@ class TracingTests {
 	}
 
 	@Test
+	void eachEmbeddingsSliceIsOneSpanNamedEmbeddings() throws IOException {
+		serve((exchange) -> exchange.respond(200, "application/json",
+				"{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.5,1,2]}],"
+						+ "\"model\":\"embed-test-v2\",\"usage\":{\"prompt_tokens\":4,\"total_tokens\":4}}"));
+		this.client = client().embeddings((embeddings) -> embeddings.withModel("embed-test").withBatchSize(1)).build();
+		this.client.embed(List.of("one", "two"));
+		List<FinishedSpan> slices = spans("embeddings embed-test");
+		assertThat(slices).hasSize(2);
+		for (FinishedSpan slice : slices) {
+			assertThat(slice.getKind()).isEqualTo(Span.Kind.CLIENT);
+			assertThat(slice.getTags()).containsAllEntriesOf(Map.of("gen_ai.operation.name", "embeddings",
+					"gen_ai.request.model", "embed-test", "gen_ai.response.model", "embed-test-v2", "error.type",
+					"none", "gen_ai.embeddings.dimension.count", "3", "gen_ai.usage.input_tokens", "4"));
+			assertThat(slice.getTags()).doesNotContainKeys("gen_ai.input.messages", "gen_ai.request.max_tokens");
+			assertThat(attemptsOf(slice)).hasSize(1);
+		}
+	}
+
+	@Test
 	void httpErrorEndsTheSpanWithItsErrorType() throws IOException {
 		serve((exchange) -> exchange.respond(400, "application/json",
 				"{\"error\":{\"message\":\"bad request\",\"type\":\"invalid_request_error\"}}"));
