@@ -1,0 +1,34 @@
+package dev.llmclient.sample;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.llmclient.LlmClient;
+
+/**
+ * {@code POST /api/embed}: texts in, one vector per text out, in order. The client sends
+ * them in requests of {@code llm.client.embedding-batch-size} texts, side by side within
+ * {@code llm.client.max-concurrent}. Failures are answered by
+ * {@link ApiExceptionHandler}: any failed request fails the whole call. Requests above
+ * {@code sample.embed.max-texts} texts are refused with 400.
+ */
+@RestController
+class EmbedController {
+
+	private final LlmClient llmClient;
+
+	private final int maxTexts;
+
+	EmbedController(LlmClient llmClient, @Value("${sample.embed.max-texts:10000}") int maxTexts) {
+		this.llmClient = llmClient;
+		this.maxTexts = maxTexts;
+	}
+
+	@PostMapping("/api/embed")
+	EmbedResponse embed(@RequestBody EmbedRequest request) {
+		return EmbedResponse.from(this.llmClient.embed(request.toEmbeddingRequest(this.maxTexts)));
+	}
+
+}
