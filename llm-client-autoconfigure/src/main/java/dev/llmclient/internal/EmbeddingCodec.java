@@ -117,7 +117,7 @@ final class EmbeddingCodec {
 			JsonToken token = parser.nextToken();
 			switch (name) {
 				case "data" -> data(parser, token, answer);
-				case "model" -> answer.model = (token == JsonToken.VALUE_STRING) ? parser.getString() : null;
+				case "model" -> model(parser, token, answer);
 				case "usage" -> usage(parser, token, answer);
 				default -> parser.skipChildren();
 			}
@@ -126,6 +126,15 @@ final class EmbeddingCodec {
 			throw this.failures.malformed("an embeddings answer without a data array", null);
 		}
 		return answer;
+	}
+
+	private static void model(JsonParser parser, JsonToken token, Answer answer) {
+		if (token == JsonToken.VALUE_STRING) {
+			answer.model = parser.getString();
+		}
+		else {
+			parser.skipChildren();
+		}
 	}
 
 	private void data(JsonParser parser, JsonToken token, Answer answer) {
