@@ -11,7 +11,8 @@ import dev.llmclient.batch.LlmBatchService;
  * {@code POST /api/batch}: many prompts in, one result per prompt out, in order. The
  * batch runs at most {@code llm.client.max-concurrent} prompts at once; a failing prompt
  * is reported in its result and never fails the request. Requests above
- * {@code sample.batch.max-prompts} prompts are refused with 400.
+ * {@code sample.batch.max-prompts} prompts, or with a prompt longer than
+ * {@code sample.prompt.max-chars}, are refused with 400.
  */
 @RestController
 class BatchController {
@@ -20,14 +21,19 @@ class BatchController {
 
 	private final int maxPrompts;
 
-	BatchController(LlmBatchService batchService, @Value("${sample.batch.max-prompts:1000}") int maxPrompts) {
+	private final int maxPromptChars;
+
+	BatchController(LlmBatchService batchService, @Value("${sample.batch.max-prompts:1000}") int maxPrompts,
+			@Value("${sample.prompt.max-chars:100000}") int maxPromptChars) {
 		this.batchService = batchService;
 		this.maxPrompts = maxPrompts;
+		this.maxPromptChars = maxPromptChars;
 	}
 
 	@PostMapping("/api/batch")
 	BatchResponse batch(@RequestBody BatchRequest request) {
-		return BatchResponse.from(this.batchService.generateAll(request.checkedPrompts(this.maxPrompts)));
+		return BatchResponse
+			.from(this.batchService.generateAll(request.checkedPrompts(this.maxPrompts, this.maxPromptChars)));
 	}
 
 }

@@ -17,10 +17,11 @@ record EmbedRequest(List<String> texts, String model, Integer dimensions) {
 	/**
 	 * Turns this body into an embeddings request once its texts are checked.
 	 * @param maxTexts most texts one request may hold
+	 * @param maxChars longest text accepted ({@code sample.prompt.max-chars})
 	 * @return the request
 	 * @throws IllegalArgumentException naming the field that is missing or invalid
 	 */
-	EmbeddingRequest toEmbeddingRequest(int maxTexts) {
+	EmbeddingRequest toEmbeddingRequest(int maxTexts, int maxChars) {
 		if (this.texts == null || this.texts.isEmpty()) {
 			throw new IllegalArgumentException("Field 'texts' is required and must hold at least one text");
 		}
@@ -32,6 +33,10 @@ record EmbedRequest(List<String> texts, String model, Integer dimensions) {
 			String text = this.texts.get(i);
 			if (text == null || text.isBlank()) {
 				throw new IllegalArgumentException("Field 'texts[" + i + "]' must not be null or blank");
+			}
+			if (text.length() > maxChars) {
+				throw new IllegalArgumentException("Field 'texts[" + i + "]' holds " + text.length()
+						+ " characters; at most " + maxChars + " are accepted (sample.prompt.max-chars): shorten it");
 			}
 		}
 		if (this.dimensions != null && this.dimensions < 1) {

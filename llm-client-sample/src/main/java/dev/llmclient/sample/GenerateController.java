@@ -1,5 +1,6 @@
 package dev.llmclient.sample;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -15,13 +16,16 @@ class GenerateController {
 
 	private final LlmClient llmClient;
 
-	GenerateController(LlmClient llmClient) {
+	private final int maxPromptChars;
+
+	GenerateController(LlmClient llmClient, @Value("${sample.prompt.max-chars:100000}") int maxPromptChars) {
 		this.llmClient = llmClient;
+		this.maxPromptChars = maxPromptChars;
 	}
 
 	@PostMapping("/api/generate")
 	GenerateResponse generate(@RequestBody GenerateRequest request) {
-		return GenerateResponse.from(this.llmClient.chat(request.toChatRequest()));
+		return GenerateResponse.from(this.llmClient.chat(request.toChatRequest(this.maxPromptChars)));
 	}
 
 }

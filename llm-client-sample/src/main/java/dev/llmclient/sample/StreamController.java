@@ -7,16 +7,20 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
@@ -29,11 +33,12 @@ import dev.llmclient.LlmClientException;
 import dev.llmclient.Usage;
 
 /**
- * {@code GET /api/stream?prompt=…}: answers {@code text/event-stream}, forwarding each
- * delta of the LLM's streamed answer as a {@code data:} event as soon as it arrives. The
- * stream ends with {@code event: done} (finish reason, model, usage, latency), or with
- * {@code event: error} (the same JSON as an error of {@code /api/generate}) when the LLM
- * call fails, also mid-way.
+ * {@code GET /api/stream?prompt=…} (or {@code POST /api/stream} with the JSON body of
+ * {@code /api/generate}): answers {@code text/event-stream}, forwarding each delta of the
+ * LLM's streamed answer as a {@code data:} event as soon as it arrives. The stream ends
+ * with {@code event: done} (finish reason, model, usage, latency, time to first chunk),
+ * or with {@code event: error} (the same JSON as an error of {@code /api/generate}) when
+ * the LLM call fails, also mid-way.
  * <p>
  * {@link LlmClient#stream} blocks while the answer streams, so each stream runs on a
  * bounded pool of as many threads as the client lets call at once; when the pool and its
@@ -61,9 +66,13 @@ class StreamController implements DisposableBean {
 
 	private final ThreadPoolExecutor executor;
 
-	StreamController(LlmClient llmClient, JsonMapper jsonMapper) {
+	private final int maxPromptChars;
+
+	StreamController(LlmClient llmClient, JsonMapper jsonMapper,
+			@Value("${sample.prompt.max-chars:100000}") int maxPromptChars) {
 		this.llmClient = llmClient;
 		this.jsonMapper = jsonMapper;
+		this.maxPromptChars = maxPromptChars;
 		int threads = llmClient.maxConcurrent();
 		AtomicInteger count = new AtomicInteger();
 		this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
@@ -77,7 +86,18 @@ class StreamController implements DisposableBean {
 
 	@GetMapping("/api/stream")
 	ResponseEntity<ResponseBodyEmitter> stream(@RequestParam(name = "prompt", required = false) String prompt) {
-		ChatRequest request = new GenerateRequest(prompt, null, null, null).toChatRequest();
+		return stream(new GenerateRequest(prompt, null, null, null));
+	}
+
+	/**
+	 * The same stream for a body like that of {@code /api/generate}: a prompt too long
+	 * for a URL fits, and a page can stop the stream by aborting its fetch.
+	 * @param body the prompt and options
+	 * @return the event stream
+	 */
+	@PostMapping("/api/stream")
+	ResponseEntity<ResponseBodyEmitter> stream(@RequestBody GenerateRequest body) {
+		ChatRequest request = body.toChatRequest(this.maxPromptChars);
 		ResponseBodyEmitter emitter = new ResponseBodyEmitter(STREAM_TIMEOUT.toMillis());
 		this.executor.execute(() -> forward(request, emitter));
 		return ResponseEntity.ok()
@@ -88,9 +108,16 @@ class StreamController implements DisposableBean {
 	}
 
 	private void forward(ChatRequest request, ResponseBodyEmitter emitter) {
+		long start = System.nanoTime();
+		AtomicLong firstChunkAt = new AtomicLong();
 		try {
-			ChatResponse response = this.llmClient.stream(request, (chunk) -> send(emitter, chunk));
-			send(emitter, ServerSentEvent.event("done", this.jsonMapper.writeValueAsString(Summary.of(response))));
+			ChatResponse response = this.llmClient.stream(request, (chunk) -> {
+				firstChunkAt.compareAndSet(0, System.nanoTime());
+				send(emitter, chunk);
+			});
+			long timeToFirstChunk = (firstChunkAt.get() != 0) ? firstChunkAt.get() - start : 0;
+			send(emitter, ServerSentEvent.event("done",
+					this.jsonMapper.writeValueAsString(Summary.of(response, Duration.ofNanos(timeToFirstChunk)))));
 			emitter.complete();
 		}
 		catch (LlmClientException ex) {
@@ -140,12 +167,13 @@ class StreamController implements DisposableBean {
 	 * @param model the model that answered
 	 * @param usage token counts, or {@code null} when the LLM server reported none
 	 * @param latencyMs time the whole stream took, in milliseconds
+	 * @param timeToFirstChunkMs time from the call to its first chunk, in milliseconds
 	 */
-	record Summary(String finishReason, String model, Usage usage, long latencyMs) {
+	record Summary(String finishReason, String model, Usage usage, long latencyMs, long timeToFirstChunkMs) {
 
-		static Summary of(ChatResponse response) {
+		static Summary of(ChatResponse response, Duration timeToFirstChunk) {
 			return new Summary(response.finishReason(), response.model(), response.usage(),
-					response.latency().toMillis());
+					response.latency().toMillis(), timeToFirstChunk.toMillis());
 		}
 
 	}

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bad input answered 400 naming the field.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "server.address=127.0.0.1", "sample.embed.max-texts=600",
+		properties = { "server.address=127.0.0.1", "sample.embed.max-texts=600", "sample.prompt.max-chars=100",
 				"llm.client.embedding-batch-size=100" })
 @AutoConfigureRestTestClient
 class EmbedApiTests {
@@ -94,6 +94,15 @@ class EmbedApiTests {
 			.expectBody()
 			.jsonPath("$.error")
 			.value(String.class, (error) -> assertThat(error).contains("sample.embed.max-texts"));
+	}
+
+	@Test
+	void textLongerThanThePromptLimitIsAnswered400() {
+		embed("{\"texts\": [\"fine\", \"" + "x".repeat(101) + "\"]}").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.error")
+			.value(String.class, (error) -> assertThat(error).contains("texts[1]").contains("sample.prompt.max-chars"));
 	}
 
 	@Test

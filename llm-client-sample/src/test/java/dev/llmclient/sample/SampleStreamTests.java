@@ -58,6 +58,45 @@ class SampleStreamTests {
 	}
 
 	@Test
+	void postedPromptStreamsTheSameWayAndTheDoneEventTellsTheTimeToFirstChunk() {
+		String body = this.client.post()
+			.uri("/api/stream")
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.body("{\"prompt\": \"posted prompt\"}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		SseEvents events = SseEvents.parse(body);
+		assertThat(String.join("", events.deltas())).isEqualTo("echo: posted prompt");
+		assertThat(events.last().name()).isEqualTo("done");
+		assertThat(events.last().data()).containsPattern("\"timeToFirstChunkMs\":\\d+");
+	}
+
+	@Test
+	void promptLongerThanTheLimitIsAnswered400NamingThePropertyBeforeAnythingIsSent() {
+		this.client.post()
+			.uri("/api/stream")
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.body("{\"prompt\": \"" + "x".repeat(100_001) + "\"}")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("bad_request")
+			.jsonPath("$.error")
+			.value(String.class,
+					(error) -> assertThat(error).contains("Field 'prompt' holds 100001 characters")
+						.contains("at most 100000")
+						.contains("sample.prompt.max-chars"));
+	}
+
+	@Test
 	void streamsAreMeasuredWithTimeToFirstChunk() {
 		stream("measure me");
 		this.client.get()

@@ -38,10 +38,11 @@ final class DemoBackend implements AutoCloseable {
 
 	/**
 	 * Starts a backend on an ephemeral port.
+	 * @param controls the delay and failure switch it answers with
 	 * @return the running backend; close it to stop it
 	 * @throws IOException when no loopback port can be bound
 	 */
-	static DemoBackend start() throws IOException {
+	static DemoBackend start(DemoControls controls) throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress(HOST, 0), 0);
 		// When every thread is busy and the queue is full, the server's accepting thread
 		// handles
@@ -49,7 +50,7 @@ final class DemoBackend implements AutoCloseable {
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(QUEUE_CAPACITY), threadFactory(), new ThreadPoolExecutor.CallerRunsPolicy());
 		server.setExecutor(executor);
-		server.createContext(BASE_PATH, new DemoHandler(BASE_PATH));
+		server.createContext(BASE_PATH, new DemoHandler(BASE_PATH, controls));
 		server.start();
 		return new DemoBackend(server, executor);
 	}

@@ -1,10 +1,12 @@
 package dev.llmclient.sample.demo;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -26,8 +28,13 @@ class DemoBackendConfiguration {
 	private static final String MODEL_PROPERTY = "llm.client.model";
 
 	@Bean
-	DemoBackend demoBackend() throws IOException {
-		return DemoBackend.start();
+	DemoControls demoControls(@Value("${sample.demo.token-delay:0ms}") Duration tokenDelay) {
+		return new DemoControls(tokenDelay);
+	}
+
+	@Bean
+	DemoBackend demoBackend(DemoControls demoControls) throws IOException {
+		return DemoBackend.start(demoControls);
 	}
 
 	@Bean

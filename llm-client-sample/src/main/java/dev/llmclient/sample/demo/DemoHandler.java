@@ -12,6 +12,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.llmclient.sample.demo.DemoWireFormat.Chunk;
+import dev.llmclient.sample.demo.DemoWireFormat.Completion;
 import dev.llmclient.sample.demo.DemoWireFormat.CompletionRequest;
 import dev.llmclient.sample.demo.DemoWireFormat.EmbeddingsRequest;
 import dev.llmclient.sample.demo.DemoWireFormat.ErrorBody;
@@ -36,8 +37,11 @@ final class DemoHandler implements HttpHandler {
 
 	private final DemoEmbeddings embeddings = new DemoEmbeddings();
 
-	DemoHandler(String basePath) {
+	private final DemoControls controls;
+
+	DemoHandler(String basePath, DemoControls controls) {
 		this.basePath = basePath;
+		this.controls = controls;
 	}
 
 	@Override
@@ -58,6 +62,12 @@ final class DemoHandler implements HttpHandler {
 		if (path.equals("/chat/completions")) {
 			if (!method.equals("POST")) {
 				sendError(exchange, 405, "Use POST for " + this.basePath + path);
+				return;
+			}
+			int failStatus = this.controls.failStatus();
+			if (failStatus != 0) {
+				sendError(exchange, failStatus, "The demo backend is set to fail every chat completion with HTTP "
+						+ failStatus + " (PUT /api/demo {\"failStatus\": 0} to answer again)", "server_error");
 				return;
 			}
 			chat(exchange);
@@ -89,7 +99,9 @@ final class DemoHandler implements HttpHandler {
 			sendEvents(exchange, this.model.stream(request));
 		}
 		else {
-			sendJson(exchange, 200, this.model.complete(request));
+			Completion completion = this.model.complete(request);
+			this.controls.pauseFor(completion.usage().completionTokens());
+			sendJson(exchange, 200, completion);
 		}
 	}
 
@@ -116,12 +128,13 @@ final class DemoHandler implements HttpHandler {
 		}
 	}
 
-	private static void sendEvents(HttpExchange exchange, List<Chunk> chunks) throws IOException {
+	private void sendEvents(HttpExchange exchange, List<Chunk> chunks) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
 		exchange.getResponseHeaders().set("Cache-Control", "no-cache");
 		exchange.sendResponseHeaders(200, 0);
 		try (OutputStream out = exchange.getResponseBody()) {
 			for (Chunk chunk : chunks) {
+				this.controls.pauseFor(1);
 				sendEvent(out, MAPPER.writeValueAsString(chunk));
 			}
 			sendEvent(out, "[DONE]");
@@ -134,7 +147,11 @@ final class DemoHandler implements HttpHandler {
 	}
 
 	private static void sendError(HttpExchange exchange, int status, String message) throws IOException {
-		sendJson(exchange, status, new ErrorBody(new ErrorDetail(message, "invalid_request_error", null)));
+		sendError(exchange, status, message, "invalid_request_error");
+	}
+
+	private static void sendError(HttpExchange exchange, int status, String message, String type) throws IOException {
+		sendJson(exchange, status, new ErrorBody(new ErrorDetail(message, type, null)));
 	}
 
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ class DemoBackendTests {
 
 	@BeforeAll
 	static void start() throws IOException {
-		backend = DemoBackend.start();
+		backend = DemoBackend.start(new DemoControls(Duration.ZERO));
 	}
 
 	@AfterAll

@@ -1,0 +1,79 @@
+package dev.llmclient.sample.demo;
+
+import java.time.Duration;
+
+/**
+ * Knobs of the demo backend that the web console (and its tests) turn while the sample
+ * runs: how long the echo model takes per generated token, so streams and batches are
+ * slow enough to watch, and an HTTP status that every chat completion fails with, so
+ * errors can be seen without a real server.
+ */
+final class DemoControls {
+
+	static final Duration MAX_TOKEN_DELAY = Duration.ofSeconds(1);
+
+	private volatile Duration tokenDelay;
+
+	private volatile int failStatus;
+
+	DemoControls(Duration tokenDelay) {
+		setTokenDelay(tokenDelay);
+	}
+
+	Duration tokenDelay() {
+		return this.tokenDelay;
+	}
+
+	/**
+	 * Sets the time the echo model takes per generated token.
+	 * @param tokenDelay between zero and {@link #MAX_TOKEN_DELAY}
+	 * @throws IllegalArgumentException when out of that range
+	 */
+	void setTokenDelay(Duration tokenDelay) {
+		if (tokenDelay == null || tokenDelay.isNegative() || tokenDelay.compareTo(MAX_TOKEN_DELAY) > 0) {
+			throw new IllegalArgumentException(
+					"The demo's token delay must be between 0 and " + MAX_TOKEN_DELAY.toMillis() + " ms, was "
+							+ ((tokenDelay != null) ? tokenDelay.toMillis() + " ms" : "null"));
+		}
+		this.tokenDelay = tokenDelay;
+	}
+
+	/**
+	 * Returns the status every chat completion fails with.
+	 * @return an HTTP error status, or 0 when the demo answers normally
+	 */
+	int failStatus() {
+		return this.failStatus;
+	}
+
+	/**
+	 * Makes every chat completion fail with the given status, or answer again.
+	 * @param failStatus 0 to answer normally, else an HTTP error status (400 to 599)
+	 * @throws IllegalArgumentException when neither
+	 */
+	void setFailStatus(int failStatus) {
+		if (failStatus != 0 && (failStatus < 400 || failStatus > 599)) {
+			throw new IllegalArgumentException(
+					"The demo's fail status must be 0 (answer normally) or an HTTP error status from 400 to 599, was "
+							+ failStatus);
+		}
+		this.failStatus = failStatus;
+	}
+
+	/**
+	 * Waits as long as generating the given number of tokens takes.
+	 * @param tokens tokens generated
+	 */
+	void pauseFor(int tokens) {
+		long millis = this.tokenDelay.toMillis() * tokens;
+		if (millis > 0) {
+			try {
+				Thread.sleep(millis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}
