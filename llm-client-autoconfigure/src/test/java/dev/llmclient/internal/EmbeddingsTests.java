@@ -262,6 +262,40 @@ class EmbeddingsTests {
 	}
 
 	@Test
+	void anAnswerThatIsNotJsonIsATypedFailure() {
+		LlmClient client = client(256);
+		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> client.embed("html"))
+			.withMessageContaining("not an embeddings answer");
+	}
+
+	@Test
+	void anAnswerLargerThanItsLimitIsCutAndNamesTheSettings() {
+		// 1 text: the limit is the larger of max-response-size (1 KB) and 64 KB per text
+		this.client = builder(256).connection((connection) -> connection.withMaxResponseSize(1024)).build();
+		assertThatExceptionOfType(LlmMalformedResponseException.class).isThrownBy(() -> this.client.embed("huge"))
+			.withMessageContaining("larger than 65536 bytes")
+			.withMessageContaining("llm.client.embedding-batch-size");
+		assertThat(this.client.embed("small 1")).as("the client still works").containsExactly(1f, 7f, 0.5f);
+	}
+
+	@Test
+	void cancellingTheFutureStopsEverySlice() {
+		List<String> texts = List.of("hold 0", "hold 1", "hold 2", "hold 3", "4", "5");
+		this.client = builder(1).limits((limits) -> limits.withMaxConcurrent(2)).build();
+		CompletableFuture<EmbeddingResponse> future = this.client.embedAsync(EmbeddingRequest.of(texts));
+		this.server.awaitHeld(2);
+		assertThat(future.cancel(true)).isTrue();
+		await().atMost(WAIT).until(() -> this.client.health().bulkhead().inFlight() == 0);
+		this.server.release();
+		assertThat(this.server.bodies()).as("slices not started are never sent").hasSize(2);
+		assertThat(this.registry.get("gen_ai.client.operation.duration")
+			.tag("gen_ai.operation.name", "embeddings")
+			.tag("error.type", "cancelled")
+			.timer()
+			.count()).isEqualTo(2);
+	}
+
+	@Test
 	void answersWithoutIndexUsageOrIdAreReadInTheirOrder() {
 		List<String> texts = List.of("bare", "b 1", "c 2");
 		EmbeddingResponse response = client(256).embed(texts);

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link #release()}; {@code fail-400} and {@code fail-500} answer that status;
  * {@code once-503} answers 503 the first time its request is seen; {@code short} answers
  * one vector too few; {@code bare} answers in order without {@code index}, {@code usage},
- * {@code id}, {@code object} or {@code created}.
+ * {@code id}, {@code object} or {@code created}; {@code html} answers 200 with an HTML
+ * page; {@code huge} answers a vector of 20 000 floats (about 200 KB).
  */
 public final class EmbeddingServer implements AutoCloseable {
 
@@ -137,7 +138,14 @@ public final class EmbeddingServer implements AutoCloseable {
 		if (texts.contains("once-503") && this.failedOnce.add(exchange.body())) {
 			return new Reply(503, "{\"error\":{\"message\":\"busy\"}}");
 		}
+		if (texts.contains("html")) {
+			return new Reply(200, "<html>not an embeddings answer</html>");
+		}
 		this.answered.incrementAndGet();
+		if (texts.contains("huge")) {
+			String floats = "0.123456789,".repeat(20_000);
+			return new Reply(200, "{\"data\":[{\"index\":0,\"embedding\":[" + floats + "1]}]}");
+		}
 		return new Reply(200, vectors(texts, body));
 	}
 
