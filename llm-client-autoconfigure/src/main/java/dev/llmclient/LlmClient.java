@@ -1,11 +1,12 @@
 package dev.llmclient;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Client for a server that speaks the OpenAI-compatible chat completions API (OpenAI,
- * vLLM, Ollama, llama.cpp, LM Studio and the like).
+ * Client for a server that speaks the OpenAI-compatible chat completions and embeddings
+ * API (OpenAI, vLLM, Ollama, llama.cpp, LM Studio and the like).
  * <p>
  * An instance is thread-safe and holds a connection pool: share one per endpoint across
  * the application rather than creating one per call. In a Spring Boot application inject
@@ -63,6 +64,63 @@ public interface LlmClient extends AutoCloseable {
 	 * for {@code read-timeout} between chunks
 	 */
 	ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk);
+
+	/**
+	 * Turns texts into vectors ({@code POST {endpoint}/embeddings}). Any number of texts
+	 * may be given: they are sent in slices of at most {@code embedding-batch-size}
+	 * texts, at most {@link #maxConcurrent()} slices at once, and the vectors come back
+	 * in input order. Each slice is one call, like a chat call: it takes one of the
+	 * client's {@code max-concurrent} slots, and is retried, timed out and recorded on
+	 * its own. When one slice fails for good the whole call fails with its exception, and
+	 * slices not yet sent are not sent; to keep the vectors of the slices that succeeded,
+	 * use {@code LlmBatchService.embedAll}.
+	 * @param request the texts and options; its model defaults to the client's
+	 * {@code embedding-model}
+	 * @return one vector per text, in input order
+	 * @throws LlmClientException (or a subtype) when a slice fails, including
+	 * {@link LlmMalformedResponseException} when the server answers fewer or more vectors
+	 * than it was sent texts
+	 * @throws IllegalArgumentException when the request is invalid
+	 * @throws IllegalStateException when the client is closed
+	 */
+	EmbeddingResponse embed(EmbeddingRequest request);
+
+	/**
+	 * Turns texts into vectors with the client's embedding model: see
+	 * {@link #embed(EmbeddingRequest)}.
+	 * @param texts the texts, at least one, none {@code null} or empty
+	 * @return one vector per text, in input order
+	 */
+	default EmbeddingResponse embed(List<String> texts) {
+		return embed(EmbeddingRequest.of(texts));
+	}
+
+	/**
+	 * Turns one text into a vector with the client's embedding model.
+	 * @param text the text, not {@code null} or empty
+	 * @return its vector
+	 */
+	default float[] embed(String text) {
+		return embed(EmbeddingRequest.of(List.of(text))).vector(0);
+	}
+
+	/**
+	 * Turns texts into vectors without blocking the caller: see
+	 * {@link #embed(EmbeddingRequest)}. Cancelling the returned future stops every slice,
+	 * as cancelling {@link #chatAsync} stops a chat call.
+	 * @param request the texts and options
+	 * @return a future completed with the vectors, or exceptionally with the same
+	 * exceptions {@link #embed(EmbeddingRequest)} throws
+	 */
+	CompletableFuture<EmbeddingResponse> embedAsync(EmbeddingRequest request);
+
+	/**
+	 * Returns how many texts the client sends in one embeddings request at most (its
+	 * {@code embedding-batch-size} setting): what a caller that wants the failure of one
+	 * request to cost only that request's texts, such as a batch, slices by.
+	 * @return the limit, 1 to 2048
+	 */
+	int embeddingBatchSize();
 
 	/**
 	 * Returns the client's health: the facts shown by the Actuator health indicator.

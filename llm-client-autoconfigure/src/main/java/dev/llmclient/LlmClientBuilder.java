@@ -71,6 +71,8 @@ public final class LlmClientBuilder {
 
 	private UnaryOperator<RateBudget> tokenBudget = UnaryOperator.identity();
 
+	private LlmClientSettings.Embeddings embeddings = LlmClientSettings.Embeddings.DEFAULTS;
+
 	private MeterRegistry meterRegistry;
 
 	private ObservationRegistry observationRegistry;
@@ -340,6 +342,18 @@ public final class LlmClientBuilder {
 	}
 
 	/**
+	 * Changes what embeddings calls ask for: no model (the server's) and 256 texts per
+	 * request by default.
+	 * @param change returns the new settings from the current ones, such as
+	 * {@code (e) -> e.withModel("text-embedding-3-small")}
+	 * @return this builder
+	 */
+	public LlmClientBuilder embeddings(UnaryOperator<LlmClientSettings.Embeddings> change) {
+		this.embeddings = change.apply(this.embeddings);
+		return this;
+	}
+
+	/**
 	 * Sets the registry that receives the client's metrics; without one nothing is
 	 * recorded.
 	 * @param meterRegistry the registry, or {@code null}
@@ -407,7 +421,8 @@ public final class LlmClientBuilder {
 	public LlmClientSettings settings() {
 		return new LlmClientSettings(this.name, this.propertyPrefix, LlmClientSettings.parseEndpoint(this.endpoint),
 				this.apiKey, this.model, this.streamUsage, this.connection, this.limits, this.retry, this.warmUp,
-				this.lifecycle, this.health, this.ssl, this.proxy, this.observations, this.adaptive, this.rateLimit);
+				this.lifecycle, this.health, this.ssl, this.proxy, this.observations, this.adaptive, this.rateLimit,
+				this.embeddings);
 	}
 
 	/**

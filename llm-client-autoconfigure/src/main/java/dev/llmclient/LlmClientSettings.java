@@ -42,11 +42,14 @@ import javax.net.ssl.SSLContext;
  * messages
  * @param adaptive whether the concurrency limit adapts to what the server takes
  * @param rateLimit budgets of requests and tokens per minute
+ * @param embeddings the model embeddings calls ask for and how many texts one request
+ * carries
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
 		boolean streamUsage, Connection connection, Limits limits, Retry retry, WarmUp warmUp, Lifecycle lifecycle,
-		Health health, Ssl ssl, Proxy proxy, Observations observations, Adaptive adaptive, RateLimit rateLimit) {
+		Health health, Ssl ssl, Proxy proxy, Observations observations, Adaptive adaptive, RateLimit rateLimit,
+		Embeddings embeddings) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -86,6 +89,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("observations", observations);
 		require("adaptive", adaptive);
 		require("rate-limit", rateLimit);
+		require("embeddings", embeddings);
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
 					"must not be shorter than retry.initial-backoff (" + retry.initialBackoff() + ")");
@@ -149,7 +153,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ this.streamUsage + ", connection=" + this.connection + ", limits=" + this.limits + ", retry="
 				+ this.retry + ", warmUp=" + this.warmUp + ", lifecycle=" + this.lifecycle + ", health=" + this.health
 				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + ", observations=" + this.observations + ", adaptive="
-				+ this.adaptive + ", rateLimit=" + this.rateLimit + "]";
+				+ this.adaptive + ", rateLimit=" + this.rateLimit + ", embeddings=" + this.embeddings + "]";
 	}
 
 	/**
@@ -1066,6 +1070,63 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		 */
 		public RateLimit withEstimatedOutputTokens(int estimatedOutputTokens) {
 			return new RateLimit(this.requestsPerMinute, this.tokensPerMinute, estimatedOutputTokens);
+		}
+
+	}
+
+	/**
+	 * What embeddings calls ask for. The property paths are flat
+	 * ({@code embedding-model}, {@code embedding-batch-size}), beside {@code model}.
+	 *
+	 * @param model the model embeddings requests ask for when they name none
+	 * ({@code embedding-model}), or {@code null} to send none and let the server choose
+	 * (servers that serve one model, such as vLLM and llama.cpp, accept that; OpenAI does
+	 * not)
+	 * @param batchSize how many texts one embeddings request carries at most
+	 * ({@code embedding-batch-size}); more are sent as several requests, 1 to
+	 * {@value #MAX_BATCH_SIZE} (the API's own limit)
+	 * @since 0.1.0
+	 */
+	public record Embeddings(String model, int batchSize) {
+
+		/** The API's limit on the texts of one embeddings request. */
+		public static final int MAX_BATCH_SIZE = 2048;
+
+		/**
+		 * The defaults: no model (the server's), 256 texts per request: large enough that
+		 * a request's overhead is small beside its texts, small enough that one failed
+		 * request costs little and that slices of a large call run side by side.
+		 */
+		public static final Embeddings DEFAULTS = new Embeddings(null, 256);
+
+		/**
+		 * Checks every value.
+		 * @throws LlmClientSettingException naming the invalid setting
+		 */
+		public Embeddings {
+			model = blankToNull(model);
+			if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+				throw new LlmClientSettingException("embedding-batch-size", batchSize,
+						"must be between 1 and " + MAX_BATCH_SIZE + " (the API's limit on the texts of one request)");
+			}
+		}
+
+		/**
+		 * Returns a copy that asks for another model.
+		 * @param model the embedding model, or {@code null} for the server's choice
+		 * @return the copy
+		 */
+		public Embeddings withModel(String model) {
+			return new Embeddings(model, this.batchSize);
+		}
+
+		/**
+		 * Returns a copy that sends at most another number of texts per request.
+		 * @param batchSize 1 to {@value #MAX_BATCH_SIZE}
+		 * @return the copy
+		 */
+		public Embeddings withBatchSize(int batchSize) {
+			return new Embeddings(this.model, batchSize);
 		}
 
 	}

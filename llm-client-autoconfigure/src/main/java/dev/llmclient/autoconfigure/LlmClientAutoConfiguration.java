@@ -28,6 +28,7 @@ import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings.Adaptive;
 import dev.llmclient.LlmClientSettings.Connection;
+import dev.llmclient.LlmClientSettings.Embeddings;
 import dev.llmclient.LlmClientSettings.Health;
 import dev.llmclient.LlmClientSettings.Lifecycle;
 import dev.llmclient.LlmClientSettings.Limits;
@@ -185,6 +186,10 @@ public final class LlmClientAutoConfiguration {
 			rateLimit = map.from(rateLimitProperties::getTokensPerMinute).to(rateLimit, RateLimit::withTokensPerMinute);
 			return map.from(rateLimitProperties::getEstimatedOutputTokens)
 				.to(rateLimit, RateLimit::withEstimatedOutputTokens);
+		});
+		builder.embeddings((embeddings) -> {
+			embeddings = map.from(properties::getEmbeddingModel).to(embeddings, Embeddings::withModel);
+			return map.from(properties::getEmbeddingBatchSize).to(embeddings, Embeddings::withBatchSize);
 		});
 		return builder;
 	}

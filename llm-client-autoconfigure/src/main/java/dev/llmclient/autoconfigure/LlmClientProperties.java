@@ -100,6 +100,20 @@ public class LlmClientProperties {
 	private boolean streamUsage = true;
 
 	/**
+	 * Model embeddings requests ask for when they name none. When unset the request
+	 * carries no model and the server chooses: servers that serve one model (vLLM,
+	 * llama.cpp) accept that, OpenAI and Ollama need a model.
+	 */
+	private String embeddingModel;
+
+	/**
+	 * Texts sent in one embeddings request at most, between 1 and 2048 (the API's limit).
+	 * More texts are sent as several requests, side by side, and their vectors put back
+	 * in order.
+	 */
+	private int embeddingBatchSize = 256;
+
+	/**
 	 * How long closing the client (on application shutdown) lets calls in flight finish
 	 * before it cancels them and closes the connection pool.
 	 */
@@ -231,6 +245,22 @@ public class LlmClientProperties {
 
 	public void setStreamUsage(boolean streamUsage) {
 		this.streamUsage = streamUsage;
+	}
+
+	public String getEmbeddingModel() {
+		return this.embeddingModel;
+	}
+
+	public void setEmbeddingModel(String embeddingModel) {
+		this.embeddingModel = embeddingModel;
+	}
+
+	public int getEmbeddingBatchSize() {
+		return this.embeddingBatchSize;
+	}
+
+	public void setEmbeddingBatchSize(int embeddingBatchSize) {
+		this.embeddingBatchSize = embeddingBatchSize;
 	}
 
 	public Retry getRetry() {

@@ -1,7 +1,6 @@
 package dev.llmclient.batch;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,33 +11,45 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
-import dev.llmclient.ChatRequest;
-import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.observation.LlmBatchObservationContext;
 
 /**
- * One run of a batch. At most {@code maxOutstanding} items are in flight through
- * {@link LlmClient#chatAsync(ChatRequest)}; when one ends, the thread that ended it
- * starts the next at once, so no other thread has to wake up between two items. Outcomes
- * go over a queue to the calling thread, which alone records them in their slots, reports
+ * One run of a batch. Its work is cut into units, each one async call of the client
+ * ({@link LlmClient#chatAsync} for one chat item, {@link LlmClient#embedAsync} for one
+ * slice of texts), each covering one or more inputs. At most {@code maxOutstanding} units
+ * are in flight; when one ends, the thread that ended it starts the next at once, so no
+ * other thread has to wake up between two units. Outcomes go over a queue to the calling
+ * thread, which alone hands them to the {@link Slots}, counts the inputs, reports
  * progress and watches the deadline. So a batch holds O(maxOutstanding) calls and threads
  * whatever its size, and its progress callback runs on the caller's thread, one call at a
- * time. The run is one observation ({@value #OBSERVATION}), current whenever items are
- * started, on whatever thread, so each item's call becomes its child.
+ * time. The run is one observation ({@value #OBSERVATION}), current whenever units are
+ * started, on whatever thread, so each unit's call becomes its child.
+ *
+ * @param <Q> what one unit sends
+ * @param <R> what one unit answers
  */
-final class BatchRun {
+final class BatchRun<Q, R> {
 
 	static final String OBSERVATION = "llm.client.batch";
 
-	private final LlmClient client;
+	private final List<Q> units;
 
-	private final List<ChatRequest> requests;
+	private final Function<Q, CompletableFuture<R>> send;
+
+	private final Slots<R> slots;
+
+	/** The inputs of all units together. */
+	private final int inputs;
+
+	/** The index of each unit's first input. */
+	private final int[] firstInput;
 
 	private final int maxOutstanding;
 
@@ -64,7 +75,7 @@ final class BatchRun {
 	 */
 	private final Object lock = new Object();
 
-	private final Map<Integer, CompletableFuture<ChatResponse>> inFlight = new HashMap<>();
+	private final Map<Integer, CompletableFuture<R>> inFlight = new HashMap<>();
 
 	private int next;
 
@@ -72,9 +83,12 @@ final class BatchRun {
 
 	private boolean starting;
 
-	/** Written and read by the calling thread only. */
-	private final BatchItem[] items;
+	/** Which units have ended. Written and read by the calling thread only. */
+	private final boolean[] done;
 
+	private int endedUnits;
+
+	/** Inputs ended, succeeded and failed. */
 	private int ended;
 
 	private int succeeded;
@@ -82,24 +96,66 @@ final class BatchRun {
 	private int failed;
 
 	/** One ended call, handed to the calling thread. */
-	private record Outcome(int index, ChatResponse response, Throwable error) {
+	private record Outcome<R>(int index, R response, Throwable error) {
 	}
 
-	BatchRun(LlmClient client, List<ChatRequest> requests, int maxOutstanding, BatchOptions options,
-			BatchMetrics metrics, ObservationRegistry observationRegistry) {
-		this.client = client;
-		this.requests = requests;
+	/**
+	 * Where the outcome of each unit goes.
+	 *
+	 * @param <R> what one unit answers
+	 */
+	interface Slots<R> {
+
+		/**
+		 * Returns how many inputs a unit covers.
+		 * @param unit the unit's index
+		 * @return its inputs, at least 1
+		 */
+		int size(int unit);
+
+		/**
+		 * Records how a unit ended, once per unit, on the calling thread.
+		 * @param unit the unit's index
+		 * @param response its answer, or {@code null} when it failed
+		 * @param error why it failed, or {@code null}
+		 */
+		void record(int unit, R response, Throwable error);
+
+	}
+
+	/**
+	 * How a run ended, counted in inputs.
+	 *
+	 * @param succeeded inputs whose unit got an answer
+	 * @param failed inputs whose unit failed
+	 * @param elapsed time from the start of the run to its end
+	 */
+	record Tally(int succeeded, int failed, Duration elapsed) {
+	}
+
+	BatchRun(List<Q> units, Function<Q, CompletableFuture<R>> send, Slots<R> slots, int maxOutstanding,
+			BatchOptions options, BatchMetrics metrics, ObservationRegistry observationRegistry) {
+		this.units = units;
+		this.send = send;
+		this.slots = slots;
 		this.maxOutstanding = maxOutstanding;
 		this.deadline = options.deadline();
 		this.deadlineAt = (this.deadline != null) ? this.start + this.deadline.toNanos() : 0;
 		this.progress = options.progress();
 		this.metrics = metrics;
 		this.observationRegistry = observationRegistry;
-		this.items = new BatchItem[requests.size()];
+		this.done = new boolean[units.size()];
+		this.firstInput = new int[units.size()];
+		int inputs = 0;
+		for (int unit = 0; unit < units.size(); unit++) {
+			this.firstInput[unit] = inputs;
+			inputs += slots.size(unit);
+		}
+		this.inputs = inputs;
 	}
 
-	BatchResult run() {
-		int total = this.items.length;
+	Tally run() {
+		int total = this.inputs;
 		LlmBatchObservationContext context = new LlmBatchObservationContext(total);
 		this.observation = Observation.createNotStarted(OBSERVATION, () -> context, this.observationRegistry)
 			.contextualName("batch")
@@ -109,10 +165,10 @@ final class BatchRun {
 			synchronized (this.lock) {
 				startObservedItems();
 			}
-			while (this.ended < total) {
-				Outcome outcome = nextOutcome();
+			while (this.endedUnits < this.done.length) {
+				Outcome<R> outcome = nextOutcome();
 				if (outcome == null) {
-					stop((index, started) -> new LlmBatchDeadlineException(index, this.deadline, started));
+					stop((input, started) -> new LlmBatchDeadlineException(input, this.deadline, started));
 					break;
 				}
 				complete(outcome);
@@ -121,8 +177,8 @@ final class BatchRun {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			stop((index, started) -> new LlmClientException(
-					"Batch item " + index + (started ? " was cancelled in flight" : " was not started")
+			stop((input, started) -> new LlmClientException(
+					"Batch item " + input + (started ? " was cancelled in flight" : " was not started")
 							+ ": the thread running the batch was interrupted",
 					ex));
 			finished = true;
@@ -137,12 +193,11 @@ final class BatchRun {
 				.highCardinalityKeyValue("llm.client.batch.failed", String.valueOf(this.failed))
 				.stop();
 		}
-		return new BatchResult(Arrays.asList(this.items), this.succeeded, this.failed,
-				Duration.ofNanos(System.nanoTime() - this.start));
+		return new Tally(this.succeeded, this.failed, Duration.ofNanos(System.nanoTime() - this.start));
 	}
 
 	/** The next outcome, or {@code null} once the deadline has passed. */
-	private Outcome nextOutcome() throws InterruptedException {
+	private Outcome<R> nextOutcome() throws InterruptedException {
 		if (this.deadline == null) {
 			return this.outcomes.take();
 		}
@@ -168,15 +223,15 @@ final class BatchRun {
 		}
 		this.starting = true;
 		try {
-			while (!this.stopped && this.next < this.items.length && this.inFlight.size() < this.maxOutstanding
+			while (!this.stopped && this.next < this.done.length && this.inFlight.size() < this.maxOutstanding
 					&& !deadlinePassed()) {
 				int index = this.next++;
-				CompletableFuture<ChatResponse> future;
+				CompletableFuture<R> future;
 				try {
-					future = this.client.chatAsync(this.requests.get(index));
+					future = this.send.apply(this.units.get(index));
 				}
 				catch (RuntimeException ex) {
-					this.outcomes.add(new Outcome(index, null, ex));
+					this.outcomes.add(new Outcome<>(index, null, ex));
 					continue;
 				}
 				this.inFlight.put(index, future);
@@ -192,8 +247,8 @@ final class BatchRun {
 	 * Runs on the thread that completed the call: hands the outcome over and starts the
 	 * next item.
 	 */
-	private void ended(int index, ChatResponse response, Throwable error) {
-		this.outcomes.add(new Outcome(index, response, error));
+	private void ended(int index, R response, Throwable error) {
+		this.outcomes.add(new Outcome<>(index, response, error));
 		synchronized (this.lock) {
 			if (this.inFlight.remove(index) != null) {
 				startObservedItems();
@@ -205,49 +260,50 @@ final class BatchRun {
 		return this.deadline != null && System.nanoTime() - this.deadlineAt >= 0;
 	}
 
-	private void complete(Outcome outcome) {
-		if (this.items[outcome.index()] != null) {
+	private void complete(Outcome<R> outcome) {
+		if (this.done[outcome.index()]) {
 			return;
 		}
 		Throwable error = unwrap(outcome.error());
 		record(outcome.index(), outcome.response(), error);
-		this.metrics.items((error == null) ? 1 : 0, (error == null) ? 0 : 1);
+		int size = this.slots.size(outcome.index());
+		this.metrics.items((error == null) ? size : 0, (error == null) ? 0 : size);
 		reportProgress();
 	}
 
 	/**
 	 * Ends the run early: outcomes already handed over are kept, calls in flight are
-	 * cancelled (a call that ended meanwhile keeps its real outcome), items not started
+	 * cancelled (a call that ended meanwhile keeps its real outcome), units not started
 	 * fail without being sent.
 	 */
 	private void stop(StopReason reason) {
-		Map<Integer, CompletableFuture<ChatResponse>> running;
+		Map<Integer, CompletableFuture<R>> running;
 		int firstNotStarted;
 		synchronized (this.lock) {
 			this.stopped = true;
 			running = new HashMap<>(this.inFlight);
 			this.inFlight.clear();
 			firstNotStarted = this.next;
-			this.next = this.items.length;
+			this.next = this.done.length;
 		}
-		Outcome queued;
+		Outcome<R> queued;
 		while ((queued = this.outcomes.poll()) != null) {
 			complete(queued);
 		}
 		int endedBefore = this.ended;
 		int okBefore = this.succeeded;
 		running.forEach((index, future) -> {
-			if (this.items[index] == null) {
+			if (!this.done[index]) {
 				if (future.cancel(true)) {
-					record(index, null, reason.failure(index, true));
+					record(index, null, reason.failure(this.firstInput[index], true));
 				}
 				else {
 					recordDone(index, future);
 				}
 			}
 		});
-		for (int index = firstNotStarted; index < this.items.length; index++) {
-			record(index, null, reason.failure(index, false));
+		for (int index = firstNotStarted; index < this.done.length; index++) {
+			record(index, null, reason.failure(this.firstInput[index], false));
 		}
 		int ok = this.succeeded - okBefore;
 		this.metrics.items(ok, this.ended - endedBefore - ok);
@@ -265,7 +321,7 @@ final class BatchRun {
 	}
 
 	/** Records a call that ended just before it could be cancelled. */
-	private void recordDone(int index, CompletableFuture<ChatResponse> future) {
+	private void recordDone(int index, CompletableFuture<R> future) {
 		try {
 			record(index, future.join(), null);
 		}
@@ -274,22 +330,23 @@ final class BatchRun {
 		}
 	}
 
-	private void record(int index, ChatResponse response, Throwable error) {
-		ChatRequest request = this.requests.get(index);
+	private void record(int index, R response, Throwable error) {
+		this.slots.record(index, response, error);
+		this.done[index] = true;
+		this.endedUnits++;
+		int size = this.slots.size(index);
 		if (error == null) {
-			this.items[index] = new BatchItem.Success(index, request, response);
-			this.succeeded++;
+			this.succeeded += size;
 		}
 		else {
-			this.items[index] = new BatchItem.Failure(index, request, error);
-			this.failed++;
+			this.failed += size;
 		}
-		this.ended++;
+		this.ended += size;
 	}
 
 	private void reportProgress() {
 		if (this.progress != null) {
-			this.progress.onProgress(this.ended, this.items.length);
+			this.progress.onProgress(this.ended, this.inputs);
 		}
 	}
 
@@ -302,11 +359,15 @@ final class BatchRun {
 		return current;
 	}
 
-	/** Builds the failure of an item that a stopped run did not let finish. */
+	/** Builds the failure of a unit that a stopped run did not let finish. */
 	@FunctionalInterface
 	private interface StopReason {
 
-		Throwable failure(int index, boolean started);
+		/**
+		 * @param input the index of the unit's first input
+		 * @param started whether the unit was in flight
+		 */
+		Throwable failure(int input, boolean started);
 
 	}
 

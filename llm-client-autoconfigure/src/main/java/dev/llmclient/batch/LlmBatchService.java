@@ -1,13 +1,19 @@
 package dev.llmclient.batch;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
 import dev.llmclient.ChatRequest;
+import dev.llmclient.ChatResponse;
+import dev.llmclient.EmbeddingRequest;
+import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClient;
 
 /**
@@ -209,8 +215,88 @@ public final class LlmBatchService {
 		return run(copy, options);
 	}
 
+	/**
+	 * Embeds every text with the client's embedding model. The texts are sent in requests
+	 * of at most the client's {@code embedding-batch-size} texts
+	 * ({@link LlmClient#embeddingBatchSize()}), at most {@link #maxConcurrent()} requests
+	 * in flight; a request that fails fails only its own texts.
+	 * @param texts the texts, none {@code null} or empty
+	 * @return one item per text, in order
+	 * @throws IllegalArgumentException before anything is sent, naming the index of the
+	 * first invalid text
+	 */
+	public EmbeddingBatchResult embedAll(List<String> texts) {
+		return embedAll(EmbeddingRequest.of(texts), BatchOptions.defaults());
+	}
+
+	/**
+	 * Embeds every text of a request (its model and dimensions apply to every text), with
+	 * a deadline or progress callback; progress counts texts. See
+	 * {@link #embedAll(List)}.
+	 * @param request the texts and options
+	 * @param options deadline and progress callback
+	 * @return one item per text, in order
+	 */
+	public EmbeddingBatchResult embedAll(EmbeddingRequest request, BatchOptions options) {
+		Objects.requireNonNull(request, "request must not be null");
+		int size = this.client.embeddingBatchSize();
+		if (size < 1) {
+			throw new IllegalArgumentException("Cannot slice texts for " + this.client + ".embeddingBatchSize() = "
+					+ size + ": it must be at least 1");
+		}
+		List<String> texts = request.inputs();
+		List<EmbeddingRequest> slices = new ArrayList<>((texts.size() + size - 1) / size);
+		for (int from = 0; from < texts.size(); from += size) {
+			slices.add(request.withInputs(texts.subList(from, Math.min(from + size, texts.size()))));
+		}
+		EmbeddingItem[] items = new EmbeddingItem[texts.size()];
+		BatchRun.Slots<EmbeddingResponse> slots = new BatchRun.Slots<>() {
+
+			@Override
+			public int size(int unit) {
+				return slices.get(unit).inputs().size();
+			}
+
+			@Override
+			public void record(int unit, EmbeddingResponse response, Throwable error) {
+				int first = unit * size;
+				List<String> inputs = slices.get(unit).inputs();
+				for (int i = 0; i < inputs.size(); i++) {
+					items[first + i] = (error == null)
+							? new EmbeddingItem.Success(first + i, inputs.get(i), response.vector(i), response.model())
+							: new EmbeddingItem.Failure(first + i, inputs.get(i), error);
+				}
+			}
+
+		};
+		BatchRun.Tally tally = run(slices, this.client::embedAsync, slots, options);
+		return new EmbeddingBatchResult(Arrays.asList(items), tally.succeeded(), tally.failed(), tally.elapsed());
+	}
+
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {
-		return new BatchRun(this.client, requests, this.maxConcurrent,
+		BatchItem[] items = new BatchItem[requests.size()];
+		BatchRun.Slots<ChatResponse> slots = new BatchRun.Slots<>() {
+
+			@Override
+			public int size(int unit) {
+				return 1;
+			}
+
+			@Override
+			public void record(int unit, ChatResponse response, Throwable error) {
+				ChatRequest request = requests.get(unit);
+				items[unit] = (error == null) ? new BatchItem.Success(unit, request, response)
+						: new BatchItem.Failure(unit, request, error);
+			}
+
+		};
+		BatchRun.Tally tally = run(requests, this.client::chatAsync, slots, options);
+		return new BatchResult(Arrays.asList(items), tally.succeeded(), tally.failed(), tally.elapsed());
+	}
+
+	private <Q, R> BatchRun.Tally run(List<Q> units, Function<Q, CompletableFuture<R>> send, BatchRun.Slots<R> slots,
+			BatchOptions options) {
+		return new BatchRun<>(units, send, slots, this.maxConcurrent,
 				(options != null) ? options : BatchOptions.defaults(), this.metrics, this.observationRegistry)
 			.run();
 	}

@@ -5,8 +5,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
-import dev.llmclient.ChatResponse;
-
 /**
  * The future of an async call, and the task that runs it. Cancelling it stops the call
  * wherever it is: a call not started yet is never sent; a call waiting for a slot or
@@ -20,7 +18,7 @@ import dev.llmclient.ChatResponse;
  * before it started is recorded by the cancel; one cancelled while running by its own
  * thread when it ends, as it could not claim its outcome.
  */
-final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnable {
+final class AsyncCall<T> extends CompletableFuture<T> implements Runnable {
 
 	private static final int QUEUED = 0;
 
@@ -34,7 +32,7 @@ final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnabl
 	/** Failed before it started (see {@link #failQueued}). */
 	private static final int FAILED_QUEUED = 4;
 
-	private final Function<AsyncCall, ChatResponse> call;
+	private final Function<AsyncCall<T>, T> call;
 
 	private final LongConsumer recordCancelled;
 
@@ -67,7 +65,7 @@ final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnabl
 	 * @param recordCancelled records the call as cancelled, given the nanoseconds since
 	 * it was submitted
 	 */
-	AsyncCall(Function<AsyncCall, ChatResponse> call, LongConsumer recordCancelled) {
+	AsyncCall(Function<AsyncCall<T>, T> call, LongConsumer recordCancelled) {
 		this.call = call;
 		this.recordCancelled = recordCancelled;
 	}
@@ -127,7 +125,7 @@ final class AsyncCall extends CompletableFuture<ChatResponse> implements Runnabl
 		synchronized (this.lock) {
 			this.runner = Thread.currentThread();
 		}
-		ChatResponse response = null;
+		T response = null;
 		Throwable failure = null;
 		try {
 			response = this.call.apply(this);

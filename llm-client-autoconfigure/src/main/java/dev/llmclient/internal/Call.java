@@ -10,6 +10,9 @@ import io.micrometer.observation.Observation;
  */
 final class Call implements AutoCloseable {
 
+	/** The {@code gen_ai.operation.name}, such as {@code chat} or {@code embeddings}. */
+	private final String operation;
+
 	private final String model;
 
 	private final byte[] body;
@@ -21,7 +24,7 @@ final class Call implements AutoCloseable {
 	private final long start;
 
 	/** The future of an async call; {@code null} for a call on the caller's thread. */
-	private final AsyncCall async;
+	private final AsyncCall<?> async;
 
 	private final Route route;
 
@@ -33,8 +36,9 @@ final class Call implements AutoCloseable {
 
 	private final Runnable release;
 
-	Call(String model, byte[] body, boolean stream, Deadline deadline, AsyncCall async, Route route,
-			Observation observation, Admission.Ticket ticket, Runnable release) {
+	Call(String operation, String model, byte[] body, boolean stream, Deadline deadline, AsyncCall<?> async,
+			Route route, Observation observation, Admission.Ticket ticket, Runnable release) {
+		this.operation = operation;
 		this.model = model;
 		this.body = body;
 		this.stream = stream;
@@ -45,6 +49,11 @@ final class Call implements AutoCloseable {
 		this.ticket = ticket;
 		this.release = release;
 		this.start = System.nanoTime();
+	}
+
+	/** What the call does, as its meters and observation name it. */
+	String operation() {
+		return this.operation;
 	}
 
 	/** The model asked for, or {@code null}. */

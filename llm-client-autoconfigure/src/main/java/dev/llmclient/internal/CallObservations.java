@@ -13,6 +13,8 @@ import io.micrometer.observation.ObservationRegistry;
 import dev.llmclient.ChatMessage;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.EmbeddingRequest;
+import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.observation.DefaultLlmObservationConvention;
 import dev.llmclient.observation.LlmObservationContext;
@@ -83,8 +85,23 @@ final class CallObservations {
 	 * current on this thread
 	 */
 	Observation start(String operation, ChatRequest request, String model, Observation parent) {
-		Observation observation = Observation.createNotStarted(this.convention, DEFAULT_CONVENTION,
-				() -> context(operation, request, model), this.registry);
+		return start(Observation.createNotStarted(this.convention, DEFAULT_CONVENTION,
+				() -> context(operation, request, model), this.registry), parent);
+	}
+
+	/**
+	 * Starts the observation of one embeddings request. Its texts are never captured:
+	 * they are data to index rather than a conversation, often many and large.
+	 * @param parent the observation the request belongs to, or {@code null} for the one
+	 * current on this thread
+	 */
+	Observation start(EmbeddingRequest request, String model, Observation parent) {
+		return start(Observation.createNotStarted(this.convention, DEFAULT_CONVENTION,
+				() -> new LlmObservationContext(request, model, this.serverAddress, this.serverPort), this.registry),
+				parent);
+	}
+
+	private static Observation start(Observation observation, Observation parent) {
 		if (parent != null) {
 			observation.parentObservation(parent);
 		}
@@ -113,6 +130,13 @@ final class CallObservations {
 		context.setResponse(response);
 		if (this.content.includeCompletion() && response.content() != null) {
 			context.setOutputMessages(json(List.of(message("assistant", response.content(), response.finishReason()))));
+		}
+	}
+
+	/** Gives the observation the server's answer to an embeddings request. */
+	void answered(Observation observation, EmbeddingResponse response) {
+		if (!observation.isNoop()) {
+			((LlmObservationContext) observation.getContext()).setEmbeddingResponse(response);
 		}
 	}
 

@@ -9,10 +9,11 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.Usage;
 
 /**
- * The one place every ended call is recorded: counts, the latency window, the latest
- * error, the run of server-side failures and the refused credentials that decide health,
- * and the metrics. What a failure means is the failure's own answer
- * ({@link LlmClientException#errorType()}, {@link LlmClientException#origin()}).
+ * The one place every ended call, chat or embeddings alike, is recorded: counts, the
+ * latency window, the latest error, the run of server-side failures and the refused
+ * credentials that decide health, and the metrics. What a failure means is the failure's
+ * own answer ({@link LlmClientException#errorType()},
+ * {@link LlmClientException#origin()}).
  */
 final class CallRecorder {
 
@@ -58,7 +59,7 @@ final class CallRecorder {
 	 * Records a call that returned an answer. Allocation-free; shared state is only
 	 * written when it changes, so concurrent successful calls do not contend on it.
 	 */
-	void success(String model, long nanos, Usage usage) {
+	void success(String operation, String model, long nanos, Usage usage) {
 		this.window.record(nanos);
 		this.succeeded.increment();
 		if (this.serverFailuresInARow.get() != 0) {
@@ -73,10 +74,10 @@ final class CallRecorder {
 		if (this.credentialsRefused != null) {
 			this.credentialsRefused = null;
 		}
-		this.metrics.record(model, nanos, CallMetrics.SUCCESS, usage);
+		this.metrics.record(operation, model, nanos, CallMetrics.SUCCESS, usage);
 	}
 
-	void failure(String model, long nanos, LlmClientException failure) {
+	void failure(String operation, String model, long nanos, LlmClientException failure) {
 		this.window.record(nanos);
 		this.failed.increment();
 		if (failure.origin() == LlmClientException.Origin.SERVER) {
@@ -87,7 +88,7 @@ final class CallRecorder {
 					+ failure.getMessage();
 		}
 		this.lastError = lastError(failure);
-		this.metrics.record(model, nanos, failure.errorType(), null);
+		this.metrics.record(operation, model, nanos, failure.errorType(), null);
 	}
 
 	/**
@@ -96,9 +97,9 @@ final class CallRecorder {
 	 * window, the latest error and the run of failures that decides health, since it says
 	 * nothing about the server.
 	 */
-	void cancelled(String model, long nanos) {
+	void cancelled(String operation, String model, long nanos) {
 		this.failed.increment();
-		this.metrics.record(model, nanos, CANCELLED, null);
+		this.metrics.record(operation, model, nanos, CANCELLED, null);
 	}
 
 	/**
@@ -106,10 +107,10 @@ final class CallRecorder {
 	 * but kept out of the latency window, whose percentiles describe calls that reached
 	 * the server.
 	 */
-	void rejected(String model, long nanos, LlmClientException failure) {
+	void rejected(String operation, String model, long nanos, LlmClientException failure) {
 		this.failed.increment();
 		this.lastError = lastError(failure);
-		this.metrics.record(model, nanos, failure.errorType(), null);
+		this.metrics.record(operation, model, nanos, failure.errorType(), null);
 	}
 
 	/**

@@ -2,14 +2,17 @@ package dev.llmclient.internal;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -27,6 +30,8 @@ import org.springframework.web.client.RestClientException;
 import dev.llmclient.ChatChunk;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.EmbeddingRequest;
+import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.ChatMessage;
 import dev.llmclient.LlmClient;
@@ -36,6 +41,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
+import dev.llmclient.Usage;
 import dev.llmclient.observation.LlmObservationContext;
 import dev.llmclient.observation.LlmObservationConvention;
 import dev.llmclient.traffic.ConcurrencyLimiter;
@@ -46,9 +52,11 @@ import dev.llmclient.traffic.RateBudget;
  * encodes the request and takes a bulkhead permit and a place in the gate, giving a
  * {@link Call}; the attempts post it through the pooled {@link RestClient}, retrying what
  * may be retried within the call's deadline; the record counts and times how it ended,
- * once, in one place for chat and stream; closing the call releases what admission took.
- * An observation ({@code gen_ai.client.operation}) spans the whole call, admission
- * included, and is current on the thread while the attempts run, so each attempt's
+ * once, in one place for chat, stream and embeddings; closing the call releases what
+ * admission took. An {@code embed} call of many texts is several such calls, one per
+ * slice of {@code embedding-batch-size} texts (see {@link EmbeddingSlices}). An
+ * observation ({@code gen_ai.client.operation}) spans the whole call, admission included,
+ * and is current on the thread while the attempts run, so each attempt's
  * {@code RestClient} observation is its child.
  */
 public final class DefaultLlmClient implements LlmClient {
@@ -87,6 +95,8 @@ public final class DefaultLlmClient implements LlmClient {
 	private final Failures failures;
 
 	private final ChatCodec codec;
+
+	private final EmbeddingCodec embeddingCodec;
 
 	private final ExecutorService asyncExecutor;
 
@@ -130,6 +140,7 @@ public final class DefaultLlmClient implements LlmClient {
 		this.retrier = new Retrier(settings, this.metrics, this.gate, this.admission::serverPause);
 		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
 		this.codec = new ChatCodec(settings.streamUsage(), this.failures);
+		this.embeddingCodec = new EmbeddingCodec(this.failures, settings.connection().maxResponseSize());
 		this.asyncExecutor = CallExecutors.create("llm-client-async", settings.limits().maxConcurrent());
 		this.asyncQueue = CallExecutors.queuesCalls(this.asyncExecutor) ? new QueuedAsyncCalls(this.bulkhead,
 				this.recorder, (call) -> CallExecutors.removeQueued(this.asyncExecutor, call)) : null;
@@ -241,13 +252,13 @@ public final class DefaultLlmClient implements LlmClient {
 	 * @param parent the observation the call belongs to, or {@code null} for the one
 	 * current on this thread
 	 */
-	private ChatResponse chat(ChatRequest request, AsyncCall async, Route route, Observation parent) {
+	private ChatResponse chat(ChatRequest request, AsyncCall<?> async, Route route, Observation parent) {
 		Objects.requireNonNull(request, "request must not be null");
 		CallObservations observations = route.observations();
 		Observation observation = observations.start(LlmObservationContext.CHAT, request, model(request), parent);
 		try (Observation.Scope scope = observation.openScope();
 				Call call = admit(request, false, async, route, observation)) {
-			ChatResponse response = run(call, null, () -> post(call));
+			ChatResponse response = run(call, null, () -> post(call), ChatResponse::usage, ChatResponse::latency);
 			observations.answered(observation, response);
 			return response;
 		}
@@ -272,10 +283,16 @@ public final class DefaultLlmClient implements LlmClient {
 		String model = model(request);
 		// the caller's observation, such as a batch's: the call runs on another thread
 		Observation parent = this.observations.current();
-		AsyncCall call = new AsyncCall((self) -> chat(request, self, this.route, parent),
-				(nanos) -> this.recorder.cancelled(model, nanos));
+		return submit(
+				new AsyncCall<>((self) -> chat(request, self, this.route, parent),
+						(nanos) -> this.recorder.cancelled(LlmObservationContext.CHAT, model, nanos)),
+				LlmObservationContext.CHAT, model);
+	}
+
+	/** Hands an async call to the executor, where it may queue for a thread. */
+	private <T> CompletableFuture<T> submit(AsyncCall<T> call, String operation, String model) {
 		if (this.asyncQueue != null) {
-			this.asyncQueue.watch(call, model);
+			this.asyncQueue.watch(call, operation, model);
 		}
 		try {
 			this.asyncExecutor.execute(call);
@@ -305,7 +322,8 @@ public final class DefaultLlmClient implements LlmClient {
 				Call call = admit(request, true, null, this.route, observation)) {
 			ChatStream stream = new ChatStream(this.codec, this.failures, this.settings.connection().maxResponseSize(),
 					onChunk, call.model(), call.start());
-			ChatResponse response = run(call, stream, () -> postStream(call, stream));
+			ChatResponse response = run(call, stream, () -> postStream(call, stream), ChatResponse::usage,
+					ChatResponse::latency);
 			this.observations.answered(observation, response);
 			return response;
 		}
@@ -319,14 +337,15 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	/**
-	 * Lets a call in: checks it and encodes its body before anything else, then takes a
-	 * bulkhead permit and a place in the gate, both given back when the call is closed.
+	 * Lets a chat call in: checks it and encodes its body before anything else, then
+	 * admits it.
 	 */
-	private Call admit(ChatRequest request, boolean stream, AsyncCall async, Route route, Observation observation) {
+	private Call admit(ChatRequest request, boolean stream, AsyncCall<?> async, Route route, Observation observation) {
 		ensureOpen();
 		String model = model(request);
 		byte[] body = this.codec.encode(request, model, stream);
-		return admit(model, body, stream, tokenEstimate(request), async, route, observation);
+		return admit(LlmObservationContext.CHAT, model, body, stream, tokenEstimate(request), async, route,
+				observation);
 	}
 
 	/**
@@ -336,15 +355,15 @@ public final class DefaultLlmClient implements LlmClient {
 	 * @param tokenEstimate the tokens the call is expected to use, reserved from the
 	 * token budget
 	 */
-	private Call admit(String model, byte[] body, boolean stream, long tokenEstimate, AsyncCall async, Route route,
-			Observation observation) {
+	private Call admit(String operation, String model, byte[] body, boolean stream, long tokenEstimate,
+			AsyncCall<?> async, Route route, Observation observation) {
 		Deadline deadline = Deadline.after(this.settings.limits().timeout());
-		Admission.Ticket ticket = acquirePermit(deadline, tokenEstimate, model, async, route, observation);
+		Admission.Ticket ticket = acquirePermit(deadline, tokenEstimate, operation, model, async, route, observation);
 		if (!this.gate.enter()) {
 			ticket.close();
 			throw closed();
 		}
-		return new Call(model, body, stream, deadline, async, route, observation, ticket, () -> {
+		return new Call(operation, model, body, stream, deadline, async, route, observation, ticket, () -> {
 			this.gate.exit();
 			ticket.close();
 		});
@@ -365,11 +384,23 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	/**
+	 * The tokens an embeddings call is expected to use: its texts' characters / 4 (an
+	 * embedding generates none).
+	 */
+	private static long tokenEstimate(EmbeddingRequest request) {
+		long characters = 0;
+		for (String input : request.inputs()) {
+			characters += input.length();
+		}
+		return Math.max(1, characters / 4);
+	}
+
+	/**
 	 * Passes admission; a call refused is recorded (as failed, with its wait) and fails.
 	 * A long wait is an event of the call's observation.
 	 */
-	private Admission.Ticket acquirePermit(Deadline deadline, long tokenEstimate, String model, AsyncCall async,
-			Route route, Observation observation) {
+	private Admission.Ticket acquirePermit(Deadline deadline, long tokenEstimate, String operation, String model,
+			AsyncCall<?> async, Route route, Observation observation) {
 		long queued = System.nanoTime();
 		try {
 			Admission.Ticket ticket = route.admission().admit(deadline.cap(permitWait(async)), tokenEstimate);
@@ -382,7 +413,7 @@ public final class DefaultLlmClient implements LlmClient {
 			}
 			LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
 					? deadline.exceeded(this.settings, ex) : ex;
-			route.recorder().rejected(model, System.nanoTime() - queued, failure);
+			route.recorder().rejected(operation, model, System.nanoTime() - queued, failure);
 			throw failure;
 		}
 	}
@@ -391,19 +422,22 @@ public final class DefaultLlmClient implements LlmClient {
 	 * How long a call may wait for a permit: {@code max-wait}, less what an async call
 	 * has already waited for a thread.
 	 */
-	private Duration permitWait(AsyncCall async) {
+	private Duration permitWait(AsyncCall<?> async) {
 		Duration wait = this.bulkhead.maxWait();
 		return (async != null) ? wait.minusNanos(Math.min(async.queuedNanos(), wait.toNanos())) : wait;
 	}
 
 	/**
 	 * Runs the attempts of an admitted call and records how it ended, the same way for
-	 * chat and stream.
-	 * @param stream the stream being read, or {@code null} for a chat call
+	 * chat, stream and embeddings.
+	 * @param stream the stream being read, or {@code null} for any other call
 	 * @param send sends one attempt
+	 * @param usage reads the token counts of an answer
+	 * @param latency reads the time an answer took
 	 */
-	private ChatResponse run(Call call, ChatStream stream, Supplier<ChatResponse> send) {
-		ChatResponse response;
+	private <T> T run(Call call, ChatStream stream, Supplier<T> send, Function<T, Usage> usage,
+			Function<T, Duration> latency) {
+		T response;
 		try {
 			response = this.retrier.call(call, () -> attempt(call, send));
 		}
@@ -424,10 +458,10 @@ public final class DefaultLlmClient implements LlmClient {
 			}
 			throw failure;
 		}
-		call.ticket().settle(response.usage());
+		call.ticket().settle(usage.apply(response));
 		if (call.claimOutcome()) {
 			CallRecorder recorder = call.route().recorder();
-			recorder.success(call.model(), response.latency().toNanos(), response.usage());
+			recorder.success(call.operation(), call.model(), latency.apply(response).toNanos(), usage.apply(response));
 			if (stream != null) {
 				recorder.firstChunk(call.model(), stream.firstChunkNanos(), null);
 			}
@@ -440,7 +474,7 @@ public final class DefaultLlmClient implements LlmClient {
 
 	private void recordFailure(Call call, ChatStream stream, LlmClientException failure) {
 		CallRecorder recorder = call.route().recorder();
-		recorder.failure(call.model(), call.elapsedNanos(), failure);
+		recorder.failure(call.operation(), call.model(), call.elapsedNanos(), failure);
 		if (stream != null) {
 			recorder.firstChunk(call.model(), stream.firstChunkNanos(), failure);
 			CallObservations.firstChunk(call.observation(), call.start(), stream.firstChunkNanos());
@@ -468,10 +502,10 @@ public final class DefaultLlmClient implements LlmClient {
 	 * Runs one attempt so that it can be aborted from another thread when the call has a
 	 * deadline or is an async call its caller may cancel.
 	 */
-	private ChatResponse attempt(Call call, Supplier<ChatResponse> send) {
+	private <T> T attempt(Call call, Supplier<T> send) {
 		long start = System.nanoTime();
 		try {
-			ChatResponse response = abortable(call, send);
+			T response = abortable(call, send);
 			call.ticket().attemptEnded(start, null);
 			return response;
 		}
@@ -481,7 +515,7 @@ public final class DefaultLlmClient implements LlmClient {
 		}
 	}
 
-	private ChatResponse abortable(Call call, Supplier<ChatResponse> send) {
+	private <T> T abortable(Call call, Supplier<T> send) {
 		if (!call.isAbortable()) {
 			return send.get();
 		}
@@ -513,8 +547,8 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	private ChatResponse post(Call call) {
-		return send(call.route().restClient(), call.body(), MediaType.APPLICATION_JSON,
-				(request, response) -> read(response, call.model(), call.start()));
+		return send(call.route().restClient(), this.transport.chatCompletionsUri(), call.body(),
+				MediaType.APPLICATION_JSON, (request, response) -> read(response, call.model(), call.start()));
 	}
 
 	/**
@@ -522,21 +556,21 @@ public final class DefaultLlmClient implements LlmClient {
 	 * through {@link #read}.
 	 */
 	private ChatResponse postStream(Call call, ChatStream stream) {
-		return send(call.route().restClient(), call.body(), MediaType.TEXT_EVENT_STREAM, (request, response) -> {
-			MediaType type = response.getHeaders().getContentType();
-			if (response.getStatusCode().is2xxSuccessful()
-					&& (type == null || MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type))) {
-				return stream.read(response.getBody());
-			}
-			return stream.deliverWhole(read(response, call.model(), call.start()));
-		});
+		return send(call.route().restClient(), this.transport.chatCompletionsUri(), call.body(),
+				MediaType.TEXT_EVENT_STREAM, (request, response) -> {
+					MediaType type = response.getHeaders().getContentType();
+					if (response.getStatusCode().is2xxSuccessful()
+							&& (type == null || MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type))) {
+						return stream.read(response.getBody());
+					}
+					return stream.deliverWhole(read(response, call.model(), call.start()));
+				});
 	}
 
-	private ChatResponse send(RestClient restClient, byte[] body, MediaType accept,
-			ExchangeFunction<ChatResponse> exchange) {
+	private <T> T send(RestClient restClient, URI uri, byte[] body, MediaType accept, ExchangeFunction<T> exchange) {
 		try {
 			return restClient.post()
-				.uri(this.transport.chatCompletionsUri())
+				.uri(uri)
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(accept)
 				.body(body)
@@ -563,6 +597,103 @@ public final class DefaultLlmClient implements LlmClient {
 			throw this.failures.notACompletion(status);
 		}
 		return this.codec.completion(body, response.getHeaders().getContentType(), model, start);
+	}
+
+	@Override
+	public EmbeddingResponse embed(EmbeddingRequest request) {
+		Objects.requireNonNull(request, "request must not be null");
+		if (request.inputs().size() <= embeddingBatchSize()) {
+			return embedSlice(request, null, null);
+		}
+		CompletableFuture<EmbeddingResponse> slices = embedAsync(request);
+		try {
+			return slices.get();
+		}
+		catch (InterruptedException ex) {
+			slices.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new LlmClientException("Interrupted while waiting for the slices of an embeddings call", ex);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException failure) ? failure
+					: new LlmClientException("Embeddings call failed", ex.getCause());
+		}
+	}
+
+	@Override
+	public CompletableFuture<EmbeddingResponse> embedAsync(EmbeddingRequest request) {
+		Objects.requireNonNull(request, "request must not be null");
+		ensureOpen();
+		// the caller's observation, such as a batch's: the slices run on other threads
+		Observation parent = this.observations.current();
+		int size = embeddingBatchSize();
+		if (request.inputs().size() <= size) {
+			return embedAsync(request, parent);
+		}
+		return new EmbeddingSlices(EmbeddingSlices.slice(request, size), maxConcurrent(),
+				(slice) -> embedAsync(slice, parent))
+			.start();
+	}
+
+	/** Sends one slice as an async call. */
+	private CompletableFuture<EmbeddingResponse> embedAsync(EmbeddingRequest slice, Observation parent) {
+		String model = embeddingModel(slice);
+		return submit(
+				new AsyncCall<>((self) -> embedSlice(slice, self, parent),
+						(nanos) -> this.recorder.cancelled(LlmObservationContext.EMBEDDINGS, model, nanos)),
+				LlmObservationContext.EMBEDDINGS, model);
+	}
+
+	/**
+	 * Sends one slice, at most {@code embedding-batch-size} texts, as one call: admitted,
+	 * retried, timed out, recorded and observed as a chat call is.
+	 */
+	private EmbeddingResponse embedSlice(EmbeddingRequest slice, AsyncCall<?> async, Observation parent) {
+		ensureOpen();
+		String model = embeddingModel(slice);
+		byte[] body = this.embeddingCodec.encode(slice, model);
+		Observation observation = this.observations.start(slice, model, parent);
+		try (Observation.Scope scope = observation.openScope();
+				Call call = admit(LlmObservationContext.EMBEDDINGS, model, body, false, tokenEstimate(slice), async,
+						this.route, observation)) {
+			int inputs = slice.inputs().size();
+			EmbeddingResponse response = run(call, null, () -> postEmbeddings(call, inputs), EmbeddingResponse::usage,
+					EmbeddingResponse::latency);
+			this.observations.answered(observation, response);
+			return response;
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private EmbeddingResponse postEmbeddings(Call call, int inputs) {
+		return send(call.route().restClient(), this.transport.embeddingsUri(), call.body(), MediaType.APPLICATION_JSON,
+				(request, response) -> {
+					int status = response.getStatusCode().value();
+					if (status >= 200 && status < 300) {
+						return this.embeddingCodec.read(response.getBody(), inputs, call.model(), call.start());
+					}
+					byte[] body = BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
+					if (body == null) {
+						throw this.failures.tooLarge(-1);
+					}
+					throw (status >= 400) ? this.failures.fromStatus(status, response.getHeaders(), body)
+							: this.failures.notACompletion(status);
+				});
+	}
+
+	@Override
+	public int embeddingBatchSize() {
+		return this.settings.embeddings().batchSize();
+	}
+
+	private String embeddingModel(EmbeddingRequest request) {
+		return (request.model() != null) ? request.model() : this.settings.embeddings().model();
 	}
 
 	@Override

@@ -190,6 +190,16 @@ final class Failures {
 				+ "; the rest was not read. Raise " + setting + " or lower max_tokens.", null);
 	}
 
+	/** An embeddings answer past its limit. */
+	LlmMalformedResponseException embeddingsTooLarge(long limit) {
+		return new LlmMalformedResponseException("LLM server at " + this.settings.displayEndpoint()
+				+ " sent an embeddings answer larger than " + limit + " bytes ("
+				+ this.settings.property("max-response-size") + ", or " + EmbeddingCodec.BYTES_PER_VECTOR
+				+ " bytes per text when that is more); the rest was not read. Lower "
+				+ this.settings.property("embedding-batch-size") + " or raise "
+				+ this.settings.property("max-response-size") + ".", null);
+	}
+
 	/** An error the server sent inside a stream that had begun with 2xx. */
 	LlmStreamException streamError(ChatCodec.ServerError error, int chunksDelivered) {
 		StringBuilder message = new StringBuilder("LLM server at ").append(this.settings.displayEndpoint())

@@ -56,6 +56,8 @@ final class HttpTransport implements AutoCloseable {
 
 	private final URI modelsUri;
 
+	private final URI embeddingsUri;
+
 	/** The {@code Authorization} header's value, or {@code null} without an API key. */
 	private final String authorization;
 
@@ -99,6 +101,7 @@ final class HttpTransport implements AutoCloseable {
 		String base = settings.endpoint().toString();
 		this.chatCompletionsUri = URI.create(base + "/chat/completions");
 		this.modelsUri = URI.create(base + "/models");
+		this.embeddingsUri = URI.create(base + "/embeddings");
 		this.authorization = (settings.apiKey() != null) ? "Bearer " + settings.apiKey() : null;
 		RestClient.Builder builder = (restClientBuilder != null) ? restClientBuilder.clone() : RestClient.builder();
 		builder.requestFactory(new AttemptAwareRequestFactory(this.httpClient));
@@ -154,6 +157,10 @@ final class HttpTransport implements AutoCloseable {
 
 	URI chatCompletionsUri() {
 		return this.chatCompletionsUri;
+	}
+
+	URI embeddingsUri() {
+		return this.embeddingsUri;
 	}
 
 	URI modelsUri() {

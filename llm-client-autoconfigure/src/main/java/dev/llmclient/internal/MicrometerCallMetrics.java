@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.Usage;
+import dev.llmclient.observation.LlmObservationContext;
 
 /**
  * Records calls with the OpenTelemetry GenAI client metric names and tags. Every series
@@ -23,8 +24,11 @@ import dev.llmclient.Usage;
  * words.
  * <p>
  * Meters are registered once per tag combination and kept in plain fields and maps keyed
- * by the model and error type themselves, so recording a call builds no tags and
- * allocates nothing: the registry is only consulted the first time a combination is seen.
+ * by the operation, model and error type themselves, so recording a call builds no tags
+ * and allocates nothing: the registry is only consulted the first time a combination is
+ * seen. Chat and embeddings calls share the meter names and are told apart by
+ * {@code gen_ai.operation.name}, as the GenAI conventions do; embeddings only have input
+ * tokens.
  */
 final class MicrometerCallMetrics implements CallMetrics {
 
@@ -55,11 +59,11 @@ final class MicrometerCallMetrics implements CallMetrics {
 
 	private final MeterRegistry registry;
 
+	/** The tags of every meter but the operation's name. */
 	private final Tags commonTags;
 
-	private final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
-
-	private final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
+	/** Keyed by {@code gen_ai.operation.name}: a few fixed words. */
+	private final ConcurrentHashMap<String, OperationMeters> operations = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, Counter> throttled = new ConcurrentHashMap<>();
 
@@ -68,8 +72,8 @@ final class MicrometerCallMetrics implements CallMetrics {
 	private final BulkheadGauges bulkheadGauges;
 
 	/**
-	 * The meters of the latest call's model: most clients use one model, so this is a
-	 * hit.
+	 * The meters of the latest call's operation and model: most clients use one model for
+	 * one operation, so this is a hit.
 	 */
 	private volatile ModelMeters latest;
 
@@ -102,7 +106,7 @@ final class MicrometerCallMetrics implements CallMetrics {
 		requireUnusedName(registry, settings);
 		Tags clientTags = Tags.of(CLIENT_NAME, settings.name(), "server.address", host, "server.port",
 				Integer.toString(port));
-		Tags commonTags = clientTags.and("gen_ai.operation.name", "chat", "gen_ai.provider.name", providerName(host));
+		Tags commonTags = clientTags.and("gen_ai.provider.name", providerName(host));
 		return new MicrometerCallMetrics(registry, commonTags, PoolGauges.register(registry, clientTags, transport),
 				BulkheadGauges.register(registry, clientTags, bulkhead));
 	}
@@ -128,32 +132,25 @@ final class MicrometerCallMetrics implements CallMetrics {
 	}
 
 	@Override
-	public void record(String model, long nanos, String errorType, Usage usage) {
-		ModelMeters meters = meters(model);
+	public void record(String operation, String model, long nanos, String errorType, Usage usage) {
+		ModelMeters meters = meters(operation, model);
 		meters.timer(errorType).record(nanos, TimeUnit.NANOSECONDS);
 		if (usage != null) {
 			meters.inputTokens().record(usage.inputTokens());
-			meters.outputTokens().record(usage.outputTokens());
+			if (meters.operation.generates) {
+				meters.outputTokens().record(usage.outputTokens());
+			}
 		}
 	}
 
 	@Override
 	public void firstChunk(String model, long nanos, String errorType) {
-		meters(model).firstChunkTimer(errorType).record(nanos, TimeUnit.NANOSECONDS);
+		meters(LlmObservationContext.CHAT, model).firstChunkTimer(errorType).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
-	public void retry(String reason) {
-		Counter counter = this.retries.get(reason);
-		if (counter == null) {
-			counter = this.retries.computeIfAbsent(reason,
-					(key) -> Counter.builder(RETRIES)
-						.description("Retries of LLM client calls, by reason")
-						.tags(this.commonTags)
-						.tag("reason", key)
-						.register(this.registry));
-		}
-		counter.increment();
+	public void retry(String operation, String reason) {
+		operation(operation).retry(reason).increment();
 	}
 
 	@Override
@@ -183,26 +180,76 @@ final class MicrometerCallMetrics implements CallMetrics {
 		}
 	}
 
-	private ModelMeters meters(String model) {
+	private ModelMeters meters(String operation, String model) {
 		String name = (model != null) ? model : UNKNOWN_MODEL;
 		ModelMeters meters = this.latest;
-		if (meters != null && meters.model.equals(name)) {
+		if (meters != null && meters.model.equals(name) && meters.operation.name.equals(operation)) {
 			return meters;
 		}
-		meters = this.models.get(name);
-		if (meters == null) {
-			String tag = (this.models.size() < MAX_MODELS) ? name : OTHER_MODEL;
-			meters = this.models.get(tag);
-			if (meters == null) {
-				meters = this.models.computeIfAbsent(tag, ModelMeters::new);
-			}
-		}
+		meters = operation(operation).meters(name);
 		this.latest = meters;
 		return meters;
 	}
 
-	/** The meters of one {@code gen_ai.request.model} value. */
+	private OperationMeters operation(String operation) {
+		OperationMeters meters = this.operations.get(operation);
+		return (meters != null) ? meters : this.operations.computeIfAbsent(operation, OperationMeters::new);
+	}
+
+	/**
+	 * The meters of one {@code gen_ai.operation.name}: its own {@value #MAX_MODELS}
+	 * models, and its retries.
+	 */
+	private final class OperationMeters {
+
+		final String name;
+
+		final Tags tags;
+
+		/** Whether calls of this operation generate tokens: embeddings do not. */
+		final boolean generates;
+
+		final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
+
+		final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
+
+		OperationMeters(String name) {
+			this.name = name;
+			this.tags = MicrometerCallMetrics.this.commonTags.and("gen_ai.operation.name", name);
+			this.generates = !LlmObservationContext.EMBEDDINGS.equals(name);
+		}
+
+		ModelMeters meters(String model) {
+			ModelMeters meters = this.models.get(model);
+			if (meters == null) {
+				String tag = (this.models.size() < MAX_MODELS) ? model : OTHER_MODEL;
+				meters = this.models.get(tag);
+				if (meters == null) {
+					meters = this.models.computeIfAbsent(tag, (key) -> new ModelMeters(this, key));
+				}
+			}
+			return meters;
+		}
+
+		Counter retry(String reason) {
+			Counter counter = this.retries.get(reason);
+			if (counter == null) {
+				counter = this.retries.computeIfAbsent(reason,
+						(key) -> Counter.builder(RETRIES)
+							.description("Retries of LLM client calls, by reason")
+							.tags(this.tags)
+							.tag("reason", key)
+							.register(MicrometerCallMetrics.this.registry));
+			}
+			return counter;
+		}
+
+	}
+
+	/** The meters of one {@code gen_ai.request.model} value of one operation. */
 	private final class ModelMeters {
+
+		final OperationMeters operation;
 
 		final String model;
 
@@ -217,9 +264,10 @@ final class MicrometerCallMetrics implements CallMetrics {
 
 		private volatile DistributionSummary outputTokens;
 
-		ModelMeters(String model) {
+		ModelMeters(OperationMeters operation, String model) {
+			this.operation = operation;
 			this.model = model;
-			this.success = newTimer(model, SUCCESS);
+			this.success = newTimer(operation.tags, model, SUCCESS);
 		}
 
 		Timer timer(String errorType) {
@@ -228,7 +276,8 @@ final class MicrometerCallMetrics implements CallMetrics {
 			}
 			Timer timer = this.failures.get(errorType);
 			if (timer == null) {
-				timer = this.failures.computeIfAbsent(errorType, (key) -> newTimer(this.model, key));
+				timer = this.failures.computeIfAbsent(errorType,
+						(key) -> newTimer(this.operation.tags, this.model, key));
 			}
 			return timer;
 		}
@@ -239,7 +288,7 @@ final class MicrometerCallMetrics implements CallMetrics {
 				timer = this.firstChunk.computeIfAbsent(errorType,
 						(key) -> Timer.builder(TIME_TO_FIRST_CHUNK)
 							.description("Time from the start of a streamed LLM client operation to its first chunk")
-							.tags(MicrometerCallMetrics.this.commonTags)
+							.tags(this.operation.tags)
 							.tag("gen_ai.request.model", this.model)
 							.tag("error.type", key)
 							.register(MicrometerCallMetrics.this.registry));
@@ -254,7 +303,7 @@ final class MicrometerCallMetrics implements CallMetrics {
 		DistributionSummary inputTokens() {
 			DistributionSummary summary = this.inputTokens;
 			if (summary == null) {
-				summary = newTokens(this.model, "input");
+				summary = newTokens(this.operation.tags, this.model, "input");
 				this.inputTokens = summary;
 			}
 			return summary;
@@ -263,7 +312,7 @@ final class MicrometerCallMetrics implements CallMetrics {
 		DistributionSummary outputTokens() {
 			DistributionSummary summary = this.outputTokens;
 			if (summary == null) {
-				summary = newTokens(this.model, "output");
+				summary = newTokens(this.operation.tags, this.model, "output");
 				this.outputTokens = summary;
 			}
 			return summary;
@@ -271,10 +320,10 @@ final class MicrometerCallMetrics implements CallMetrics {
 
 	}
 
-	private Timer newTimer(String model, String errorType) {
+	private Timer newTimer(Tags operationTags, String model, String errorType) {
 		return Timer.builder(DURATION)
-			.description("Duration of GenAI operations (chat completions) made by the LLM client")
-			.tags(this.commonTags)
+			.description("Duration of GenAI operations (chat completions, embeddings) made by the LLM client")
+			.tags(operationTags)
 			.tag("gen_ai.request.model", model)
 			.tag("error.type", errorType)
 			.register(this.registry);
@@ -285,10 +334,10 @@ final class MicrometerCallMetrics implements CallMetrics {
 	 * {@code gen_ai_client_token_usage}. Registering twice gives the same meter, so a
 	 * race here costs a lookup, never a duplicate.
 	 */
-	private DistributionSummary newTokens(String model, String type) {
+	private DistributionSummary newTokens(Tags operationTags, String model, String type) {
 		return DistributionSummary.builder(TOKEN_USAGE)
 			.description("Number of input and output tokens used by the LLM client's operations")
-			.tags(this.commonTags)
+			.tags(operationTags)
 			.tag("gen_ai.request.model", model)
 			.tag("gen_ai.token.type", type)
 			.register(this.registry);

@@ -40,9 +40,10 @@ final class QueuedAsyncCalls {
 	/**
 	 * Watches a call from now until it leaves the queue; call before submitting it.
 	 * @param call the call about to be queued
+	 * @param operation what it does, for the record of a rejection
 	 * @param model the model it asks for, for the record of a rejection
 	 */
-	void watch(AsyncCall call, String model) {
+	void watch(AsyncCall<?> call, String operation, String model) {
 		AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
 		call.onLeavingQueue(() -> {
 			this.bulkhead.dequeued();
@@ -52,7 +53,7 @@ final class QueuedAsyncCalls {
 			}
 		});
 		this.bulkhead.queued();
-		expiry.set(Timer.INSTANCE.schedule(() -> expire(call, model), this.bulkhead.maxWait().toNanos(),
+		expiry.set(Timer.INSTANCE.schedule(() -> expire(call, operation, model), this.bulkhead.maxWait().toNanos(),
 				TimeUnit.NANOSECONDS));
 	}
 
@@ -61,12 +62,12 @@ final class QueuedAsyncCalls {
 	 * has taken (from the queue, or handed straight to a new thread) is left alone: it
 	 * asks for its permit with the wait it has left, as on Java 21+.
 	 */
-	private void expire(AsyncCall call, String model) {
+	private void expire(AsyncCall<?> call, String operation, String model) {
 		if (!call.isQueued() || !this.removeFromQueue.test(call)) {
 			return;
 		}
 		LlmBulkheadFullException failure = this.bulkhead.full();
-		call.failQueued(failure, () -> this.recorder.rejected(model, call.queuedNanos(), failure));
+		call.failQueued(failure, () -> this.recorder.rejected(operation, model, call.queuedNanos(), failure));
 	}
 
 	/** The shared timer, started on first use. */

@@ -77,7 +77,7 @@ final class Retrier {
 				call.ticket().backingOff();
 				waitBeforeRetry(delay, failure);
 				call.ticket().resume(call.deadline().cap(this.maxWait));
-				this.metrics.retry(failure.errorType());
+				this.metrics.retry(call.operation(), failure.errorType());
 				call.ticket().retrying();
 			}
 		}

@@ -5,6 +5,8 @@ import io.micrometer.common.KeyValues;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.EmbeddingRequest;
+import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.Usage;
 
@@ -19,7 +21,10 @@ import dev.llmclient.Usage;
  * {@code gen_ai.usage.input_tokens}, {@code gen_ai.usage.output_tokens},
  * {@code gen_ai.request.max_tokens}, {@code gen_ai.request.temperature},
  * {@code gen_ai.request.top_p}, and, only when content capture is switched on,
- * {@code gen_ai.input.messages} and {@code gen_ai.output.messages}.
+ * {@code gen_ai.input.messages} and {@code gen_ai.output.messages}. An embeddings request
+ * ({@code gen_ai.operation.name} {@code embeddings}) has the same low-cardinality keys;
+ * its high-cardinality keys are {@code gen_ai.embeddings.dimension.count} and
+ * {@code gen_ai.usage.input_tokens} (its texts are never captured).
  *
  * @since 0.1.0
  */
@@ -53,9 +58,8 @@ public class DefaultLlmObservationConvention implements LlmObservationConvention
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(LlmObservationContext context) {
-		ChatResponse response = context.getResponse();
 		String requestModel = orUnknown(context.getRequestModel());
-		String responseModel = (response != null && response.model() != null) ? response.model() : UNKNOWN;
+		String responseModel = orUnknown(responseModel(context));
 		return KeyValues.of(KeyValue.of("gen_ai.operation.name", context.getOperationName()),
 				KeyValue.of("gen_ai.provider.name", PROVIDER), KeyValue.of("gen_ai.request.model", requestModel),
 				KeyValue.of("gen_ai.response.model", responseModel),
@@ -68,6 +72,9 @@ public class DefaultLlmObservationConvention implements LlmObservationConvention
 	public KeyValues getHighCardinalityKeyValues(LlmObservationContext context) {
 		KeyValues keyValues = KeyValues.empty();
 		ChatRequest request = context.getRequest();
+		if (request == null) {
+			return embeddings(context);
+		}
 		keyValues = add(keyValues, "gen_ai.request.max_tokens", request.maxTokens());
 		keyValues = add(keyValues, "gen_ai.request.temperature", request.temperature());
 		keyValues = add(keyValues, "gen_ai.request.top_p", request.topP());
@@ -83,6 +90,26 @@ public class DefaultLlmObservationConvention implements LlmObservationConvention
 		}
 		keyValues = add(keyValues, "gen_ai.input.messages", context.getInputMessages());
 		return add(keyValues, "gen_ai.output.messages", context.getOutputMessages());
+	}
+
+	private static KeyValues embeddings(LlmObservationContext context) {
+		KeyValues keyValues = KeyValues.empty();
+		EmbeddingResponse response = context.getEmbeddingResponse();
+		EmbeddingRequest request = context.getEmbeddingRequest();
+		Integer dimensions = (response != null && response.dimensions() > 0) ? Integer.valueOf(response.dimensions())
+				: (request != null) ? request.dimensions() : null;
+		keyValues = add(keyValues, "gen_ai.embeddings.dimension.count", dimensions);
+		Usage usage = (response != null) ? response.usage() : null;
+		return (usage != null) ? add(keyValues, "gen_ai.usage.input_tokens", usage.inputTokens()) : keyValues;
+	}
+
+	private static String responseModel(LlmObservationContext context) {
+		ChatResponse response = context.getResponse();
+		if (response != null) {
+			return response.model();
+		}
+		EmbeddingResponse embeddings = context.getEmbeddingResponse();
+		return (embeddings != null) ? embeddings.model() : null;
 	}
 
 	/**

@@ -5,12 +5,16 @@ import io.micrometer.observation.transport.SenderContext;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.EmbeddingRequest;
+import dev.llmclient.EmbeddingResponse;
 
 /**
  * What an observation of one LLM operation knows: the operation, the request and the
  * server it goes to from the start, the server's answer once it has come, and the
- * messages when content capture is switched on. A convention reads it to name the
- * observation and give it its key values.
+ * messages when content capture is switched on. A chat call carries a {@link ChatRequest}
+ * and {@link ChatResponse}; an embeddings call (one slice of an {@code embed} call) an
+ * {@link EmbeddingRequest} and {@link EmbeddingResponse} instead. A convention reads it
+ * to name the observation and give it its key values.
  * <p>
  * A sender context of kind client, so tracers make its span a client span, as the GenAI
  * conventions ask; it carries no headers itself: each HTTP attempt is a child observation
@@ -23,9 +27,17 @@ public class LlmObservationContext extends SenderContext<Object> {
 	/** The {@code gen_ai.operation.name} of a chat completion, streamed or not. */
 	public static final String CHAT = "chat";
 
+	/**
+	 * The {@code gen_ai.operation.name} of an embeddings request (one slice of an
+	 * {@code embed} call).
+	 */
+	public static final String EMBEDDINGS = "embeddings";
+
 	private final String operationName;
 
 	private final ChatRequest request;
+
+	private final EmbeddingRequest embeddingRequest;
 
 	private final String requestModel;
 
@@ -34,6 +46,8 @@ public class LlmObservationContext extends SenderContext<Object> {
 	private final int serverPort;
 
 	private ChatResponse response;
+
+	private EmbeddingResponse embeddingResponse;
 
 	private String inputMessages;
 
@@ -50,9 +64,27 @@ public class LlmObservationContext extends SenderContext<Object> {
 	 */
 	public LlmObservationContext(String operationName, ChatRequest request, String requestModel, String serverAddress,
 			int serverPort) {
+		this(operationName, request, null, requestModel, serverAddress, serverPort);
+	}
+
+	/**
+	 * Creates the context of one embeddings request.
+	 * @param request what is sent: the texts of one slice
+	 * @param requestModel the model asked for (the request's, else the client's
+	 * {@code embedding-model}), or {@code null} when the server chooses
+	 * @param serverAddress the host the request goes to
+	 * @param serverPort the port the request goes to
+	 */
+	public LlmObservationContext(EmbeddingRequest request, String requestModel, String serverAddress, int serverPort) {
+		this(EMBEDDINGS, null, request, requestModel, serverAddress, serverPort);
+	}
+
+	private LlmObservationContext(String operationName, ChatRequest request, EmbeddingRequest embeddingRequest,
+			String requestModel, String serverAddress, int serverPort) {
 		super(LlmObservationContext::noHeaders, Kind.CLIENT);
 		this.operationName = operationName;
 		this.request = request;
+		this.embeddingRequest = embeddingRequest;
 		this.requestModel = requestModel;
 		this.serverAddress = serverAddress;
 		this.serverPort = serverPort;
@@ -72,11 +104,19 @@ public class LlmObservationContext extends SenderContext<Object> {
 	}
 
 	/**
-	 * Returns the request.
-	 * @return what is sent
+	 * Returns the chat request.
+	 * @return what is sent, or {@code null} for an embeddings request
 	 */
 	public ChatRequest getRequest() {
 		return this.request;
+	}
+
+	/**
+	 * Returns the embeddings request.
+	 * @return what is sent, or {@code null} for a chat request
+	 */
+	public EmbeddingRequest getEmbeddingRequest() {
+		return this.embeddingRequest;
 	}
 
 	/**
@@ -104,8 +144,9 @@ public class LlmObservationContext extends SenderContext<Object> {
 	}
 
 	/**
-	 * Returns the server's answer.
-	 * @return the answer, or {@code null} until it has come and when the call failed
+	 * Returns the server's answer to a chat request.
+	 * @return the answer, or {@code null} until it has come, when the call failed, and
+	 * for an embeddings request
 	 */
 	public ChatResponse getResponse() {
 		return this.response;
@@ -117,6 +158,23 @@ public class LlmObservationContext extends SenderContext<Object> {
 	 */
 	public void setResponse(ChatResponse response) {
 		this.response = response;
+	}
+
+	/**
+	 * Returns the server's answer to an embeddings request.
+	 * @return the answer, or {@code null} until it has come, when the call failed, and
+	 * for a chat request
+	 */
+	public EmbeddingResponse getEmbeddingResponse() {
+		return this.embeddingResponse;
+	}
+
+	/**
+	 * Sets the server's answer to an embeddings request.
+	 * @param embeddingResponse the answer
+	 */
+	public void setEmbeddingResponse(EmbeddingResponse embeddingResponse) {
+		this.embeddingResponse = embeddingResponse;
 	}
 
 	/**

@@ -111,6 +111,25 @@ class LlmClientAutoConfigurationTests {
 	}
 
 	@Test
+	void embeddingPropertiesReachTheClient() {
+		this.contextRunner
+			.withPropertyValues("llm.client.embedding-model=text-embedding-3-small",
+					"llm.client.embedding-batch-size=64")
+			.run((context) -> {
+				assertThat(context.getBean(DefaultLlmClient.class).settings().embeddings())
+					.isEqualTo(new LlmClientSettings.Embeddings("text-embedding-3-small", 64));
+				assertThat(context.getBean(LlmClient.class).embeddingBatchSize()).isEqualTo(64);
+			});
+	}
+
+	@Test
+	void embeddingsDefaultToTheServersModelAnd256TextsPerRequest() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().embeddings())
+			.isEqualTo(LlmClientSettings.Embeddings.DEFAULTS)
+			.isEqualTo(new LlmClientSettings.Embeddings(null, 256)));
+	}
+
+	@Test
 	void backsOffWhenTheApplicationDefinesItsOwnClient() {
 		this.contextRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(LlmClient.class);
@@ -189,7 +208,9 @@ class LlmClientAutoConfigurationTests {
 			"llm.client.adaptive.backoff-ratio=1|llm.client.adaptive.backoff-ratio|at least 0.5 and below 1",
 			"llm.client.rate-limit.requests-per-minute=0|llm.client.rate-limit.requests-per-minute|at least 1",
 			"llm.client.rate-limit.tokens-per-minute=-5|llm.client.rate-limit.tokens-per-minute|at least 1",
-			"llm.client.rate-limit.estimated-output-tokens=0|llm.client.rate-limit.estimated-output-tokens|at least 1" })
+			"llm.client.rate-limit.estimated-output-tokens=0|llm.client.rate-limit.estimated-output-tokens|at least 1",
+			"llm.client.embedding-batch-size=0|llm.client.embedding-batch-size|between 1 and 2048",
+			"llm.client.embedding-batch-size=2049|llm.client.embedding-batch-size|between 1 and 2048" })
 	void invalidValueStopsStartUpNamingTheKeyAndTheFix(String property, String key, String reason) {
 		this.contextRunner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();

@@ -428,6 +428,21 @@ class LlmBatchServiceTests {
 		}
 
 		@Override
+		public dev.llmclient.EmbeddingResponse embed(dev.llmclient.EmbeddingRequest request) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public CompletableFuture<dev.llmclient.EmbeddingResponse> embedAsync(dev.llmclient.EmbeddingRequest request) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public int embeddingBatchSize() {
+			return 1;
+		}
+
+		@Override
 		public void close() {
 		}
 

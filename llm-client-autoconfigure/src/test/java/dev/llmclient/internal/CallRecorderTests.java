@@ -13,6 +13,7 @@ import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 
+import static dev.llmclient.observation.LlmObservationContext.CHAT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CallRecorderTests {
@@ -21,10 +22,10 @@ class CallRecorderTests {
 
 	@Test
 	void serverSideFailuresInARowMakeItDownOnlyAtTheConfiguredCount() {
-		this.recorder.failure("m", 1, http(503));
-		this.recorder.failure("m", 1, new LlmConnectionException("refused", null));
+		this.recorder.failure(CHAT, "m", 1, http(503));
+		this.recorder.failure(CHAT, "m", 1, new LlmConnectionException("refused", null));
 		assertThat(health().up()).isTrue();
-		this.recorder.failure("m", 1, timeout());
+		this.recorder.failure(CHAT, "m", 1, timeout());
 		LlmClientHealth health = health();
 		assertThat(health.up()).isFalse();
 		assertThat(health.reason()).isEqualTo("the last 3 calls failed on the server's side");
@@ -33,10 +34,10 @@ class CallRecorderTests {
 	@Test
 	void oneSuccessMakesItUpAgain() {
 		for (int i = 0; i < 5; i++) {
-			this.recorder.failure("m", 1, http(500));
+			this.recorder.failure(CHAT, "m", 1, http(500));
 		}
 		assertThat(health().up()).isFalse();
-		this.recorder.success("m", 1, new Usage(1, 1, 2));
+		this.recorder.success(CHAT, "m", 1, new Usage(1, 1, 2));
 		assertThat(health().up()).isTrue();
 		assertThat(health().reason()).isNull();
 	}
@@ -44,7 +45,7 @@ class CallRecorderTests {
 	@Test
 	void failuresCausedByTheRequestNeverMakeItDown() {
 		for (int status : new int[] { 400, 404, 409, 413, 422, 429 }) {
-			this.recorder.failure("m", 1, http(status));
+			this.recorder.failure(CHAT, "m", 1, http(status));
 		}
 		LlmClientHealth health = health();
 		assertThat(health.up()).isTrue();
@@ -55,12 +56,12 @@ class CallRecorderTests {
 	@Test
 	void oneRefusedKeyMakesItDownUntilACallSucceeds() {
 		for (int status : new int[] { 401, 403 }) {
-			this.recorder.failure("m", 1, http(status));
+			this.recorder.failure(CHAT, "m", 1, http(status));
 			LlmClientHealth health = health();
 			assertThat(health.up()).isFalse();
 			assertThat(health.reason()).startsWith("the LLM server refused the client's credentials on the last call")
 				.contains("HTTP " + status);
-			this.recorder.success("m", 1, null);
+			this.recorder.success(CHAT, "m", 1, null);
 			assertThat(health().up()).isTrue();
 		}
 	}
@@ -72,7 +73,7 @@ class CallRecorderTests {
 		assertThat(health().reason()).isEqualTo("GET http://127.0.0.1:1/v1/models answered HTTP 401");
 		this.recorder.probed(null);
 		assertThat(health().up()).isFalse();
-		this.recorder.success("m", 1, null);
+		this.recorder.success(CHAT, "m", 1, null);
 		assertThat(health().up()).isTrue();
 	}
 
@@ -82,20 +83,20 @@ class CallRecorderTests {
 		CallRecorder recorder = new CallRecorder(new LatencyWindow(100), new CallMetrics() {
 
 			@Override
-			public void record(String model, long nanos, String errorType, Usage usage) {
+			public void record(String operation, String model, long nanos, String errorType, Usage usage) {
 				recorded.add(errorType);
 			}
 
 			@Override
-			public void retry(String reason) {
+			public void retry(String operation, String reason) {
 			}
 
 		}, 3);
-		recorder.success("m", 1, null);
-		recorder.failure("m", 1, http(503));
-		recorder.failure("m", 1, timeout());
-		recorder.rejected("m", 1, bulkheadFull());
-		recorder.cancelled("m", 1);
+		recorder.success(CHAT, "m", 1, null);
+		recorder.failure(CHAT, "m", 1, http(503));
+		recorder.failure(CHAT, "m", 1, timeout());
+		recorder.rejected(CHAT, "m", 1, bulkheadFull());
+		recorder.cancelled(CHAT, "m", 1);
 		assertThat(recorded).containsExactly("none", "503", "timeout", "bulkhead_full", "cancelled");
 	}
 
@@ -106,7 +107,7 @@ class CallRecorderTests {
 		assertThat(health.up()).isFalse();
 		assertThat(health.reason()).startsWith("endpoint could not be reached at start-up");
 		assertThat(health.lastError().type()).isEqualTo("LlmConnectionException");
-		this.recorder.success("m", 1, null);
+		this.recorder.success(CHAT, "m", 1, null);
 		assertThat(health().up()).isTrue();
 	}
 
@@ -122,7 +123,7 @@ class CallRecorderTests {
 	@Test
 	void probeAnsweringDoesNotHideFailingCalls() {
 		for (int i = 0; i < 3; i++) {
-			this.recorder.failure("m", 1, http(502));
+			this.recorder.failure(CHAT, "m", 1, http(502));
 		}
 		this.recorder.probed(null);
 		assertThat(health().up()).isFalse();
@@ -130,8 +131,8 @@ class CallRecorderTests {
 
 	@Test
 	void bulkheadRejectionCountsAsFailedButStaysOutOfTheLatencyWindow() {
-		this.recorder.success("m", 2_000_000, null);
-		this.recorder.rejected("m", 30_000_000_000L, bulkheadFull());
+		this.recorder.success(CHAT, "m", 2_000_000, null);
+		this.recorder.rejected(CHAT, "m", 30_000_000_000L, bulkheadFull());
 		LlmClientHealth health = health();
 		assertThat(health.calls()).isEqualTo(new LlmClientHealth.Calls(2, 1, 1));
 		assertThat(health.latency().count()).isEqualTo(1);

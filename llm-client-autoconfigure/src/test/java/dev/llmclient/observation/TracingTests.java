@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +40,7 @@ import dev.llmclient.batch.LlmBatchService;
 import dev.llmclient.testsupport.CannedBodies;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
+import dev.llmclient.testsupport.WireSchemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -108,6 +110,30 @@ class TracingTests {
 				"gen_ai.request.top_p");
 		assertThat(attemptsOf(call)).singleElement()
 			.satisfies((attempt) -> assertThat(attempt.getKind()).isEqualTo(Span.Kind.CLIENT));
+	}
+
+	@Test
+	void eachEmbeddingsSliceIsOneSpanNamedEmbeddings() throws IOException {
+		List<String> bodies = new CopyOnWriteArrayList<>();
+		serve((exchange) -> {
+			bodies.add(exchange.body());
+			exchange.respond(200, "application/json",
+					"{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.5,1,2]}],"
+							+ "\"model\":\"embed-test-v2\",\"usage\":{\"prompt_tokens\":4,\"total_tokens\":4}}");
+		});
+		this.client = client().embeddings((embeddings) -> embeddings.withModel("embed-test").withBatchSize(1)).build();
+		this.client.embed(List.of("one", "two"));
+		List<FinishedSpan> slices = spans("embeddings embed-test");
+		assertThat(slices).hasSize(2);
+		for (FinishedSpan slice : slices) {
+			assertThat(slice.getKind()).isEqualTo(Span.Kind.CLIENT);
+			assertThat(slice.getTags()).containsAllEntriesOf(Map.of("gen_ai.operation.name", "embeddings",
+					"gen_ai.request.model", "embed-test", "gen_ai.response.model", "embed-test-v2", "error.type",
+					"none", "gen_ai.embeddings.dimension.count", "3", "gen_ai.usage.input_tokens", "4"));
+			assertThat(slice.getTags()).doesNotContainKeys("gen_ai.input.messages", "gen_ai.request.max_tokens");
+			assertThat(attemptsOf(slice)).hasSize(1);
+		}
+		assertThat(bodies).hasSize(2).allSatisfy(WireSchemas::assertValidEmbeddingRequest);
 	}
 
 	@Test

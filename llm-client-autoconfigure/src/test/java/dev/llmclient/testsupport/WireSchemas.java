@@ -46,6 +46,14 @@ public final class WireSchemas {
 	}
 
 	/**
+	 * Fails unless {@code body} is a valid embeddings request ({@code POST /embeddings}).
+	 * @param body the request body as sent
+	 */
+	public static void assertValidEmbeddingRequest(String body) {
+		assertValid("embedding-request.schema.json", body);
+	}
+
+	/**
 	 * Returns the violations of {@code body} against a schema of {@code openai-wire/}.
 	 * @param schemaFile the schema's file name
 	 * @param body the JSON document to check

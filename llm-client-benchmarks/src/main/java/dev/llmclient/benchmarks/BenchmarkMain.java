@@ -26,8 +26,9 @@ public final class BenchmarkMain {
 	}
 
 	/**
-	 * @param args {@code --quick}, {@code --only=overhead,batch,first-call,memory,jmh},
-	 * {@code --doc=PATH}, {@code --chart=PATH}, {@code --memory-calls=N}
+	 * @param args {@code --quick},
+	 * {@code --only=overhead,batch,embeddings,first-call,memory,jmh}, {@code --doc=PATH},
+	 * {@code --chart=PATH}, {@code --memory-calls=N}
 	 * @throws Exception when a scenario fails
 	 */
 	public static void main(String[] args) throws Exception {
@@ -38,6 +39,7 @@ public final class BenchmarkMain {
 		Batch batch = null;
 		FirstCall firstCall = null;
 		Memory memory = null;
+		Embeddings embeddings = null;
 		Jmh jmh = null;
 		try (StubProcess stub = StubProcess.start()) {
 			Log.progress("stub server on 127.0.0.1:%d (own JVM)", stub.port());
@@ -46,6 +48,9 @@ public final class BenchmarkMain {
 			}
 			if (settings.runs("batch")) {
 				batch = new Batch(settings).run(stub);
+			}
+			if (settings.runs("embeddings")) {
+				embeddings = new Embeddings(settings).run(stub);
 			}
 			if (settings.runs("first-call")) {
 				firstCall = new FirstCall(settings).run(stub);
@@ -58,7 +63,8 @@ public final class BenchmarkMain {
 			jmh = new Jmh(settings).run();
 		}
 		long minutes = ChronoUnit.SECONDS.between(started, Instant.now());
-		String report = report(settings, overhead, batch, firstCall, memory, jmh, loadBefore, loadAverage(), minutes);
+		String report = report(settings, overhead, batch, embeddings, firstCall, memory, jmh, loadBefore, loadAverage(),
+				minutes);
 		System.out.println(report);
 		Path results = Path.of("target", "benchmarks", "results.md");
 		Files.createDirectories(results.getParent());
@@ -77,8 +83,8 @@ public final class BenchmarkMain {
 		System.exit(0);
 	}
 
-	private static String report(Settings settings, Overhead overhead, Batch batch, FirstCall firstCall, Memory memory,
-			Jmh jmh, String loadBefore, String loadAfter, long seconds) {
+	private static String report(Settings settings, Overhead overhead, Batch batch, Embeddings embeddings,
+			FirstCall firstCall, Memory memory, Jmh jmh, String loadBefore, String loadAfter, long seconds) {
 		StringBuilder out = new StringBuilder();
 		out.append("### Machine and run\n\n");
 		out.append(machine(settings, loadBefore, loadAfter, seconds)).append('\n');
@@ -101,6 +107,9 @@ public final class BenchmarkMain {
 					"%d rounds, contenders taking turns; ideal = ceil(prompts / N) × L; " + "median (min–max).\n\n",
 					settings.rounds()));
 			out.append(batch.markdown()).append('\n');
+		}
+		if (embeddings != null) {
+			out.append(embeddings.heading()).append(embeddings.markdown()).append('\n');
 		}
 		if (firstCall != null) {
 			out.append("### First call: a fresh JVM per measurement, zero-latency stub\n\n");

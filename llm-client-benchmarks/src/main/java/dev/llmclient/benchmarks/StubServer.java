@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A loopback OpenAI-compatible server for benchmarks: one selector thread does all the
  * I/O and a single scheduler thread releases delayed answers, so 256 concurrent calls at
  * 50 ms need two threads, not 256. Every chat completion gets the same precomputed
- * answer. The latency is taken from the path: {@code /l50/v1/chat/completions} answers
- * after 50 ms, {@code /v1/...} at once.
+ * answer; every embeddings request gets {@link StubEmbeddings}' answer for as many texts
+ * as it sent. The latency is taken from the path: {@code /l50/v1/chat/completions}
+ * answers after 50 ms, {@code /v1/...} at once.
  * <p>
  * Run as its own JVM ({@link #main}) so the benchmark JVM's CPU time is the clients'
  * alone. It prints {@code PORT n}, then answers {@code stats} on standard input with
@@ -229,7 +230,7 @@ public final class StubServer implements AutoCloseable {
 		}
 	}
 
-	private static ByteBuffer response(int status, String reason, byte[] body) {
+	static ByteBuffer response(int status, String reason, byte[] body) {
 		byte[] head = ("HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/json\r\nContent-Length: "
 				+ body.length + "\r\n\r\n")
 			.getBytes(StandardCharsets.US_ASCII);
@@ -399,13 +400,16 @@ public final class StubServer implements AutoCloseable {
 				}
 				return null;
 			}
-			this.in.flip();
-			this.in.position(end);
-			this.in.compact();
 			String[] requestLine = lines[0].split(" ");
 			String method = requestLine[0];
 			String path = (requestLine.length > 1) ? requestLine[1] : "/";
-			return new Request(answerFor(method, path), latency(path), close);
+			// read before compacting: the answer to an embeddings request depends on its
+			// body
+			ByteBuffer answer = answerFor(method, path, bytes, bodyStart, end);
+			this.in.flip();
+			this.in.position(end);
+			this.in.compact();
+			return new Request(answer, latency(path), close);
 		}
 
 		void close() {
@@ -420,9 +424,12 @@ public final class StubServer implements AutoCloseable {
 
 	}
 
-	private static ByteBuffer answerFor(String method, String path) {
+	private static ByteBuffer answerFor(String method, String path, byte[] bytes, int bodyStart, int bodyEnd) {
 		if (method.equals("POST") && path.endsWith("/chat/completions")) {
 			return COMPLETION_RESPONSE;
+		}
+		if (method.equals("POST") && path.endsWith("/embeddings")) {
+			return StubEmbeddings.answer(StubEmbeddings.inputs(bytes, bodyStart, bodyEnd));
 		}
 		if (method.equals("GET") && path.endsWith("/models")) {
 			return MODELS_RESPONSE;

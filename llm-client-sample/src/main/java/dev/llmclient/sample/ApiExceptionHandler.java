@@ -76,8 +76,10 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> unreadableBody(HttpMessageNotReadableException ex) {
-		return error(HttpStatus.BAD_REQUEST, "The body must be JSON such as {\"prompt\": \"Hello\"} (for /api/batch: "
-				+ "{\"prompts\": [\"Hello\", \"Hi\"]})", "bad_request");
+		return error(HttpStatus.BAD_REQUEST,
+				"The body must be JSON such as {\"prompt\": \"Hello\"} (for /api/batch: "
+						+ "{\"prompts\": [\"Hello\", \"Hi\"]}, for /api/embed: {\"texts\": [\"Hello\", \"Hi\"]})",
+				"bad_request");
 	}
 
 	@ExceptionHandler

@@ -14,13 +14,14 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.llmclient.sample.demo.DemoWireFormat.Chunk;
 import dev.llmclient.sample.demo.DemoWireFormat.Completion;
 import dev.llmclient.sample.demo.DemoWireFormat.CompletionRequest;
+import dev.llmclient.sample.demo.DemoWireFormat.EmbeddingsRequest;
 import dev.llmclient.sample.demo.DemoWireFormat.ErrorBody;
 import dev.llmclient.sample.demo.DemoWireFormat.ErrorDetail;
 
 /**
  * Serves the OpenAI-compatible routes of the demo backend: {@code POST /chat/completions}
- * (plain JSON, or server-sent events when the request asks to stream) and
- * {@code GET /models}.
+ * (plain JSON, or server-sent events when the request asks to stream),
+ * {@code POST /embeddings} and {@code GET /models}.
  */
 final class DemoHandler implements HttpHandler {
 
@@ -33,6 +34,8 @@ final class DemoHandler implements HttpHandler {
 	private final String basePath;
 
 	private final EchoModel model = new EchoModel();
+
+	private final DemoEmbeddings embeddings = new DemoEmbeddings();
 
 	private final DemoControls controls;
 
@@ -69,6 +72,14 @@ final class DemoHandler implements HttpHandler {
 			}
 			chat(exchange);
 		}
+		else if (path.equals("/embeddings")) {
+			if (!method.equals("POST")) {
+				sendError(exchange, 405, "Use POST for " + this.basePath + path);
+				return;
+			}
+			sendJson(exchange, 200,
+					this.embeddings.embed(read(exchange.getRequestBody(), EmbeddingsRequest.class, "embeddings")));
+		}
 		else if (path.equals("/models")) {
 			if (!method.equals("GET")) {
 				sendError(exchange, 405, "Use GET for " + this.basePath + path);
@@ -78,12 +89,12 @@ final class DemoHandler implements HttpHandler {
 		}
 		else {
 			sendError(exchange, 404, "Unknown path " + this.basePath + path
-					+ ": the demo serves POST /chat/completions and GET /models");
+					+ ": the demo serves POST /chat/completions, POST /embeddings and GET /models");
 		}
 	}
 
 	private void chat(HttpExchange exchange) throws IOException {
-		CompletionRequest request = read(exchange.getRequestBody());
+		CompletionRequest request = read(exchange.getRequestBody(), CompletionRequest.class, "chat completion");
 		if (Boolean.TRUE.equals(request.stream())) {
 			sendEvents(exchange, this.model.stream(request));
 		}
@@ -94,17 +105,17 @@ final class DemoHandler implements HttpHandler {
 		}
 	}
 
-	private static CompletionRequest read(InputStream body) throws IOException {
+	private static <T> T read(InputStream body, Class<T> type, String what) throws IOException {
 		try {
-			CompletionRequest request = MAPPER.readValue(body.readAllBytes(), CompletionRequest.class);
+			T request = MAPPER.readValue(body.readAllBytes(), type);
 			if (request == null) {
-				throw new IllegalArgumentException("The body must be a JSON object with 'messages'");
+				throw new IllegalArgumentException("The body must be a JSON object: a " + what + " request");
 			}
 			return request;
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException(
-					"The body is not a valid chat completion request: " + ex.getOriginalMessage());
+					"The body is not a valid " + what + " request: " + ex.getOriginalMessage());
 		}
 	}
 

@@ -5,9 +5,11 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import tools.jackson.databind.JsonNode;
 
 /**
- * JSON shapes of the OpenAI chat completions API that the demo backend reads and writes.
+ * JSON shapes of the OpenAI chat completions and embeddings APIs that the demo backend
+ * reads and writes.
  */
 final class DemoWireFormat {
 
@@ -57,6 +59,23 @@ final class DemoWireFormat {
 	}
 
 	record ErrorDetail(String message, String type, String code) {
+	}
+
+	/**
+	 * {@code input} is a string or an array of strings (token arrays are not served).
+	 */
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record EmbeddingsRequest(String model, JsonNode input, Integer dimensions) {
+	}
+
+	record EmbeddingList(String object, List<EmbeddingData> data, String model, EmbeddingUsage usage) {
+	}
+
+	record EmbeddingData(String object, int index, float[] embedding) {
+	}
+
+	record EmbeddingUsage(@JsonProperty("prompt_tokens") int promptTokens,
+			@JsonProperty("total_tokens") int totalTokens) {
 	}
 
 }

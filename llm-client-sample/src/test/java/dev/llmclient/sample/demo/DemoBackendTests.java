@@ -128,7 +128,7 @@ class DemoBackendTests {
 
 	@Test
 	void unknownPathIsAnswered404WithAnOpenAiErrorBody() throws Exception {
-		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri("/embeddings")).GET().build(),
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri("/audio/speech")).GET().build(),
 				BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(404);
 		assertOpenAiError(response.body());
