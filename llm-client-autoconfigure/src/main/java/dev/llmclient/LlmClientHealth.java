@@ -1,6 +1,7 @@
 package dev.llmclient;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A snapshot of the client's health: the same facts the Actuator indicator
@@ -15,10 +16,51 @@ import java.time.Instant;
  * @param latency the capped window of the latest call latencies
  * @param calls call counts since the client was created
  * @param lastError the latest failure, or {@code null} when no call has failed
+ * @param endpoints one entry per endpoint of a client with several, each with the same
+ * facts for that endpoint and its routing state; empty for a client of one endpoint
  * @since 0.1.0
  */
 public record LlmClientHealth(boolean up, String reason, String endpoint, String model, Pool pool, Bulkhead bulkhead,
-		Latency latency, Calls calls, LastError lastError) {
+		Latency latency, Calls calls, LastError lastError, List<EndpointHealth> endpoints) {
+
+	/**
+	 * Keeps the list of endpoints unmodifiable.
+	 */
+	public LlmClientHealth {
+		endpoints = (endpoints != null) ? List.copyOf(endpoints) : List.of();
+	}
+
+	/**
+	 * Creates the health of a client of one endpoint.
+	 * @param up whether the client is healthy
+	 * @param reason why the client is down, or {@code null} when it is up
+	 * @param endpoint the endpoint, without user-info or query
+	 * @param model the default model, or {@code null}
+	 * @param pool the connection pool
+	 * @param bulkhead the client-wide concurrency limit
+	 * @param latency the capped window of the latest call latencies
+	 * @param calls call counts since the client was created
+	 * @param lastError the latest failure, or {@code null} when no call has failed
+	 */
+	public LlmClientHealth(boolean up, String reason, String endpoint, String model, Pool pool, Bulkhead bulkhead,
+			Latency latency, Calls calls, LastError lastError) {
+		this(up, reason, endpoint, model, pool, bulkhead, latency, calls, lastError, List.of());
+	}
+
+	/**
+	 * One endpoint of a client with several: its health, as for a client of its own (its
+	 * {@code bulkhead} being its own {@code max-concurrent}), and whether routing sends
+	 * it calls.
+	 *
+	 * @param state {@code active}, {@code cooling-down} (no calls until
+	 * {@code coolingDownUntil}) or {@code half-open} (one trial call decides)
+	 * @param coolingDownUntil when cooling down ends, or {@code null} when not cooling
+	 * down
+	 * @param health the endpoint's health; DOWN while cooling down
+	 * @since 0.1.0
+	 */
+	public record EndpointHealth(String state, Instant coolingDownUntil, LlmClientHealth health) {
+	}
 
 	/**
 	 * The connection pool.

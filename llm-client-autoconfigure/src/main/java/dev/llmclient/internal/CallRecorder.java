@@ -21,6 +21,12 @@ final class CallRecorder {
 
 	private final LatencyWindow window;
 
+	/**
+	 * The window of the whole client when this recorder is one endpoint's of several,
+	 * else {@code null}.
+	 */
+	private final LatencyWindow clientWindow;
+
 	private final CallMetrics metrics;
 
 	private final int downAfterFailures;
@@ -49,7 +55,16 @@ final class CallRecorder {
 	private volatile String credentialsRefused;
 
 	CallRecorder(LatencyWindow window, CallMetrics metrics, int downAfterFailures) {
+		this(window, null, metrics, downAfterFailures);
+	}
+
+	/**
+	 * Creates the recorder of one endpoint of several, which also records latencies in
+	 * the client's window.
+	 */
+	CallRecorder(LatencyWindow window, LatencyWindow clientWindow, CallMetrics metrics, int downAfterFailures) {
 		this.window = window;
+		this.clientWindow = clientWindow;
 		this.metrics = metrics;
 		this.downAfterFailures = downAfterFailures;
 	}
@@ -60,6 +75,9 @@ final class CallRecorder {
 	 */
 	void success(String model, long nanos, Usage usage) {
 		this.window.record(nanos);
+		if (this.clientWindow != null) {
+			this.clientWindow.record(nanos);
+		}
 		this.succeeded.increment();
 		if (this.serverFailuresInARow.get() != 0) {
 			this.serverFailuresInARow.set(0);
@@ -78,6 +96,9 @@ final class CallRecorder {
 
 	void failure(String model, long nanos, LlmClientException failure) {
 		this.window.record(nanos);
+		if (this.clientWindow != null) {
+			this.clientWindow.record(nanos);
+		}
 		this.failed.increment();
 		if (failure.origin() == LlmClientException.Origin.SERVER) {
 			this.serverFailuresInARow.incrementAndGet();

@@ -5,12 +5,15 @@ import org.springframework.web.client.RestClient;
 /**
  * Where a call goes and where it is recorded: the client's pooled {@link RestClient} and
  * its recorder for real calls; for the call warm-up runs in memory, a {@code RestClient}
- * over a canned answer, a recorder nobody reads and no observation.
+ * over a canned answer, a recorder nobody reads and no observation. With several
+ * endpoints, each has a route of its own, and each attempt takes the route of the
+ * endpoint it goes to.
  *
  * @param restClient sends the call's attempts
  * @param recorder records how the call ended
  * @param observations observes the call, in traces
+ * @param transport the endpoint's transport, whose URIs the attempts go to
  */
-record Route(RestClient restClient, CallRecorder recorder, CallObservations observations) {
+record Route(RestClient restClient, CallRecorder recorder, CallObservations observations, HttpTransport transport) {
 
 }
