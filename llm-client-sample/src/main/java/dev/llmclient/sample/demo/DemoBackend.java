@@ -42,7 +42,17 @@ final class DemoBackend implements AutoCloseable {
 	 * @throws IOException when no loopback port can be bound
 	 */
 	static DemoBackend start() throws IOException {
-		HttpServer server = HttpServer.create(new InetSocketAddress(HOST, 0), 0);
+		return start(0);
+	}
+
+	/**
+	 * Starts a backend on a given port, such as the port of a replica stopped before.
+	 * @param port the port, or 0 for an ephemeral one
+	 * @return the running backend; close it to stop it
+	 * @throws IOException when the port cannot be bound
+	 */
+	static DemoBackend start(int port) throws IOException {
+		HttpServer server = HttpServer.create(new InetSocketAddress(HOST, port), 0);
 		// When every thread is busy and the queue is full, the server's accepting thread
 		// handles
 		// the request itself: callers slow down instead of being refused.
@@ -59,7 +69,11 @@ final class DemoBackend implements AutoCloseable {
 	 * @return such as {@code http://127.0.0.1:41234/demo/v1}
 	 */
 	String baseUrl() {
-		return "http://" + HOST + ":" + this.server.getAddress().getPort() + BASE_PATH;
+		return "http://" + HOST + ":" + port() + BASE_PATH;
+	}
+
+	int port() {
+		return this.server.getAddress().getPort();
 	}
 
 	@Override

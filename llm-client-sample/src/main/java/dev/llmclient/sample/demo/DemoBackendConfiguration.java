@@ -5,6 +5,7 @@ import java.io.IOException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -15,10 +16,12 @@ import dev.llmclient.autoconfigure.LlmClientConnectionDetails;
 /**
  * Starts the demo backend and points the client at it through
  * {@link LlmClientConnectionDetails}, unless {@code llm.client.endpoint} names a real
- * server.
+ * server, or {@code sample.demo.replicas} asks for several backends
+ * ({@link DemoReplicasConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(NoEndpointCondition.class)
+@ConditionalOnExpression("${sample.demo.replicas:1} <= 1")
 class DemoBackendConfiguration {
 
 	private static final Log logger = LogFactory.getLog(DemoBackendConfiguration.class);
