@@ -53,7 +53,14 @@ final class Cooldown {
 	/** When cooling down ends, in {@link #clock} time; meaningful while not active. */
 	private long until;
 
-	private boolean active = true;
+	/** Read without the lock on the way of every attempt: the common case is active. */
+	private volatile boolean active = true;
+
+	/**
+	 * Whether the window is full of successes and active: then a success changes nothing,
+	 * and is recorded without the lock.
+	 */
+	private volatile boolean clean;
 
 	/** Whether the one trial of the half-open state is under way. */
 	private boolean trial;
@@ -68,7 +75,11 @@ final class Cooldown {
 	 * half-open trial, it is taken, and {@link #succeeded()}, {@link #failed} or
 	 * {@link #abandoned()} must follow.
 	 */
-	synchronized boolean tryEnter() {
+	boolean tryEnter() {
+		return this.active || tryEnterCooled();
+	}
+
+	private synchronized boolean tryEnterCooled() {
 		if (this.active) {
 			return true;
 		}
@@ -80,7 +91,11 @@ final class Cooldown {
 	}
 
 	/** Whether {@link #tryEnter()} would let an attempt in now, taking nothing. */
-	synchronized boolean isOpen() {
+	boolean isOpen() {
+		return this.active || isOpenCooled();
+	}
+
+	private synchronized boolean isOpenCooled() {
 		return this.active || (!this.trial && this.clock.getAsLong() - this.until >= 0);
 	}
 
@@ -102,7 +117,13 @@ final class Cooldown {
 	 * Records a successful attempt; only the trial ends a cooldown, not the late answer
 	 * of an attempt sent before it began.
 	 */
-	synchronized void succeeded() {
+	void succeeded() {
+		if (!this.clean) {
+			recordSuccess();
+		}
+	}
+
+	private synchronized void recordSuccess() {
 		this.failuresInARow = 0;
 		if (this.trial) {
 			this.trial = false;
@@ -121,6 +142,7 @@ final class Cooldown {
 	 * @return whether the endpoint started cooling down now
 	 */
 	synchronized boolean failed(boolean coolAtOnce, Duration serverWait) {
+		this.clean = false;
 		push(true);
 		this.failuresInARow++;
 		boolean wasTrial = this.trial;
@@ -160,6 +182,7 @@ final class Cooldown {
 	private void push(boolean failed) {
 		this.outcomes = ((this.outcomes << 1) | (failed ? 1 : 0)) & ((1 << WINDOW) - 1);
 		this.samples = Math.min(WINDOW, this.samples + 1);
+		this.clean = this.active && this.outcomes == 0 && this.samples == WINDOW;
 	}
 
 }

@@ -13,21 +13,22 @@ final class LeastBusyStrategy implements RoutingStrategy {
 
 	@Override
 	public RoutedEndpoint choose(RoutedEndpoint[] candidates) {
-		return leastBusy(candidates, this.turn.getAndIncrement());
+		return leastBusy(candidates, this.turn.getAndIncrement(), Long.MAX_VALUE);
 	}
 
 	/**
-	 * The least busy candidate, looking from position {@code start} on so that ties go
-	 * round.
+	 * The least busy candidate whose recent latency is at most {@code maxLatencyNanos},
+	 * looking from position {@code start} on so that ties go round.
 	 */
-	static RoutedEndpoint leastBusy(RoutedEndpoint[] candidates, int start) {
+	static RoutedEndpoint leastBusy(RoutedEndpoint[] candidates, int start, long maxLatencyNanos) {
 		int n = candidates.length;
 		RoutedEndpoint best = null;
 		int from = Math.floorMod(start, n);
 		for (int k = 0; k < n; k++) {
 			RoutedEndpoint candidate = candidates[(from + k) % n];
-			if (candidate != null && (best == null || (long) candidate.inFlight()
-					* best.maxConcurrent() < (long) best.inFlight() * candidate.maxConcurrent())) {
+			if (candidate != null && candidate.recentLatencyNanos() <= maxLatencyNanos
+					&& (best == null || (long) candidate.inFlight() * best.maxConcurrent() < (long) best.inFlight()
+							* candidate.maxConcurrent())) {
 				best = candidate;
 			}
 		}

@@ -25,7 +25,7 @@ final class LowestLatencyStrategy implements RoutingStrategy {
 	public RoutedEndpoint choose(RoutedEndpoint[] candidates) {
 		int turn = this.turn.getAndIncrement();
 		if (Math.floorMod(turn, EXPLORE_EVERY) == EXPLORE_EVERY - 1) {
-			return LeastBusyStrategy.leastBusy(candidates, turn);
+			return LeastBusyStrategy.leastBusy(candidates, turn, Long.MAX_VALUE);
 		}
 		long fastest = Long.MAX_VALUE;
 		for (RoutedEndpoint candidate : candidates) {
@@ -33,14 +33,7 @@ final class LowestLatencyStrategy implements RoutingStrategy {
 				fastest = Math.min(fastest, candidate.recentLatencyNanos());
 			}
 		}
-		double limit = fastest * (1 + this.tolerance);
-		RoutedEndpoint[] near = new RoutedEndpoint[candidates.length];
-		for (int i = 0; i < candidates.length; i++) {
-			if (candidates[i] != null && candidates[i].recentLatencyNanos() <= limit) {
-				near[i] = candidates[i];
-			}
-		}
-		return LeastBusyStrategy.leastBusy(near, turn);
+		return LeastBusyStrategy.leastBusy(candidates, turn, (long) (fastest * (1 + this.tolerance)));
 	}
 
 }

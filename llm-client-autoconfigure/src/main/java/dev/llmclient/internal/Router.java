@@ -32,6 +32,9 @@ final class Router {
 
 	private final RoutedEndpoint[] endpoints;
 
+	/** The same endpoints, as a list handed out without copying. */
+	private final List<RoutedEndpoint> endpointList;
+
 	private final RoutingStrategy strategy;
 
 	private final LlmClientSettings settings;
@@ -50,11 +53,12 @@ final class Router {
 	Router(LlmClientSettings settings, List<RoutedEndpoint> endpoints) {
 		this.settings = settings;
 		this.endpoints = endpoints.toArray(RoutedEndpoint[]::new);
+		this.endpointList = List.of(this.endpoints);
 		this.strategy = RoutingStrategy.of(settings.routing(), this.endpoints);
 	}
 
 	List<RoutedEndpoint> endpoints() {
-		return List.of(this.endpoints);
+		return this.endpointList;
 	}
 
 	/**

@@ -48,7 +48,7 @@ final class WeightedRoundRobinStrategy implements RoutingStrategy {
 				return candidate;
 			}
 		}
-		return LeastBusyStrategy.leastBusy(candidates, 0);
+		return LeastBusyStrategy.leastBusy(candidates, 0, Long.MAX_VALUE);
 	}
 
 }
