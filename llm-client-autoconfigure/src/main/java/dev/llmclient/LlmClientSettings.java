@@ -81,9 +81,10 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		}
 		else if (endpoint != null) {
 			throw new LlmClientSettingException("endpoints", endpoints.size() + " endpoints",
-					"must not be set together with endpoint (" + withoutUserInfo(endpoint.toString())
-							+ "): set endpoint for one server, or endpoints[0].url, endpoints[1].url, ... for several, "
-							+ "not both");
+					"must not be set together with " + propertyPrefix + "endpoint ("
+							+ withoutUserInfo(endpoint.toString()) + "): set " + propertyPrefix
+							+ "endpoint for one server, or " + propertyPrefix + "endpoints[0].url, " + propertyPrefix
+							+ "endpoints[1].url, ... for several, not both");
 		}
 		apiKey = blankToNull(apiKey);
 		model = blankToNull(model);
