@@ -1,5 +1,6 @@
 package dev.llmclient;
 
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,6 +74,10 @@ public final class LlmClientBuilder {
 
 	private LlmClientSettings.Embeddings embeddings = LlmClientSettings.Embeddings.DEFAULTS;
 
+	private List<LlmClientSettings.Endpoint> endpoints = List.of();
+
+	private LlmClientSettings.Routing routing = LlmClientSettings.Routing.DEFAULTS;
+
 	private MeterRegistry meterRegistry;
 
 	private ObservationRegistry observationRegistry;
@@ -115,6 +120,33 @@ public final class LlmClientBuilder {
 	 */
 	public LlmClientBuilder endpoint(String endpoint) {
 		this.endpoint = endpoint;
+		return this;
+	}
+
+	/**
+	 * Sets several servers for the client to spread its calls over, in place of
+	 * {@link #endpoint(String)} (setting both is an error): replicas of a model, or the
+	 * same model at several providers. Each attempt of a call goes to one of them, picked
+	 * as {@link #routing(UnaryOperator)} says; a call whose attempt fails on one is
+	 * retried on another.
+	 * @param endpoints the servers, such as
+	 * {@code List.of(Endpoint.of("http://gpu-1:8000/v1"), Endpoint.of("http://gpu-2:8000/v1").withWeight(2))}
+	 * @return this builder
+	 */
+	public LlmClientBuilder endpoints(List<LlmClientSettings.Endpoint> endpoints) {
+		this.endpoints = (endpoints != null) ? endpoints : List.of();
+		return this;
+	}
+
+	/**
+	 * Changes how calls are spread over several {@link #endpoints(List) endpoints}, and
+	 * how long a failing one is left alone.
+	 * @param change returns the new routing settings from the current ones, such as
+	 * {@code (r) -> r.withStrategy(Routing.Strategy.ROUND_ROBIN)}
+	 * @return this builder
+	 */
+	public LlmClientBuilder routing(UnaryOperator<LlmClientSettings.Routing> change) {
+		this.routing = change.apply(this.routing);
 		return this;
 	}
 
@@ -422,7 +454,7 @@ public final class LlmClientBuilder {
 		return new LlmClientSettings(this.name, this.propertyPrefix, LlmClientSettings.parseEndpoint(this.endpoint),
 				this.apiKey, this.model, this.streamUsage, this.connection, this.limits, this.retry, this.warmUp,
 				this.lifecycle, this.health, this.ssl, this.proxy, this.observations, this.adaptive, this.rateLimit,
-				this.embeddings);
+				this.embeddings, this.endpoints, this.routing);
 	}
 
 	/**

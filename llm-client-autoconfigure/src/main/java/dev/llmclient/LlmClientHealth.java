@@ -1,6 +1,7 @@
 package dev.llmclient;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A snapshot of the client's health: the same facts the Actuator indicator
@@ -16,10 +17,34 @@ import java.time.Instant;
  * @param calls call counts since the client was created
  * @param lastError the latest failure, or {@code null} when no call has failed
  * @param rateLimit the budgets left and whether the server has paused the client
+ * @param endpoints one entry per endpoint of a client with several, each with the same
+ * facts for that endpoint and its routing state; empty for a client of one endpoint
  * @since 0.1.0
  */
 public record LlmClientHealth(boolean up, String reason, String endpoint, String model, Pool pool, Bulkhead bulkhead,
-		Latency latency, Calls calls, LastError lastError, RateLimit rateLimit) {
+		Latency latency, Calls calls, LastError lastError, RateLimit rateLimit, List<EndpointHealth> endpoints) {
+
+	/**
+	 * Keeps the list of endpoints unmodifiable.
+	 */
+	public LlmClientHealth {
+		endpoints = (endpoints != null) ? List.copyOf(endpoints) : List.of();
+	}
+
+	/**
+	 * One endpoint of a client with several: its health, as for a client of its own (its
+	 * {@code bulkhead} being its own {@code max-concurrent}), and whether routing sends
+	 * it calls.
+	 *
+	 * @param state {@code active}, {@code cooling-down} (no calls until
+	 * {@code coolingDownUntil}) or {@code half-open} (one trial call decides)
+	 * @param coolingDownUntil when cooling down ends, or {@code null} when not cooling
+	 * down
+	 * @param health the endpoint's health; DOWN while cooling down
+	 * @since 0.1.0
+	 */
+	public record EndpointHealth(String state, Instant coolingDownUntil, LlmClientHealth health) {
+	}
 
 	/**
 	 * The connection pool.

@@ -3,6 +3,7 @@ package dev.llmclient;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -25,7 +26,7 @@ import javax.net.ssl.SSLContext;
  * @param propertyPrefix prepended to setting names in messages, such as
  * {@code llm.client.}; empty for plain Java
  * @param endpoint base URL of the OpenAI-compatible API, such as
- * {@code http://localhost:11434/v1}
+ * {@code http://localhost:11434/v1}; {@code null} when {@code endpoints} lists several
  * @param apiKey bearer token, or {@code null}
  * @param model model used when a request names none, or {@code null}
  * @param streamUsage whether streams ask for token usage with
@@ -44,12 +45,16 @@ import javax.net.ssl.SSLContext;
  * @param rateLimit budgets of requests and tokens per minute
  * @param embeddings the model embeddings calls ask for and how many texts one request
  * carries
+ * @param endpoints several servers behind the one client ({@code endpoints[i].*}), in
+ * place of {@code endpoint}; empty for one server
+ * @param routing how calls are spread over {@code endpoints} and how a failing one is
+ * left alone for a while
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
 		boolean streamUsage, Connection connection, Limits limits, Retry retry, WarmUp warmUp, Lifecycle lifecycle,
 		Health health, Ssl ssl, Proxy proxy, Observations observations, Adaptive adaptive, RateLimit rateLimit,
-		Embeddings embeddings) {
+		Embeddings embeddings, List<Endpoint> endpoints, Routing routing) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -75,7 +80,17 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 					"must be 1 to 64 letters, digits, '.', '_' or '-', e.g. " + DEFAULT_NAME);
 		}
 		propertyPrefix = (propertyPrefix != null) ? propertyPrefix : "";
-		endpoint = checkEndpoint(endpoint);
+		endpoints = (endpoints != null) ? List.copyOf(endpoints) : List.of();
+		if (endpoints.isEmpty()) {
+			endpoint = checkEndpoint("endpoint", endpoint);
+		}
+		else if (endpoint != null) {
+			throw new LlmClientSettingException("endpoints", endpoints.size() + " endpoints",
+					"must not be set together with " + propertyPrefix + "endpoint ("
+							+ withoutUserInfo(endpoint.toString()) + "): set " + propertyPrefix
+							+ "endpoint for one server, or " + propertyPrefix + "endpoints[0].url, " + propertyPrefix
+							+ "endpoints[1].url, ... for several, not both");
+		}
 		apiKey = blankToNull(apiKey);
 		model = blankToNull(model);
 		require("connection", connection);
@@ -90,6 +105,8 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("adaptive", adaptive);
 		require("rate-limit", rateLimit);
 		require("embeddings", embeddings);
+		require("routing", routing);
+		endpoints = checkEndpoints(endpoints, limits.maxConcurrent());
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
 					"must not be shorter than retry.initial-backoff (" + retry.initialBackoff() + ")");
@@ -105,6 +122,36 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 							+ "): the adaptive limit moves between the two");
 		}
 		proxy.checkComplete();
+	}
+
+	/**
+	 * Returns the servers calls go to, each as its own settings: for one
+	 * {@code endpoint}, these settings themselves; for several {@code endpoints}, one
+	 * copy per endpoint with its URL, API key and model (the client's when it sets none)
+	 * and its {@code max-concurrent} as the limit of its connection pool.
+	 * @return one settings value per server, in the order configured
+	 */
+	public List<LlmClientSettings> perEndpoint() {
+		if (this.endpoints.isEmpty()) {
+			return List.of(this);
+		}
+		List<LlmClientSettings> each = new ArrayList<>(this.endpoints.size());
+		for (Endpoint target : this.endpoints) {
+			Limits endpointLimits = (target.maxConcurrent() != null)
+					? this.limits.withMaxConcurrent(target.maxConcurrent()) : this.limits;
+			WarmUp endpointWarmUp = (this.warmUp.connections() != null)
+					? this.warmUp.withConnections(Math.min(this.warmUp.connections(), endpointLimits.maxConcurrent()))
+					: this.warmUp;
+			each.add(new LlmClientSettings(this.name, this.propertyPrefix, URI.create(target.url()),
+					(target.apiKey() != null) ? target.apiKey() : this.apiKey,
+					(target.model() != null) ? target.model() : this.model, this.streamUsage, this.connection,
+					endpointLimits, this.retry, endpointWarmUp, this.lifecycle, this.health, this.ssl, this.proxy,
+					// admission is client-wide: an endpoint's settings never adapt a
+					// limit
+					// of their own, and its max-concurrent may be below min-concurrent
+					this.observations, Adaptive.DEFAULTS, this.rateLimit, this.embeddings, List.of(), this.routing));
+		}
+		return each;
 	}
 
 	/**
@@ -136,13 +183,18 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 	 * @return the safe form of the endpoint
 	 */
 	public String displayEndpoint() {
-		StringBuilder text = new StringBuilder().append(this.endpoint.getScheme())
-			.append("://")
-			.append(this.endpoint.getHost());
-		if (this.endpoint.getPort() != -1) {
-			text.append(':').append(this.endpoint.getPort());
+		if (this.endpoint == null) {
+			return this.endpoints.stream().map((target) -> display(URI.create(target.url()))).toList().toString();
 		}
-		String path = this.endpoint.getRawPath();
+		return display(this.endpoint);
+	}
+
+	private static String display(URI endpoint) {
+		StringBuilder text = new StringBuilder().append(endpoint.getScheme()).append("://").append(endpoint.getHost());
+		if (endpoint.getPort() != -1) {
+			text.append(':').append(endpoint.getPort());
+		}
+		String path = endpoint.getRawPath();
 		return text.append((path != null) ? path : "").toString();
 	}
 
@@ -153,7 +205,8 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ this.streamUsage + ", connection=" + this.connection + ", limits=" + this.limits + ", retry="
 				+ this.retry + ", warmUp=" + this.warmUp + ", lifecycle=" + this.lifecycle + ", health=" + this.health
 				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + ", observations=" + this.observations + ", adaptive="
-				+ this.adaptive + ", rateLimit=" + this.rateLimit + ", embeddings=" + this.embeddings + "]";
+				+ this.adaptive + ", rateLimit=" + this.rateLimit + ", embeddings=" + this.embeddings + ", endpoints="
+				+ this.endpoints + ", routing=" + this.routing + "]";
 	}
 
 	/**
@@ -1131,21 +1184,234 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 
 	}
 
-	private static URI checkEndpoint(URI endpoint) {
+	/**
+	 * One of several servers behind a client ({@code endpoints[i].*}), such as a replica
+	 * of a model or the same model at another provider. Checked as part of
+	 * {@link LlmClientSettings}, whose messages name it by its index. {@link #toString()}
+	 * never shows the API key.
+	 *
+	 * @param url base URL of its OpenAI-compatible API ({@code endpoints[i].url})
+	 * @param apiKey its bearer token, or {@code null} for the client's
+	 * ({@code endpoints[i].api-key})
+	 * @param model model asked of it when a request names none, or {@code null} for the
+	 * client's ({@code endpoints[i].model})
+	 * @param weight its share of calls under round-robin routing, at least 1
+	 * ({@code endpoints[i].weight})
+	 * @param maxConcurrent calls it may have in flight at once, or {@code null} for no
+	 * limit but the client-wide one ({@code endpoints[i].max-concurrent})
+	 * @since 0.1.0
+	 */
+	public record Endpoint(String url, String apiKey, String model, int weight, Integer maxConcurrent) {
+
+		/**
+		 * Normalises blank values to {@code null}; the values are checked by
+		 * {@link LlmClientSettings}.
+		 */
+		public Endpoint {
+			url = blankToNull(url);
+			apiKey = blankToNull(apiKey);
+			model = blankToNull(model);
+		}
+
+		/**
+		 * Returns an endpoint of weight 1 that uses the client's API key and model.
+		 * @param url base URL of the OpenAI-compatible API, such as
+		 * {@code http://10.0.0.7:8000/v1}
+		 * @return the endpoint
+		 */
+		public static Endpoint of(String url) {
+			return new Endpoint(url, null, null, 1, null);
+		}
+
+		/**
+		 * Returns a copy with another URL.
+		 * @param url base URL of the OpenAI-compatible API
+		 * @return the copy
+		 */
+		public Endpoint withUrl(String url) {
+			return new Endpoint(url, this.apiKey, this.model, this.weight, this.maxConcurrent);
+		}
+
+		/**
+		 * Returns a copy with its own API key.
+		 * @param apiKey the key, or {@code null} for the client's
+		 * @return the copy
+		 */
+		public Endpoint withApiKey(String apiKey) {
+			return new Endpoint(this.url, apiKey, this.model, this.weight, this.maxConcurrent);
+		}
+
+		/**
+		 * Returns a copy with its own default model.
+		 * @param model the model, or {@code null} for the client's
+		 * @return the copy
+		 */
+		public Endpoint withModel(String model) {
+			return new Endpoint(this.url, this.apiKey, model, this.weight, this.maxConcurrent);
+		}
+
+		/**
+		 * Returns a copy with another share of calls under round-robin routing.
+		 * @param weight at least 1
+		 * @return the copy
+		 */
+		public Endpoint withWeight(int weight) {
+			return new Endpoint(this.url, this.apiKey, this.model, weight, this.maxConcurrent);
+		}
+
+		/**
+		 * Returns a copy with its own limit of calls in flight.
+		 * @param maxConcurrent from 1 to the client's {@code max-concurrent}, or
+		 * {@code null} for none of its own
+		 * @return the copy
+		 */
+		public Endpoint withMaxConcurrent(Integer maxConcurrent) {
+			return new Endpoint(this.url, this.apiKey, this.model, this.weight, maxConcurrent);
+		}
+
+		@Override
+		public String toString() {
+			return "Endpoint[url=" + ((this.url != null) ? withoutUserInfo(this.url) : null) + ", apiKey="
+					+ ((this.apiKey != null) ? "******" : "none") + ", model=" + this.model + ", weight=" + this.weight
+					+ ", maxConcurrent=" + this.maxConcurrent + "]";
+		}
+
+	}
+
+	/**
+	 * How a client with several {@code endpoints} picks one for each attempt, and how
+	 * long it leaves alone an endpoint that fails. Without {@code endpoints} it has no
+	 * effect.
+	 *
+	 * @param strategy how an endpoint is picked among those available
+	 * ({@code routing.strategy})
+	 * @param cooldown how long an endpoint that fails repeatedly, or answers 429, 401 or
+	 * 403, receives no calls; a longer {@code Retry-After} from the server wins
+	 * ({@code routing.cooldown})
+	 * @param latencyTolerance how much slower than the fastest endpoint another may be,
+	 * as a fraction, and still share the load under {@code lowest-latency}
+	 * ({@code routing.latency-tolerance})
+	 * @since 0.1.0
+	 */
+	public record Routing(Strategy strategy, Duration cooldown, double latencyTolerance) {
+
+		/** The defaults: least busy first, 5s of cooldown, 20% of latency tolerance. */
+		public static final Routing DEFAULTS = new Routing(Strategy.LEAST_BUSY, Duration.ofSeconds(5), 0.2);
+
+		/**
+		 * Checks every value.
+		 * @throws LlmClientSettingException naming the invalid setting
+		 */
+		public Routing {
+			if (strategy == null) {
+				throw new LlmClientSettingException("routing.strategy", null,
+						"is required: use least-busy, round-robin or lowest-latency");
+			}
+			positive("routing.cooldown", cooldown);
+			if (!(latencyTolerance >= 0)) {
+				throw new LlmClientSettingException("routing.latency-tolerance", latencyTolerance,
+						"must be 0 or more, e.g. 0.2 (endpoints within 20% of the fastest share the load)");
+			}
+		}
+
+		/**
+		 * Returns a copy with another strategy.
+		 * @param strategy how an endpoint is picked
+		 * @return the copy
+		 */
+		public Routing withStrategy(Strategy strategy) {
+			return new Routing(strategy, this.cooldown, this.latencyTolerance);
+		}
+
+		/**
+		 * Returns a copy with another cooldown.
+		 * @param cooldown a positive duration
+		 * @return the copy
+		 */
+		public Routing withCooldown(Duration cooldown) {
+			return new Routing(this.strategy, cooldown, this.latencyTolerance);
+		}
+
+		/**
+		 * Returns a copy with another latency tolerance.
+		 * @param latencyTolerance 0 or more, such as 0.2 for 20%
+		 * @return the copy
+		 */
+		public Routing withLatencyTolerance(double latencyTolerance) {
+			return new Routing(this.strategy, this.cooldown, latencyTolerance);
+		}
+
+		/**
+		 * How an endpoint is picked among those not cooling down and below their
+		 * {@code max-concurrent}.
+		 *
+		 * @since 0.1.0
+		 */
+		public enum Strategy {
+
+			/**
+			 * The endpoint with the fewest calls in flight relative to its
+			 * {@code max-concurrent}: a slow or saturated endpoint gets fewer calls.
+			 */
+			LEAST_BUSY,
+
+			/** Each endpoint in turn, as often as its {@code weight} says. */
+			ROUND_ROBIN,
+
+			/**
+			 * The endpoint whose recent attempts were fastest; endpoints within
+			 * {@code latency-tolerance} of it share the load, least busy first.
+			 */
+			LOWEST_LATENCY
+
+		}
+
+	}
+
+	/**
+	 * Checks each endpoint, naming it by its index, and returns them with their URLs in
+	 * the form calls use (no trailing slash).
+	 */
+	private static List<Endpoint> checkEndpoints(List<Endpoint> endpoints, int maxConcurrent) {
+		List<Endpoint> checked = new ArrayList<>(endpoints.size());
+		for (int i = 0; i < endpoints.size(); i++) {
+			String prefix = "endpoints[" + i + "].";
+			Endpoint target = endpoints.get(i);
+			if (target == null) {
+				throw new LlmClientSettingException(prefix + "url", null, "is required: set it to " + ENDPOINT_EXAMPLE);
+			}
+			URI url = checkEndpoint(prefix + "url", parseEndpoint(prefix + "url", target.url()));
+			if (target.weight() < 1) {
+				throw new LlmClientSettingException(prefix + "weight", target.weight(),
+						"must be at least 1: an endpoint of weight 2 takes twice the calls of one of weight 1 "
+								+ "under round-robin routing");
+			}
+			if (target.maxConcurrent() != null
+					&& (target.maxConcurrent() < 1 || target.maxConcurrent() > maxConcurrent)) {
+				throw new LlmClientSettingException(prefix + "max-concurrent", target.maxConcurrent(),
+						"must be between 1 and max-concurrent (" + maxConcurrent
+								+ "), the client-wide limit that bounds every endpoint together");
+			}
+			checked.add(target.withUrl(url.toString()));
+		}
+		return List.copyOf(checked);
+	}
+
+	private static URI checkEndpoint(String setting, URI endpoint) {
 		if (endpoint == null) {
-			throw new LlmClientSettingException("endpoint", null, "is required: set it to " + ENDPOINT_EXAMPLE);
+			throw new LlmClientSettingException(setting, null, "is required: set it to " + ENDPOINT_EXAMPLE);
 		}
 		String shown = withoutUserInfo(endpoint.toString());
 		String scheme = (endpoint.getScheme() != null) ? endpoint.getScheme().toLowerCase(Locale.ROOT) : null;
 		if (!"http".equals(scheme) && !"https".equals(scheme)) {
-			throw new LlmClientSettingException("endpoint", shown,
+			throw new LlmClientSettingException(setting, shown,
 					"must start with http:// or https://: use " + ENDPOINT_EXAMPLE);
 		}
 		if (endpoint.getHost() == null || endpoint.getHost().isEmpty()) {
-			throw new LlmClientSettingException("endpoint", shown, "has no host: use " + ENDPOINT_EXAMPLE);
+			throw new LlmClientSettingException(setting, shown, "has no host: use " + ENDPOINT_EXAMPLE);
 		}
 		if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
-			throw new LlmClientSettingException("endpoint", shown,
+			throw new LlmClientSettingException(setting, shown,
 					"must not have a query or fragment: use " + ENDPOINT_EXAMPLE);
 		}
 		String text = endpoint.toString();
@@ -1159,6 +1425,10 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 	 * @throws LlmClientSettingException when the text is not a URL
 	 */
 	static URI parseEndpoint(String endpoint) {
+		return parseEndpoint("endpoint", endpoint);
+	}
+
+	private static URI parseEndpoint(String setting, String endpoint) {
 		if (endpoint == null || endpoint.isBlank()) {
 			return null;
 		}
@@ -1166,7 +1436,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 			return new URI(endpoint.strip());
 		}
 		catch (java.net.URISyntaxException ex) {
-			throw new LlmClientSettingException("endpoint", withoutUserInfo(endpoint),
+			throw new LlmClientSettingException(setting, withoutUserInfo(endpoint),
 					"is not a valid URL (" + ex.getReason() + "): use " + ENDPOINT_EXAMPLE);
 		}
 	}

@@ -29,12 +29,14 @@ import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings.Adaptive;
 import dev.llmclient.LlmClientSettings.Connection;
 import dev.llmclient.LlmClientSettings.Embeddings;
+import dev.llmclient.LlmClientSettings.Endpoint;
 import dev.llmclient.LlmClientSettings.Health;
 import dev.llmclient.LlmClientSettings.Lifecycle;
 import dev.llmclient.LlmClientSettings.Limits;
 import dev.llmclient.LlmClientSettings.Proxy;
 import dev.llmclient.LlmClientSettings.RateLimit;
 import dev.llmclient.LlmClientSettings.Retry;
+import dev.llmclient.LlmClientSettings.Routing;
 import dev.llmclient.LlmClientSettings.Ssl;
 import dev.llmclient.LlmClientSettings.WarmUp;
 import dev.llmclient.LlmClientSettings.Observations;
@@ -112,6 +114,18 @@ public final class LlmClientAutoConfiguration {
 		map.from(connectionDetails::apiKey).to(builder::apiKey);
 		map.from(connectionDetails::model).to(builder::model);
 		map.from(properties::isStreamUsage).to(builder::streamUsage);
+		map.from(properties::getEndpoints)
+			.as((endpoints) -> endpoints.stream()
+				.map((endpoint) -> new Endpoint(endpoint.getUrl(), endpoint.getApiKey(), endpoint.getModel(),
+						endpoint.getWeight(), endpoint.getMaxConcurrent()))
+				.toList())
+			.to(builder::endpoints);
+		LlmClientProperties.Routing routingProperties = properties.getRouting();
+		builder.routing((routing) -> {
+			routing = map.from(routingProperties::getStrategy).to(routing, Routing::withStrategy);
+			routing = map.from(routingProperties::getCooldown).to(routing, Routing::withCooldown);
+			return map.from(routingProperties::getLatencyTolerance).to(routing, Routing::withLatencyTolerance);
+		});
 		builder.connection((connection) -> {
 			connection = map.from(properties::getConnectTimeout).to(connection, Connection::withConnectTimeout);
 			connection = map.from(properties::getReadTimeout).to(connection, Connection::withReadTimeout);

@@ -7,6 +7,8 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.llmclient.LlmClientSettings;
+
 /**
  * Configuration properties of the LLM client, under {@code llm.client}.
  *
@@ -134,6 +136,15 @@ public class LlmClientProperties {
 	private final Adaptive adaptive = new Adaptive();
 
 	private final RateLimit rateLimit = new RateLimit();
+
+	/**
+	 * Several servers for one client (replicas of a model, or the same model at several
+	 * providers), in place of endpoint: each attempt of a call goes to one of them, and a
+	 * call that fails on one is retried on another.
+	 */
+	private List<Endpoint> endpoints = new ArrayList<>();
+
+	private final Routing routing = new Routing();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -269,6 +280,18 @@ public class LlmClientProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public List<Endpoint> getEndpoints() {
+		return this.endpoints;
+	}
+
+	public void setEndpoints(List<Endpoint> endpoints) {
+		this.endpoints = endpoints;
+	}
+
+	public Routing getRouting() {
+		return this.routing;
 	}
 
 	public Observations getObservations() {
@@ -700,6 +723,83 @@ public class LlmClientProperties {
 	}
 
 	/**
+	 * One of several servers ({@code llm.client.endpoints[i]}).
+	 */
+	public static class Endpoint {
+
+		/**
+		 * Base URL of the server's OpenAI-compatible API, such as
+		 * http://10.0.0.7:8000/v1.
+		 */
+		private String url;
+
+		/**
+		 * API key of this server, sent as "Authorization: Bearer ..."; never logged or
+		 * shown. Unset means llm.client.api-key.
+		 */
+		private String apiKey;
+
+		/**
+		 * Model asked of this server when a request names none. Unset means
+		 * llm.client.model.
+		 */
+		private String model;
+
+		/**
+		 * Share of calls under round-robin routing: an endpoint of weight 2 takes twice
+		 * the calls of one of weight 1.
+		 */
+		private int weight = 1;
+
+		/**
+		 * Maximum number of calls in flight on this server, within the client-wide
+		 * max-concurrent. Unset means only the client-wide limit applies.
+		 */
+		private Integer maxConcurrent;
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public String getApiKey() {
+			return this.apiKey;
+		}
+
+		public void setApiKey(String apiKey) {
+			this.apiKey = apiKey;
+		}
+
+		public String getModel() {
+			return this.model;
+		}
+
+		public void setModel(String model) {
+			this.model = model;
+		}
+
+		public int getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(int weight) {
+			this.weight = weight;
+		}
+
+		public Integer getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(Integer maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+	}
+
+	/**
 	 * Budgets of requests and tokens per minute, as a provider grants them.
 	 */
 	public static class RateLimit {
@@ -744,6 +844,57 @@ public class LlmClientProperties {
 
 		public void setEstimatedOutputTokens(int estimatedOutputTokens) {
 			this.estimatedOutputTokens = estimatedOutputTokens;
+		}
+
+	}
+
+	/**
+	 * How calls are spread over several endpoints ({@code llm.client.routing}).
+	 */
+	public static class Routing {
+
+		/**
+		 * How an endpoint is picked for each attempt: least-busy (fewest calls in flight
+		 * relative to its max-concurrent), round-robin (in turn, by weight) or
+		 * lowest-latency (fastest recent attempts, near-equal ones sharing the load).
+		 */
+		private LlmClientSettings.Routing.Strategy strategy = LlmClientSettings.Routing.Strategy.LEAST_BUSY;
+
+		/**
+		 * How long an endpoint that fails repeatedly, or answers 429, 401 or 403, gets no
+		 * calls; the server's Retry-After wins when longer. Then one trial call decides
+		 * whether it takes full traffic again.
+		 */
+		private Duration cooldown = Duration.ofSeconds(5);
+
+		/**
+		 * How much slower than the fastest endpoint another may be, as a fraction, and
+		 * still share the load under lowest-latency routing.
+		 */
+		private double latencyTolerance = 0.2;
+
+		public LlmClientSettings.Routing.Strategy getStrategy() {
+			return this.strategy;
+		}
+
+		public void setStrategy(LlmClientSettings.Routing.Strategy strategy) {
+			this.strategy = strategy;
+		}
+
+		public Duration getCooldown() {
+			return this.cooldown;
+		}
+
+		public void setCooldown(Duration cooldown) {
+			this.cooldown = cooldown;
+		}
+
+		public double getLatencyTolerance() {
+			return this.latencyTolerance;
+		}
+
+		public void setLatencyTolerance(double latencyTolerance) {
+			this.latencyTolerance = latencyTolerance;
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.llmclient.autoconfigure;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -10,9 +11,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Keeps {@code llm.client.api-key} and {@code llm.client.proxy.password} (also when
- * written into {@code llm.client.proxy.url}) masked on Actuator's {@code configprops} and
- * {@code env} endpoints even when an application shows their values
+ * Keeps {@code llm.client.api-key}, each {@code llm.client.endpoints[i].api-key} and
+ * {@code llm.client.proxy.password} (also when written into {@code llm.client.proxy.url})
+ * masked on Actuator's {@code configprops} and {@code env} endpoints even when an
+ * application shows their values
  * ({@code management.endpoint.configprops.show-values=always}). Independent of the health
  * and metrics auto-configurations: it only needs Actuator on the classpath.
  *
@@ -23,15 +25,22 @@ import org.springframework.context.annotation.Bean;
 public final class LlmClientSanitizingAutoConfiguration {
 
 	/**
-	 * Masks the client's credentials: the API key, the proxy's password, and the password
-	 * in the user-info of the proxy's URL.
+	 * {@code llm.client.endpoints[0].api-key} (properties files, configprops) and
+	 * {@code LLM_CLIENT_ENDPOINTS_0_API_KEY} (environment), normalised.
+	 */
+	private static final Pattern ENDPOINT_API_KEY = Pattern.compile("llmclientendpoints(\\[\\d+\\]|\\d+)apikey");
+
+	/**
+	 * Masks the client's credentials: the API key, each endpoint's API key, the proxy's
+	 * password, and the password in the user-info of the proxy's URL.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "llmClientCredentialsSanitizingFunction")
 	SanitizingFunction llmClientCredentialsSanitizingFunction() {
 		return (data) -> {
 			String key = normalized(data.getKey());
-			if (key.equals("llmclientapikey") || key.equals("llmclientproxypassword")) {
+			if (key.equals("llmclientapikey") || key.equals("llmclientproxypassword")
+					|| ENDPOINT_API_KEY.matcher(key).matches()) {
 				return data.withSanitizedValue();
 			}
 			if (key.equals("llmclientproxyurl") && data.getValue() instanceof String url) {

@@ -11,7 +11,10 @@ import dev.llmclient.LlmClientHealth;
 
 /**
  * Reports the LLM client's health on {@code /actuator/health} as component
- * {@code llmClient}, from {@link LlmClient#health()}: no call to the LLM is made.
+ * {@code llmClient}, from {@link LlmClient#health()}: no call to the LLM is made. A
+ * client with several endpoints adds {@code endpoints}: one entry per endpoint, keyed by
+ * its URL, with the same details for that endpoint plus its {@code status} and routing
+ * {@code state}; the client is UP while at least one endpoint is.
  *
  * @since 0.1.0
  */
@@ -37,16 +40,40 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.down().withDetail("reason", health.reason());
 		}
-		builder.withDetail("endpoint", health.endpoint());
+		details(health).forEach(builder::withDetail);
+		if (!health.endpoints().isEmpty()) {
+			Map<String, Object> endpoints = new LinkedHashMap<>();
+			for (LlmClientHealth.EndpointHealth endpoint : health.endpoints()) {
+				LlmClientHealth endpointHealth = endpoint.health();
+				Map<String, Object> entry = new LinkedHashMap<>();
+				entry.put("status", endpointHealth.up() ? "UP" : "DOWN");
+				entry.put("state", endpoint.state());
+				if (endpoint.coolingDownUntil() != null) {
+					entry.put("coolingDownUntil", endpoint.coolingDownUntil().toString());
+				}
+				if (!endpointHealth.up()) {
+					entry.put("reason", endpointHealth.reason());
+				}
+				entry.putAll(details(endpointHealth));
+				endpoints.put(endpointHealth.endpoint(), entry);
+			}
+			builder.withDetail("endpoints", endpoints);
+		}
+	}
+
+	/** Today's details of one client, or of one endpoint of several. */
+	private static Map<String, Object> details(LlmClientHealth health) {
+		Map<String, Object> all = new LinkedHashMap<>();
+		all.put("endpoint", health.endpoint());
 		if (health.model() != null) {
-			builder.withDetail("model", health.model());
+			all.put("model", health.model());
 		}
 		LlmClientHealth.Pool pool = health.pool();
-		builder.withDetail("pool", details("available", pool.available(), "leased", pool.leased(), "pending",
-				pool.pending(), "max", pool.max()));
+		all.put("pool", details("available", pool.available(), "leased", pool.leased(), "pending", pool.pending(),
+				"max", pool.max()));
 		LlmClientHealth.Bulkhead bulkhead = health.bulkhead();
-		builder.withDetail("bulkhead", details("maxConcurrent", bulkhead.maxConcurrent(), "limit", bulkhead.limit(),
-				"inFlight", bulkhead.inFlight(), "waiting", bulkhead.waiting()));
+		all.put("bulkhead", details("maxConcurrent", bulkhead.maxConcurrent(), "limit", bulkhead.limit(), "inFlight",
+				bulkhead.inFlight(), "waiting", bulkhead.waiting()));
 		LlmClientHealth.RateLimit rateLimit = health.rateLimit();
 		if (rateLimit != null) {
 			Map<String, Object> rateLimitDetails = details("pausedByServer", rateLimit.pausedByServer(),
@@ -57,21 +84,21 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 			if (rateLimit.tokensRemaining() != null) {
 				rateLimitDetails.put("tokensRemaining", rateLimit.tokensRemaining());
 			}
-			builder.withDetail("rateLimit", rateLimitDetails);
+			all.put("rateLimit", rateLimitDetails);
 		}
 		LlmClientHealth.Latency latency = health.latency();
 		Map<String, Object> latencyDetails = details("count", latency.count(), "capacity", latency.capacity());
 		latencyDetails.putAll(details("p50Ms", latency.p50Ms(), "p95Ms", latency.p95Ms(), "p99Ms", latency.p99Ms(),
 				"maxMs", latency.maxMs()));
-		builder.withDetail("latency", latencyDetails);
+		all.put("latency", latencyDetails);
 		LlmClientHealth.Calls calls = health.calls();
-		builder.withDetail("calls",
-				details("total", calls.total(), "succeeded", calls.succeeded(), "failed", calls.failed()));
+		all.put("calls", details("total", calls.total(), "succeeded", calls.succeeded(), "failed", calls.failed()));
 		LlmClientHealth.LastError lastError = health.lastError();
 		if (lastError != null) {
-			builder.withDetail("lastError",
+			all.put("lastError",
 					details("type", lastError.type(), "message", lastError.message(), "at", lastError.at().toString()));
 		}
+		return all;
 	}
 
 	private static Map<String, Object> details(Object... namesAndValues) {

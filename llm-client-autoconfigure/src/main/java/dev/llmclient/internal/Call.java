@@ -1,5 +1,8 @@
 package dev.llmclient.internal;
 
+import java.util.Objects;
+import java.util.function.Function;
+
 import io.micrometer.observation.Observation;
 
 /**
@@ -13,9 +16,15 @@ final class Call implements AutoCloseable {
 	/** The {@code gen_ai.operation.name}, such as {@code chat} or {@code embeddings}. */
 	private final String operation;
 
-	private final String model;
+	private String model;
 
-	private final byte[] body;
+	private byte[] body;
+
+	/**
+	 * Encodes the body for another model, or {@code null}: only set for a request that
+	 * names no model, when endpoints have default models of their own.
+	 */
+	private Function<String, byte[]> encoder;
 
 	private final boolean stream;
 
@@ -26,7 +35,8 @@ final class Call implements AutoCloseable {
 	/** The future of an async call; {@code null} for a call on the caller's thread. */
 	private final AsyncCall<?> async;
 
-	private final Route route;
+	/** Where the latest attempt went: one endpoint's route when several are routed. */
+	private Route route;
 
 	/** The call's observation, {@link Observation#NOOP} when nothing observes it. */
 	private final Observation observation;
@@ -66,9 +76,33 @@ final class Call implements AutoCloseable {
 		return this.body;
 	}
 
-	/** Where the call's attempts go and where it is recorded. */
+	/**
+	 * Where the call's attempts go and where it is recorded; with several endpoints, the
+	 * route of the latest attempt's endpoint.
+	 */
 	Route route() {
 		return this.route;
+	}
+
+	/**
+	 * Lets {@link #routeTo} encode the body again for an endpoint's own default model.
+	 * @param encoder encodes the request for a model
+	 */
+	void encodeForEndpoints(Function<String, byte[]> encoder) {
+		this.encoder = encoder;
+	}
+
+	/**
+	 * Sends the next attempts to another endpoint.
+	 * @param route the endpoint's route
+	 * @param endpointModel the endpoint's default model, used when the request names none
+	 */
+	void routeTo(Route route, String endpointModel) {
+		this.route = route;
+		if (this.encoder != null && !Objects.equals(this.model, endpointModel)) {
+			this.body = this.encoder.apply(endpointModel);
+			this.model = endpointModel;
+		}
 	}
 
 	/** Where events of the call (retries, waits, first chunk) go. */

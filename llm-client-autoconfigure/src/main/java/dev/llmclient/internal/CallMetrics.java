@@ -62,6 +62,18 @@ interface CallMetrics {
 	}
 
 	/**
+	 * Counts a call's attempt that failed on this endpoint and moved to another.
+	 */
+	default void failover() {
+	}
+
+	/**
+	 * Counts this endpoint starting to cool down.
+	 */
+	default void cooldown() {
+	}
+
+	/**
 	 * Returns metrics of the same kind that record into a registry of their own, which
 	 * nobody reads: warm-up records its canned calls there, so the code that records a
 	 * call is loaded and compiled without a call being counted.

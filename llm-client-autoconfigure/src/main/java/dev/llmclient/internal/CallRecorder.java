@@ -1,6 +1,7 @@
 package dev.llmclient.internal;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,6 +22,12 @@ final class CallRecorder {
 	private static final String CANCELLED = "cancelled";
 
 	private final LatencyWindow window;
+
+	/**
+	 * The window of the whole client when this recorder is one endpoint's of several,
+	 * else {@code null}.
+	 */
+	private final LatencyWindow clientWindow;
 
 	private final CallMetrics metrics;
 
@@ -50,7 +57,16 @@ final class CallRecorder {
 	private volatile String credentialsRefused;
 
 	CallRecorder(LatencyWindow window, CallMetrics metrics, int downAfterFailures) {
+		this(window, null, metrics, downAfterFailures);
+	}
+
+	/**
+	 * Creates the recorder of one endpoint of several, which also records latencies in
+	 * the client's window.
+	 */
+	CallRecorder(LatencyWindow window, LatencyWindow clientWindow, CallMetrics metrics, int downAfterFailures) {
 		this.window = window;
+		this.clientWindow = clientWindow;
 		this.metrics = metrics;
 		this.downAfterFailures = downAfterFailures;
 	}
@@ -61,6 +77,9 @@ final class CallRecorder {
 	 */
 	void success(String operation, String model, long nanos, Usage usage) {
 		this.window.record(nanos);
+		if (this.clientWindow != null) {
+			this.clientWindow.record(nanos);
+		}
 		this.succeeded.increment();
 		if (this.serverFailuresInARow.get() != 0) {
 			this.serverFailuresInARow.set(0);
@@ -79,6 +98,9 @@ final class CallRecorder {
 
 	void failure(String operation, String model, long nanos, LlmClientException failure) {
 		this.window.record(nanos);
+		if (this.clientWindow != null) {
+			this.clientWindow.record(nanos);
+		}
 		this.failed.increment();
 		if (failure.origin() == LlmClientException.Origin.SERVER) {
 			this.serverFailuresInARow.incrementAndGet();
@@ -172,7 +194,7 @@ final class CallRecorder {
 					: "the last " + inARow + " calls failed on the server's side";
 		}
 		return new LlmClientHealth(reason == null, reason, endpoint, model, pool, bulkhead, this.window.snapshot(),
-				new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError, rateLimit);
+				new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError, rateLimit, List.of());
 	}
 
 	private static LlmClientHealth.LastError lastError(LlmClientException failure) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -58,6 +60,10 @@ import dev.llmclient.traffic.RateBudget;
  * observation ({@code gen_ai.client.operation}) spans the whole call, admission included,
  * and is current on the thread while the attempts run, so each attempt's
  * {@code RestClient} observation is its child.
+ * <p>
+ * With several endpoints, each has its own transport, recorder and metrics, and a
+ * {@link Router} sends each attempt to one of them; the admission, the retries and the
+ * record of a call stay the same, so a client of one endpoint has no router at all.
  */
 public final class DefaultLlmClient implements LlmClient {
 
@@ -113,31 +119,77 @@ public final class DefaultLlmClient implements LlmClient {
 
 	private final CallGate gate;
 
+	/** Only exists with several endpoints. */
+	private final Router router;
+
+	/** Only exist with several endpoints: their probes, when probing is on. */
+	private final List<HealthProbe> endpointProbes;
+
 	private DefaultLlmClient(LlmClientSettings settings, RestClient.Builder restClientBuilder,
 			MeterRegistry meterRegistry, ObservationRegistry observationRegistry,
 			LlmObservationConvention observationConvention, LongSupplier nanoClock, Traffic traffic) {
 		this.settings = settings;
-		this.transport = new HttpTransport(settings, observed(restClientBuilder, observationRegistry));
+		RestClient.Builder observedBuilder = observed(restClientBuilder, observationRegistry);
+		List<LlmClientSettings> targets = settings.perEndpoint();
+		this.transport = new HttpTransport(targets.get(0), observedBuilder);
 		this.bulkhead = new Bulkhead(settings, Objects.requireNonNull(
 				traffic.concurrencyLimiter().apply(Bulkhead.limiter(settings)), "concurrencyLimiter returned null"));
 		this.requestBudget = traffic.requestBudget().apply(budget(settings.rateLimit().requestsPerMinute()));
 		this.tokenBudget = traffic.tokenBudget().apply(budget(settings.rateLimit().tokensPerMinute()));
-		this.metrics = (meterRegistry != null)
-				? MicrometerCallMetrics.create(settings, meterRegistry, this.transport, this.bulkhead)
-				: CallMetrics.NONE;
-		this.recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()), this.metrics,
-				settings.health().downAfterFailures());
-		this.observations = CallObservations.create(settings, observationRegistry, observationConvention);
-		this.probe = settings.health().probeEnabled()
-				? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder, nanoClock)
-				: null;
-		this.gate = new CallGate(settings);
 		this.failures = new Failures(settings);
 		this.pacing = new ServerPacing(Clock.systemUTC(), settings.retry().maxRetryAfter());
-		this.admission = new Admission(this.bulkhead, this.requestBudget, this.tokenBudget, this.pacing, this.failures,
-				this.metrics, settings.adaptive().enabled());
-		this.route = new Route(this.transport.restClient(), this.recorder, this.observations, this.admission);
-		this.retrier = new Retrier(settings, this.metrics, this.gate, this.admission::serverPause);
+		if (targets.size() == 1) {
+			this.metrics = (meterRegistry != null)
+					? MicrometerCallMetrics.create(targets.get(0), meterRegistry, this.transport, this.bulkhead)
+					: CallMetrics.NONE;
+			this.recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()), this.metrics,
+					settings.health().downAfterFailures());
+			this.observations = CallObservations.create(targets.get(0), observationRegistry, observationConvention);
+			this.admission = admission(settings);
+			this.route = new Route(this.transport.restClient(), this.recorder, this.observations, this.transport,
+					this.admission);
+			this.probe = settings.health().probeEnabled()
+					? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder, nanoClock)
+					: null;
+			this.router = null;
+			this.endpointProbes = List.of();
+		}
+		else {
+			this.metrics = (meterRegistry != null)
+					? MicrometerCallMetrics.createRouted(settings, meterRegistry, this.bulkhead) : CallMetrics.NONE;
+			LatencyWindow clientWindow = new LatencyWindow(settings.health().maxLatencyRecords());
+			this.recorder = new CallRecorder(clientWindow, this.metrics, settings.health().downAfterFailures());
+			this.observations = CallObservations.create(targets.get(0), observationRegistry, observationConvention);
+			this.admission = admission(settings);
+			List<RoutedEndpoint> endpoints = new ArrayList<>(targets.size());
+			List<HealthProbe> probes = new ArrayList<>();
+			for (int i = 0; i < targets.size(); i++) {
+				LlmClientSettings target = targets.get(i);
+				HttpTransport endpointTransport = (i == 0) ? this.transport
+						: new HttpTransport(target, observedBuilder);
+				CallMetrics endpointMetrics = (meterRegistry != null)
+						? MicrometerCallMetrics.createEndpoint(target, meterRegistry, endpointTransport)
+						: CallMetrics.NONE;
+				CallRecorder endpointRecorder = new CallRecorder(
+						new LatencyWindow(settings.health().maxLatencyRecords()), clientWindow, endpointMetrics,
+						settings.health().downAfterFailures());
+				Route endpointRoute = new Route(endpointTransport.restClient(), endpointRecorder, this.observations,
+						endpointTransport, this.admission);
+				endpoints.add(new RoutedEndpoint(i, target, settings.endpoints().get(i).weight(), endpointTransport,
+						endpointRoute, endpointMetrics, nanoClock));
+				if (settings.health().probeEnabled()) {
+					probes.add(new HealthProbe(target, settings.health().probeTtl(), endpointTransport,
+							endpointRecorder, nanoClock));
+				}
+			}
+			this.route = new Route(this.transport.restClient(), this.recorder, this.observations, this.transport,
+					this.admission);
+			this.probe = null;
+			this.router = new Router(settings, endpoints);
+			this.endpointProbes = List.copyOf(probes);
+		}
+		this.gate = new CallGate(settings);
+		this.retrier = new Retrier(settings, this.metrics, this.gate, this.admission::serverPause, this.router);
 		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
 		this.codec = new ChatCodec(settings.streamUsage(), this.failures);
 		this.embeddingCodec = new EmbeddingCodec(this.failures, settings.connection().maxResponseSize());
@@ -206,6 +258,12 @@ public final class DefaultLlmClient implements LlmClient {
 			MeterRegistry meterRegistry, LongSupplier nanoClock) {
 		return new DefaultLlmClient(Objects.requireNonNull(settings, "settings"), restClientBuilder, meterRegistry,
 				null, null, nanoClock, Traffic.NONE);
+	}
+
+	/** The client's way in: its bulkhead, budgets and the server's pacing. */
+	private Admission admission(LlmClientSettings settings) {
+		return new Admission(this.bulkhead, this.requestBudget, this.tokenBudget, this.pacing, this.failures,
+				this.metrics, settings.adaptive().enabled());
 	}
 
 	/** A budget of so many units per minute, or {@code null} when none is set. */
@@ -344,8 +402,15 @@ public final class DefaultLlmClient implements LlmClient {
 		ensureOpen();
 		String model = model(request);
 		byte[] body = this.codec.encode(request, model, stream);
-		return admit(LlmObservationContext.CHAT, model, body, stream, tokenEstimate(request), async, route,
+		Call call = admit(LlmObservationContext.CHAT, model, body, stream, tokenEstimate(request), async, route,
 				observation);
+		if (this.router != null && request.model() == null && route == this.route) {
+			// endpoints may have default models of their own: the body is encoded again
+			// for
+			// the endpoint an attempt goes to
+			call.encodeForEndpoints((endpointModel) -> this.codec.encode(request, endpointModel, stream));
+		}
+		return call;
 	}
 
 	/**
@@ -499,13 +564,52 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	/**
-	 * Runs one attempt so that it can be aborted from another thread when the call has a
-	 * deadline or is an async call its caller may cancel.
+	 * Runs one attempt, on the endpoint the router picks when there are several, and
+	 * reports its outcome to the router.
 	 */
 	private <T> T attempt(Call call, Supplier<T> send) {
+		if (this.router == null || call.route() != this.route && !isEndpointRoute(call.route())) {
+			return reportedAttempt(call, send);
+		}
+		RoutedEndpoint endpoint = this.router.acquire(call);
+		long start = System.nanoTime();
+		T result;
+		try {
+			result = reportedAttempt(call, send);
+		}
+		catch (LlmClientException ex) {
+			this.router.failed(endpoint, ex);
+			throw ex;
+		}
+		catch (RuntimeException | Error ex) {
+			this.router.abandoned(endpoint);
+			throw ex;
+		}
+		this.router.succeeded(endpoint, System.nanoTime() - start);
+		return result;
+	}
+
+	/**
+	 * Whether the route is one of the router's endpoints: the warm-up's in-memory route
+	 * is not, and is never routed.
+	 */
+	private boolean isEndpointRoute(Route route) {
+		for (RoutedEndpoint endpoint : this.router.endpoints()) {
+			if (endpoint.route() == route) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Runs one attempt and tells admission how it ended, so that an adaptive limit learns
+	 * from every attempt, on whichever endpoint it ran.
+	 */
+	private <T> T reportedAttempt(Call call, Supplier<T> send) {
 		long start = System.nanoTime();
 		try {
-			T response = abortable(call, send);
+			T response = abortableAttempt(call, send);
 			call.ticket().attemptEnded(start, null);
 			return response;
 		}
@@ -515,7 +619,11 @@ public final class DefaultLlmClient implements LlmClient {
 		}
 	}
 
-	private <T> T abortable(Call call, Supplier<T> send) {
+	/**
+	 * Runs one attempt so that it can be aborted from another thread when the call has a
+	 * deadline or is an async call its caller may cancel.
+	 */
+	private <T> T abortableAttempt(Call call, Supplier<T> send) {
 		if (!call.isAbortable()) {
 			return send.get();
 		}
@@ -547,8 +655,9 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	private ChatResponse post(Call call) {
-		return send(call.route().restClient(), this.transport.chatCompletionsUri(), call.body(),
-				MediaType.APPLICATION_JSON, (request, response) -> read(response, call.model(), call.start()));
+		return send(call.route(), call.route().transport().chatCompletionsUri(), call.body(),
+				MediaType.APPLICATION_JSON,
+				(request, response) -> read(call.route(), response, call.model(), call.start()));
 	}
 
 	/**
@@ -556,47 +665,67 @@ public final class DefaultLlmClient implements LlmClient {
 	 * through {@link #read}.
 	 */
 	private ChatResponse postStream(Call call, ChatStream stream) {
-		return send(call.route().restClient(), this.transport.chatCompletionsUri(), call.body(),
+		return send(call.route(), call.route().transport().chatCompletionsUri(), call.body(),
 				MediaType.TEXT_EVENT_STREAM, (request, response) -> {
 					MediaType type = response.getHeaders().getContentType();
 					if (response.getStatusCode().is2xxSuccessful()
 							&& (type == null || MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type))) {
 						return stream.read(response.getBody());
 					}
-					return stream.deliverWhole(read(response, call.model(), call.start()));
+					return stream.deliverWhole(read(call.route(), response, call.model(), call.start()));
 				});
 	}
 
-	private <T> T send(RestClient restClient, URI uri, byte[] body, MediaType accept, ExchangeFunction<T> exchange) {
+	private <T> T send(Route route, URI uri, byte[] body, MediaType accept, ExchangeFunction<T> exchange) {
 		try {
-			return restClient.post()
+			return route.restClient()
+				.post()
 				.uri(uri)
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(accept)
 				.body(body)
 				.exchange((request, response) -> {
-					this.pacing.observe(response.getStatusCode().value(), response.getHeaders());
+					if (this.router == null) {
+						// with several endpoints, one server's limits cool down that endpoint
+						// (Router) instead of pausing the whole client
+						this.pacing.observe(response.getStatusCode().value(), response.getHeaders());
+					}
 					return exchange.exchange(request, response);
 				}, true);
 		}
 		catch (RestClientException ex) {
-			throw this.failures.fromRestClient(ex);
+			throw failures(route).fromRestClient(ex);
 		}
 	}
 
-	private ChatResponse read(ClientHttpResponse response, String model, long start) throws IOException {
+	private ChatResponse read(Route route, ClientHttpResponse response, String model, long start) throws IOException {
 		int status = response.getStatusCode().value();
 		byte[] body = BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
 		if (body == null) {
-			throw this.failures.tooLarge(-1);
+			throw failures(route).tooLarge(-1);
 		}
 		if (status >= 400) {
-			throw this.failures.fromStatus(status, response.getHeaders(), body);
+			throw failures(route).fromStatus(status, response.getHeaders(), body);
 		}
 		if (status < 200 || status >= 300) {
-			throw this.failures.notACompletion(status);
+			throw failures(route).notACompletion(status);
 		}
 		return this.codec.completion(body, response.getHeaders().getContentType(), model, start);
+	}
+
+	/**
+	 * Builds failures that name the endpoint the route goes to: with several endpoints,
+	 * the one the attempt went to.
+	 */
+	private Failures failures(Route route) {
+		if (this.router != null) {
+			for (RoutedEndpoint endpoint : this.router.endpoints()) {
+				if (endpoint.route() == route) {
+					return endpoint.failures();
+				}
+			}
+		}
+		return this.failures;
 	}
 
 	@Override
@@ -672,7 +801,7 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	private EmbeddingResponse postEmbeddings(Call call, int inputs) {
-		return send(call.route().restClient(), this.transport.embeddingsUri(), call.body(), MediaType.APPLICATION_JSON,
+		return send(call.route(), call.route().transport().embeddingsUri(), call.body(), MediaType.APPLICATION_JSON,
 				(request, response) -> {
 					int status = response.getStatusCode().value();
 					if (status >= 200 && status < 300) {
@@ -680,10 +809,10 @@ public final class DefaultLlmClient implements LlmClient {
 					}
 					byte[] body = BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
 					if (body == null) {
-						throw this.failures.tooLarge(-1);
+						throw failures(call.route()).tooLarge(-1);
 					}
-					throw (status >= 400) ? this.failures.fromStatus(status, response.getHeaders(), body)
-							: this.failures.notACompletion(status);
+					throw (status >= 400) ? failures(call.route()).fromStatus(status, response.getHeaders(), body)
+							: failures(call.route()).notACompletion(status);
 				});
 	}
 
@@ -700,6 +829,11 @@ public final class DefaultLlmClient implements LlmClient {
 	public LlmClientHealth health() {
 		if (this.probe != null) {
 			this.probe.refresh();
+		}
+		if (this.router != null) {
+			this.endpointProbes.forEach(HealthProbe::refresh);
+			return RoutedHealth.of(this.settings, this.router.endpoints(), this.recorder, this.bulkhead.stats(),
+					rateLimitStats());
 		}
 		return this.recorder.health(this.settings.displayEndpoint(), this.settings.model(), this.transport.poolStats(),
 				this.bulkhead.stats(), rateLimitStats());
@@ -720,7 +854,50 @@ public final class DefaultLlmClient implements LlmClient {
 	 */
 	public void warmUp() {
 		ensureOpen();
-		new ConnectionWarmer(this.settings, this.transport, this.recorder).warmUp(this::warmCodePath);
+		if (this.router == null) {
+			new ConnectionWarmer(this.settings, this.transport, this.recorder).warmUp(this::warmCodePath);
+			return;
+		}
+		warmUpEndpoints();
+	}
+
+	/**
+	 * Warms every endpoint in parallel, each as a client of its own would (its own log
+	 * line), and the code path once. With {@code warm-up.fail-fast}, start-up fails only
+	 * when no endpoint can be reached: the others take the calls.
+	 */
+	private void warmUpEndpoints() {
+		List<RoutedEndpoint> endpoints = this.router.endpoints();
+		ExecutorService executor = CallExecutors.create("llm-client-warm-up-endpoints", endpoints.size());
+		try {
+			List<CompletableFuture<Void>> warmed = new ArrayList<>(endpoints.size());
+			for (RoutedEndpoint endpoint : endpoints) {
+				Runnable codePath = (endpoint.index() == 0) ? this::warmCodePath : () -> {
+				};
+				warmed.add(CompletableFuture.runAsync(() -> new ConnectionWarmer(endpoint.settings(),
+						endpoint.transport(), endpoint.route().recorder())
+					.warmUp(codePath), executor));
+			}
+			RuntimeException first = null;
+			int failed = 0;
+			for (CompletableFuture<Void> future : warmed) {
+				try {
+					future.join();
+				}
+				catch (java.util.concurrent.CompletionException ex) {
+					failed++;
+					if (first == null) {
+						first = (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+					}
+				}
+			}
+			if (failed == endpoints.size()) {
+				throw first;
+			}
+		}
+		finally {
+			executor.shutdown();
+		}
 	}
 
 	/**
@@ -736,7 +913,8 @@ public final class DefaultLlmClient implements LlmClient {
 		CallRecorder detached = new CallRecorder(new LatencyWindow(1), this.metrics.detached(), 1);
 		Admission admission = new Admission(new Bulkhead(this.settings, new FixedLimiter(maxConcurrent())), null, null,
 				new ServerPacing(Clock.systemUTC(), Duration.ZERO), this.failures, CallMetrics.NONE, false);
-		chat(ChatRequest.of("warm-up"), null, new Route(inMemory, detached, CallObservations.NONE, admission), null);
+		chat(ChatRequest.of("warm-up"), null,
+				new Route(inMemory, detached, CallObservations.NONE, this.transport, admission), null);
 	}
 
 	/**
@@ -753,7 +931,15 @@ public final class DefaultLlmClient implements LlmClient {
 		if (this.deadlineTimer != null) {
 			this.deadlineTimer.shutdownNow();
 		}
-		this.transport.close();
+		if (this.router != null) {
+			for (RoutedEndpoint endpoint : this.router.endpoints()) {
+				endpoint.transport().close();
+				endpoint.metrics().close();
+			}
+		}
+		else {
+			this.transport.close();
+		}
 		this.metrics.close();
 	}
 

@@ -280,7 +280,7 @@ final class Failures {
 	 * rather than a TLS error: say so for https endpoints.
 	 */
 	private String mutualTlsHint() {
-		if (!"https".equalsIgnoreCase(this.settings.endpoint().getScheme())) {
+		if (this.settings.endpoint() == null || !"https".equalsIgnoreCase(this.settings.endpoint().getScheme())) {
 			return "";
 		}
 		LlmClientSettings.Ssl ssl = this.settings.ssl();
@@ -334,7 +334,10 @@ final class Failures {
 		return cut(text.strip(), REASON_LENGTH);
 	}
 
-	/** Hides the API key and the proxy's password, should a server or proxy echo them. */
+	/**
+	 * Hides the API key (each endpoint's too, when there are several) and the proxy's
+	 * password, should a server or proxy echo them.
+	 */
 	String scrub(String text) {
 		if (text == null) {
 			return null;
@@ -342,6 +345,11 @@ final class Failures {
 		String key = this.settings.apiKey();
 		String proxyPassword = this.settings.proxy().effectivePassword();
 		String scrubbed = (key != null) ? text.replace(key, "******") : text;
+		for (LlmClientSettings.Endpoint endpoint : this.settings.endpoints()) {
+			if (endpoint.apiKey() != null) {
+				scrubbed = scrubbed.replace(endpoint.apiKey(), "******");
+			}
+		}
 		return (proxyPassword != null) ? scrubbed.replace(proxyPassword, "******") : scrubbed;
 	}
 

@@ -43,6 +43,16 @@ final class MicrometerCallMetrics implements CallMetrics {
 	/** Tag naming the client, so several clients in one application keep apart. */
 	static final String CLIENT_NAME = "llm.client.name";
 
+	static final String FAILOVERS = "llm.client.routing.failovers";
+
+	static final String COOLDOWNS = "llm.client.routing.cooldowns";
+
+	/**
+	 * The {@code server.address} of what a client with several endpoints records as a
+	 * whole: its bulkhead, and calls that reached no endpoint.
+	 */
+	static final String ROUTED_ADDRESS = "routed";
+
 	static final String TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
 
 	/**
@@ -70,6 +80,10 @@ final class MicrometerCallMetrics implements CallMetrics {
 	private final PoolGauges poolGauges;
 
 	private final BulkheadGauges bulkheadGauges;
+
+	private volatile Counter failovers;
+
+	private volatile Counter cooldowns;
 
 	/**
 	 * The meters of the latest call's operation and model: most clients use one model for
@@ -109,6 +123,46 @@ final class MicrometerCallMetrics implements CallMetrics {
 		Tags commonTags = clientTags.and("gen_ai.provider.name", providerName(host));
 		return new MicrometerCallMetrics(registry, commonTags, PoolGauges.register(registry, clientTags, transport),
 				BulkheadGauges.register(registry, clientTags, bulkhead));
+	}
+
+	/**
+	 * Creates what a client with several endpoints records as a whole, tagged
+	 * {@code server.address} {@value #ROUTED_ADDRESS} and {@code server.port} 0: its
+	 * bulkhead gauges, and calls that reached no endpoint (refused by the bulkhead, or
+	 * finding every endpoint cooling down).
+	 * @param settings the client's settings
+	 * @param registry where the meters go
+	 * @param bulkhead the client's bulkhead
+	 * @return the metrics; close them with the client
+	 */
+	static MicrometerCallMetrics createRouted(LlmClientSettings settings, MeterRegistry registry, Bulkhead bulkhead) {
+		requireUnusedName(registry, settings);
+		Tags clientTags = Tags.of(CLIENT_NAME, settings.name(), "server.address", ROUTED_ADDRESS, "server.port", "0");
+		Tags commonTags = clientTags.and("gen_ai.operation.name", "chat", "gen_ai.provider.name",
+				providerName(ROUTED_ADDRESS));
+		return new MicrometerCallMetrics(registry, commonTags, null,
+				BulkheadGauges.register(registry, clientTags, bulkhead));
+	}
+
+	/**
+	 * Creates the metrics of one endpoint of a client with several, tagged with its
+	 * address, and registers its pool gauges.
+	 * @param settings the endpoint's settings (see
+	 * {@link LlmClientSettings#perEndpoint()})
+	 * @param registry where the meters go
+	 * @param transport the endpoint's transport, whose pool the gauges read
+	 * @return the metrics; close them with the client
+	 */
+	static MicrometerCallMetrics createEndpoint(LlmClientSettings settings, MeterRegistry registry,
+			HttpTransport transport) {
+		URI endpoint = settings.endpoint();
+		int port = (endpoint.getPort() != -1) ? endpoint.getPort()
+				: ("https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80);
+		String host = endpoint.getHost();
+		Tags clientTags = Tags.of(CLIENT_NAME, settings.name(), "server.address", host, "server.port",
+				Integer.toString(port));
+		Tags commonTags = clientTags.and("gen_ai.operation.name", "chat", "gen_ai.provider.name", providerName(host));
+		return new MicrometerCallMetrics(registry, commonTags, PoolGauges.register(registry, clientTags, transport));
 	}
 
 	/**
@@ -163,6 +217,32 @@ final class MicrometerCallMetrics implements CallMetrics {
 						.tag("reason", key)
 						.register(this.registry))
 			.increment();
+	}
+
+	@Override
+	public void failover() {
+		Counter counter = this.failovers;
+		if (counter == null) {
+			counter = Counter.builder(FAILOVERS)
+				.description("Attempts that failed on an endpoint and moved to another one")
+				.tags(this.commonTags)
+				.register(this.registry);
+			this.failovers = counter;
+		}
+		counter.increment();
+	}
+
+	@Override
+	public void cooldown() {
+		Counter counter = this.cooldowns;
+		if (counter == null) {
+			counter = Counter.builder(COOLDOWNS)
+				.description("Times an endpoint started cooling down: it receives no calls for a while")
+				.tags(this.commonTags)
+				.register(this.registry);
+			this.cooldowns = counter;
+		}
+		counter.increment();
 	}
 
 	@Override

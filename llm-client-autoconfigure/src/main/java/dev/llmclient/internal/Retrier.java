@@ -24,6 +24,11 @@ import dev.llmclient.LlmHttpException;
  * retried, nor is a call that closing the client cut off: a wait before a retry ends as
  * soon as the cut-off comes.
  * <p>
+ * With several endpoints, a failure another endpoint may not share (see
+ * {@link Router#failsOver}) moves the next attempt to another endpoint at once, without
+ * backoff: a failover is an attempt like any other, within {@code max-attempts} and the
+ * deadline, and counts as a retry.
+ * <p>
  * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the
  * failure, so it cannot honour {@code Retry-After}, nor give up early when the wait would
  * pass the deadline.
@@ -45,13 +50,22 @@ final class Retrier {
 	/** How much longer the server has paused the whole client; zero when it has not. */
 	private final Supplier<Duration> serverPause;
 
+	/** Picks another endpoint for a failover; {@code null} with one endpoint. */
+	private final Router router;
+
 	Retrier(LlmClientSettings settings, CallMetrics metrics, CallGate gate, Supplier<Duration> serverPause) {
+		this(settings, metrics, gate, serverPause, null);
+	}
+
+	Retrier(LlmClientSettings settings, CallMetrics metrics, CallGate gate, Supplier<Duration> serverPause,
+			Router router) {
 		this.settings = settings.retry();
 		this.metrics = metrics;
 		this.names = settings;
 		this.gate = gate;
 		this.maxWait = settings.limits().maxWait();
 		this.serverPause = serverPause;
+		this.router = router;
 	}
 
 	/**
@@ -69,7 +83,16 @@ final class Retrier {
 					throw failure; // nobody waits for a retry's answer
 				}
 				attempts++;
-				if (!this.settings.enabled() || !failure.isRetryable() || attempts >= this.settings.maxAttempts()) {
+				if (!this.settings.enabled() || attempts >= this.settings.maxAttempts()) {
+					throw failure;
+				}
+				if (this.router != null && this.router.failsOver(call, failure)) {
+					CallObservations.retry(call.observation(), failure.errorType(), Duration.ZERO);
+					this.metrics.retry(call.operation(), failure.errorType());
+					call.ticket().retrying();
+					continue;
+				}
+				if (!failure.isRetryable()) {
 					throw failure;
 				}
 				Duration delay = withServerPause(delayBeforeRetry(failure, attempts, call.deadline()), call.deadline());

@@ -177,4 +177,56 @@ class ApiKeyNeverShownTests {
 		assertThat(output).contains("WARN", "rejected the key in llm.client.api-key").doesNotContain(API_KEY);
 	}
 
+	@Test
+	void keysOfSeveralEndpointsAreSentToTheirServersAndShownNowhereElse(CapturedOutput output) {
+		String first = "sk-first-endpoint-0123456789abcdef";
+		String second = "sk-second-endpoint-0123456789abcdef";
+		server.stubFor(post("/v1/chat/completions").withHeader("Authorization", equalTo("Bearer " + first))
+			.willReturn(aResponse().withStatus(500).withBody("upstream failed for key " + first)));
+		server.stubFor(post("/v2/chat/completions")
+			.willReturn(okJson("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"ok\"}}]}")));
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class,
+					LlmClientMetricsAutoConfiguration.class, LlmClientHealthContributorAutoConfiguration.class,
+					LlmClientSanitizingAutoConfiguration.class, EndpointAutoConfiguration.class,
+					ConfigurationPropertiesReportEndpointAutoConfiguration.class,
+					EnvironmentEndpointAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("llm.client.eager-init=false", "llm.client.model=m",
+					"llm.client.endpoints[0].url=" + server.baseUrl() + "/v1",
+					"llm.client.endpoints[0].api-key=" + first,
+					"llm.client.endpoints[1].url=" + server.baseUrl() + "/v2",
+					"llm.client.endpoints[1].api-key=" + second, "llm.client.routing.strategy=round-robin",
+					"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
+					"management.endpoints.web.exposure.include=*")
+			.run((context) -> {
+				LlmClient client = context.getBean(LlmClient.class);
+				assertThat(client.generate("one")).isEqualTo("ok");
+				assertThat(client.generate("two")).isEqualTo("ok");
+				server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")).withHeader("Authorization",
+						equalTo("Bearer " + first)));
+				server.verify(postRequestedFor(urlEqualTo("/v2/chat/completions")).withHeader("Authorization",
+						equalTo("Bearer " + second)));
+				String health = json.writeValueAsString(context.getBean(LlmClientHealthIndicator.class).health(true));
+				assertThat(health).contains("upstream failed for key ******").doesNotContain(first, second);
+				assertThat(context.getBean(MeterRegistry.class).getMeters()).map(Meter::getId)
+					.map(Meter.Id::toString)
+					.allSatisfy((id) -> assertThat(id).doesNotContain(first, second));
+				String configprops = json
+					.writeValueAsString(context.getBean(ConfigurationPropertiesReportEndpoint.class)
+						.configurationPropertiesWithPrefix("llm.client"));
+				assertThat(configprops).contains("\"apiKey\":\"******\"").doesNotContain(first, second);
+				for (String key : new String[] { "llm.client.endpoints[0].api-key",
+						"llm.client.endpoints[1].api-key" }) {
+					String env = json
+						.writeValueAsString(context.getBean(EnvironmentEndpoint.class).environmentEntry(key));
+					assertThat(env).contains("******").doesNotContain(first, second);
+				}
+				assertThat(client.toString()).doesNotContain(first, second);
+				assertThat(client.health().toString()).doesNotContain(first, second);
+				assertThat(context.getBean(DefaultLlmClient.class).settings().toString()).doesNotContain(first, second);
+			});
+		assertThat(output).doesNotContain(first).doesNotContain(second);
+	}
+
 }

@@ -268,4 +268,37 @@ class LlmClientAutoConfigurationTests {
 
 	}
 
+	@Test
+	void endpointAndEndpointsTogetherFailStartUpNamingBothKeys() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=http://127.0.0.1:1/v1",
+					"llm.client.endpoints[0].url=http://127.0.0.1:2/v1", "llm.client.eager-init=false")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.client.endpoints")
+				.hasMessageContaining("llm.client.endpoint (http://127.0.0.1:1/v1)"));
+	}
+
+	@Test
+	void endpointsAndRoutingAreBoundFromProperties() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=", "llm.client.endpoints[0].url=http://127.0.0.1:1/v1",
+					"llm.client.endpoints[1].url=http://127.0.0.1:2/v1", "llm.client.endpoints[1].weight=3",
+					"llm.client.endpoints[1].max-concurrent=2", "llm.client.endpoints[1].model=other",
+					"llm.client.routing.strategy=lowest-latency", "llm.client.routing.cooldown=7s",
+					"llm.client.routing.latency-tolerance=0.5", "llm.client.eager-init=false")
+			.run((context) -> {
+				LlmClientSettings settings = context.getBean(DefaultLlmClient.class).settings();
+				assertThat(settings.endpoint()).isNull();
+				assertThat(settings.endpoints()).extracting(LlmClientSettings.Endpoint::url)
+					.containsExactly("http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1");
+				assertThat(settings.endpoints().get(1))
+					.isEqualTo(new LlmClientSettings.Endpoint("http://127.0.0.1:2/v1", null, "other", 3, 2));
+				assertThat(settings.routing()).isEqualTo(new LlmClientSettings.Routing(
+						LlmClientSettings.Routing.Strategy.LOWEST_LATENCY, Duration.ofSeconds(7), 0.5));
+				assertThat(context.getBean(LlmClient.class).health().endpoints()).hasSize(2);
+			});
+	}
+
 }

@@ -1,5 +1,7 @@
 package dev.llmclient.health;
 
+import java.util.List;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -58,7 +60,7 @@ class LlmClientHealthIndicatorTests {
 		return new LlmClientHealth(up, reason, "http://localhost:11434/v1", "llama3.2",
 				new LlmClientHealth.Pool(2, 1, 0, 10), new LlmClientHealth.Bulkhead(10, 10, 1, 0),
 				new LlmClientHealth.Latency(3, 1000, 12.5, 30.0, 30.0, 30.0), new LlmClientHealth.Calls(4, 3, 1),
-				lastError, new LlmClientHealth.RateLimit(499L, null, true, 1500));
+				lastError, new LlmClientHealth.RateLimit(499L, null, true, 1500), List.of());
 	}
 
 }

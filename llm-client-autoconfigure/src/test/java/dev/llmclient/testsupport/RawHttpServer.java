@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -139,8 +140,21 @@ public final class RawHttpServer implements AutoCloseable {
 	 * @throws IOException when no port can be bound
 	 */
 	public RawHttpServer(Handler handler) throws IOException {
+		this(0, handler);
+	}
+
+	/**
+	 * Starts a server on a given loopback port, such as the port of a server closed
+	 * before, to bring it back.
+	 * @param port the port, or 0 for a free one
+	 * @param handler what to do with each request
+	 * @throws IOException when the port cannot be bound
+	 */
+	public RawHttpServer(int port, Handler handler) throws IOException {
 		this.handler = handler;
-		this.serverSocket = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+		this.serverSocket = new ServerSocket();
+		this.serverSocket.setReuseAddress(true);
+		this.serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
 		this.threads.execute(this::acceptLoop);
 	}
 

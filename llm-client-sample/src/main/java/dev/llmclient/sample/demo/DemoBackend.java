@@ -45,7 +45,20 @@ final class DemoBackend implements AutoCloseable {
 	 * @throws IOException when no loopback port can be bound
 	 */
 	static DemoBackend start(DemoControls controls, ProviderLimits limits) throws IOException {
-		HttpServer server = HttpServer.create(new InetSocketAddress(HOST, 0), 0);
+		return start(controls, limits, 0);
+	}
+
+	/**
+	 * Starts a backend on a given port, such as the port of a replica stopped before.
+	 * @param controls the delay and failure switch it answers with
+	 * @param limits the provider's limits it enforces, {@link ProviderLimits#NONE} for
+	 * none
+	 * @param port the port, or 0 for an ephemeral one
+	 * @return the running backend; close it to stop it
+	 * @throws IOException when the port cannot be bound
+	 */
+	static DemoBackend start(DemoControls controls, ProviderLimits limits, int port) throws IOException {
+		HttpServer server = HttpServer.create(new InetSocketAddress(HOST, port), 0);
 		// When every thread is busy and the queue is full, the server's accepting thread
 		// handles
 		// the request itself: callers slow down instead of being refused.
@@ -64,7 +77,11 @@ final class DemoBackend implements AutoCloseable {
 	 * @return such as {@code http://127.0.0.1:41234/demo/v1}
 	 */
 	String baseUrl() {
-		return "http://" + HOST + ":" + this.server.getAddress().getPort() + BASE_PATH;
+		return "http://" + HOST + ":" + port() + BASE_PATH;
+	}
+
+	int port() {
+		return this.server.getAddress().getPort();
 	}
 
 	@Override

@@ -1,12 +1,11 @@
 package dev.llmclient.sample.demo;
 
 import java.io.IOException;
-import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -17,10 +16,12 @@ import dev.llmclient.autoconfigure.LlmClientConnectionDetails;
 /**
  * Starts the demo backend and points the client at it through
  * {@link LlmClientConnectionDetails}, unless {@code llm.client.endpoint} names a real
- * server.
+ * server, or {@code sample.demo.replicas} asks for several backends
+ * ({@link DemoReplicasConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(NoEndpointCondition.class)
+@ConditionalOnExpression("${sample.demo.replicas:1} <= 1")
 class DemoBackendConfiguration {
 
 	private static final Log logger = LogFactory.getLog(DemoBackendConfiguration.class);
@@ -28,19 +29,8 @@ class DemoBackendConfiguration {
 	private static final String MODEL_PROPERTY = "llm.client.model";
 
 	@Bean
-	DemoControls demoControls(@Value("${sample.demo.token-delay:0ms}") Duration tokenDelay) {
-		return new DemoControls(tokenDelay);
-	}
-
-	@Bean
-	DemoBackend demoBackend(DemoControls demoControls, Environment environment) throws IOException {
-		ProviderLimits limits = new ProviderLimits(environment.getProperty("sample.demo.capacity", Integer.class, 0),
-				environment.getProperty("sample.demo.requests-per-minute", Integer.class, 0),
-				environment.getProperty("sample.demo.latency", Duration.class, Duration.ZERO));
-		if (!limits.equals(ProviderLimits.NONE)) {
-			logger.info("Demo backend simulates a provider's limits: " + limits);
-		}
-		return DemoBackend.start(demoControls, limits);
+	DemoBackend demoBackend(DemoControls demoControls, ProviderLimits providerLimits) throws IOException {
+		return DemoBackend.start(demoControls, providerLimits);
 	}
 
 	@Bean

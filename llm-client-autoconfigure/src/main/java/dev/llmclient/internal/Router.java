@@ -1,0 +1,277 @@
+package dev.llmclient.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientHealth;
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.LlmEndpointsUnavailableException;
+import dev.llmclient.LlmHttpException;
+import dev.llmclient.LlmTimeoutException;
+
+/**
+ * Sends each attempt of a call to one of several endpoints: those cooling down, running
+ * their half-open trial or at their {@code max-concurrent} are skipped, as is the one the
+ * call's previous attempt just failed on while another can take it; the
+ * {@link RoutingStrategy} picks among the rest. When none can take the attempt, it waits
+ * for the first to come back, within {@code max-wait} and the call's deadline, then fails
+ * with an {@link LlmEndpointsUnavailableException} listing each endpoint's state. Each
+ * attempt's outcome is reported back, which decides the endpoint's {@link Cooldown}.
+ */
+final class Router {
+
+	private static final Log logger = LogFactory.getLog(Router.class);
+
+	private final RoutedEndpoint[] endpoints;
+
+	/** The same endpoints, as a list handed out without copying. */
+	private final List<RoutedEndpoint> endpointList;
+
+	private final RoutingStrategy strategy;
+
+	private final LlmClientSettings settings;
+
+	/** Counts attempts ended, so a waiting call sees one that ended while it looked. */
+	private final AtomicLong ended = new AtomicLong();
+
+	private final Object lock = new Object();
+
+	/**
+	 * Calls waiting for an endpoint: only then does an attempt's end take the lock to
+	 * wake them.
+	 */
+	private volatile int waiting;
+
+	Router(LlmClientSettings settings, List<RoutedEndpoint> endpoints) {
+		this.settings = settings;
+		this.endpoints = endpoints.toArray(RoutedEndpoint[]::new);
+		this.endpointList = List.of(this.endpoints);
+		this.strategy = RoutingStrategy.of(settings.routing(), this.endpoints);
+	}
+
+	List<RoutedEndpoint> endpoints() {
+		return this.endpointList;
+	}
+
+	/**
+	 * Picks the endpoint of the call's next attempt and points the call at it; the caller
+	 * must report the attempt's end with {@link #succeeded}, {@link #failed} or
+	 * {@link #abandoned}.
+	 * @throws LlmEndpointsUnavailableException when none can take it in time
+	 */
+	RoutedEndpoint acquire(Call call) {
+		RoutedEndpoint previous = endpointOf(call.route());
+		long start = System.nanoTime();
+		long waitNanos = -1;
+		while (true) {
+			long seen = this.ended.get();
+			RoutedEndpoint chosen = tryAcquire(previous);
+			if (chosen != null) {
+				call.routeTo(chosen.route(), chosen.settings().model());
+				return chosen;
+			}
+			if (waitNanos < 0) {
+				waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
+			}
+			long left = waitNanos - (System.nanoTime() - start);
+			if (left <= 0) {
+				throw unavailable(Duration.ofNanos(waitNanos));
+			}
+			awaitChange(seen, Math.min(left, nanosUntilOneOpens()));
+		}
+	}
+
+	private RoutedEndpoint tryAcquire(RoutedEndpoint previous) {
+		RoutedEndpoint[] candidates = new RoutedEndpoint[this.endpoints.length];
+		int count = 0;
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			if (endpoint != previous && mayTake(endpoint)) {
+				candidates[endpoint.index()] = endpoint;
+				count++;
+			}
+		}
+		if (count == 0 && previous != null && mayTake(previous)) {
+			candidates[previous.index()] = previous;
+			count = 1;
+		}
+		while (count > 0) {
+			RoutedEndpoint chosen = this.strategy.choose(candidates);
+			if (chosen.tryTake()) {
+				if (chosen.cooldown().tryEnter()) {
+					return chosen;
+				}
+				chosen.release();
+			}
+			candidates[chosen.index()] = null;
+			count--;
+		}
+		return null;
+	}
+
+	private static boolean mayTake(RoutedEndpoint endpoint) {
+		return endpoint.inFlight() < endpoint.maxConcurrent() && endpoint.cooldown().isOpen();
+	}
+
+	private long nanosUntilOneOpens() {
+		long soonest = Long.MAX_VALUE;
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			soonest = Math.min(soonest, endpoint.cooldown().nanosUntilOpen());
+		}
+		return Math.max(soonest, 1);
+	}
+
+	/** Waits until an attempt ends, or {@code nanos} pass. */
+	private void awaitChange(long seen, long nanos) {
+		synchronized (this.lock) {
+			// counted before looking, so an attempt ending now sees the waiter and wakes
+			// it
+			this.waiting++;
+			try {
+				if (this.ended.get() != seen) {
+					return;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.lock, nanos);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new LlmClientException("Interrupted while waiting for an LLM endpoint to take the call", ex);
+			}
+			finally {
+				this.waiting--;
+			}
+		}
+	}
+
+	/**
+	 * Whether the call's failed attempt moves to another endpoint at once, without the
+	 * backoff a retry of the same endpoint waits: when the failure is one the next
+	 * endpoint may not share (no connection, a timeout, 5xx, 429, refused credentials;
+	 * for a stream only before its first chunk) and another endpoint can take it now.
+	 * Counted as a failover of the endpoint that failed.
+	 */
+	boolean failsOver(Call call, LlmClientException failure) {
+		if (!movesOn(call, failure)) {
+			return false;
+		}
+		RoutedEndpoint failed = endpointOf(call.route());
+		if (failed == null) {
+			return false;
+		}
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			if (endpoint != failed && mayTake(endpoint)) {
+				failed.metrics().failover();
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean movesOn(Call call, LlmClientException failure) {
+		return failure.isRetryable() || failure.origin() == LlmClientException.Origin.CONFIGURATION || (!call.isStream()
+				&& failure instanceof LlmTimeoutException timeout && timeout.kind() == LlmTimeoutException.Kind.READ);
+	}
+
+	void succeeded(RoutedEndpoint endpoint, long nanos) {
+		endpoint.succeeded(nanos);
+		release(endpoint);
+	}
+
+	/**
+	 * Reports a failed attempt: the server's trouble (no connection, timeouts, 5xx, 408,
+	 * 429) counts towards cooling the endpoint down, a 429 with {@code Retry-After} or
+	 * refused credentials cools it down at once; a request the server refused (other 4xx)
+	 * proves the endpoint answers; a failure of the client's own says nothing.
+	 */
+	void failed(RoutedEndpoint endpoint, LlmClientException failure) {
+		try {
+			LlmHttpException http = (failure instanceof LlmHttpException ex) ? ex : null;
+			boolean credentials = failure.origin() == LlmClientException.Origin.CONFIGURATION;
+			boolean rateLimited = http != null && http.statusCode() == 429;
+			if (credentials || rateLimited
+					|| (failure.origin() == LlmClientException.Origin.SERVER
+							&& !(failure instanceof LlmTimeoutException timeout
+									&& timeout.kind() == LlmTimeoutException.Kind.CALL_DEADLINE))) {
+				Duration serverWait = (http != null) ? http.retryAfter() : null;
+				if (endpoint.failed(failure, credentials || (rateLimited && serverWait != null), serverWait)) {
+					cooledDown(endpoint, failure, credentials);
+				}
+			}
+			else if (failure.origin() == LlmClientException.Origin.REQUEST) {
+				endpoint.cooldown().succeeded();
+			}
+			else {
+				endpoint.cooldown().abandoned();
+			}
+		}
+		finally {
+			release(endpoint);
+		}
+	}
+
+	/** The attempt ended in a way that says nothing about the endpoint. */
+	void abandoned(RoutedEndpoint endpoint) {
+		endpoint.cooldown().abandoned();
+		release(endpoint);
+	}
+
+	private void cooledDown(RoutedEndpoint endpoint, LlmClientException failure, boolean credentials) {
+		endpoint.metrics().cooldown();
+		Duration remaining = Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(endpoint.cooldown().remainingNanos()));
+		if (credentials) {
+			logger.warn("LLM endpoint " + endpoint.displayUrl() + " refused the client's credentials ("
+					+ failure.errorType() + "): no calls go there for " + remaining + ". Check "
+					+ this.settings.property("endpoints[" + endpoint.index() + "].api-key") + " (or "
+					+ this.settings.property("api-key") + " when it sets none).");
+		}
+		else if (logger.isInfoEnabled()) {
+			logger.info("LLM endpoint " + endpoint.displayUrl() + " cooling down for " + remaining + " after "
+					+ failure.errorType() + "; calls go to the other endpoints meanwhile.");
+		}
+	}
+
+	private void release(RoutedEndpoint endpoint) {
+		endpoint.release();
+		this.ended.incrementAndGet();
+		if (this.waiting > 0) {
+			synchronized (this.lock) {
+				this.lock.notifyAll();
+			}
+		}
+	}
+
+	private RoutedEndpoint endpointOf(Route route) {
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			if (endpoint.route() == route) {
+				return endpoint;
+			}
+		}
+		return null;
+	}
+
+	/** Each endpoint's state, in the order configured. */
+	List<LlmEndpointsUnavailableException.EndpointState> states() {
+		List<LlmEndpointsUnavailableException.EndpointState> states = new ArrayList<>(this.endpoints.length);
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			Cooldown.State state = endpoint.cooldown().state();
+			long remaining = endpoint.cooldown().remainingNanos();
+			LlmClientHealth.LastError lastError = endpoint.lastAttemptError();
+			states.add(new LlmEndpointsUnavailableException.EndpointState(endpoint.displayUrl(), state.label(),
+					(state == Cooldown.State.COOLING_DOWN) ? Instant.now().plusNanos(remaining) : null,
+					endpoint.inFlight(), endpoint.maxConcurrent(), (lastError != null) ? lastError.message() : null));
+		}
+		return states;
+	}
+
+	private LlmEndpointsUnavailableException unavailable(Duration waited) {
+		return new LlmEndpointsUnavailableException(states(), waited, this.settings.property("max-wait"));
+	}
+
+}

@@ -1,0 +1,41 @@
+package dev.llmclient.sample.demo;
+
+import java.time.Duration;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * How the demo backends behave, one backend or several replicas alike: the delay and
+ * failure switch the web console changes ({@link DemoControls}), and the provider's
+ * limits they simulate ({@link ProviderLimits}).
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(NoEndpointCondition.class)
+class DemoSettingsConfiguration {
+
+	private static final Log logger = LogFactory.getLog(DemoSettingsConfiguration.class);
+
+	@Bean
+	DemoControls demoControls(@Value("${sample.demo.token-delay:0ms}") Duration tokenDelay) {
+		return new DemoControls(tokenDelay);
+	}
+
+	@Bean
+	ProviderLimits demoProviderLimits(Environment environment) {
+		ProviderLimits limits = new ProviderLimits(environment.getProperty("sample.demo.capacity", Integer.class, 0),
+				environment.getProperty("sample.demo.requests-per-minute", Integer.class, 0),
+				environment.getProperty("sample.demo.latency", Duration.class, Duration.ZERO));
+		if (!limits.equals(ProviderLimits.NONE)) {
+			logger.info("Demo backend simulates a provider's limits: " + limits);
+		}
+		return limits;
+	}
+
+}
