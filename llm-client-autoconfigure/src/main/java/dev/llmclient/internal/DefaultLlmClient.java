@@ -686,7 +686,8 @@ public final class DefaultLlmClient implements LlmClient {
 				.body(body)
 				.exchange((request, response) -> {
 					if (this.router == null) {
-						// with several endpoints, one server's limits cool down that endpoint
+						// with several endpoints, one server's limits cool down that
+						// endpoint
 						// (Router) instead of pausing the whole client
 						this.pacing.observe(response.getStatusCode().value(), response.getHeaders());
 					}
