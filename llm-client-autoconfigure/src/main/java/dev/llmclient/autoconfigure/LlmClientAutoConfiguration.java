@@ -34,6 +34,7 @@ import dev.llmclient.LlmClientSettings.Proxy;
 import dev.llmclient.LlmClientSettings.Retry;
 import dev.llmclient.LlmClientSettings.Ssl;
 import dev.llmclient.LlmClientSettings.WarmUp;
+import dev.llmclient.LlmClientSettings.Chat;
 import dev.llmclient.LlmClientSettings.Observations;
 import dev.llmclient.internal.DefaultLlmClient;
 import dev.llmclient.observation.LlmObservationConvention;
@@ -170,6 +171,11 @@ public final class LlmClientAutoConfiguration {
 				.to(observations, Observations::withIncludeCompletion);
 			return map.from(observationsProperties::getMaxContentLength)
 				.to(observations, Observations::withMaxContentLength);
+		});
+		LlmClientProperties.Chat chatProperties = properties.getChat();
+		builder.chat((chat) -> {
+			chat = map.from(chatProperties::getMaxTokensField).to(chat, Chat::withMaxTokensField);
+			return map.from(chatProperties::isStructuredOutputRepair).to(chat, Chat::withStructuredOutputRepair);
 		});
 		return builder;
 	}

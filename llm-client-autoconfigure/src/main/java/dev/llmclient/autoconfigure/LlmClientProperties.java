@@ -7,6 +7,8 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.llmclient.LlmClientSettings.TokenLimitField;
+
 /**
  * Configuration properties of the LLM client, under {@code llm.client}.
  *
@@ -116,6 +118,8 @@ public class LlmClientProperties {
 	private final Proxy proxy = new Proxy();
 
 	private final Observations observations = new Observations();
+
+	private final Chat chat = new Chat();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -239,6 +243,10 @@ public class LlmClientProperties {
 
 	public Observations getObservations() {
 		return this.observations;
+	}
+
+	public Chat getChat() {
+		return this.chat;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -492,6 +500,43 @@ public class LlmClientProperties {
 
 		public void setMaxContentLength(int maxContentLength) {
 			this.maxContentLength = maxContentLength;
+		}
+
+	}
+
+	/**
+	 * How chat requests are written and structured answers read.
+	 */
+	public static class Chat {
+
+		/**
+		 * Wire name of the token limit: "max-tokens" ("max_tokens", read by vLLM, Ollama,
+		 * llama.cpp, LM Studio and OpenAI's non-reasoning models) or
+		 * "max-completion-tokens" ("max_completion_tokens", required by OpenAI's
+		 * reasoning models such as o3 and gpt-5).
+		 */
+		private TokenLimitField maxTokensField = TokenLimitField.MAX_TOKENS;
+
+		/**
+		 * Whether a structured answer that is not JSON or does not fit its record is
+		 * asked for once more, with the error shown to the model (one more call).
+		 */
+		private boolean structuredOutputRepair;
+
+		public TokenLimitField getMaxTokensField() {
+			return this.maxTokensField;
+		}
+
+		public void setMaxTokensField(TokenLimitField maxTokensField) {
+			this.maxTokensField = maxTokensField;
+		}
+
+		public boolean isStructuredOutputRepair() {
+			return this.structuredOutputRepair;
+		}
+
+		public void setStructuredOutputRepair(boolean structuredOutputRepair) {
+			this.structuredOutputRepair = structuredOutputRepair;
 		}
 
 	}

@@ -23,6 +23,7 @@ import org.springframework.web.client.RestClient.RequestHeadersSpec.ExchangeFunc
 import org.springframework.web.client.RestClientException;
 
 import dev.llmclient.ChatChunk;
+import dev.llmclient.ChatMessage;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmBulkheadFullException;
@@ -32,6 +33,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
+import dev.llmclient.LlmStructuredOutputException;
 import dev.llmclient.observation.LlmObservationContext;
 import dev.llmclient.observation.LlmObservationConvention;
 
@@ -106,7 +108,7 @@ public final class DefaultLlmClient implements LlmClient {
 		this.retrier = new Retrier(settings, this.metrics, this.gate);
 		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
 		this.failures = new Failures(settings);
-		this.codec = new ChatCodec(settings.streamUsage(), this.failures);
+		this.codec = new ChatCodec(settings.streamUsage(), settings.chat().maxTokensField().wireName(), this.failures);
 		this.asyncExecutor = CallExecutors.create("llm-client-async", settings.limits().maxConcurrent());
 		this.asyncQueue = CallExecutors.queuesCalls(this.asyncExecutor) ? new QueuedAsyncCalls(this.bulkhead,
 				this.recorder, (call) -> CallExecutors.removeQueued(this.asyncExecutor, call)) : null;
@@ -216,6 +218,66 @@ public final class DefaultLlmClient implements LlmClient {
 		finally {
 			observation.stop();
 		}
+	}
+
+	/**
+	 * Maps the answer into the record; with {@code chat.structured-output-repair}, an
+	 * answer that does not fit (but not a refusal) is asked for once more.
+	 */
+	@Override
+	public <T> T chat(ChatRequest request, Class<T> type) {
+		ChatRequest structured = LlmClient.structured(request, type);
+		ChatResponse response = chat(structured);
+		try {
+			return response.contentAs(type);
+		}
+		catch (LlmStructuredOutputException ex) {
+			if (!repairs(ex)) {
+				throw ex;
+			}
+			return chat(repair(structured, ex)).contentAs(type);
+		}
+	}
+
+	@Override
+	public <T> CompletableFuture<T> chatAsync(ChatRequest request, Class<T> type) {
+		ChatRequest structured = LlmClient.structured(request, type);
+		CompletableFuture<ChatResponse> call = chatAsync(structured);
+		CompletableFuture<T> answer = call.thenCompose((response) -> {
+			try {
+				return CompletableFuture.completedFuture(response.contentAs(type));
+			}
+			catch (LlmStructuredOutputException ex) {
+				if (!repairs(ex)) {
+					throw ex;
+				}
+				return chatAsync(repair(structured, ex)).thenApply((repaired) -> repaired.contentAs(type));
+			}
+		});
+		// cancelling the answer cancels the call it waits for
+		answer.whenComplete((value, error) -> {
+			if (answer.isCancelled()) {
+				call.cancel(true);
+			}
+		});
+		return answer;
+	}
+
+	private boolean repairs(LlmStructuredOutputException failure) {
+		return this.settings.chat().structuredOutputRepair() && failure.refusal() == null;
+	}
+
+	/**
+	 * The repair attempt: the conversation, the answer that did not fit, and what was
+	 * wrong with it.
+	 */
+	private static ChatRequest repair(ChatRequest request, LlmStructuredOutputException failure) {
+		String answer = (failure.rawText() != null && !failure.rawText().isEmpty()) ? failure.rawText() : "(empty)";
+		return request.toBuilder()
+			.message(ChatMessage.assistant(answer))
+			.user("That answer cannot be used: " + failure.getMessage()
+					+ ". Answer again with only the JSON object the schema describes.")
+			.build();
 	}
 
 	@Override
