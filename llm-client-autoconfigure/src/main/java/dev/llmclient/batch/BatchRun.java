@@ -36,7 +36,7 @@ final class BatchRun {
 
 	static final String OBSERVATION = "llm.client.batch";
 
-	private final LlmClient client;
+	private final ItemCall call;
 
 	private final List<ChatRequest> requests;
 
@@ -85,9 +85,9 @@ final class BatchRun {
 	private record Outcome(int index, ChatResponse response, Throwable error) {
 	}
 
-	BatchRun(LlmClient client, List<ChatRequest> requests, int maxOutstanding, BatchOptions options,
-			BatchMetrics metrics, ObservationRegistry observationRegistry) {
-		this.client = client;
+	BatchRun(ItemCall call, List<ChatRequest> requests, int maxOutstanding, BatchOptions options, BatchMetrics metrics,
+			ObservationRegistry observationRegistry) {
+		this.call = call;
 		this.requests = requests;
 		this.maxOutstanding = maxOutstanding;
 		this.deadline = options.deadline();
@@ -173,7 +173,7 @@ final class BatchRun {
 				int index = this.next++;
 				CompletableFuture<ChatResponse> future;
 				try {
-					future = this.client.chatAsync(this.requests.get(index));
+					future = this.call.start(index, this.requests.get(index));
 				}
 				catch (RuntimeException ex) {
 					this.outcomes.add(new Outcome(index, null, ex));
@@ -300,6 +300,18 @@ final class BatchRun {
 			current = current.getCause();
 		}
 		return current;
+	}
+
+	/**
+	 * Starts the call of one item: {@link LlmClient#chatAsync(ChatRequest)}, or that and
+	 * the reading of a structured answer. Cancelling the future it returns must cancel
+	 * the call.
+	 */
+	@FunctionalInterface
+	interface ItemCall {
+
+		CompletableFuture<ChatResponse> start(int index, ChatRequest request);
+
 	}
 
 	/** Builds the failure of an item that a stopped run did not let finish. */
