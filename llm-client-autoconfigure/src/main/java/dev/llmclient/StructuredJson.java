@@ -184,6 +184,8 @@ final class StructuredJson {
 			.with(new JacksonSchemaModule())
 			.with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT, Option.FLATTENED_OPTIONALS, Option.FLATTENED_ENUMS)
 			.without(Option.SCHEMA_VERSION_INDICATOR);
+		// declaration order, not alphabetical: models write properties in schema order
+		config.forTypesInGeneral().withPropertySorter((first, second) -> 0);
 		config.forFields().withRequiredCheck((field) -> true).withNullableCheck((field) -> {
 			Field raw = field.getRawMember();
 			return isNullable(raw, raw.getType());
@@ -278,10 +280,17 @@ final class StructuredJson {
 
 	/**
 	 * Makes every object strict, whatever the generator chose: all properties required,
-	 * no additional properties.
+	 * no additional properties; a nullable enum lists {@code null} among its values, or
+	 * strict validation would refuse it.
 	 */
 	private static void strict(JsonNode node) {
 		if (node instanceof ObjectNode object) {
+			JsonNode type = object.get("type");
+			JsonNode values = object.get("enum");
+			if (type instanceof ArrayNode types && values instanceof ArrayNode enumValues
+					&& types.toString().contains("\"null\"") && !enumValues.toString().contains("null")) {
+				enumValues.addNull();
+			}
 			JsonNode properties = object.get("properties");
 			if (properties instanceof ObjectNode props) {
 				ArrayNode required = object.putArray("required");
