@@ -134,8 +134,8 @@ final class ChatCodec {
 			if (!message.toolCalls().isEmpty()) {
 				List<Map<String, Object>> calls = new ArrayList<>(message.toolCalls().size());
 				for (ToolCall call : message.toolCalls()) {
-					calls.add(Map.of("id", call.id(), "type", "function", "function",
-							Map.of("name", call.name(), "arguments", call.arguments())));
+					calls.add(object("id", call.id(), "type", "function", "function",
+							object("name", call.name(), "arguments", call.arguments())));
 				}
 				item.put("tool_calls", calls);
 			}
@@ -149,12 +149,12 @@ final class ChatCodec {
 		List<Map<String, Object>> wire = new ArrayList<>(parts.size());
 		for (ContentPart part : parts) {
 			if (part instanceof ContentPart.Text text) {
-				wire.add(Map.of("type", "text", "text", text.text()));
+				wire.add(object("type", "text", "text", text.text()));
 			}
 			else if (part instanceof ContentPart.Image image) {
 				Map<String, Object> url = (image.detail() != null)
-						? Map.of("url", image.url(), "detail", image.detail().wireValue()) : Map.of("url", image.url());
-				wire.add(Map.of("type", "image_url", "image_url", url));
+						? object("url", image.url(), "detail", image.detail().wireValue()) : object("url", image.url());
+				wire.add(object("type", "image_url", "image_url", url));
 			}
 		}
 		return wire;
@@ -168,7 +168,7 @@ final class ChatCodec {
 			putIfSet(function, "description", tool.description());
 			putIfSet(function, "parameters", tool.parameters());
 			putIfSet(function, "strict", tool.strict());
-			wire.add(Map.of("type", "function", "function", function));
+			wire.add(object("type", "function", "function", function));
 		}
 		return wire;
 	}
@@ -178,7 +178,7 @@ final class ChatCodec {
 			return null;
 		}
 		return "function".equals(choice.mode())
-				? Map.of("type", "function", "function", Map.of("name", choice.functionName())) : choice.mode();
+				? object("type", "function", "function", object("name", choice.functionName())) : choice.mode();
 	}
 
 	private static Object responseFormat(ResponseFormat format) {
@@ -186,10 +186,22 @@ final class ChatCodec {
 			return null;
 		}
 		if (!"json_schema".equals(format.type())) {
-			return Map.of("type", format.type());
+			return object("type", format.type());
 		}
-		return Map.of("type", "json_schema", "json_schema",
-				Map.of("name", format.name(), "schema", format.schema(), "strict", format.strict()));
+		return object("type", "json_schema", "json_schema",
+				object("name", format.name(), "schema", format.schema(), "strict", format.strict()));
+	}
+
+	/**
+	 * A JSON object whose fields keep the order given, as the API documents them
+	 * ({@code type} first), so bodies read well in wire logs.
+	 */
+	private static Map<String, Object> object(Object... namesAndValues) {
+		Map<String, Object> object = new LinkedHashMap<>(namesAndValues.length);
+		for (int i = 0; i < namesAndValues.length; i += 2) {
+			object.put((String) namesAndValues[i], namesAndValues[i + 1]);
+		}
+		return object;
 	}
 
 	/**
