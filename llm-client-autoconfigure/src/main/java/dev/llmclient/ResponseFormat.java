@@ -1,5 +1,7 @@
 package dev.llmclient;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -50,7 +52,8 @@ public record ResponseFormat(String type, String name, Map<String, Object> schem
 				throw new IllegalArgumentException(
 						"ResponseFormat.schema must be a JSON schema of type object for json_schema");
 			}
-			schema = Map.copyOf(schema);
+			// keeps the order of the properties: models write them in schema order
+			schema = Collections.unmodifiableMap(new LinkedHashMap<>(schema));
 		}
 		else if ("text".equals(type) || "json_object".equals(type)) {
 			if (name != null || schema != null || strict) {

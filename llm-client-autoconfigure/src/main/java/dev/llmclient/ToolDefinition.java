@@ -1,5 +1,7 @@
 package dev.llmclient;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -39,7 +41,8 @@ public record ToolDefinition(String name, String description, Map<String, Object
 				throw new IllegalArgumentException("ToolDefinition.parameters.properties of tool '" + name
 						+ "' must be an object mapping argument names to schemas");
 			}
-			parameters = Map.copyOf(parameters);
+			// keeps the order of the properties: models write them in schema order
+			parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
 		}
 	}
 
