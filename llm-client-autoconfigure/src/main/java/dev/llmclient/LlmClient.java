@@ -80,7 +80,14 @@ public interface LlmClient extends AutoCloseable {
 			throw new IllegalArgumentException("request must not be null");
 		}
 		ResponseFormat format = ResponseFormat.jsonSchema(type);
-		return (request.responseFormat() != null) ? request : request.toBuilder().responseFormat(format).build();
+		if (request.responseFormat() != null) {
+			return request;
+		}
+		// the canonical constructor, not a builder: its copies of immutable lists are
+		// free
+		return new ChatRequest(request.model(), request.messages(), request.temperature(), request.maxTokens(),
+				request.topP(), request.stop(), request.extra(), request.tools(), request.toolChoice(),
+				request.parallelToolCalls(), format);
 	}
 
 	/**

@@ -34,6 +34,7 @@ import com.github.victools.jsonschema.module.jackson.JacksonSchemaModule;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -121,7 +122,7 @@ final class StructuredJson {
 		}
 		T value;
 		try {
-			value = MAPPER.readValue(text, type);
+			value = info.reader().readValue(text);
 		}
 		catch (JacksonException ex) {
 			throw new LlmStructuredOutputException("The " + what + " does not fit " + type.getName() + ": "
@@ -208,7 +209,7 @@ final class StructuredJson {
 		strict(schema);
 		@SuppressWarnings("unchecked")
 		Map<String, Object> map = MAPPER.convertValue(schema, Map.class);
-		return new TypeInfo(schema, Collections.unmodifiableMap(map), components(type));
+		return new TypeInfo(schema, Collections.unmodifiableMap(map), MAPPER.readerFor(type), components(type));
 	}
 
 	private static void check(Class<?> record, Set<Class<?>> seen) {
@@ -354,7 +355,8 @@ final class StructuredJson {
 	 * A described record type: its strict schema, and the components to check once an
 	 * answer is mapped.
 	 */
-	private record TypeInfo(ObjectNode schema, Map<String, Object> schemaMap, List<Component> components) {
+	private record TypeInfo(ObjectNode schema, Map<String, Object> schemaMap, ObjectReader reader,
+			List<Component> components) {
 
 		/**
 		 * Finds the first value that is null though the schema does not allow it, looking

@@ -13,6 +13,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 import org.springframework.http.MediaType;
 
@@ -60,6 +61,22 @@ final class ChatCodec {
 
 	private final Failures failures;
 
+	/**
+	 * Response formats and tools already written, by identity: the format of a record
+	 * type and a tool loop's tools are the same instances call after call, and writing
+	 * their schemas anew each time would cost more than the rest of the body. Bounded, so
+	 * formats built per call only churn through it.
+	 */
+	private final Map<Object, RawValue> written = java.util.Collections
+		.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+			private static final long serialVersionUID = 1L;
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<Object, RawValue> eldest) {
+				return size() > 256;
+			}
+		});
+
 	ChatCodec(boolean streamUsage, String maxTokensField, Failures failures) {
 		this.streamUsage = streamUsage;
 		this.maxTokensField = maxTokensField;
@@ -85,11 +102,17 @@ final class ChatCodec {
 		putIfSet(body, "top_p", request.topP());
 		putIfSet(body, "stop", request.stop());
 		if (!request.tools().isEmpty()) {
-			body.put("tools", tools(request.tools()));
+			List<Object> tools = new ArrayList<>(request.tools().size());
+			for (ToolDefinition tool : request.tools()) {
+				tools.add(written(tool, ChatCodec::tool));
+			}
+			body.put("tools", tools);
 		}
 		putIfSet(body, "tool_choice", toolChoice(request.toolChoice()));
 		putIfSet(body, "parallel_tool_calls", request.parallelToolCalls());
-		putIfSet(body, "response_format", responseFormat(request.responseFormat()));
+		if (request.responseFormat() != null) {
+			body.put("response_format", written(request.responseFormat(), ChatCodec::responseFormat));
+		}
 		if (stream) {
 			body.put("stream", true);
 		}
@@ -160,17 +183,44 @@ final class ChatCodec {
 		return wire;
 	}
 
-	private static List<Map<String, Object>> tools(List<ToolDefinition> tools) {
-		List<Map<String, Object>> wire = new ArrayList<>(tools.size());
-		for (ToolDefinition tool : tools) {
-			Map<String, Object> function = new LinkedHashMap<>(4);
-			function.put("name", tool.name());
-			putIfSet(function, "description", tool.description());
-			putIfSet(function, "parameters", tool.parameters());
-			putIfSet(function, "strict", tool.strict());
-			wire.add(object("type", "function", "function", function));
+	/** The JSON of a tool or response format, written once per instance. */
+	private <T> RawValue written(T value, java.util.function.Function<T, Object> wire) {
+		RawValue json = this.written.get(new Identity(value));
+		if (json == null) {
+			try {
+				json = new RawValue(MAPPER.writeValueAsString(wire.apply(value)));
+			}
+			catch (JacksonException ex) {
+				throw new IllegalArgumentException(value.getClass().getSimpleName()
+						+ " holds a value that cannot be written as JSON: " + ex.getOriginalMessage(), ex);
+			}
+			this.written.put(new Identity(value), json);
 		}
-		return wire;
+		return json;
+	}
+
+	/** A key equal only to itself: records compare by value, deeply. */
+	private record Identity(Object value) {
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Identity identity && identity.value == this.value;
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this.value);
+		}
+
+	}
+
+	private static Map<String, Object> tool(ToolDefinition tool) {
+		Map<String, Object> function = new LinkedHashMap<>(4);
+		function.put("name", tool.name());
+		putIfSet(function, "description", tool.description());
+		putIfSet(function, "parameters", tool.parameters());
+		putIfSet(function, "strict", tool.strict());
+		return object("type", "function", "function", function);
 	}
 
 	private static Object toolChoice(ToolChoice choice) {
@@ -182,9 +232,6 @@ final class ChatCodec {
 	}
 
 	private static Object responseFormat(ResponseFormat format) {
-		if (format == null) {
-			return null;
-		}
 		if (!"json_schema".equals(format.type())) {
 			return object("type", format.type());
 		}
