@@ -1,9 +1,11 @@
 package dev.llmclient;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A chat completion request. Options left {@code null} are not sent, so the server's
@@ -12,15 +14,24 @@ import java.util.Map;
  * @param model the model, or {@code null} for the client's default model
  * @param messages the conversation, at least one message
  * @param temperature sampling temperature, or {@code null}
- * @param maxTokens upper bound on generated tokens ({@code max_tokens}), or {@code null}
+ * @param maxTokens upper bound on generated tokens, or {@code null}; sent as
+ * {@code max_tokens} or {@code max_completion_tokens} as the client's
+ * {@code chat.max-tokens-field} setting says
  * @param topP nucleus sampling ({@code top_p}), or {@code null}
  * @param stop sequences that end generation, or {@code null}
  * @param extra further top-level fields passed to the server as they are (for example
  * {@code seed} or a server-specific option); never {@code null}
+ * @param tools the functions the model may call ({@code tools}); never {@code null}
+ * @param toolChoice whether and which tool the model must call, or {@code null} for the
+ * server's default
+ * @param parallelToolCalls whether the model may ask for several calls at once, or
+ * {@code null} for the server's default
+ * @param responseFormat the format the answer must have, or {@code null} for text
  * @since 0.1.0
  */
 public record ChatRequest(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens, Double topP,
-		List<String> stop, Map<String, Object> extra) {
+		List<String> stop, Map<String, Object> extra, List<ToolDefinition> tools, ToolChoice toolChoice,
+		Boolean parallelToolCalls, ResponseFormat responseFormat) {
 
 	/**
 	 * Creates a request, checking each field.
@@ -51,6 +62,64 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 		messages = List.copyOf(messages);
 		stop = (stop != null) ? List.copyOf(stop) : null;
 		extra = (extra != null) ? Map.copyOf(extra) : Map.of();
+		tools = checkTools(tools);
+		if (toolChoice != null && "function".equals(toolChoice.mode())
+				&& tools.stream().noneMatch((tool) -> tool.name().equals(toolChoice.functionName()))) {
+			throw new IllegalArgumentException("ChatRequest.toolChoice names function '" + toolChoice.functionName()
+					+ "', which is not one of ChatRequest.tools");
+		}
+	}
+
+	/**
+	 * Creates a request without tools or response format.
+	 * @param model the model, or {@code null} for the client's default model
+	 * @param messages the conversation, at least one message
+	 * @param temperature sampling temperature, or {@code null}
+	 * @param maxTokens upper bound on generated tokens, or {@code null}
+	 * @param topP nucleus sampling, or {@code null}
+	 * @param stop sequences that end generation, or {@code null}
+	 * @param extra further top-level fields, or {@code null}
+	 */
+	public ChatRequest(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens, Double topP,
+			List<String> stop, Map<String, Object> extra) {
+		this(model, messages, temperature, maxTokens, topP, stop, extra, null, null, null, null);
+	}
+
+	private static List<ToolDefinition> checkTools(List<ToolDefinition> tools) {
+		if (tools == null) {
+			return List.of();
+		}
+		Set<String> names = new HashSet<>();
+		for (int i = 0; i < tools.size(); i++) {
+			ToolDefinition tool = tools.get(i);
+			if (tool == null) {
+				throw new IllegalArgumentException("ChatRequest.tools[" + i + "] must not be null");
+			}
+			if (!names.add(tool.name())) {
+				throw new IllegalArgumentException("ChatRequest.tools[" + i + "] repeats the name '" + tool.name()
+						+ "': tool names must be unique");
+			}
+		}
+		return List.copyOf(tools);
+	}
+
+	/**
+	 * Returns a builder holding this request's fields, to send a variation of it.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder().model(this.model)
+			.messages(this.messages)
+			.temperature(this.temperature)
+			.maxTokens(this.maxTokens)
+			.topP(this.topP)
+			.stop(this.stop)
+			.tools(this.tools)
+			.toolChoice(this.toolChoice)
+			.parallelToolCalls(this.parallelToolCalls)
+			.responseFormat(this.responseFormat);
+		builder.extra.putAll(this.extra);
+		return builder;
 	}
 
 	/**
@@ -91,6 +160,14 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 		private List<String> stop;
 
 		private final Map<String, Object> extra = new LinkedHashMap<>();
+
+		private final List<ToolDefinition> tools = new ArrayList<>();
+
+		private ToolChoice toolChoice;
+
+		private Boolean parallelToolCalls;
+
+		private ResponseFormat responseFormat;
 
 		private Builder() {
 		}
@@ -141,6 +218,65 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 		 */
 		public Builder user(String content) {
 			return message(ChatMessage.user(content));
+		}
+
+		/**
+		 * Appends a user message made of parts, such as text and images.
+		 * @param parts the parts, at least one
+		 * @return this builder
+		 */
+		public Builder user(ContentPart... parts) {
+			return message(ChatMessage.user(parts));
+		}
+
+		/**
+		 * Adds a function the model may call.
+		 * @param tool the definition
+		 * @return this builder
+		 */
+		public Builder tool(ToolDefinition tool) {
+			this.tools.add(tool);
+			return this;
+		}
+
+		/**
+		 * Adds functions the model may call.
+		 * @param tools the definitions
+		 * @return this builder
+		 */
+		public Builder tools(List<ToolDefinition> tools) {
+			this.tools.addAll(tools);
+			return this;
+		}
+
+		/**
+		 * Sets whether and which tool the model must call.
+		 * @param toolChoice the choice, or {@code null} for the server's default
+		 * @return this builder
+		 */
+		public Builder toolChoice(ToolChoice toolChoice) {
+			this.toolChoice = toolChoice;
+			return this;
+		}
+
+		/**
+		 * Sets whether the model may ask for several tool calls in one answer.
+		 * @param parallelToolCalls the flag, or {@code null} for the server's default
+		 * @return this builder
+		 */
+		public Builder parallelToolCalls(Boolean parallelToolCalls) {
+			this.parallelToolCalls = parallelToolCalls;
+			return this;
+		}
+
+		/**
+		 * Sets the format the answer must have.
+		 * @param responseFormat the format, or {@code null} for text
+		 * @return this builder
+		 */
+		public Builder responseFormat(ResponseFormat responseFormat) {
+			this.responseFormat = responseFormat;
+			return this;
 		}
 
 		/**
@@ -201,7 +337,7 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 		 */
 		public ChatRequest build() {
 			return new ChatRequest(this.model, this.messages, this.temperature, this.maxTokens, this.topP, this.stop,
-					this.extra);
+					this.extra, this.tools, this.toolChoice, this.parallelToolCalls, this.responseFormat);
 		}
 
 	}

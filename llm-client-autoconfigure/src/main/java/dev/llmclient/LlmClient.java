@@ -28,6 +28,70 @@ public interface LlmClient extends AutoCloseable {
 	ChatResponse chat(ChatRequest request);
 
 	/**
+	 * Sends a request for a structured answer and maps it into a record. Unless the
+	 * request sets a response format of its own, it is sent with
+	 * {@link ResponseFormat#jsonSchema(Class) the strict JSON schema of the type}
+	 * (generated once per type); with {@link ResponseFormat#JSON_OBJECT} the answer is
+	 * mapped the same way. The call is one call of the client: same bulkhead, retries and
+	 * metrics as {@link #chat(ChatRequest)}.
+	 * <p>
+	 * This default sends one call; the client built by {@link #builder()} or
+	 * auto-configured also makes the one repair attempt its
+	 * {@code chat.structured-output-repair} setting allows.
+	 * @param request the request
+	 * @param type a record type
+	 * @param <T> the type of the answer
+	 * @return the answer as a record
+	 * @throws LlmStructuredOutputException carrying the raw text when the model refused,
+	 * or its answer is not JSON or lacks a required field
+	 * @throws IllegalArgumentException naming the type and field when the type cannot be
+	 * described by a schema, before anything is sent
+	 * @throws LlmClientException (or another subtype) when the call fails
+	 */
+	default <T> T chat(ChatRequest request, Class<T> type) {
+		return chat(structured(request, type)).contentAs(type);
+	}
+
+	/**
+	 * Sends a request for a structured answer without blocking the caller; see
+	 * {@link #chat(ChatRequest, Class)}.
+	 * @param request the request
+	 * @param type a record type
+	 * @param <T> the type of the answer
+	 * @return a future completed with the answer, or exceptionally with the exceptions
+	 * {@link #chat(ChatRequest, Class)} throws
+	 * @throws IllegalArgumentException naming the type and field when the type cannot be
+	 * described by a schema, before anything is sent
+	 */
+	default <T> CompletableFuture<T> chatAsync(ChatRequest request, Class<T> type) {
+		return chatAsync(structured(request, type)).thenApply((response) -> response.contentAs(type));
+	}
+
+	/**
+	 * Returns the request a structured call sends: the request itself when it sets a
+	 * response format, otherwise a copy asking for the strict schema of the type.
+	 * @param request the request
+	 * @param type a record type
+	 * @return the request to send
+	 * @throws IllegalArgumentException naming the type and field when the type cannot be
+	 * described by a schema
+	 */
+	static ChatRequest structured(ChatRequest request, Class<?> type) {
+		if (request == null) {
+			throw new IllegalArgumentException("request must not be null");
+		}
+		ResponseFormat format = ResponseFormat.jsonSchema(type);
+		if (request.responseFormat() != null) {
+			return request;
+		}
+		// the canonical constructor, not a builder: its copies of immutable lists are
+		// free
+		return new ChatRequest(request.model(), request.messages(), request.temperature(), request.maxTokens(),
+				request.topP(), request.stop(), request.extra(), request.tools(), request.toolChoice(),
+				request.parallelToolCalls(), format);
+	}
+
+	/**
 	 * Sends one user message with the client's default model and returns the answer's
 	 * text.
 	 * @param prompt the user message, not blank

@@ -78,6 +78,8 @@ public final class LlmClientBuilder {
 
 	private LlmClientSettings.Routing routing = LlmClientSettings.Routing.DEFAULTS;
 
+	private LlmClientSettings.Chat chat = LlmClientSettings.Chat.DEFAULTS;
+
 	private MeterRegistry meterRegistry;
 
 	private ObservationRegistry observationRegistry;
@@ -386,6 +388,19 @@ public final class LlmClientBuilder {
 	}
 
 	/**
+	 * Changes how requests are written and structured answers read: the token limit's
+	 * wire name ({@code max_tokens} by default) and the repair attempt for structured
+	 * answers (off by default).
+	 * @param change returns the new settings from the current ones, such as
+	 * {@code (c) -> c.withMaxTokensField(TokenLimitField.MAX_COMPLETION_TOKENS)}
+	 * @return this builder
+	 */
+	public LlmClientBuilder chat(UnaryOperator<LlmClientSettings.Chat> change) {
+		this.chat = change.apply(this.chat);
+		return this;
+	}
+
+	/**
 	 * Sets the registry that receives the client's metrics; without one nothing is
 	 * recorded.
 	 * @param meterRegistry the registry, or {@code null}
@@ -454,7 +469,7 @@ public final class LlmClientBuilder {
 		return new LlmClientSettings(this.name, this.propertyPrefix, LlmClientSettings.parseEndpoint(this.endpoint),
 				this.apiKey, this.model, this.streamUsage, this.connection, this.limits, this.retry, this.warmUp,
 				this.lifecycle, this.health, this.ssl, this.proxy, this.observations, this.adaptive, this.rateLimit,
-				this.embeddings, this.endpoints, this.routing);
+				this.embeddings, this.endpoints, this.routing, this.chat);
 	}
 
 	/**

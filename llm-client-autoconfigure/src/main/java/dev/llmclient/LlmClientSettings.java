@@ -49,12 +49,13 @@ import javax.net.ssl.SSLContext;
  * place of {@code endpoint}; empty for one server
  * @param routing how calls are spread over {@code endpoints} and how a failing one is
  * left alone for a while
+ * @param chat how requests are written and structured answers read
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
 		boolean streamUsage, Connection connection, Limits limits, Retry retry, WarmUp warmUp, Lifecycle lifecycle,
 		Health health, Ssl ssl, Proxy proxy, Observations observations, Adaptive adaptive, RateLimit rateLimit,
-		Embeddings embeddings, List<Endpoint> endpoints, Routing routing) {
+		Embeddings embeddings, List<Endpoint> endpoints, Routing routing, Chat chat) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -106,6 +107,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("rate-limit", rateLimit);
 		require("embeddings", embeddings);
 		require("routing", routing);
+		require("chat", chat);
 		endpoints = checkEndpoints(endpoints, limits.maxConcurrent());
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
@@ -149,7 +151,8 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 					// admission is client-wide: an endpoint's settings never adapt a
 					// limit
 					// of their own, and its max-concurrent may be below min-concurrent
-					this.observations, Adaptive.DEFAULTS, this.rateLimit, this.embeddings, List.of(), this.routing));
+					this.observations, Adaptive.DEFAULTS, this.rateLimit, this.embeddings, List.of(), this.routing,
+					this.chat));
 		}
 		return each;
 	}
@@ -206,7 +209,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ this.retry + ", warmUp=" + this.warmUp + ", lifecycle=" + this.lifecycle + ", health=" + this.health
 				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + ", observations=" + this.observations + ", adaptive="
 				+ this.adaptive + ", rateLimit=" + this.rateLimit + ", embeddings=" + this.embeddings + ", endpoints="
-				+ this.endpoints + ", routing=" + this.routing + "]";
+				+ this.endpoints + ", routing=" + this.routing + ", chat=" + this.chat + "]";
 	}
 
 	/**
@@ -995,6 +998,89 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		 */
 		public Observations withMaxContentLength(int maxContentLength) {
 			return new Observations(this.includePrompt, this.includeCompletion, maxContentLength);
+		}
+
+	}
+
+	/**
+	 * How requests are written and structured answers read.
+	 *
+	 * @param maxTokensField the wire name {@link ChatRequest#maxTokens()} is sent under
+	 * @param structuredOutputRepair whether a structured answer that does not fit its
+	 * record is asked for once more, with the error shown to the model (one more call)
+	 * @since 0.1.0
+	 */
+	public record Chat(TokenLimitField maxTokensField, boolean structuredOutputRepair) {
+
+		/** The defaults: {@code max_tokens}, no repair attempt. */
+		public static final Chat DEFAULTS = new Chat(TokenLimitField.MAX_TOKENS, false);
+
+		/**
+		 * Checks every value.
+		 * @throws LlmClientSettingException naming the invalid setting
+		 */
+		public Chat {
+			if (maxTokensField == null) {
+				throw new LlmClientSettingException("chat.max-tokens-field", null,
+						"is required: max-tokens or max-completion-tokens");
+			}
+		}
+
+		/**
+		 * Returns a copy that sends the token limit under another name.
+		 * @param maxTokensField the wire name
+		 * @return the copy
+		 */
+		public Chat withMaxTokensField(TokenLimitField maxTokensField) {
+			return new Chat(maxTokensField, this.structuredOutputRepair);
+		}
+
+		/**
+		 * Returns a copy that makes one repair attempt for a structured answer that does
+		 * not fit, or not.
+		 * @param structuredOutputRepair {@code true} for one repair attempt
+		 * @return the copy
+		 */
+		public Chat withStructuredOutputRepair(boolean structuredOutputRepair) {
+			return new Chat(this.maxTokensField, structuredOutputRepair);
+		}
+
+	}
+
+	/**
+	 * The wire name of the token limit. The OpenAI API definition marks
+	 * {@code max_tokens} deprecated and OpenAI's reasoning models (o1, o3, o4-mini,
+	 * gpt-5) reject it; vLLM, Ollama, llama.cpp and LM Studio read {@code max_tokens},
+	 * and only recent versions also read {@code max_completion_tokens}.
+	 *
+	 * @since 0.1.0
+	 */
+	public enum TokenLimitField {
+
+		/**
+		 * {@code max_tokens}: what vLLM, Ollama, llama.cpp, LM Studio and OpenAI's
+		 * non-reasoning models read.
+		 */
+		MAX_TOKENS("max_tokens"),
+
+		/**
+		 * {@code max_completion_tokens}: what OpenAI's reasoning models require, and
+		 * Azure OpenAI for them.
+		 */
+		MAX_COMPLETION_TOKENS("max_completion_tokens");
+
+		private final String wireName;
+
+		TokenLimitField(String wireName) {
+			this.wireName = wireName;
+		}
+
+		/**
+		 * Returns the JSON field name.
+		 * @return {@code max_tokens} or {@code max_completion_tokens}
+		 */
+		public String wireName() {
+			return this.wireName;
 		}
 
 	}

@@ -43,7 +43,7 @@ class LlmClientSettingsTests {
 				settings.endpoint(), null, null, true, settings.connection(), settings.limits().withMaxConcurrent(1),
 				settings.retry(), LlmClientSettings.WarmUp.DEFAULTS, settings.lifecycle(), settings.health(),
 				settings.ssl(), settings.proxy(), settings.observations(), settings.adaptive(), settings.rateLimit(),
-				settings.embeddings(), settings.endpoints(), settings.routing());
+				settings.embeddings(), settings.endpoints(), settings.routing(), settings.chat());
 		assertThat(narrowed.warmUpConnections()).as("the default follows max-concurrent down").isEqualTo(1);
 	}
 

@@ -39,6 +39,7 @@ import dev.llmclient.LlmClientSettings.Retry;
 import dev.llmclient.LlmClientSettings.Routing;
 import dev.llmclient.LlmClientSettings.Ssl;
 import dev.llmclient.LlmClientSettings.WarmUp;
+import dev.llmclient.LlmClientSettings.Chat;
 import dev.llmclient.LlmClientSettings.Observations;
 import dev.llmclient.internal.DefaultLlmClient;
 import dev.llmclient.observation.LlmObservationConvention;
@@ -204,6 +205,11 @@ public final class LlmClientAutoConfiguration {
 		builder.embeddings((embeddings) -> {
 			embeddings = map.from(properties::getEmbeddingModel).to(embeddings, Embeddings::withModel);
 			return map.from(properties::getEmbeddingBatchSize).to(embeddings, Embeddings::withBatchSize);
+		});
+		LlmClientProperties.Chat chatProperties = properties.getChat();
+		builder.chat((chat) -> {
+			chat = map.from(chatProperties::getMaxTokensField).to(chat, Chat::withMaxTokensField);
+			return map.from(chatProperties::isStructuredOutputRepair).to(chat, Chat::withStructuredOutputRepair);
 		});
 		return builder;
 	}

@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.LlmClientSettings.TokenLimitField;
 
 /**
  * Configuration properties of the LLM client, under {@code llm.client}.
@@ -145,6 +146,8 @@ public class LlmClientProperties {
 	private List<Endpoint> endpoints = new ArrayList<>();
 
 	private final Routing routing = new Routing();
+
+	private final Chat chat = new Chat();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -304,6 +307,10 @@ public class LlmClientProperties {
 
 	public RateLimit getRateLimit() {
 		return this.rateLimit;
+	}
+
+	public Chat getChat() {
+		return this.chat;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -557,6 +564,43 @@ public class LlmClientProperties {
 
 		public void setMaxContentLength(int maxContentLength) {
 			this.maxContentLength = maxContentLength;
+		}
+
+	}
+
+	/**
+	 * How chat requests are written and structured answers read.
+	 */
+	public static class Chat {
+
+		/**
+		 * Wire name of the token limit: "max-tokens" ("max_tokens", read by vLLM, Ollama,
+		 * llama.cpp, LM Studio and OpenAI's non-reasoning models) or
+		 * "max-completion-tokens" ("max_completion_tokens", required by OpenAI's
+		 * reasoning models such as o3 and gpt-5).
+		 */
+		private TokenLimitField maxTokensField = TokenLimitField.MAX_TOKENS;
+
+		/**
+		 * Whether a structured answer that is not JSON or does not fit its record is
+		 * asked for once more, with the error shown to the model (one more call).
+		 */
+		private boolean structuredOutputRepair;
+
+		public TokenLimitField getMaxTokensField() {
+			return this.maxTokensField;
+		}
+
+		public void setMaxTokensField(TokenLimitField maxTokensField) {
+			this.maxTokensField = maxTokensField;
+		}
+
+		public boolean isStructuredOutputRepair() {
+			return this.structuredOutputRepair;
+		}
+
+		public void setStructuredOutputRepair(boolean structuredOutputRepair) {
+			this.structuredOutputRepair = structuredOutputRepair;
 		}
 
 	}

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -216,6 +219,70 @@ public final class LlmBatchService {
 	}
 
 	/**
+	 * Sends each request for a structured answer and maps each answer into a record, as
+	 * {@link LlmClient#chat(ChatRequest, Class)} does: requests without a response format
+	 * of their own ask for the strict schema of the type (generated once). An answer that
+	 * does not fit fails only its item, with an
+	 * {@link dev.llmclient.LlmStructuredOutputException} carrying the raw text; no repair
+	 * attempt is made inside a batch (resend the failed items if wanted).
+	 * @param requests the requests, none {@code null}
+	 * @param type a record type
+	 * @param <T> the type of the answers
+	 * @return one item and one value per request, in order
+	 * @throws IllegalArgumentException before anything is sent, naming the first
+	 * {@code null} request, or the type and field that cannot be described
+	 */
+	public <T> StructuredBatchResult<T> chatAll(List<ChatRequest> requests, Class<T> type) {
+		return chatAll(requests, type, BatchOptions.defaults());
+	}
+
+	/**
+	 * Sends each request for a structured answer, with a deadline or progress callback;
+	 * see {@link #chatAll(List, Class)}.
+	 * @param requests the requests, none {@code null}
+	 * @param type a record type
+	 * @param options deadline and progress callback
+	 * @param <T> the type of the answers
+	 * @return one item and one value per request, in order
+	 * @throws IllegalArgumentException before anything is sent, naming the first
+	 * {@code null} request, or the type and field that cannot be described
+	 */
+	public <T> StructuredBatchResult<T> chatAll(List<ChatRequest> requests, Class<T> type, BatchOptions options) {
+		if (requests == null) {
+			throw new IllegalArgumentException("requests must not be null");
+		}
+		List<ChatRequest> structured = new ArrayList<>(requests.size());
+		int index = 0;
+		for (ChatRequest request : requests) {
+			if (request == null) {
+				throw new IllegalArgumentException("requests[" + index + "] must not be null; nothing was sent");
+			}
+			structured.add(LlmClient.structured(request, type));
+			index++;
+		}
+		AtomicReferenceArray<T> values = new AtomicReferenceArray<>(structured.size());
+		BatchResult result = run(structured, options, (item) -> {
+			CompletableFuture<ChatResponse> call = this.client.chatAsync(structured.get(item));
+			CompletableFuture<ChatResponse> mapped = call.thenApply((response) -> {
+				values.set(item, response.contentAs(type));
+				return response;
+			});
+			// the batch cancels what it started: the mapping, and so the call under it
+			mapped.whenComplete((response, error) -> {
+				if (mapped.isCancelled()) {
+					call.cancel(true);
+				}
+			});
+			return mapped;
+		});
+		List<T> list = new ArrayList<>(structured.size());
+		for (int i = 0; i < structured.size(); i++) {
+			list.add(result.items().get(i).ok() ? values.get(i) : null);
+		}
+		return new StructuredBatchResult<>(result, list);
+	}
+
+	/**
 	 * Embeds every text with the client's embedding model. The texts are sent in requests
 	 * of at most the client's {@code embedding-batch-size} texts
 	 * ({@link LlmClient#embeddingBatchSize()}), at most {@link #maxConcurrent()} requests
@@ -274,6 +341,15 @@ public final class LlmBatchService {
 	}
 
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {
+		return run(requests, options, (index) -> this.client.chatAsync(requests.get(index)));
+	}
+
+	/**
+	 * Runs chat requests, one item per request; {@code send} starts the call of the
+	 * request at an index. Cancelling the future it returns must cancel the call.
+	 */
+	private BatchResult run(List<ChatRequest> requests, BatchOptions options,
+			IntFunction<CompletableFuture<ChatResponse>> send) {
 		BatchItem[] items = new BatchItem[requests.size()];
 		BatchRun.Slots<ChatResponse> slots = new BatchRun.Slots<>() {
 
@@ -290,7 +366,8 @@ public final class LlmBatchService {
 			}
 
 		};
-		BatchRun.Tally tally = run(requests, this.client::chatAsync, slots, options);
+		List<Integer> indexes = IntStream.range(0, requests.size()).boxed().toList();
+		BatchRun.Tally tally = run(indexes, send::apply, slots, options);
 		return new BatchResult(Arrays.asList(items), tally.succeeded(), tally.failed(), tally.elapsed());
 	}
 

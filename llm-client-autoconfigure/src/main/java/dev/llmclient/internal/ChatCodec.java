@@ -1,6 +1,7 @@
 package dev.llmclient.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,18 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 import org.springframework.http.MediaType;
 
+import dev.llmclient.ChatMessage;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.ContentPart;
+import dev.llmclient.ResponseFormat;
+import dev.llmclient.ToolCall;
+import dev.llmclient.ToolChoice;
+import dev.llmclient.ToolDefinition;
 import dev.llmclient.Usage;
 
 /**
@@ -49,10 +57,29 @@ final class ChatCodec {
 
 	private final boolean streamUsage;
 
+	private final String maxTokensField;
+
 	private final Failures failures;
 
-	ChatCodec(boolean streamUsage, Failures failures) {
+	/**
+	 * Response formats and tools already written, by identity: the format of a record
+	 * type and a tool loop's tools are the same instances call after call, and writing
+	 * their schemas anew each time would cost more than the rest of the body. Bounded, so
+	 * formats built per call only churn through it.
+	 */
+	private final Map<Object, RawValue> written = java.util.Collections
+		.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+			private static final long serialVersionUID = 1L;
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<Object, RawValue> eldest) {
+				return size() > 256;
+			}
+		});
+
+	ChatCodec(boolean streamUsage, String maxTokensField, Failures failures) {
 		this.streamUsage = streamUsage;
+		this.maxTokensField = maxTokensField;
 		this.failures = failures;
 	}
 
@@ -69,11 +96,23 @@ final class ChatCodec {
 		if (model != null) {
 			body.put("model", model);
 		}
-		body.put("messages", request.messages());
+		body.put("messages", messages(request.messages()));
 		putIfSet(body, "temperature", request.temperature());
-		putIfSet(body, "max_tokens", request.maxTokens());
+		putIfSet(body, this.maxTokensField, request.maxTokens());
 		putIfSet(body, "top_p", request.topP());
 		putIfSet(body, "stop", request.stop());
+		if (!request.tools().isEmpty()) {
+			List<Object> tools = new ArrayList<>(request.tools().size());
+			for (ToolDefinition tool : request.tools()) {
+				tools.add(written(tool, ChatCodec::tool));
+			}
+			body.put("tools", tools);
+		}
+		putIfSet(body, "tool_choice", toolChoice(request.toolChoice()));
+		putIfSet(body, "parallel_tool_calls", request.parallelToolCalls());
+		if (request.responseFormat() != null) {
+			body.put("response_format", written(request.responseFormat(), ChatCodec::responseFormat));
+		}
 		if (stream) {
 			body.put("stream", true);
 		}
@@ -98,6 +137,118 @@ final class ChatCodec {
 		if (value != null) {
 			body.put(name, value);
 		}
+	}
+
+	/**
+	 * The messages as the API reads them: a text message keeps the plain string form of
+	 * {@code content}; only a message built from parts sends the array form.
+	 */
+	private static List<Map<String, Object>> messages(List<ChatMessage> messages) {
+		List<Map<String, Object>> wire = new ArrayList<>(messages.size());
+		for (ChatMessage message : messages) {
+			Map<String, Object> item = new LinkedHashMap<>(4);
+			item.put("role", message.role());
+			if (message.parts() != null) {
+				item.put("content", parts(message.parts()));
+			}
+			else if (message.content() != null) {
+				item.put("content", message.content());
+			}
+			if (!message.toolCalls().isEmpty()) {
+				List<Map<String, Object>> calls = new ArrayList<>(message.toolCalls().size());
+				for (ToolCall call : message.toolCalls()) {
+					calls.add(object("id", call.id(), "type", "function", "function",
+							object("name", call.name(), "arguments", call.arguments())));
+				}
+				item.put("tool_calls", calls);
+			}
+			putIfSet(item, "tool_call_id", message.toolCallId());
+			wire.add(item);
+		}
+		return wire;
+	}
+
+	private static List<Map<String, Object>> parts(List<ContentPart> parts) {
+		List<Map<String, Object>> wire = new ArrayList<>(parts.size());
+		for (ContentPart part : parts) {
+			if (part instanceof ContentPart.Text text) {
+				wire.add(object("type", "text", "text", text.text()));
+			}
+			else if (part instanceof ContentPart.Image image) {
+				Map<String, Object> url = (image.detail() != null)
+						? object("url", image.url(), "detail", image.detail().wireValue()) : object("url", image.url());
+				wire.add(object("type", "image_url", "image_url", url));
+			}
+		}
+		return wire;
+	}
+
+	/** The JSON of a tool or response format, written once per instance. */
+	private <T> RawValue written(T value, java.util.function.Function<T, Object> wire) {
+		RawValue json = this.written.get(new Identity(value));
+		if (json == null) {
+			try {
+				json = new RawValue(MAPPER.writeValueAsString(wire.apply(value)));
+			}
+			catch (JacksonException ex) {
+				throw new IllegalArgumentException(value.getClass().getSimpleName()
+						+ " holds a value that cannot be written as JSON: " + ex.getOriginalMessage(), ex);
+			}
+			this.written.put(new Identity(value), json);
+		}
+		return json;
+	}
+
+	/** A key equal only to itself: records compare by value, deeply. */
+	private record Identity(Object value) {
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Identity identity && identity.value == this.value;
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this.value);
+		}
+
+	}
+
+	private static Map<String, Object> tool(ToolDefinition tool) {
+		Map<String, Object> function = new LinkedHashMap<>(4);
+		function.put("name", tool.name());
+		putIfSet(function, "description", tool.description());
+		putIfSet(function, "parameters", tool.parameters());
+		putIfSet(function, "strict", tool.strict());
+		return object("type", "function", "function", function);
+	}
+
+	private static Object toolChoice(ToolChoice choice) {
+		if (choice == null) {
+			return null;
+		}
+		return "function".equals(choice.mode())
+				? object("type", "function", "function", object("name", choice.functionName())) : choice.mode();
+	}
+
+	private static Object responseFormat(ResponseFormat format) {
+		if (!"json_schema".equals(format.type())) {
+			return object("type", format.type());
+		}
+		return object("type", "json_schema", "json_schema",
+				object("name", format.name(), "schema", format.schema(), "strict", format.strict()));
+	}
+
+	/**
+	 * A JSON object whose fields keep the order given, as the API documents them
+	 * ({@code type} first), so bodies read well in wire logs.
+	 */
+	private static Map<String, Object> object(Object... namesAndValues) {
+		Map<String, Object> object = new LinkedHashMap<>(namesAndValues.length);
+		for (int i = 0; i < namesAndValues.length; i += 2) {
+			object.put((String) namesAndValues[i], namesAndValues[i + 1]);
+		}
+		return object;
 	}
 
 	/**
@@ -136,7 +287,44 @@ final class ChatCodec {
 		String content = (choice.message().content() != null) ? choice.message().content() : "";
 		String answeredModel = (completion.model() != null) ? completion.model() : model;
 		return new ChatResponse(completion.id(), answeredModel, content, choice.finishReason(),
-				usage(completion.usage()), Duration.ofNanos(System.nanoTime() - start));
+				usage(completion.usage()), Duration.ofNanos(System.nanoTime() - start),
+				toolCalls(choice.message().toolCalls(), body), choice.message().refusal());
+	}
+
+	/**
+	 * The tool calls of a whole answer; a server that sends no id gets
+	 * {@code call_<index>}, so that the result message can still name the call.
+	 */
+	private List<ToolCall> toolCalls(List<ToolCallBody> calls, byte[] body) {
+		if (calls == null || calls.isEmpty()) {
+			return List.of();
+		}
+		List<ToolCall> read = new ArrayList<>(calls.size());
+		for (int i = 0; i < calls.size(); i++) {
+			ToolCallBody call = calls.get(i);
+			String name = (call != null && call.function() != null) ? call.function().name() : null;
+			if (name == null || name.isBlank()) {
+				throw this.failures.malformed("a tool call without a function name: " + this.failures.snippet(body),
+						null);
+			}
+			read.add(new ToolCall(toolCallId(call.id(), i), name, arguments(call.function().arguments())));
+		}
+		return read;
+	}
+
+	static String toolCallId(String id, int index) {
+		return (id != null && !id.isBlank()) ? id : "call_" + index;
+	}
+
+	/**
+	 * Arguments as JSON text: the API sends a string; a few servers send the object
+	 * itself.
+	 */
+	static String arguments(JsonNode arguments) {
+		if (arguments == null || arguments.isNull() || arguments.isMissingNode()) {
+			return "";
+		}
+		return arguments.isString() ? arguments.asString() : arguments.toString();
 	}
 
 	/**
@@ -158,13 +346,14 @@ final class ChatCodec {
 			throw this.failures.malformed("a stream event holding JSON null", null);
 		}
 		if (isError(chunk)) {
-			return new Chunk(null, null, null, null, null, error(chunk));
+			return new Chunk(null, null, null, null, null, null, null, error(chunk));
 		}
 		Choice choice = firstChoice(chunk.choices());
-		String text = (choice == null) ? null
-				: (choice.delta() != null && choice.delta().content() != null) ? choice.delta().content() : "";
+		MessageBody delta = (choice != null) ? choice.delta() : null;
+		String text = (choice == null) ? null : (delta != null && delta.content() != null) ? delta.content() : "";
 		return new Chunk(chunk.id(), chunk.model(), usage(chunk.usage()), text,
-				(choice != null) ? choice.finishReason() : null, null);
+				(choice != null) ? choice.finishReason() : null, (delta != null) ? delta.toolCalls() : null,
+				(delta != null) ? delta.refusal() : null, null);
 	}
 
 	/**
@@ -303,9 +492,12 @@ final class ChatCodec {
 	 * @param text the delta of choice 0 ({@code ""} when it carries none), or
 	 * {@code null} when the event has no choice 0
 	 * @param finishReason the finish reason of choice 0, or {@code null}
+	 * @param toolCalls fragments of tool calls in the delta of choice 0, or {@code null}
+	 * @param refusal a fragment of a refusal in the delta of choice 0, or {@code null}
 	 * @param error the error the server sent instead of a chunk, or {@code null}
 	 */
-	record Chunk(String id, String model, Usage usage, String text, String finishReason, ServerError error) {
+	record Chunk(String id, String model, Usage usage, String text, String finishReason, List<ToolCallBody> toolCalls,
+			String refusal, ServerError error) {
 	}
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
@@ -318,7 +510,20 @@ final class ChatCodec {
 	}
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record MessageBody(String role, String content) {
+	record MessageBody(String role, String content, String refusal,
+			@JsonProperty("tool_calls") List<ToolCallBody> toolCalls) {
+	}
+
+	/**
+	 * A tool call, whole in an answer or a fragment in a stream's delta (where
+	 * {@code index} says which call it continues).
+	 */
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record ToolCallBody(Integer index, String id, String type, FunctionBody function) {
+	}
+
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record FunctionBody(String name, JsonNode arguments) {
 	}
 
 	@JsonIgnoreProperties(ignoreUnknown = true)

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 import dev.llmclient.ChatChunk;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.ToolCall;
 import dev.llmclient.Usage;
 
 /**
@@ -58,6 +61,11 @@ final class ChatStream {
 	private final long start;
 
 	private final StringBuilder content = new StringBuilder();
+
+	/** Tool calls being assembled from their fragments, in the order of their index. */
+	private final List<PartialCall> toolCalls = new ArrayList<>();
+
+	private StringBuilder refusal;
 
 	private long firstChunkNanos = -1;
 
@@ -119,11 +127,13 @@ final class ChatStream {
 
 	/**
 	 * Forgets what an earlier attempt read: it can only have been retried when nothing
-	 * had reached the consumer, so at most the id, model, usage and arrival of its
-	 * opening chunks.
+	 * had reached the consumer, so at most the id, model, usage, arrival, tool-call
+	 * fragments and refusal of its opening chunks.
 	 */
 	private void startAttempt() {
 		this.firstChunkNanos = -1;
+		this.toolCalls.clear();
+		this.refusal = null;
 		this.id = null;
 		this.model = null;
 		this.usage = null;
@@ -224,6 +234,17 @@ final class ChatStream {
 		if (chunk.text() == null) {
 			return;
 		}
+		if (chunk.toolCalls() != null) {
+			for (ChatCodec.ToolCallBody fragment : chunk.toolCalls()) {
+				if (fragment != null) {
+					partialCall(fragment).append(fragment);
+				}
+			}
+		}
+		if (chunk.refusal() != null) {
+			this.refusal = (this.refusal != null) ? this.refusal.append(chunk.refusal())
+					: new StringBuilder(chunk.refusal());
+		}
 		String finish = chunk.finishReason();
 		if (finish != null) {
 			this.finishReason = finish;
@@ -232,6 +253,33 @@ final class ChatStream {
 			this.content.append(chunk.text());
 			deliver(new ChatChunk(chunk.text(), finish));
 		}
+	}
+
+	/**
+	 * The call a fragment continues: the one with its {@code index}; without an index
+	 * (some servers send each call whole), a new call when it carries an id of its own,
+	 * else the last one.
+	 */
+	private PartialCall partialCall(ChatCodec.ToolCallBody fragment) {
+		if (fragment.index() != null) {
+			for (PartialCall call : this.toolCalls) {
+				if (call.index == fragment.index()) {
+					return call;
+				}
+			}
+			return add(new PartialCall(fragment.index()));
+		}
+		if (this.toolCalls.isEmpty()
+				|| (fragment.id() != null && this.toolCalls.get(this.toolCalls.size() - 1).id != null
+						&& !fragment.id().equals(this.toolCalls.get(this.toolCalls.size() - 1).id))) {
+			return add(new PartialCall(this.toolCalls.size()));
+		}
+		return this.toolCalls.get(this.toolCalls.size() - 1);
+	}
+
+	private PartialCall add(PartialCall call) {
+		this.toolCalls.add(call);
+		return call;
 	}
 
 	private void deliver(ChatChunk chunk) {
@@ -245,9 +293,54 @@ final class ChatStream {
 	}
 
 	private ChatResponse assemble() {
+		List<ToolCall> calls = new ArrayList<>(this.toolCalls.size());
+		for (PartialCall call : this.toolCalls) {
+			if (call.name.isEmpty()) {
+				throw this.failures.malformed("a streamed tool call without a function name (index " + call.index
+						+ ", arguments " + this.failures.snippet(call.arguments.toString()) + ")", null);
+			}
+			calls.add(new ToolCall(ChatCodec.toolCallId(call.id, call.index), call.name.toString(),
+					call.arguments.toString()));
+		}
 		return new ChatResponse(this.id, (this.model != null) ? this.model : this.requestedModel,
 				this.content.toString(), this.finishReason, this.usage,
-				Duration.ofNanos(System.nanoTime() - this.start));
+				Duration.ofNanos(System.nanoTime() - this.start), calls,
+				(this.refusal != null) ? this.refusal.toString() : null);
+	}
+
+	/**
+	 * A tool call being streamed: its id and name arrive in the first fragment (some
+	 * servers split the name too), its arguments in pieces.
+	 */
+	private static final class PartialCall {
+
+		private final int index;
+
+		private String id;
+
+		private final StringBuilder name = new StringBuilder();
+
+		private final StringBuilder arguments = new StringBuilder();
+
+		PartialCall(int index) {
+			this.index = index;
+		}
+
+		void append(ChatCodec.ToolCallBody fragment) {
+			if (this.id == null && fragment.id() != null && !fragment.id().isBlank()) {
+				this.id = fragment.id();
+			}
+			if (fragment.function() != null) {
+				String part = fragment.function().name();
+				// most servers send the name once; a few repeat it whole in every
+				// fragment
+				if (part != null && !part.contentEquals(this.name)) {
+					this.name.append(part);
+				}
+				this.arguments.append(ChatCodec.arguments(fragment.function().arguments()));
+			}
+		}
+
 	}
 
 	private static void abort(InputStream body) {

@@ -30,12 +30,15 @@ import org.springframework.web.client.RestClient.RequestHeadersSpec.ExchangeFunc
 import org.springframework.web.client.RestClientException;
 
 import dev.llmclient.ChatChunk;
+import dev.llmclient.ChatMessage;
+import dev.llmclient.ContentPart;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.ChatMessage;
+import dev.llmclient.ContentPart;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientException;
@@ -44,6 +47,7 @@ import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.Usage;
+import dev.llmclient.LlmStructuredOutputException;
 import dev.llmclient.observation.LlmObservationContext;
 import dev.llmclient.observation.LlmObservationConvention;
 import dev.llmclient.traffic.ConcurrencyLimiter;
@@ -191,7 +195,7 @@ public final class DefaultLlmClient implements LlmClient {
 		this.gate = new CallGate(settings);
 		this.retrier = new Retrier(settings, this.metrics, this.gate, this.admission::serverPause, this.router);
 		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
-		this.codec = new ChatCodec(settings.streamUsage(), this.failures);
+		this.codec = new ChatCodec(settings.streamUsage(), settings.chat().maxTokensField().wireName(), this.failures);
 		this.embeddingCodec = new EmbeddingCodec(this.failures, settings.connection().maxResponseSize());
 		this.asyncExecutor = CallExecutors.create("llm-client-async", settings.limits().maxConcurrent());
 		this.asyncQueue = CallExecutors.queuesCalls(this.asyncExecutor) ? new QueuedAsyncCalls(this.bulkhead,
@@ -329,6 +333,66 @@ public final class DefaultLlmClient implements LlmClient {
 		}
 	}
 
+	/**
+	 * Maps the answer into the record; with {@code chat.structured-output-repair}, an
+	 * answer that does not fit (but not a refusal) is asked for once more.
+	 */
+	@Override
+	public <T> T chat(ChatRequest request, Class<T> type) {
+		ChatRequest structured = LlmClient.structured(request, type);
+		ChatResponse response = chat(structured);
+		try {
+			return response.contentAs(type);
+		}
+		catch (LlmStructuredOutputException ex) {
+			if (!repairs(ex)) {
+				throw ex;
+			}
+			return chat(repair(structured, ex)).contentAs(type);
+		}
+	}
+
+	@Override
+	public <T> CompletableFuture<T> chatAsync(ChatRequest request, Class<T> type) {
+		ChatRequest structured = LlmClient.structured(request, type);
+		CompletableFuture<ChatResponse> call = chatAsync(structured);
+		CompletableFuture<T> answer = call.thenCompose((response) -> {
+			try {
+				return CompletableFuture.completedFuture(response.contentAs(type));
+			}
+			catch (LlmStructuredOutputException ex) {
+				if (!repairs(ex)) {
+					throw ex;
+				}
+				return chatAsync(repair(structured, ex)).thenApply((repaired) -> repaired.contentAs(type));
+			}
+		});
+		// cancelling the answer cancels the call it waits for
+		answer.whenComplete((value, error) -> {
+			if (answer.isCancelled()) {
+				call.cancel(true);
+			}
+		});
+		return answer;
+	}
+
+	private boolean repairs(LlmStructuredOutputException failure) {
+		return this.settings.chat().structuredOutputRepair() && failure.refusal() == null;
+	}
+
+	/**
+	 * The repair attempt: the conversation, the answer that did not fit, and what was
+	 * wrong with it.
+	 */
+	private static ChatRequest repair(ChatRequest request, LlmStructuredOutputException failure) {
+		String answer = (failure.rawText() != null && !failure.rawText().isEmpty()) ? failure.rawText() : "(empty)";
+		return request.toBuilder()
+			.message(ChatMessage.assistant(answer))
+			.user("That answer cannot be used: " + failure.getMessage()
+					+ ". Answer again with only the JSON object the schema describes.")
+			.build();
+	}
+
 	@Override
 	public String generate(String prompt) {
 		return chat(ChatRequest.of(prompt)).content();
@@ -435,13 +499,19 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	/**
-	 * The tokens a chat call is expected to use: its messages' characters / 4, plus its
+	 * The tokens a chat call is expected to use: the characters of its messages' text
+	 * (images are not counted: the server's usage settles them) / 4, plus its
 	 * {@code max_tokens} or else {@code rate-limit.estimated-output-tokens}.
 	 */
 	private long tokenEstimate(ChatRequest request) {
 		long characters = 0;
 		for (ChatMessage message : request.messages()) {
 			characters += (message.content() != null) ? message.content().length() : 0;
+			if (message.parts() != null) {
+				for (ContentPart part : message.parts()) {
+					characters += (part instanceof ContentPart.Text text) ? text.text().length() : 0;
+				}
+			}
 		}
 		long output = (request.maxTokens() != null) ? request.maxTokens()
 				: this.settings.rateLimit().estimatedOutputTokens();

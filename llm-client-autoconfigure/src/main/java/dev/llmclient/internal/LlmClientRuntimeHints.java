@@ -9,6 +9,11 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 import dev.llmclient.ChatMessage;
+import dev.llmclient.ContentPart;
+import dev.llmclient.ResponseFormat;
+import dev.llmclient.ToolCall;
+import dev.llmclient.ToolChoice;
+import dev.llmclient.ToolDefinition;
 
 /**
  * What a GraalVM native image must keep for the client's own reflection: the records
@@ -22,11 +27,16 @@ class LlmClientRuntimeHints implements RuntimeHintsRegistrar {
 
 	/**
 	 * What Jackson binds: the answers read (the registrar follows their record components
-	 * to {@code Choice}, {@code MessageBody} and {@code UsageBody}) and the messages
-	 * written in a request body.
+	 * to {@code Choice}, {@code MessageBody}, {@code ToolCallBody} and
+	 * {@code UsageBody}), and the records a request holds. The codec writes those field
+	 * by field, but they stay bindable in an image, as on the JVM, for applications that
+	 * write or read requests with their own mapper (the sealed {@link ContentPart}'s
+	 * records are listed because the registrar does not follow an interface to its
+	 * implementations).
 	 */
 	private static final Class<?>[] WIRE_TYPES = { ChatCodec.CompletionResponse.class, ChatCodec.ChunkBody.class,
-			ChatMessage.class };
+			ChatMessage.class, ContentPart.Text.class, ContentPart.Image.class, ToolCall.class, ToolDefinition.class,
+			ToolChoice.class, ResponseFormat.class };
 
 	@Override
 	public void registerHints(RuntimeHints hints, ClassLoader classLoader) {

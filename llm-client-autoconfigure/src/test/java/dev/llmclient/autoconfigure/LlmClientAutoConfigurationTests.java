@@ -162,6 +162,23 @@ class LlmClientAutoConfigurationTests {
 	}
 
 	@Test
+	void chatSettingsAreBoundWithTheirDefaults() {
+		this.contextRunner.run((context) -> {
+			var chat = context.getBean(DefaultLlmClient.class).settings().chat();
+			assertThat(chat.maxTokensField()).isEqualTo(LlmClientSettings.TokenLimitField.MAX_TOKENS);
+			assertThat(chat.structuredOutputRepair()).isFalse();
+		});
+		this.contextRunner
+			.withPropertyValues("llm.client.chat.max-tokens-field=max-completion-tokens",
+					"llm.client.chat.structured-output-repair=true")
+			.run((context) -> {
+				var chat = context.getBean(DefaultLlmClient.class).settings().chat();
+				assertThat(chat.maxTokensField()).isEqualTo(LlmClientSettings.TokenLimitField.MAX_COMPLETION_TOKENS);
+				assertThat(chat.structuredOutputRepair()).isTrue();
+			});
+	}
+
+	@Test
 	void customizerMaySupplyTheEndpoint() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class))
 			.withPropertyValues("llm.client.eager-init=false")

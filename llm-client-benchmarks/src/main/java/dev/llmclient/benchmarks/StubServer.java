@@ -55,6 +55,11 @@ public final class StubServer implements AutoCloseable {
 
 	private static final ByteBuffer COMPLETION_RESPONSE = response(200, "OK", COMPLETION);
 
+	/**
+	 * Under {@code /structured/}: a completion whose content is a 5-field record as JSON.
+	 */
+	private static final ByteBuffer STRUCTURED_RESPONSE = response(200, "OK", StructuredOutputBenchmark.COMPLETION);
+
 	private static final ByteBuffer MODELS_RESPONSE = response(200, "OK", MODELS);
 
 	private static final ByteBuffer NOT_FOUND_RESPONSE = response(404, "Not Found", NOT_FOUND_BODY);
@@ -426,7 +431,7 @@ public final class StubServer implements AutoCloseable {
 
 	private static ByteBuffer answerFor(String method, String path, byte[] bytes, int bodyStart, int bodyEnd) {
 		if (method.equals("POST") && path.endsWith("/chat/completions")) {
-			return COMPLETION_RESPONSE;
+			return path.contains("/structured/") ? STRUCTURED_RESPONSE : COMPLETION_RESPONSE;
 		}
 		if (method.equals("POST") && path.endsWith("/embeddings")) {
 			return StubEmbeddings.answer(StubEmbeddings.inputs(bytes, bodyStart, bodyEnd));

@@ -21,17 +21,37 @@ final class DemoWireFormat {
 	 * ignores them.
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record CompletionRequest(String model, List<Message> messages, Boolean stream) {
+	record CompletionRequest(String model, List<Message> messages, Boolean stream, List<JsonNode> tools,
+			@JsonProperty("tool_choice") JsonNode toolChoice,
+			@JsonProperty("response_format") JsonNode responseFormat) {
 	}
 
+	/**
+	 * A message of the conversation: {@code content} is a string or an array of parts,
+	 * and may be absent from an assistant message that carries tool calls.
+	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Message(String role, String content) {
+	record Message(String role, JsonNode content, @JsonProperty("tool_calls") List<JsonNode> toolCalls,
+			@JsonProperty("tool_call_id") String toolCallId) {
 	}
 
 	record Completion(String id, String object, long created, String model, List<Choice> choices, TokenUsage usage) {
 	}
 
-	record Choice(int index, Message message, @JsonProperty("finish_reason") String finishReason) {
+	record Choice(int index, AnswerMessage message, @JsonProperty("finish_reason") String finishReason) {
+	}
+
+	/** The assistant's answer: text, or tool calls with {@code content: null}. */
+	record AnswerMessage(String role, String content,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
+	}
+
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record ToolCall(Integer index, String id, String type, Function function) {
+	}
+
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Function(String name, String arguments) {
 	}
 
 	record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices,
@@ -42,7 +62,7 @@ final class DemoWireFormat {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Delta(String role, String content) {
+	record Delta(String role, String content, @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
 	}
 
 	record TokenUsage(@JsonProperty("prompt_tokens") int promptTokens,

@@ -1,0 +1,283 @@
+package dev.llmclient;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+import tools.jackson.core.JacksonException;
+
+/**
+ * Runs a conversation with tools to its end: sends the request with the loop's tools,
+ * runs the Java function of every tool call the model asks for, sends the results back,
+ * and repeats until the model answers in text.
+ * <p>
+ * Each round is one ordinary call of the client (same bulkhead, retries, metrics and
+ * health); the tools run on the calling thread between calls, holding no permit. What
+ * goes wrong with a tool call is answered to the model as a tool error message
+ * ({@code {"error": "..."}}), so it can correct itself, and is marked in the result: a
+ * tool name the loop does not know, arguments that are not JSON or do not fit the tool's
+ * record, and a tool that throws. A model that still asks for tools after
+ * {@code maxRounds} calls ends the loop with {@link LlmToolLoopException}.
+ * <p>
+ * A loop is immutable and thread-safe if its tools are; build it once and run it for many
+ * requests.
+ *
+ * <pre>{@code
+ * record Zone(String zone) {}
+ * ToolLoop loop = ToolLoop.builder(client)
+ *     .tool("current_time", "Current time in an IANA zone", Zone.class,
+ *             (args) -> ZonedDateTime.now(ZoneId.of(args.zone())).toString())
+ *     .build();
+ * ToolLoop.Result result = loop.run(ChatRequest.of("What time is it in Tokyo?"));
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class ToolLoop {
+
+	/** Rounds a loop allows unless told otherwise. */
+	public static final int DEFAULT_MAX_ROUNDS = 8;
+
+	private final LlmClient client;
+
+	private final Map<String, Tool> tools;
+
+	private final List<ToolDefinition> definitions;
+
+	private final int maxRounds;
+
+	private ToolLoop(Builder builder) {
+		this.client = builder.client;
+		this.tools = Map.copyOf(builder.tools);
+		this.definitions = builder.tools.values().stream().map(Tool::definition).toList();
+		this.maxRounds = builder.maxRounds;
+	}
+
+	/**
+	 * Starts building a loop over a client.
+	 * @param client the client every round goes through
+	 * @return a new builder
+	 */
+	public static Builder builder(LlmClient client) {
+		return new Builder(Objects.requireNonNull(client, "client must not be null"));
+	}
+
+	/**
+	 * Runs the conversation until the model answers in text.
+	 * @param request the request; the loop's tools are added to its own
+	 * @return the answer, the tool calls run, and the whole conversation
+	 * @throws LlmToolLoopException when the model still asks for tools after
+	 * {@code maxRounds} calls
+	 * @throws LlmClientException (or another subtype) when a call fails
+	 * @throws IllegalArgumentException when the request is invalid, for example when it
+	 * defines a tool of the same name as one of the loop's
+	 */
+	public Result run(ChatRequest request) {
+		Objects.requireNonNull(request, "request must not be null");
+		List<ChatMessage> conversation = new ArrayList<>(request.messages());
+		List<Execution> executions = new ArrayList<>();
+		ChatRequest round = withMessages(request, conversation);
+		for (int rounds = 1;; rounds++) {
+			ChatResponse response = this.client.chat(round);
+			if (!response.hasToolCalls()) {
+				return new Result(response, executions, conversation, rounds);
+			}
+			conversation.add(ChatMessage.assistant(response.content().isEmpty() ? null : response.content(),
+					response.toolCalls()));
+			for (ToolCall call : response.toolCalls()) {
+				Execution execution = execute(call);
+				executions.add(execution);
+				conversation.add(ChatMessage.toolResult(call.id(), execution.result()));
+			}
+			if (rounds >= this.maxRounds) {
+				throw new LlmToolLoopException(
+						"The model still asked for tool calls after " + rounds + " rounds (maxRounds " + this.maxRounds
+								+ "), last for " + response.toolCalls().stream().map(ToolCall::name).toList()
+								+ ": raise maxRounds, or check that the tools' results answer what the model asks",
+						executions, conversation);
+			}
+			round = withMessages(request, conversation);
+		}
+	}
+
+	/** The request with the loop's tools added and the conversation so far. */
+	private ChatRequest withMessages(ChatRequest request, List<ChatMessage> conversation) {
+		return new ChatRequest(request.model(), conversation, request.temperature(), request.maxTokens(),
+				request.topP(), request.stop(), request.extra(), concat(request.tools(), this.definitions),
+				request.toolChoice(), request.parallelToolCalls(), request.responseFormat());
+	}
+
+	private static List<ToolDefinition> concat(List<ToolDefinition> first, List<ToolDefinition> second) {
+		List<ToolDefinition> all = new ArrayList<>(first);
+		all.addAll(second);
+		return all;
+	}
+
+	private Execution execute(ToolCall call) {
+		Tool tool = this.tools.get(call.name());
+		if (tool == null) {
+			return Execution.failed(call, "unknown tool '" + call.name() + "'; the tools are "
+					+ this.tools.keySet().stream().sorted().toList());
+		}
+		Object value;
+		try {
+			value = tool.run(call);
+		}
+		catch (LlmStructuredOutputException ex) {
+			return Execution.failed(call, "arguments do not fit the tool's parameters: " + ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			return Execution.failed(call, "the tool failed: " + ex.getClass().getSimpleName()
+					+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : ""));
+		}
+		return new Execution(call, text(value), false);
+	}
+
+	/** A tool's value as the text of a tool message: a string as it is, else JSON. */
+	private static String text(Object value) {
+		if (value instanceof String string) {
+			return string;
+		}
+		try {
+			return StructuredJson.MAPPER.writeValueAsString(value);
+		}
+		catch (JacksonException ex) {
+			return String.valueOf(value);
+		}
+	}
+
+	/** A tool: its definition and how to run a call of it. */
+	private record Tool(ToolDefinition definition, Function<ToolCall, Object> runner) {
+
+		Object run(ToolCall call) {
+			return this.runner.apply(call);
+		}
+
+	}
+
+	/**
+	 * Builds a {@link ToolLoop}.
+	 */
+	public static final class Builder {
+
+		private final LlmClient client;
+
+		private final Map<String, Tool> tools = new LinkedHashMap<>();
+
+		private int maxRounds = DEFAULT_MAX_ROUNDS;
+
+		private Builder(LlmClient client) {
+			this.client = client;
+		}
+
+		/**
+		 * Adds a tool whose arguments are a record: its strict schema is sent, and each
+		 * call's arguments are read into it before the function runs.
+		 * @param name the tool's name, 1 to 64 of {@code [A-Za-z0-9_-]}
+		 * @param description what it does and when to call it
+		 * @param argumentsType a record type
+		 * @param function runs the tool; a {@code String} is sent as it is, anything else
+		 * as JSON
+		 * @param <A> the arguments' type
+		 * @return this builder
+		 * @throws IllegalArgumentException naming what is invalid
+		 */
+		public <A> Builder tool(String name, String description, Class<A> argumentsType, Function<A, ?> function) {
+			Objects.requireNonNull(function, "function must not be null");
+			return add(ToolDefinition.of(name, description, argumentsType),
+					(call) -> function.apply(call.argumentsAs(argumentsType)));
+		}
+
+		/**
+		 * Adds a tool of one's own definition; the function reads the raw call (for
+		 * example with {@link ToolCall#argumentsTree()}).
+		 * @param definition the definition sent to the model
+		 * @param function runs the tool; a {@code String} is sent as it is, anything else
+		 * as JSON
+		 * @return this builder
+		 * @throws IllegalArgumentException when a tool of that name was added already
+		 */
+		public Builder tool(ToolDefinition definition, Function<ToolCall, ?> function) {
+			Objects.requireNonNull(definition, "definition must not be null");
+			Objects.requireNonNull(function, "function must not be null");
+			return add(definition, function::apply);
+		}
+
+		private Builder add(ToolDefinition definition, Function<ToolCall, Object> runner) {
+			if (this.tools.putIfAbsent(definition.name(), new Tool(definition, runner)) != null) {
+				throw new IllegalArgumentException("ToolLoop already has a tool named '" + definition.name() + "'");
+			}
+			return this;
+		}
+
+		/**
+		 * Sets how many calls a run makes at most.
+		 * @param maxRounds at least 1; {@value ToolLoop#DEFAULT_MAX_ROUNDS} by default
+		 * @return this builder
+		 */
+		public Builder maxRounds(int maxRounds) {
+			if (maxRounds < 1) {
+				throw new IllegalArgumentException("ToolLoop maxRounds must be at least 1, was " + maxRounds);
+			}
+			this.maxRounds = maxRounds;
+			return this;
+		}
+
+		/**
+		 * Builds the loop.
+		 * @return the loop
+		 * @throws IllegalArgumentException when it has no tool
+		 */
+		public ToolLoop build() {
+			if (this.tools.isEmpty()) {
+				throw new IllegalArgumentException("ToolLoop needs at least one tool: call tool(...) before build()");
+			}
+			return new ToolLoop(this);
+		}
+
+	}
+
+	/**
+	 * The end of a run.
+	 *
+	 * @param response the model's final answer, in text
+	 * @param executions the tool calls run, in order
+	 * @param conversation every message sent, the tools' results included, without the
+	 * final answer
+	 * @param rounds calls made
+	 * @since 0.1.0
+	 */
+	public record Result(ChatResponse response, List<Execution> executions, List<ChatMessage> conversation,
+			int rounds) {
+
+		/**
+		 * Creates a result.
+		 */
+		public Result {
+			executions = List.copyOf(executions);
+			conversation = List.copyOf(conversation);
+		}
+
+	}
+
+	/**
+	 * One tool call run by the loop.
+	 *
+	 * @param call the call the model asked for
+	 * @param result what was sent back: the tool's value, or {@code {"error": "..."}}
+	 * @param error whether the call failed (unknown tool, arguments that do not fit, a
+	 * tool that threw)
+	 * @since 0.1.0
+	 */
+	public record Execution(ToolCall call, String result, boolean error) {
+
+		static Execution failed(ToolCall call, String reason) {
+			return new Execution(call, text(Map.of("error", reason)), true);
+		}
+
+	}
+
+}
