@@ -40,6 +40,20 @@ public class LlmBulkheadFullException extends LlmTimeoutException {
 	}
 
 	/**
+	 * Creates an exception with a message of its own, for subtypes that name another
+	 * limit.
+	 * @param message what ran out and which setting raises it
+	 * @param inFlight calls in flight when the wait ended
+	 * @param maxConcurrent the client-wide limit
+	 * @param maxWait how long the call waited
+	 */
+	protected LlmBulkheadFullException(String message, int inFlight, int maxConcurrent, Duration maxWait) {
+		super(message, Kind.BULKHEAD_WAIT, maxWait, null);
+		this.inFlight = inFlight;
+		this.maxConcurrent = maxConcurrent;
+	}
+
+	/**
 	 * Returns the number of calls in flight when the wait ended.
 	 * @return calls in flight
 	 */

@@ -7,6 +7,8 @@ import io.micrometer.observation.ObservationRegistry;
 
 import dev.llmclient.internal.DefaultLlmClient;
 import dev.llmclient.observation.LlmObservationConvention;
+import dev.llmclient.traffic.ConcurrencyLimiter;
+import dev.llmclient.traffic.RateBudget;
 
 /**
  * Builds an {@link LlmClient} outside a Spring application context, and holds the
@@ -58,6 +60,16 @@ public final class LlmClientBuilder {
 	private LlmClientSettings.Proxy proxy = LlmClientSettings.Proxy.DEFAULTS;
 
 	private LlmClientSettings.Observations observations = LlmClientSettings.Observations.DEFAULTS;
+
+	private LlmClientSettings.Adaptive adaptive = LlmClientSettings.Adaptive.DEFAULTS;
+
+	private LlmClientSettings.RateLimit rateLimit = LlmClientSettings.RateLimit.DEFAULTS;
+
+	private UnaryOperator<ConcurrencyLimiter> concurrencyLimiter = UnaryOperator.identity();
+
+	private UnaryOperator<RateBudget> requestBudget = UnaryOperator.identity();
+
+	private UnaryOperator<RateBudget> tokenBudget = UnaryOperator.identity();
 
 	private MeterRegistry meterRegistry;
 
@@ -158,6 +170,94 @@ public final class LlmClientBuilder {
 	public LlmClientBuilder limits(UnaryOperator<LlmClientSettings.Limits> change) {
 		this.limits = change.apply(this.limits);
 		return this;
+	}
+
+	/**
+	 * Changes whether the limit of calls in flight adapts to what the server takes.
+	 * @param change returns the new settings from the current ones, such as
+	 * {@code (a) -> a.withEnabled(true)}
+	 * @return this builder
+	 */
+	public LlmClientBuilder adaptive(UnaryOperator<LlmClientSettings.Adaptive> change) {
+		this.adaptive = change.apply(this.adaptive);
+		return this;
+	}
+
+	/**
+	 * Changes the budgets of requests and tokens per minute.
+	 * @param change returns the new settings from the current ones, such as
+	 * {@code (r) -> r.withRequestsPerMinute(500L)}
+	 * @return this builder
+	 */
+	public LlmClientBuilder rateLimit(UnaryOperator<LlmClientSettings.RateLimit> change) {
+		this.rateLimit = change.apply(this.rateLimit);
+		return this;
+	}
+
+	/**
+	 * Wraps or replaces the limiter of calls in flight that the settings ask for (fixed
+	 * at {@code max-concurrent}, or adaptive), for example with one shared by several
+	 * application instances. Called once when the client is built; several calls compose,
+	 * the later wrapping the earlier.
+	 * @param change returns the limiter to use from the one the settings ask for; never
+	 * {@code null}
+	 * @return this builder
+	 */
+	public LlmClientBuilder concurrencyLimiter(UnaryOperator<ConcurrencyLimiter> change) {
+		UnaryOperator<ConcurrencyLimiter> before = this.concurrencyLimiter;
+		this.concurrencyLimiter = (limiter) -> change.apply(before.apply(limiter));
+		return this;
+	}
+
+	/**
+	 * Returns how the limiter the settings ask for is wrapped or replaced.
+	 * @return the change, the identity when none was set
+	 */
+	public UnaryOperator<ConcurrencyLimiter> concurrencyLimiter() {
+		return this.concurrencyLimiter;
+	}
+
+	/**
+	 * Wraps or replaces the request budget that {@code rate-limit.requests-per-minute}
+	 * asks for, for example with one shared by several application instances, or one per
+	 * day ({@link RateBudget#perPeriod}). Several calls compose.
+	 * @param change returns the budget to use from the configured one, which is
+	 * {@code null} when none is configured; returning {@code null} means no budget
+	 * @return this builder
+	 */
+	public LlmClientBuilder requestBudget(UnaryOperator<RateBudget> change) {
+		UnaryOperator<RateBudget> before = this.requestBudget;
+		this.requestBudget = (budget) -> change.apply(before.apply(budget));
+		return this;
+	}
+
+	/**
+	 * Returns how the configured request budget is wrapped or replaced.
+	 * @return the change, the identity when none was set
+	 */
+	public UnaryOperator<RateBudget> requestBudget() {
+		return this.requestBudget;
+	}
+
+	/**
+	 * Wraps or replaces the token budget that {@code rate-limit.tokens-per-minute} asks
+	 * for. Several calls compose.
+	 * @param change returns the budget to use from the configured one, which is
+	 * {@code null} when none is configured; returning {@code null} means no budget
+	 * @return this builder
+	 */
+	public LlmClientBuilder tokenBudget(UnaryOperator<RateBudget> change) {
+		UnaryOperator<RateBudget> before = this.tokenBudget;
+		this.tokenBudget = (budget) -> change.apply(before.apply(budget));
+		return this;
+	}
+
+	/**
+	 * Returns how the configured token budget is wrapped or replaced.
+	 * @return the change, the identity when none was set
+	 */
+	public UnaryOperator<RateBudget> tokenBudget() {
+		return this.tokenBudget;
 	}
 
 	/**
@@ -307,7 +407,7 @@ public final class LlmClientBuilder {
 	public LlmClientSettings settings() {
 		return new LlmClientSettings(this.name, this.propertyPrefix, LlmClientSettings.parseEndpoint(this.endpoint),
 				this.apiKey, this.model, this.streamUsage, this.connection, this.limits, this.retry, this.warmUp,
-				this.lifecycle, this.health, this.ssl, this.proxy, this.observations);
+				this.lifecycle, this.health, this.ssl, this.proxy, this.observations, this.adaptive, this.rateLimit);
 	}
 
 	/**
@@ -320,8 +420,7 @@ public final class LlmClientBuilder {
 	 * cannot be reached
 	 */
 	public LlmClient build() {
-		DefaultLlmClient client = DefaultLlmClient.create(settings(), null, this.meterRegistry,
-				this.observationRegistry, this.observationConvention);
+		DefaultLlmClient client = DefaultLlmClient.create(this, null);
 		if (client.settings().lifecycle().eagerInit()) {
 			try {
 				client.warmUp();

@@ -61,6 +61,12 @@ package dev.llmclient;
  * <td>no</td>
  * </tr>
  * <tr>
+ * <td>{@code rate_limited}</td>
+ * <td>{@link LlmRateLimitedException}, a budget spent (nothing sent)</td>
+ * <td>CLIENT</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
  * <td>{@code io}</td>
  * <td>{@link LlmConnectionException}</td>
  * <td>SERVER</td>

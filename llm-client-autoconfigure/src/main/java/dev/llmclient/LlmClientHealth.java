@@ -15,10 +15,11 @@ import java.time.Instant;
  * @param latency the capped window of the latest call latencies
  * @param calls call counts since the client was created
  * @param lastError the latest failure, or {@code null} when no call has failed
+ * @param rateLimit the budgets left and whether the server has paused the client
  * @since 0.1.0
  */
 public record LlmClientHealth(boolean up, String reason, String endpoint, String model, Pool pool, Bulkhead bulkhead,
-		Latency latency, Calls calls, LastError lastError) {
+		Latency latency, Calls calls, LastError lastError, RateLimit rateLimit) {
 
 	/**
 	 * The connection pool.
@@ -34,11 +35,30 @@ public record LlmClientHealth(boolean up, String reason, String endpoint, String
 	/**
 	 * The client-wide concurrency limit.
 	 *
-	 * @param maxConcurrent calls allowed in flight at once
+	 * @param maxConcurrent calls allowed in flight at once, at most
+	 * ({@code max-concurrent})
+	 * @param limit calls allowed in flight now: {@code maxConcurrent}, or less while the
+	 * adaptive limit has found the server takes fewer
 	 * @param inFlight calls in flight now
 	 * @param waiting calls waiting for a permit
 	 */
-	public record Bulkhead(int maxConcurrent, int inFlight, int waiting) {
+	public record Bulkhead(int maxConcurrent, int limit, int inFlight, int waiting) {
+	}
+
+	/**
+	 * The budgets of requests and tokens, and the server's own pacing.
+	 *
+	 * @param requestsRemaining requests that could start now without waiting, or
+	 * {@code null} without a request budget
+	 * @param tokensRemaining tokens that could be reserved now without waiting, or
+	 * {@code null} without a token budget
+	 * @param pausedByServer whether new calls wait because the server said its rate limit
+	 * is spent ({@code Retry-After} on a 429, or {@code x-ratelimit-remaining-*} at zero)
+	 * @param pauseRemainingMs how much longer that pause lasts, in milliseconds; 0 when
+	 * not paused
+	 */
+	public record RateLimit(Long requestsRemaining, Long tokensRemaining, boolean pausedByServer,
+			long pauseRemainingMs) {
 	}
 
 	/**

@@ -40,11 +40,13 @@ import javax.net.ssl.SSLContext;
  * @param proxy the HTTP proxy calls go through, in place of the JVM's proxy settings
  * @param observations what the client's observations (trace spans) may carry of the
  * messages
+ * @param adaptive whether the concurrency limit adapts to what the server takes
+ * @param rateLimit budgets of requests and tokens per minute
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
 		boolean streamUsage, Connection connection, Limits limits, Retry retry, WarmUp warmUp, Lifecycle lifecycle,
-		Health health, Ssl ssl, Proxy proxy, Observations observations) {
+		Health health, Ssl ssl, Proxy proxy, Observations observations, Adaptive adaptive, RateLimit rateLimit) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -82,6 +84,8 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("ssl", ssl);
 		require("proxy", proxy);
 		require("observations", observations);
+		require("adaptive", adaptive);
+		require("rate-limit", rateLimit);
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
 					"must not be shorter than retry.initial-backoff (" + retry.initialBackoff() + ")");
@@ -90,6 +94,11 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 			throw new LlmClientSettingException("warm-up.connections", warmUp.connections(),
 					"must be between 1 and max-concurrent (" + limits.maxConcurrent()
 							+ "): the pool holds no more connections");
+		}
+		if (adaptive.minConcurrent() > limits.maxConcurrent()) {
+			throw new LlmClientSettingException("adaptive.min-concurrent", adaptive.minConcurrent(),
+					"must not be above max-concurrent (" + limits.maxConcurrent()
+							+ "): the adaptive limit moves between the two");
 		}
 		proxy.checkComplete();
 	}
@@ -139,7 +148,8 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ ((this.apiKey != null) ? "******" : "none") + ", model=" + this.model + ", streamUsage="
 				+ this.streamUsage + ", connection=" + this.connection + ", limits=" + this.limits + ", retry="
 				+ this.retry + ", warmUp=" + this.warmUp + ", lifecycle=" + this.lifecycle + ", health=" + this.health
-				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + ", observations=" + this.observations + "]";
+				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + ", observations=" + this.observations + ", adaptive="
+				+ this.adaptive + ", rateLimit=" + this.rateLimit + "]";
 	}
 
 	/**
@@ -928,6 +938,134 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		 */
 		public Observations withMaxContentLength(int maxContentLength) {
 			return new Observations(this.includePrompt, this.includeCompletion, maxContentLength);
+		}
+
+	}
+
+	/**
+	 * Whether the client finds the server's concurrency limit by itself: the limit of
+	 * calls in flight then moves between {@code min-concurrent} and
+	 * {@code max-concurrent}, growing while the server answers and shrinking by
+	 * {@code backoff-ratio} when it refuses (429, 503) or times out (AIMD).
+	 *
+	 * @param enabled whether the limit adapts; otherwise it stays at
+	 * {@code max-concurrent} ({@code adaptive.enabled})
+	 * @param minConcurrent lowest limit, where the adaptive limit also starts
+	 * ({@code adaptive.min-concurrent})
+	 * @param backoffRatio factor applied to the limit when the server refuses, from 0.5
+	 * to 1 exclusive ({@code adaptive.backoff-ratio})
+	 * @since 0.1.0
+	 */
+	public record Adaptive(boolean enabled, int minConcurrent, double backoffRatio) {
+
+		/** The defaults: off; when on, from 1 call upwards, shrinking by 10% a time. */
+		public static final Adaptive DEFAULTS = new Adaptive(false, 1, 0.9);
+
+		/**
+		 * Checks every value; the upper bound of {@code min-concurrent} is checked by
+		 * {@link LlmClientSettings}.
+		 * @throws LlmClientSettingException naming the invalid setting
+		 */
+		public Adaptive {
+			atLeastOne("adaptive.min-concurrent", minConcurrent);
+			if (!(backoffRatio >= 0.5 && backoffRatio < 1)) {
+				throw new LlmClientSettingException("adaptive.backoff-ratio", backoffRatio,
+						"must be at least 0.5 and below 1, e.g. 0.9");
+			}
+		}
+
+		/**
+		 * Returns a copy that adapts the limit, or keeps it at {@code max-concurrent}.
+		 * @param enabled {@code true} to adapt
+		 * @return the copy
+		 */
+		public Adaptive withEnabled(boolean enabled) {
+			return new Adaptive(enabled, this.minConcurrent, this.backoffRatio);
+		}
+
+		/**
+		 * Returns a copy with another lowest (and starting) limit.
+		 * @param minConcurrent from 1 to {@code max-concurrent}
+		 * @return the copy
+		 */
+		public Adaptive withMinConcurrent(int minConcurrent) {
+			return new Adaptive(this.enabled, minConcurrent, this.backoffRatio);
+		}
+
+		/**
+		 * Returns a copy that shrinks the limit by another factor when the server
+		 * refuses.
+		 * @param backoffRatio at least 0.5 and below 1
+		 * @return the copy
+		 */
+		public Adaptive withBackoffRatio(double backoffRatio) {
+			return new Adaptive(this.enabled, this.minConcurrent, backoffRatio);
+		}
+
+	}
+
+	/**
+	 * Budgets of requests and tokens per minute, as providers such as OpenAI and Azure
+	 * grant them: a call waits for budget (within {@code max-wait}) instead of being sent
+	 * to be refused. Tokens are reserved from an estimate (prompt characters / 4 plus
+	 * {@code max_tokens}, or {@code estimated-output-tokens} when the request sets none)
+	 * and settled with the server's reported usage.
+	 *
+	 * @param requestsPerMinute requests allowed per minute, or {@code null} for no budget
+	 * ({@code rate-limit.requests-per-minute})
+	 * @param tokensPerMinute tokens allowed per minute, or {@code null} for no budget
+	 * ({@code rate-limit.tokens-per-minute})
+	 * @param estimatedOutputTokens output tokens reserved for a request that sets no
+	 * {@code max_tokens} ({@code rate-limit.estimated-output-tokens})
+	 * @since 0.1.0
+	 */
+	public record RateLimit(Long requestsPerMinute, Long tokensPerMinute, int estimatedOutputTokens) {
+
+		/** The defaults: no budgets; 1024 output tokens reserved when a budget is set. */
+		public static final RateLimit DEFAULTS = new RateLimit(null, null, 1024);
+
+		/**
+		 * Checks every value.
+		 * @throws LlmClientSettingException naming the invalid setting
+		 */
+		public RateLimit {
+			if (requestsPerMinute != null && requestsPerMinute < 1) {
+				throw new LlmClientSettingException("rate-limit.requests-per-minute", requestsPerMinute,
+						"must be at least 1, or unset for no budget");
+			}
+			if (tokensPerMinute != null && tokensPerMinute < 1) {
+				throw new LlmClientSettingException("rate-limit.tokens-per-minute", tokensPerMinute,
+						"must be at least 1, or unset for no budget");
+			}
+			atLeastOne("rate-limit.estimated-output-tokens", estimatedOutputTokens);
+		}
+
+		/**
+		 * Returns a copy with another budget of requests.
+		 * @param requestsPerMinute at least 1, or {@code null} for none
+		 * @return the copy
+		 */
+		public RateLimit withRequestsPerMinute(Long requestsPerMinute) {
+			return new RateLimit(requestsPerMinute, this.tokensPerMinute, this.estimatedOutputTokens);
+		}
+
+		/**
+		 * Returns a copy with another budget of tokens.
+		 * @param tokensPerMinute at least 1, or {@code null} for none
+		 * @return the copy
+		 */
+		public RateLimit withTokensPerMinute(Long tokensPerMinute) {
+			return new RateLimit(this.requestsPerMinute, tokensPerMinute, this.estimatedOutputTokens);
+		}
+
+		/**
+		 * Returns a copy that reserves another number of output tokens for a request that
+		 * sets no {@code max_tokens}.
+		 * @param estimatedOutputTokens at least 1
+		 * @return the copy
+		 */
+		public RateLimit withEstimatedOutputTokens(int estimatedOutputTokens) {
+			return new RateLimit(this.requestsPerMinute, this.tokensPerMinute, estimatedOutputTokens);
 		}
 
 	}

@@ -42,7 +42,7 @@ class LlmClientSettingsTests {
 		LlmClientSettings narrowed = new LlmClientSettings(settings.name(), settings.propertyPrefix(),
 				settings.endpoint(), null, null, true, settings.connection(), settings.limits().withMaxConcurrent(1),
 				settings.retry(), LlmClientSettings.WarmUp.DEFAULTS, settings.lifecycle(), settings.health(),
-				settings.ssl(), settings.proxy(), settings.observations());
+				settings.ssl(), settings.proxy(), settings.observations(), settings.adaptive(), settings.rateLimit());
 		assertThat(narrowed.warmUpConnections()).as("the default follows max-concurrent down").isEqualTo(1);
 	}
 

@@ -26,11 +26,13 @@ import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.LlmClientSettingException;
+import dev.llmclient.LlmClientSettings.Adaptive;
 import dev.llmclient.LlmClientSettings.Connection;
 import dev.llmclient.LlmClientSettings.Health;
 import dev.llmclient.LlmClientSettings.Lifecycle;
 import dev.llmclient.LlmClientSettings.Limits;
 import dev.llmclient.LlmClientSettings.Proxy;
+import dev.llmclient.LlmClientSettings.RateLimit;
 import dev.llmclient.LlmClientSettings.Retry;
 import dev.llmclient.LlmClientSettings.Ssl;
 import dev.llmclient.LlmClientSettings.WarmUp;
@@ -81,8 +83,7 @@ public final class LlmClientAutoConfiguration {
 			builder.observationRegistry(observationRegistry.getIfAvailable());
 			builder.observationConvention(observationConvention.getIfAvailable());
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-			return DefaultLlmClient.create(builder.settings(), restClientBuilder.getIfAvailable(RestClient::builder),
-					builder.meterRegistry(), builder.observationRegistry(), builder.observationConvention());
+			return DefaultLlmClient.create(builder, restClientBuilder.getIfAvailable(RestClient::builder));
 		}
 		catch (LlmClientSettingException ex) {
 			throw startUpFailure(ex, connectionDetails);
@@ -170,6 +171,20 @@ public final class LlmClientAutoConfiguration {
 				.to(observations, Observations::withIncludeCompletion);
 			return map.from(observationsProperties::getMaxContentLength)
 				.to(observations, Observations::withMaxContentLength);
+		});
+		LlmClientProperties.Adaptive adaptiveProperties = properties.getAdaptive();
+		builder.adaptive((adaptive) -> {
+			adaptive = map.from(adaptiveProperties::isEnabled).to(adaptive, Adaptive::withEnabled);
+			adaptive = map.from(adaptiveProperties::getMinConcurrent).to(adaptive, Adaptive::withMinConcurrent);
+			return map.from(adaptiveProperties::getBackoffRatio).to(adaptive, Adaptive::withBackoffRatio);
+		});
+		LlmClientProperties.RateLimit rateLimitProperties = properties.getRateLimit();
+		builder.rateLimit((rateLimit) -> {
+			rateLimit = map.from(rateLimitProperties::getRequestsPerMinute)
+				.to(rateLimit, RateLimit::withRequestsPerMinute);
+			rateLimit = map.from(rateLimitProperties::getTokensPerMinute).to(rateLimit, RateLimit::withTokensPerMinute);
+			return map.from(rateLimitProperties::getEstimatedOutputTokens)
+				.to(rateLimit, RateLimit::withEstimatedOutputTokens);
 		});
 		return builder;
 	}

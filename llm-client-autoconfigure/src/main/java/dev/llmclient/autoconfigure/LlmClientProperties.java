@@ -117,6 +117,10 @@ public class LlmClientProperties {
 
 	private final Observations observations = new Observations();
 
+	private final Adaptive adaptive = new Adaptive();
+
+	private final RateLimit rateLimit = new RateLimit();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -239,6 +243,14 @@ public class LlmClientProperties {
 
 	public Observations getObservations() {
 		return this.observations;
+	}
+
+	public Adaptive getAdaptive() {
+		return this.adaptive;
+	}
+
+	public RateLimit getRateLimit() {
+		return this.rateLimit;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -604,6 +616,104 @@ public class LlmClientProperties {
 
 		public void setFailFast(boolean failFast) {
 			this.failFast = failFast;
+		}
+
+	}
+
+	/**
+	 * Concurrency limit that adapts to what the server takes.
+	 */
+	public static class Adaptive {
+
+		/**
+		 * Whether the limit of calls in flight adapts to the server: it grows while the
+		 * server answers and shrinks when it refuses (429, 503) or times out, between
+		 * min-concurrent and max-concurrent. Otherwise it stays at max-concurrent.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Lowest limit of calls in flight when adaptive, and where the limit starts.
+		 */
+		private int minConcurrent = 1;
+
+		/**
+		 * Factor applied to the adaptive limit each time the server refuses, from 0.5 to
+		 * 1 exclusive.
+		 */
+		private double backoffRatio = 0.9;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMinConcurrent() {
+			return this.minConcurrent;
+		}
+
+		public void setMinConcurrent(int minConcurrent) {
+			this.minConcurrent = minConcurrent;
+		}
+
+		public double getBackoffRatio() {
+			return this.backoffRatio;
+		}
+
+		public void setBackoffRatio(double backoffRatio) {
+			this.backoffRatio = backoffRatio;
+		}
+
+	}
+
+	/**
+	 * Budgets of requests and tokens per minute, as a provider grants them.
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Requests allowed per minute; calls beyond it wait (within max-wait) instead of
+		 * being sent to be refused. Unset for no budget.
+		 */
+		private Long requestsPerMinute;
+
+		/**
+		 * Tokens allowed per minute, reserved per call from an estimate (prompt
+		 * characters / 4 plus max_tokens) and settled with the usage the server reports.
+		 * Unset for no budget.
+		 */
+		private Long tokensPerMinute;
+
+		/**
+		 * Output tokens reserved for a request that sets no max_tokens.
+		 */
+		private int estimatedOutputTokens = 1024;
+
+		public Long getRequestsPerMinute() {
+			return this.requestsPerMinute;
+		}
+
+		public void setRequestsPerMinute(Long requestsPerMinute) {
+			this.requestsPerMinute = requestsPerMinute;
+		}
+
+		public Long getTokensPerMinute() {
+			return this.tokensPerMinute;
+		}
+
+		public void setTokensPerMinute(Long tokensPerMinute) {
+			this.tokensPerMinute = tokensPerMinute;
+		}
+
+		public int getEstimatedOutputTokens() {
+			return this.estimatedOutputTokens;
+		}
+
+		public void setEstimatedOutputTokens(int estimatedOutputTokens) {
+			this.estimatedOutputTokens = estimatedOutputTokens;
 		}
 
 	}

@@ -45,8 +45,20 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("pool", details("available", pool.available(), "leased", pool.leased(), "pending",
 				pool.pending(), "max", pool.max()));
 		LlmClientHealth.Bulkhead bulkhead = health.bulkhead();
-		builder.withDetail("bulkhead", details("maxConcurrent", bulkhead.maxConcurrent(), "inFlight",
-				bulkhead.inFlight(), "waiting", bulkhead.waiting()));
+		builder.withDetail("bulkhead", details("maxConcurrent", bulkhead.maxConcurrent(), "limit", bulkhead.limit(),
+				"inFlight", bulkhead.inFlight(), "waiting", bulkhead.waiting()));
+		LlmClientHealth.RateLimit rateLimit = health.rateLimit();
+		if (rateLimit != null) {
+			Map<String, Object> rateLimitDetails = details("pausedByServer", rateLimit.pausedByServer(),
+					"pauseRemainingMs", rateLimit.pauseRemainingMs());
+			if (rateLimit.requestsRemaining() != null) {
+				rateLimitDetails.put("requestsRemaining", rateLimit.requestsRemaining());
+			}
+			if (rateLimit.tokensRemaining() != null) {
+				rateLimitDetails.put("tokensRemaining", rateLimit.tokensRemaining());
+			}
+			builder.withDetail("rateLimit", rateLimitDetails);
+		}
 		LlmClientHealth.Latency latency = health.latency();
 		Map<String, Object> latencyDetails = details("count", latency.count(), "capacity", latency.capacity());
 		latencyDetails.putAll(details("p50Ms", latency.p50Ms(), "p95Ms", latency.p95Ms(), "p99Ms", latency.p99Ms(),

@@ -1,18 +1,20 @@
 package dev.llmclient.internal;
 
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.traffic.ConcurrencyLimiter;
 
 /**
  * Client-wide limit on calls in flight: single, async, streamed and batched calls all
- * take a permit here. Fair, so waiting calls are served in arrival order.
+ * take a permit here, from the client's {@link ConcurrencyLimiter} (fixed at
+ * {@code max-concurrent}, adaptive, or what the builder made of them). The bulkhead keeps
+ * what is the same for every limiter: {@code max-wait}, the count of waiting calls and
+ * the failure of a call that waited in vain.
  */
 final class Bulkhead {
 
@@ -24,45 +26,69 @@ final class Bulkhead {
 
 	private final String maxWaitName;
 
-	private final Semaphore permits;
+	private final ConcurrencyLimiter limiter;
 
 	private final AtomicInteger waiting = new AtomicInteger();
 
-	Bulkhead(LlmClientSettings settings) {
+	Bulkhead(LlmClientSettings settings, ConcurrencyLimiter limiter) {
 		this.maxConcurrent = settings.limits().maxConcurrent();
 		this.maxWait = settings.limits().maxWait();
 		this.maxConcurrentName = settings.property("max-concurrent");
 		this.maxWaitName = settings.property("max-wait");
-		this.permits = new Semaphore(this.maxConcurrent, true);
+		this.limiter = limiter;
+	}
+
+	/**
+	 * The limiter the settings ask for: adaptive when {@code adaptive.enabled}, else
+	 * fixed at {@code max-concurrent}.
+	 */
+	static ConcurrencyLimiter limiter(LlmClientSettings settings) {
+		return settings.adaptive().enabled() ? new AdaptiveLimiter(settings)
+				: new FixedLimiter(settings.limits().maxConcurrent());
+	}
+
+	/**
+	 * Takes a permit if one is free now.
+	 * @return the permit, to be released exactly once, or {@code null}
+	 */
+	ConcurrencyLimiter.Permit tryAcquireNow() {
+		try {
+			return this.limiter.tryAcquire(Duration.ZERO);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw interrupted(ex);
+		}
 	}
 
 	/**
 	 * Takes a permit, waiting at most {@code wait}.
 	 * @param wait the longest wait, at most {@code max-wait}
+	 * @return the permit, to be released exactly once
 	 * @throws LlmBulkheadFullException when no permit came in time
 	 */
-	void acquire(Duration wait) {
-		if (this.permits.tryAcquire()) {
-			return;
-		}
+	ConcurrencyLimiter.Permit acquire(Duration wait) {
 		this.waiting.incrementAndGet();
 		try {
-			if (!this.permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+			ConcurrencyLimiter.Permit permit = this.limiter.tryAcquire(wait);
+			if (permit == null) {
 				throw full();
 			}
+			return permit;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new LlmClientException("Interrupted while waiting for a free slot (" + this.maxConcurrentName + "="
-					+ this.maxConcurrent + ")", ex);
+			throw interrupted(ex);
 		}
 		finally {
 			this.waiting.decrementAndGet();
 		}
 	}
 
-	void release() {
-		this.permits.release();
+	private LlmClientException interrupted(InterruptedException ex) {
+		return new LlmClientException(
+				"Interrupted while waiting for a free slot (" + this.maxConcurrentName + "=" + this.maxConcurrent + ")",
+				ex);
 	}
 
 	/**
@@ -93,7 +119,12 @@ final class Bulkhead {
 	}
 
 	int inFlight() {
-		return this.maxConcurrent - this.permits.availablePermits();
+		return this.limiter.inFlight();
+	}
+
+	/** The limit of the moment: {@code max-concurrent}, or below it when adaptive. */
+	int limit() {
+		return this.limiter.limit();
 	}
 
 	int waiting() {
@@ -101,7 +132,7 @@ final class Bulkhead {
 	}
 
 	LlmClientHealth.Bulkhead stats() {
-		return new LlmClientHealth.Bulkhead(this.maxConcurrent, inFlight(), waiting());
+		return new LlmClientHealth.Bulkhead(this.maxConcurrent, limit(), inFlight(), waiting());
 	}
 
 }

@@ -9,14 +9,18 @@ import io.micrometer.core.instrument.Tags;
 
 /**
  * The {@code llm.client.bulkhead.*} gauges of one client: {@code in-flight},
- * {@code waiting} and {@code max}. They read the bulkhead when the registry is scraped,
- * never on a call's path, and are removed when the client closes.
+ * {@code waiting} and {@code max}, and {@code llm.client.concurrency.limit}, the limit of
+ * the moment (below {@code max} while the adaptive limit has found the server takes
+ * fewer). They read the bulkhead when the registry is scraped, never on a call's path,
+ * and are removed when the client closes.
  */
 final class BulkheadGauges {
 
 	static final String PREFIX = "llm.client.bulkhead.";
 
 	static final String MAX = PREFIX + "max";
+
+	static final String LIMIT = "llm.client.concurrency.limit";
 
 	private final MeterRegistry registry;
 
@@ -33,7 +37,11 @@ final class BulkheadGauges {
 						gauge(registry, tags, bulkhead, "waiting", "Calls waiting for a slot, at most max-wait",
 								Bulkhead::waiting),
 						gauge(registry, tags, bulkhead, "max", "Calls allowed in flight at once (max-concurrent)",
-								Bulkhead::maxConcurrent)));
+								Bulkhead::maxConcurrent),
+						Gauge.builder(LIMIT, bulkhead, Bulkhead::limit)
+							.description("Calls allowed in flight now: max-concurrent, or the adaptive limit")
+							.tags(tags)
+							.register(registry)));
 	}
 
 	private static Gauge gauge(MeterRegistry registry, Tags tags, Bulkhead bulkhead, String name, String description,

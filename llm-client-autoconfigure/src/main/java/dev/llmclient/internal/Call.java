@@ -28,10 +28,13 @@ final class Call implements AutoCloseable {
 	/** The call's observation, {@link Observation#NOOP} when nothing observes it. */
 	private final Observation observation;
 
+	/** What admission took for the call: its permit and budgets. */
+	private final Admission.Ticket ticket;
+
 	private final Runnable release;
 
 	Call(String model, byte[] body, boolean stream, Deadline deadline, AsyncCall async, Route route,
-			Observation observation, Runnable release) {
+			Observation observation, Admission.Ticket ticket, Runnable release) {
 		this.model = model;
 		this.body = body;
 		this.stream = stream;
@@ -39,6 +42,7 @@ final class Call implements AutoCloseable {
 		this.async = async;
 		this.route = route;
 		this.observation = observation;
+		this.ticket = ticket;
 		this.release = release;
 		this.start = System.nanoTime();
 	}
@@ -61,6 +65,11 @@ final class Call implements AutoCloseable {
 	/** Where events of the call (retries, waits, first chunk) go. */
 	Observation observation() {
 		return this.observation;
+	}
+
+	/** Where the call reports its attempts, retries and usage to traffic control. */
+	Admission.Ticket ticket() {
+		return this.ticket;
 	}
 
 	boolean isStream() {

@@ -51,6 +51,14 @@ interface CallMetrics {
 	void retry(String reason);
 
 	/**
+	 * Counts one call that had to wait for a limit, or was refused by it.
+	 * @param reason {@code concurrency}, {@code requests}, {@code tokens} or
+	 * {@code server}
+	 */
+	default void throttled(String reason) {
+	}
+
+	/**
 	 * Returns metrics of the same kind that record into a registry of their own, which
 	 * nobody reads: warm-up records its canned calls there, so the code that records a
 	 * call is loaded and compiled without a call being counted.

@@ -154,8 +154,8 @@ final class CallRecorder {
 		}
 	}
 
-	LlmClientHealth health(String endpoint, String model, LlmClientHealth.Pool pool,
-			LlmClientHealth.Bulkhead bulkhead) {
+	LlmClientHealth health(String endpoint, String model, LlmClientHealth.Pool pool, LlmClientHealth.Bulkhead bulkhead,
+			LlmClientHealth.RateLimit rateLimit) {
 		long ok = this.succeeded.sum();
 		long ko = this.failed.sum();
 		String reason = this.probeFailure;
@@ -171,7 +171,7 @@ final class CallRecorder {
 					: "the last " + inARow + " calls failed on the server's side";
 		}
 		return new LlmClientHealth(reason == null, reason, endpoint, model, pool, bulkhead, this.window.snapshot(),
-				new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError);
+				new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError, rateLimit);
 	}
 
 	private static LlmClientHealth.LastError lastError(LlmClientException failure) {

@@ -1,6 +1,7 @@
 package dev.llmclient.internal;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +12,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
@@ -26,7 +28,9 @@ import dev.llmclient.ChatChunk;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmBulkheadFullException;
+import dev.llmclient.ChatMessage;
 import dev.llmclient.LlmClient;
+import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
@@ -34,6 +38,8 @@ import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.observation.LlmObservationContext;
 import dev.llmclient.observation.LlmObservationConvention;
+import dev.llmclient.traffic.ConcurrencyLimiter;
+import dev.llmclient.traffic.RateBudget;
 
 /**
  * The client. Every call goes admission → attempt(s) → record: admission checks and
@@ -52,6 +58,17 @@ public final class DefaultLlmClient implements LlmClient {
 	private final HttpTransport transport;
 
 	private final Bulkhead bulkhead;
+
+	/** Bulkhead, budgets and the server's pacing: every call's way in. */
+	private final Admission admission;
+
+	private final ServerPacing pacing;
+
+	/** {@code null} without a request budget. */
+	private final RateBudget requestBudget;
+
+	/** {@code null} without a token budget. */
+	private final RateBudget tokenBudget;
 
 	private final CallMetrics metrics;
 
@@ -88,24 +105,30 @@ public final class DefaultLlmClient implements LlmClient {
 
 	private DefaultLlmClient(LlmClientSettings settings, RestClient.Builder restClientBuilder,
 			MeterRegistry meterRegistry, ObservationRegistry observationRegistry,
-			LlmObservationConvention observationConvention, LongSupplier nanoClock) {
+			LlmObservationConvention observationConvention, LongSupplier nanoClock, Traffic traffic) {
 		this.settings = settings;
 		this.transport = new HttpTransport(settings, observed(restClientBuilder, observationRegistry));
-		this.bulkhead = new Bulkhead(settings);
+		this.bulkhead = new Bulkhead(settings, Objects.requireNonNull(
+				traffic.concurrencyLimiter().apply(Bulkhead.limiter(settings)), "concurrencyLimiter returned null"));
+		this.requestBudget = traffic.requestBudget().apply(budget(settings.rateLimit().requestsPerMinute()));
+		this.tokenBudget = traffic.tokenBudget().apply(budget(settings.rateLimit().tokensPerMinute()));
 		this.metrics = (meterRegistry != null)
 				? MicrometerCallMetrics.create(settings, meterRegistry, this.transport, this.bulkhead)
 				: CallMetrics.NONE;
 		this.recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()), this.metrics,
 				settings.health().downAfterFailures());
 		this.observations = CallObservations.create(settings, observationRegistry, observationConvention);
-		this.route = new Route(this.transport.restClient(), this.recorder, this.observations);
 		this.probe = settings.health().probeEnabled()
 				? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder, nanoClock)
 				: null;
 		this.gate = new CallGate(settings);
-		this.retrier = new Retrier(settings, this.metrics, this.gate);
-		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
 		this.failures = new Failures(settings);
+		this.pacing = new ServerPacing(Clock.systemUTC());
+		this.admission = new Admission(this.bulkhead, this.requestBudget, this.tokenBudget, this.pacing, this.failures,
+				this.metrics, settings.adaptive().enabled());
+		this.route = new Route(this.transport.restClient(), this.recorder, this.observations, this.admission);
+		this.retrier = new Retrier(settings, this.metrics, this.gate, this.admission::serverPause);
+		this.deadlineTimer = (settings.limits().timeout() != null) ? deadlineTimer() : null;
 		this.codec = new ChatCodec(settings.streamUsage(), this.failures);
 		this.asyncExecutor = CallExecutors.create("llm-client-async", settings.limits().maxConcurrent());
 		this.asyncQueue = CallExecutors.queuesCalls(this.asyncExecutor) ? new QueuedAsyncCalls(this.bulkhead,
@@ -141,7 +164,21 @@ public final class DefaultLlmClient implements LlmClient {
 			MeterRegistry meterRegistry, ObservationRegistry observationRegistry,
 			LlmObservationConvention observationConvention) {
 		return new DefaultLlmClient(Objects.requireNonNull(settings, "settings"), restClientBuilder, meterRegistry,
-				observationRegistry, observationConvention, System::nanoTime);
+				observationRegistry, observationConvention, System::nanoTime, Traffic.NONE);
+	}
+
+	/**
+	 * Creates a client from everything a builder holds: its settings, registries,
+	 * observation convention, and what it made of the concurrency limiter and budgets.
+	 * @param builder the builder
+	 * @param restClientBuilder the builder to start from (Spring Boot's, so its
+	 * customizers and observation apply), or {@code null} for a plain one
+	 * @return the client
+	 */
+	public static DefaultLlmClient create(LlmClientBuilder builder, RestClient.Builder restClientBuilder) {
+		return new DefaultLlmClient(builder.settings(), restClientBuilder, builder.meterRegistry(),
+				builder.observationRegistry(), builder.observationConvention(), System::nanoTime,
+				new Traffic(builder.concurrencyLimiter(), builder.requestBudget(), builder.tokenBudget()));
 	}
 
 	/**
@@ -157,7 +194,12 @@ public final class DefaultLlmClient implements LlmClient {
 	static DefaultLlmClient create(LlmClientSettings settings, RestClient.Builder restClientBuilder,
 			MeterRegistry meterRegistry, LongSupplier nanoClock) {
 		return new DefaultLlmClient(Objects.requireNonNull(settings, "settings"), restClientBuilder, meterRegistry,
-				null, null, nanoClock);
+				null, null, nanoClock, Traffic.NONE);
+	}
+
+	/** A budget of so many units per minute, or {@code null} when none is set. */
+	private static RateBudget budget(Long perMinute) {
+		return (perMinute != null) ? RateBudget.perPeriod(perMinute, Duration.ofMinutes(1)) : null;
 	}
 
 	/**
@@ -284,28 +326,55 @@ public final class DefaultLlmClient implements LlmClient {
 		ensureOpen();
 		String model = model(request);
 		byte[] body = this.codec.encode(request, model, stream);
+		return admit(model, body, stream, tokenEstimate(request), async, route, observation);
+	}
+
+	/**
+	 * Lets an encoded call of any operation in: takes what {@link Admission} asks (a
+	 * permit, budgets, the server's pause) and a place in the gate, all given back when
+	 * the call is closed.
+	 * @param tokenEstimate the tokens the call is expected to use, reserved from the
+	 * token budget
+	 */
+	private Call admit(String model, byte[] body, boolean stream, long tokenEstimate, AsyncCall async, Route route,
+			Observation observation) {
 		Deadline deadline = Deadline.after(this.settings.limits().timeout());
-		acquirePermit(deadline, model, async, route.recorder(), observation);
+		Admission.Ticket ticket = acquirePermit(deadline, tokenEstimate, model, async, route, observation);
 		if (!this.gate.enter()) {
-			this.bulkhead.release();
+			ticket.close();
 			throw closed();
 		}
-		return new Call(model, body, stream, deadline, async, route, observation, () -> {
+		return new Call(model, body, stream, deadline, async, route, observation, ticket, () -> {
 			this.gate.exit();
-			this.bulkhead.release();
+			ticket.close();
 		});
 	}
 
 	/**
-	 * Takes a bulkhead permit; a call refused one is recorded (as failed, with its wait)
-	 * and fails. A long wait is an event of the call's observation.
+	 * The tokens a chat call is expected to use: its messages' characters / 4, plus its
+	 * {@code max_tokens} or else {@code rate-limit.estimated-output-tokens}.
 	 */
-	private void acquirePermit(Deadline deadline, String model, AsyncCall async, CallRecorder recorder,
-			Observation observation) {
+	private long tokenEstimate(ChatRequest request) {
+		long characters = 0;
+		for (ChatMessage message : request.messages()) {
+			characters += (message.content() != null) ? message.content().length() : 0;
+		}
+		long output = (request.maxTokens() != null) ? request.maxTokens()
+				: this.settings.rateLimit().estimatedOutputTokens();
+		return Math.max(1, characters / 4 + output);
+	}
+
+	/**
+	 * Passes admission; a call refused is recorded (as failed, with its wait) and fails.
+	 * A long wait is an event of the call's observation.
+	 */
+	private Admission.Ticket acquirePermit(Deadline deadline, long tokenEstimate, String model, AsyncCall async,
+			Route route, Observation observation) {
 		long queued = System.nanoTime();
 		try {
-			this.bulkhead.acquire(deadline.cap(permitWait(async)));
+			Admission.Ticket ticket = route.admission().admit(deadline.cap(permitWait(async)), tokenEstimate);
 			CallObservations.bulkheadWait(observation, System.nanoTime() - queued);
+			return ticket;
 		}
 		catch (LlmClientException ex) {
 			if (async != null && !async.claimOutcome()) {
@@ -313,7 +382,7 @@ public final class DefaultLlmClient implements LlmClient {
 			}
 			LlmClientException failure = (ex instanceof LlmBulkheadFullException && deadline.expired())
 					? deadline.exceeded(this.settings, ex) : ex;
-			recorder.rejected(model, System.nanoTime() - queued, failure);
+			route.recorder().rejected(model, System.nanoTime() - queued, failure);
 			throw failure;
 		}
 	}
@@ -355,6 +424,7 @@ public final class DefaultLlmClient implements LlmClient {
 			}
 			throw failure;
 		}
+		call.ticket().settle(response.usage());
 		if (call.claimOutcome()) {
 			CallRecorder recorder = call.route().recorder();
 			recorder.success(call.model(), response.latency().toNanos(), response.usage());
@@ -399,6 +469,19 @@ public final class DefaultLlmClient implements LlmClient {
 	 * deadline or is an async call its caller may cancel.
 	 */
 	private ChatResponse attempt(Call call, Supplier<ChatResponse> send) {
+		long start = System.nanoTime();
+		try {
+			ChatResponse response = abortable(call, send);
+			call.ticket().attemptEnded(start, null);
+			return response;
+		}
+		catch (LlmClientException ex) {
+			call.ticket().attemptEnded(start, ex);
+			throw ex;
+		}
+	}
+
+	private ChatResponse abortable(Call call, Supplier<ChatResponse> send) {
 		if (!call.isAbortable()) {
 			return send.get();
 		}
@@ -457,7 +540,10 @@ public final class DefaultLlmClient implements LlmClient {
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(accept)
 				.body(body)
-				.exchange(exchange, true);
+				.exchange((request, response) -> {
+					this.pacing.observe(response.getStatusCode().value(), response.getHeaders());
+					return exchange.exchange(request, response);
+				}, true);
 		}
 		catch (RestClientException ex) {
 			throw this.failures.fromRestClient(ex);
@@ -485,7 +571,14 @@ public final class DefaultLlmClient implements LlmClient {
 			this.probe.refresh();
 		}
 		return this.recorder.health(this.settings.displayEndpoint(), this.settings.model(), this.transport.poolStats(),
-				this.bulkhead.stats());
+				this.bulkhead.stats(), rateLimitStats());
+	}
+
+	private LlmClientHealth.RateLimit rateLimitStats() {
+		long pause = this.pacing.waitNanos(0);
+		return new LlmClientHealth.RateLimit((this.requestBudget != null) ? this.requestBudget.available() : null,
+				(this.tokenBudget != null) ? this.tokenBudget.available() : null, pause > 0,
+				Duration.ofNanos(pause).toMillis());
 	}
 
 	/**
@@ -510,7 +603,9 @@ public final class DefaultLlmClient implements LlmClient {
 	private void warmCodePath() {
 		RestClient inMemory = this.transport.restClient(new CannedHttpClient(ConnectionWarmer.CANNED_COMPLETION));
 		CallRecorder detached = new CallRecorder(new LatencyWindow(1), this.metrics.detached(), 1);
-		chat(ChatRequest.of("warm-up"), null, new Route(inMemory, detached, CallObservations.NONE), null);
+		Admission admission = new Admission(new Bulkhead(this.settings, new FixedLimiter(maxConcurrent())), null, null,
+				new ServerPacing(Clock.systemUTC()), this.failures, CallMetrics.NONE, false);
+		chat(ChatRequest.of("warm-up"), null, new Route(inMemory, detached, CallObservations.NONE, admission), null);
 	}
 
 	/**
@@ -559,6 +654,17 @@ public final class DefaultLlmClient implements LlmClient {
 		});
 		timer.setRemoveOnCancelPolicy(true);
 		return timer;
+	}
+
+	/**
+	 * What the builder made of the limiter and the budgets the settings ask for.
+	 */
+	private record Traffic(UnaryOperator<ConcurrencyLimiter> concurrencyLimiter,
+			UnaryOperator<RateBudget> requestBudget, UnaryOperator<RateBudget> tokenBudget) {
+
+		static final Traffic NONE = new Traffic(UnaryOperator.identity(), UnaryOperator.identity(),
+				UnaryOperator.identity());
+
 	}
 
 }

@@ -26,6 +26,7 @@ import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
+import dev.llmclient.LlmRateLimitedException;
 import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
 
@@ -48,6 +49,40 @@ final class Failures {
 
 	Failures(LlmClientSettings settings) {
 		this.settings = settings;
+	}
+
+	/**
+	 * The failure of a call that would have waited longer than it may for a rate budget.
+	 * @param budget the budget that was spent
+	 * @param wouldWait how long the call would have had to wait
+	 * @param mayWait how long it was allowed to wait
+	 * @param inFlight calls in flight
+	 */
+	LlmRateLimitedException rateLimited(LlmRateLimitedException.Budget budget, Duration wouldWait, Duration mayWait,
+			int inFlight) {
+		String maxWait = this.settings.property("max-wait");
+		String property = switch (budget) {
+			case REQUESTS -> this.settings.property("rate-limit.requests-per-minute");
+			case TOKENS -> this.settings.property("rate-limit.tokens-per-minute");
+			case SERVER -> null;
+		};
+		String spent = switch (budget) {
+			case REQUESTS ->
+				"the request budget " + property + "=" + this.settings.rateLimit().requestsPerMinute() + " is spent";
+			case TOKENS ->
+				"the token budget " + property + "=" + this.settings.rateLimit().tokensPerMinute() + " is spent";
+			case SERVER -> "the server at " + this.settings.displayEndpoint()
+					+ " said its rate limit is spent (Retry-After or x-ratelimit-* headers)";
+		};
+		String fix = (property != null)
+				? "Raise " + property + " if the provider grants more, or " + maxWait + " to queue longer."
+				: "Wait for the provider's limit to reset, or raise " + maxWait + " to queue longer.";
+		return new LlmRateLimitedException(
+				"LLM call not sent: " + spent + ", and it would refill in " + wouldWait + ", past the " + mayWait
+						+ " the call may still wait (" + maxWait + "=" + this.settings.limits().maxWait()
+						+ ", or the call's " + this.settings.property("timeout") + " deadline). " + fix,
+				budget, property, wouldWait, inFlight, this.settings.limits().maxConcurrent(),
+				this.settings.limits().maxWait());
 	}
 
 	/**

@@ -34,6 +34,8 @@ final class MicrometerCallMetrics implements CallMetrics {
 
 	static final String RETRIES = "llm.client.retries";
 
+	static final String THROTTLED = "llm.client.throttled";
+
 	/** Tag naming the client, so several clients in one application keep apart. */
 	static final String CLIENT_NAME = "llm.client.name";
 
@@ -58,6 +60,8 @@ final class MicrometerCallMetrics implements CallMetrics {
 	private final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
+
+	private final ConcurrentHashMap<String, Counter> throttled = new ConcurrentHashMap<>();
 
 	private final PoolGauges poolGauges;
 
@@ -150,6 +154,18 @@ final class MicrometerCallMetrics implements CallMetrics {
 						.register(this.registry));
 		}
 		counter.increment();
+	}
+
+	@Override
+	public void throttled(String reason) {
+		this.throttled
+			.computeIfAbsent(reason,
+					(key) -> Counter.builder(THROTTLED)
+						.description("LLM client calls that waited, or were refused, for a limit, by reason")
+						.tags(this.commonTags)
+						.tag("reason", key)
+						.register(this.registry))
+			.increment();
 	}
 
 	@Override

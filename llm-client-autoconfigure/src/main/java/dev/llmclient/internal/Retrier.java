@@ -39,11 +39,19 @@ final class Retrier {
 
 	private final CallGate gate;
 
-	Retrier(LlmClientSettings settings, CallMetrics metrics, CallGate gate) {
+	/** How long a call that gave its permit back for a backoff waits for one again. */
+	private final Duration maxWait;
+
+	/** How much longer the server has paused the whole client; zero when it has not. */
+	private final Supplier<Duration> serverPause;
+
+	Retrier(LlmClientSettings settings, CallMetrics metrics, CallGate gate, Supplier<Duration> serverPause) {
 		this.settings = settings.retry();
 		this.metrics = metrics;
 		this.names = settings;
 		this.gate = gate;
+		this.maxWait = settings.limits().maxWait();
+		this.serverPause = serverPause;
 	}
 
 	/**
@@ -64,10 +72,13 @@ final class Retrier {
 				if (!this.settings.enabled() || !failure.isRetryable() || attempts >= this.settings.maxAttempts()) {
 					throw failure;
 				}
-				Duration delay = delayBeforeRetry(failure, attempts, call.deadline());
+				Duration delay = withServerPause(delayBeforeRetry(failure, attempts, call.deadline()), call.deadline());
 				CallObservations.retry(call.observation(), failure.errorType(), delay);
+				call.ticket().backingOff();
 				waitBeforeRetry(delay, failure);
+				call.ticket().resume(call.deadline().cap(this.maxWait));
 				this.metrics.retry(failure.errorType());
+				call.ticket().retrying();
 			}
 		}
 	}
@@ -95,6 +106,20 @@ final class Retrier {
 					: failure;
 		}
 		return backoff;
+	}
+
+	/**
+	 * Lengthens the wait to the end of a pause the server asked of the whole client (a
+	 * 429 with {@code Retry-After} to another call), when that fits the deadline and
+	 * {@code max-retry-after}; a retry sent during the pause would only be refused.
+	 */
+	private Duration withServerPause(Duration delay, Deadline deadline) {
+		Duration pause = this.serverPause.get();
+		if (pause.compareTo(delay) > 0 && pause.compareTo(deadline.remaining()) < 0
+				&& pause.compareTo(this.settings.maxRetryAfter()) <= 0) {
+			return pause;
+		}
+		return delay;
 	}
 
 	/** Exponential backoff before retry number {@code retry}, with jitter. */

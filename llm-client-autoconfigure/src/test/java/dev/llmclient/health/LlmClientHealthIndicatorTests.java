@@ -26,12 +26,16 @@ class LlmClientHealthIndicatorTests {
 		given(this.client.health()).willReturn(health(true, null, null));
 		Health health = this.indicator.health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
-		assertThat(health.getDetails()).containsOnlyKeys("endpoint", "model", "pool", "bulkhead", "latency", "calls");
+		assertThat(health.getDetails()).containsOnlyKeys("endpoint", "model", "pool", "bulkhead", "latency", "calls",
+				"rateLimit");
 		assertThat(health.getDetails()).containsEntry("endpoint", "http://localhost:11434/v1");
 		assertThat(health.getDetails().get("pool"))
 			.isEqualTo(Map.of("available", 2, "leased", 1, "pending", 0, "max", 10));
 		assertThat(health.getDetails().get("bulkhead"))
-			.isEqualTo(Map.of("maxConcurrent", 10, "inFlight", 1, "waiting", 0));
+			.isEqualTo(Map.of("maxConcurrent", 10, "limit", 10, "inFlight", 1, "waiting", 0));
+		assertThat(health.getDetails().get("rateLimit"))
+			.as("no token budget: no tokensRemaining; paused by the server for 1.5s more")
+			.isEqualTo(Map.of("requestsRemaining", 499L, "pausedByServer", true, "pauseRemainingMs", 1500L));
 		assertThat(health.getDetails().get("latency")).isEqualTo(
 				Map.of("count", 3, "capacity", 1000, "p50Ms", 12.5, "p95Ms", 30.0, "p99Ms", 30.0, "maxMs", 30.0));
 		assertThat(health.getDetails().get("calls")).isEqualTo(Map.of("total", 4L, "succeeded", 3L, "failed", 1L));
@@ -52,9 +56,9 @@ class LlmClientHealthIndicatorTests {
 
 	private static LlmClientHealth health(boolean up, String reason, LlmClientHealth.LastError lastError) {
 		return new LlmClientHealth(up, reason, "http://localhost:11434/v1", "llama3.2",
-				new LlmClientHealth.Pool(2, 1, 0, 10), new LlmClientHealth.Bulkhead(10, 1, 0),
+				new LlmClientHealth.Pool(2, 1, 0, 10), new LlmClientHealth.Bulkhead(10, 10, 1, 0),
 				new LlmClientHealth.Latency(3, 1000, 12.5, 30.0, 30.0, 30.0), new LlmClientHealth.Calls(4, 3, 1),
-				lastError);
+				lastError, new LlmClientHealth.RateLimit(499L, null, true, 1500));
 	}
 
 }

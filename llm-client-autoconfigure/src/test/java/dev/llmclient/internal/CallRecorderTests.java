@@ -142,7 +142,7 @@ class CallRecorderTests {
 
 	private LlmClientHealth health() {
 		return this.recorder.health("http://127.0.0.1:1/v1", "m", new LlmClientHealth.Pool(0, 0, 0, 10),
-				new LlmClientHealth.Bulkhead(10, 0, 0));
+				new LlmClientHealth.Bulkhead(10, 10, 0, 0), null);
 	}
 
 	private static LlmHttpException http(int status) {

@@ -147,7 +147,7 @@ class ClientHealthTests {
 		assertThat(health.endpoint()).isEqualTo("http://127.0.0.1:" + this.server.port() + "/v1");
 		assertThat(health.model()).isEqualTo("m");
 		assertThat(health.pool().max()).isEqualTo(10);
-		assertThat(health.bulkhead()).isEqualTo(new LlmClientHealth.Bulkhead(10, 0, 0));
+		assertThat(health.bulkhead()).isEqualTo(new LlmClientHealth.Bulkhead(10, 10, 0, 0));
 		assertThat(health.latency()).isEqualTo(new LlmClientHealth.Latency(0, 1000, 0, 0, 0, 0));
 		assertThat(this.server.getAllServeEvents()).isEmpty();
 	}
