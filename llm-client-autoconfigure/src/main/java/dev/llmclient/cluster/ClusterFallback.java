@@ -1,5 +1,7 @@
 package dev.llmclient.cluster;
 
+import java.util.function.Supplier;
+
 import dev.llmclient.LlmClusterUnavailableException;
 
 /**
@@ -15,9 +17,10 @@ final class ClusterFallback {
 
 	private final String key;
 
-	private final ClusterMetrics metrics;
+	private final Supplier<ClusterMetrics> metrics;
 
-	ClusterFallback(ClusterSettings.OnRedisFailure policy, String policySetting, String key, ClusterMetrics metrics) {
+	ClusterFallback(ClusterSettings.OnRedisFailure policy, String policySetting, String key,
+			Supplier<ClusterMetrics> metrics) {
 		this.policy = policy;
 		this.policySetting = policySetting;
 		this.key = key;
@@ -32,7 +35,7 @@ final class ClusterFallback {
 	 * @throws LlmClusterUnavailableException when the policy is {@code reject}
 	 */
 	void apply(String limit, RuntimeException cause) {
-		this.metrics.fallback(limit);
+		this.metrics.get().fallback(limit);
 		if (this.policy == ClusterSettings.OnRedisFailure.REJECT) {
 			throw new LlmClusterUnavailableException("The call was not sent: Redis, which holds the limits this "
 					+ "application's instances share (key '" + this.key + "'), is unavailable, and "

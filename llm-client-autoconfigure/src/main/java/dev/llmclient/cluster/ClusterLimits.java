@@ -60,7 +60,9 @@ public final class ClusterLimits implements AutoCloseable {
 
 	private final ClusterFallback fallback;
 
-	private final ClusterMetrics metrics;
+	private final String clientName;
+
+	private volatile ClusterMetrics metrics;
 
 	private final ScheduledExecutorService background;
 
@@ -77,11 +79,12 @@ public final class ClusterLimits implements AutoCloseable {
 		this.key = (settings.key() != null) ? settings.key() : defaultKey(client);
 		this.propertyPrefix = client.propertyPrefix();
 		this.period = period;
+		this.clientName = client.name();
 		this.metrics = ClusterMetrics.of(meterRegistry, client.name(), settings.onRedisFailure());
 		Duration renewal = settings.leaseTtl().dividedBy(3);
 		this.outage = new RedisOutage(client.name(), settings.onRedisFailure(), renewal);
 		this.fallback = new ClusterFallback(settings.onRedisFailure(), client.property("cluster.on-redis-failure"),
-				this.key, this.metrics);
+				this.key, this::metrics);
 		this.background = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "llm-client-cluster-" + client.name());
 			thread.setDaemon(true);
@@ -106,12 +109,11 @@ public final class ClusterLimits implements AutoCloseable {
 	 * @param connections opens a connection with byte array keys and values, such as
 	 * {@code () -> redisClient.connect(ByteArrayCodec.INSTANCE)}; called once, and again
 	 * only if the connection was closed
-	 * @param meterRegistry where the cluster's meters go, or {@code null} for none
 	 * @return the limits, their renewal thread started; close them when done
 	 */
 	public static ClusterLimits create(ClusterSettings settings, LlmClientSettings client,
-			Supplier<StatefulRedisConnection<byte[], byte[]>> connections, MeterRegistry meterRegistry) {
-		return new ClusterLimits(settings, client, connections, meterRegistry, MINUTE);
+			Supplier<StatefulRedisConnection<byte[], byte[]>> connections) {
+		return new ClusterLimits(settings, client, connections, null, MINUTE);
 	}
 
 	/**
@@ -120,12 +122,10 @@ public final class ClusterLimits implements AutoCloseable {
 	 * @param settings the cluster settings
 	 * @param client the client's settings
 	 * @param redis a Redis client created with the URI of the server
-	 * @param meterRegistry where the cluster's meters go, or {@code null} for none
 	 * @return the limits; close them when done
 	 */
-	public static ClusterLimits create(ClusterSettings settings, LlmClientSettings client, RedisClient redis,
-			MeterRegistry meterRegistry) {
-		return create(settings, client, () -> redis.connect(ByteArrayCodec.INSTANCE), meterRegistry);
+	public static ClusterLimits create(ClusterSettings settings, LlmClientSettings client, RedisClient redis) {
+		return create(settings, client, () -> redis.connect(ByteArrayCodec.INSTANCE));
 	}
 
 	/**
@@ -142,31 +142,50 @@ public final class ClusterLimits implements AutoCloseable {
 	/**
 	 * Puts the shared limits in front of the ones the builder's settings ask for: the
 	 * concurrency limiter when {@code cluster.max-concurrent} is set, the request and
-	 * token budgets when their cluster budgets are set.
+	 * token budgets when their cluster budgets are set. Their meters go to the builder's
+	 * meter registry, as it is when the client is built.
 	 * @param builder the client's builder
 	 */
 	public void applyTo(LlmClientBuilder builder) {
 		if (this.settings.maxConcurrent() != null) {
-			builder.concurrencyLimiter(this::limiter);
+			builder.concurrencyLimiter((local) -> limiter(local, builder.meterRegistry()));
 		}
 		if (this.settings.requestsPerMinute() != null) {
-			builder
-				.requestBudget((local) -> this.requests = budget(local, "requests", this.settings.requestsPerMinute()));
+			builder.requestBudget((local) -> {
+				useMeters(builder.meterRegistry());
+				return this.requests = budget(local, "requests", this.settings.requestsPerMinute());
+			});
 		}
 		if (this.settings.tokensPerMinute() != null) {
-			builder.tokenBudget((local) -> this.tokens = budget(local, "tokens", this.settings.tokensPerMinute()));
+			builder.tokenBudget((local) -> {
+				useMeters(builder.meterRegistry());
+				return this.tokens = budget(local, "tokens", this.settings.tokensPerMinute());
+			});
 		}
+	}
+
+	private void useMeters(MeterRegistry meterRegistry) {
+		if (meterRegistry != null) {
+			this.metrics = ClusterMetrics.of(meterRegistry, this.clientName, this.settings.onRedisFailure());
+		}
+	}
+
+	private ClusterMetrics metrics() {
+		return this.metrics;
 	}
 
 	/**
 	 * Returns the cluster-wide limiter in front of the given local one.
 	 * @param local the instance's own limiter
+	 * @param meterRegistry where its meters go, or {@code null} to keep the registry
+	 * given at construction
 	 * @return the limiter to give the client
 	 */
-	ConcurrencyLimiter limiter(ConcurrencyLimiter local) {
+	ConcurrencyLimiter limiter(ConcurrencyLimiter local, MeterRegistry meterRegistry) {
+		useMeters(meterRegistry);
 		RedisLeases leases = new RedisLeases(this.redis, redisKey("leases"), this.settings.maxConcurrent(),
 				this.settings.leaseTtl().toMillis());
-		LeaseLimiter limiter = new LeaseLimiter(local, leases, this.outage, this.fallback, this.metrics);
+		LeaseLimiter limiter = new LeaseLimiter(local, leases, this.outage, this.fallback, this::metrics);
 		this.limiter = limiter;
 		return limiter;
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import io.lettuce.core.RedisException;
 
@@ -41,7 +42,7 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 
 	private final ClusterFallback fallback;
 
-	private final ClusterMetrics metrics;
+	private final Supplier<ClusterMetrics> metrics;
 
 	private final String instance = UUID.randomUUID().toString();
 
@@ -54,7 +55,7 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 	private final Condition released = this.lock.newCondition();
 
 	LeaseLimiter(ConcurrencyLimiter local, RedisLeases leases, RedisOutage outage, ClusterFallback fallback,
-			ClusterMetrics metrics) {
+			Supplier<ClusterMetrics> metrics) {
 		this.local = local;
 		this.leases = leases;
 		this.outage = outage;
@@ -102,12 +103,12 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 			long elapsed = System.nanoTime() - start;
 			if (acquired) {
 				this.held.add(id);
-				this.metrics.leaseAcquisition(elapsed, "acquired");
+				this.metrics.get().leaseAcquisition(elapsed, "acquired");
 				return new LeasePermit(localPermit, id);
 			}
 			long left = waitNanos - elapsed;
 			if (left <= 0) {
-				this.metrics.leaseAcquisition(elapsed, "full");
+				this.metrics.get().leaseAcquisition(elapsed, "full");
 				return null;
 			}
 			awaitRelease(Math.min(pause, left));
@@ -116,7 +117,7 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 	}
 
 	private Permit fallback(Permit localPermit, long start, RuntimeException cause) {
-		this.metrics.leaseAcquisition(System.nanoTime() - start, "fallback");
+		this.metrics.get().leaseAcquisition(System.nanoTime() - start, "fallback");
 		this.fallback.apply("concurrency", cause);
 		return localPermit;
 	}

@@ -2,6 +2,7 @@ package dev.llmclient.health;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -11,7 +12,9 @@ import dev.llmclient.LlmClientHealth;
 
 /**
  * Reports the LLM client's health on {@code /actuator/health} as component
- * {@code llmClient}, from {@link LlmClient#health()}: no call to the LLM is made.
+ * {@code llmClient}, from {@link LlmClient#health()}: no call to the LLM is made. With
+ * cluster-wide limits ({@code llm.client.cluster.enabled}) it adds their details under
+ * {@code cluster}.
  *
  * @since 0.1.0
  */
@@ -19,13 +22,26 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 
 	private final LlmClient client;
 
+	private final Supplier<Map<String, Object>> cluster;
+
 	/**
 	 * Creates an indicator.
 	 * @param client the client to report on
 	 */
 	public LlmClientHealthIndicator(LlmClient client) {
+		this(client, null);
+	}
+
+	/**
+	 * Creates an indicator that also reports the client's cluster-wide limits.
+	 * @param client the client to report on
+	 * @param cluster the details of its cluster-wide limits, such as
+	 * {@code ClusterLimits::details}, or {@code null} when it has none
+	 */
+	public LlmClientHealthIndicator(LlmClient client, Supplier<Map<String, Object>> cluster) {
 		super("LLM client health check failed");
 		this.client = client;
+		this.cluster = cluster;
 	}
 
 	@Override
@@ -58,6 +74,9 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 				rateLimitDetails.put("tokensRemaining", rateLimit.tokensRemaining());
 			}
 			builder.withDetail("rateLimit", rateLimitDetails);
+		}
+		if (this.cluster != null) {
+			builder.withDetail("cluster", this.cluster.get());
 		}
 		LlmClientHealth.Latency latency = health.latency();
 		Map<String, Object> latencyDetails = details("count", latency.count(), "capacity", latency.capacity());

@@ -65,7 +65,7 @@ class ClusterLimitsTests {
 			List<Future<?>> work = new ArrayList<>();
 			for (int instance = 0; instance < 3; instance++) {
 				ConcurrencyLimiter limiter = fixture.instance(settings, Duration.ofMinutes(1), null)
-					.limiter(new RedisFixture.LocalLimiter(12));
+					.limiter(new RedisFixture.LocalLimiter(12), null);
 				for (int thread = 0; thread < 12; thread++) {
 					work.add(threads.submit(() -> {
 						for (int call = 0; call < 15; call++) {
@@ -110,7 +110,7 @@ class ClusterLimitsTests {
 				assertThat(line).isEqualTo("HOLDING");
 			});
 			ClusterLimits survivor = fixture.instance(settings.withKey(null), Duration.ofMinutes(1), null);
-			ConcurrencyLimiter limiter = survivor.limiter(new RedisFixture.LocalLimiter(4));
+			ConcurrencyLimiter limiter = survivor.limiter(new RedisFixture.LocalLimiter(4), null);
 			// the holder renews its leases: past several TTLs they are still held
 			await().pollDelay(TTL.multipliedBy(2))
 				.atMost(TTL.multipliedBy(3))
@@ -140,9 +140,9 @@ class ClusterLimitsTests {
 		ClusterSettings settings = SETTINGS.withKey("renewed").withMaxConcurrent(1);
 		try (RedisFixture fixture = new RedisFixture(redis)) {
 			ConcurrencyLimiter first = fixture.instance(settings, Duration.ofMinutes(1), null)
-				.limiter(new RedisFixture.LocalLimiter(1));
+				.limiter(new RedisFixture.LocalLimiter(1), null);
 			ConcurrencyLimiter second = fixture.instance(settings, Duration.ofMinutes(1), null)
-				.limiter(new RedisFixture.LocalLimiter(1));
+				.limiter(new RedisFixture.LocalLimiter(1), null);
 			Permit longCall = first.tryAcquire(Duration.ZERO);
 			assertThat(longCall).isNotNull();
 			await().pollDelay(TTL.multipliedBy(2))
@@ -160,7 +160,7 @@ class ClusterLimitsTests {
 		try (RedisServerProcess own = RedisServerProcess.start(); RedisFixture fixture = new RedisFixture(own)) {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			ClusterLimits limits = fixture.instance(SETTINGS.withMaxConcurrent(1), Duration.ofMinutes(1), registry);
-			ConcurrencyLimiter limiter = limits.limiter(new RedisFixture.LocalLimiter(3));
+			ConcurrencyLimiter limiter = limits.limiter(new RedisFixture.LocalLimiter(3), null);
 			Permit clusterPermit = limiter.tryAcquire(Duration.ZERO);
 			assertThat(limiter.tryAcquire(Duration.ZERO)).isNull();
 			own.stop();
@@ -194,7 +194,7 @@ class ClusterLimitsTests {
 					SETTINGS.withMaxConcurrent(2).withOnRedisFailure(ClusterSettings.OnRedisFailure.REJECT),
 					Duration.ofMinutes(1), null);
 			RedisFixture.LocalLimiter local = new RedisFixture.LocalLimiter(2);
-			ConcurrencyLimiter limiter = limits.limiter(local);
+			ConcurrencyLimiter limiter = limits.limiter(local, null);
 			own.stop();
 			assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
 				for (int i = 0; i < 5; i++) {

@@ -25,7 +25,7 @@ public final class LeaseHolder {
 			.withCommandTimeout(ttl.dividedBy(3));
 		ClusterLimits limits = new ClusterLimits(settings, RedisFixture.CLIENT,
 				() -> client.connect(ByteArrayCodec.INSTANCE), null, Duration.ofMinutes(1));
-		var limiter = limits.limiter(new RedisFixture.LocalLimiter(permits));
+		var limiter = limits.limiter(new RedisFixture.LocalLimiter(permits), null);
 		for (int i = 0; i < permits; i++) {
 			if (limiter.tryAcquire(Duration.ofSeconds(10)) == null) {
 				throw new IllegalStateException("No permit");
