@@ -123,7 +123,7 @@ public final class DefaultLlmClient implements LlmClient {
 				: null;
 		this.gate = new CallGate(settings);
 		this.failures = new Failures(settings);
-		this.pacing = new ServerPacing(Clock.systemUTC());
+		this.pacing = new ServerPacing(Clock.systemUTC(), settings.retry().maxRetryAfter());
 		this.admission = new Admission(this.bulkhead, this.requestBudget, this.tokenBudget, this.pacing, this.failures,
 				this.metrics, settings.adaptive().enabled());
 		this.route = new Route(this.transport.restClient(), this.recorder, this.observations, this.admission);
@@ -604,7 +604,7 @@ public final class DefaultLlmClient implements LlmClient {
 		RestClient inMemory = this.transport.restClient(new CannedHttpClient(ConnectionWarmer.CANNED_COMPLETION));
 		CallRecorder detached = new CallRecorder(new LatencyWindow(1), this.metrics.detached(), 1);
 		Admission admission = new Admission(new Bulkhead(this.settings, new FixedLimiter(maxConcurrent())), null, null,
-				new ServerPacing(Clock.systemUTC()), this.failures, CallMetrics.NONE, false);
+				new ServerPacing(Clock.systemUTC(), Duration.ZERO), this.failures, CallMetrics.NONE, false);
 		chat(ChatRequest.of("warm-up"), null, new Route(inMemory, detached, CallObservations.NONE, admission), null);
 	}
 

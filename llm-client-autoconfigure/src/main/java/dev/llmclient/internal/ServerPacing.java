@@ -20,7 +20,9 @@ import org.springframework.http.HttpHeaders;
  * for {@code x-ratelimit-reset-tokens}. Resets are Go durations ({@code 1s},
  * {@code 6m0s}, {@code 12ms}, {@code 1m7.5s}), as OpenAI sends them; plain seconds are
  * accepted too. A server that sends none of these headers (vLLM, Ollama, llama.cpp) is
- * never paused; a header that cannot be read is ignored with one DEBUG line.
+ * never paused; a header that cannot be read is ignored with one DEBUG line. A wait
+ * longer than {@code retry.max-retry-after} is not honoured, as the retrier does not
+ * honour it either: calls go on, and the server answers for itself.
  */
 final class ServerPacing {
 
@@ -37,6 +39,8 @@ final class ServerPacing {
 
 	private final Clock clock;
 
+	private final long longestNanos;
+
 	/** No call starts before this, in {@link System#nanoTime()}; 0 when never paused. */
 	private volatile long pausedUntil;
 
@@ -47,8 +51,9 @@ final class ServerPacing {
 
 	private volatile long tokensResetAt;
 
-	ServerPacing(Clock clock) {
+	ServerPacing(Clock clock, Duration maxRetryAfter) {
 		this.clock = clock;
+		this.longestNanos = maxRetryAfter.toNanos();
 	}
 
 	/**
@@ -60,25 +65,29 @@ final class ServerPacing {
 		long now = System.nanoTime();
 		if (status == 429) {
 			Duration retryAfter = RetryAfter.parse(headers, this.clock);
-			if (retryAfter != null) {
+			if (retryAfter != null && honoured(retryAfter)) {
 				pauseUntil(now + retryAfter.toNanos());
 			}
 		}
 		Long requests = count(headers, "x-ratelimit-remaining-requests");
 		if (requests != null && requests <= 0) {
 			Duration reset = duration(headers, "x-ratelimit-reset-requests");
-			if (reset != null) {
+			if (reset != null && honoured(reset)) {
 				pauseUntil(now + reset.toNanos());
 			}
 		}
 		Long tokens = count(headers, "x-ratelimit-remaining-tokens");
 		if (tokens != null) {
 			Duration reset = duration(headers, "x-ratelimit-reset-tokens");
-			if (reset != null) {
+			if (reset != null && honoured(reset)) {
 				this.tokensResetAt = now + reset.toNanos();
 				this.tokensRemaining = tokens;
 			}
 		}
+	}
+
+	private boolean honoured(Duration wait) {
+		return wait.toNanos() <= this.longestNanos;
 	}
 
 	private synchronized void pauseUntil(long until) {

@@ -57,12 +57,14 @@ class ApiExceptionHandler {
 	/**
 	 * 400 when the LLM server refused what the caller asked for (a prompt too long for
 	 * the model, an option out of range: the caller can fix that), 503 when the client's
-	 * own slots stayed full, 502 for everything else.
+	 * own slots stayed full, 429 when its rate budget (or the server's) is spent, 502 for
+	 * everything else.
 	 */
 	private static HttpStatus status(LlmClientException ex) {
 		return switch (ex.errorType()) {
 			case "400", "422" -> HttpStatus.BAD_REQUEST;
 			case "bulkhead_full" -> HttpStatus.SERVICE_UNAVAILABLE;
+			case "rate_limited" -> HttpStatus.TOO_MANY_REQUESTS;
 			default -> HttpStatus.BAD_GATEWAY;
 		};
 	}

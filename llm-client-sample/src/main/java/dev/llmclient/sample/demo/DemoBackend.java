@@ -42,14 +42,26 @@ final class DemoBackend implements AutoCloseable {
 	 * @throws IOException when no loopback port can be bound
 	 */
 	static DemoBackend start() throws IOException {
+		return start(ProviderLimits.NONE);
+	}
+
+	/**
+	 * Starts a backend on an ephemeral port that behaves like a provider with limits.
+	 * @param limits the limits to enforce
+	 * @return the running backend; close it to stop it
+	 * @throws IOException when no loopback port can be bound
+	 */
+	static DemoBackend start(ProviderLimits limits) throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress(HOST, 0), 0);
 		// When every thread is busy and the queue is full, the server's accepting thread
 		// handles
 		// the request itself: callers slow down instead of being refused.
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
+		// a provider with slots answers 429 while they are busy: enough threads to say so
+		int threads = Math.max(THREADS, 2 * limits.capacity());
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(QUEUE_CAPACITY), threadFactory(), new ThreadPoolExecutor.CallerRunsPolicy());
 		server.setExecutor(executor);
-		server.createContext(BASE_PATH, new DemoHandler(BASE_PATH));
+		server.createContext(BASE_PATH, limits.apply(new DemoHandler(BASE_PATH)));
 		server.start();
 		return new DemoBackend(server, executor);
 	}

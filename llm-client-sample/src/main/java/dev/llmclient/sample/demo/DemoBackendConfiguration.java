@@ -1,6 +1,7 @@
 package dev.llmclient.sample.demo;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,8 +27,14 @@ class DemoBackendConfiguration {
 	private static final String MODEL_PROPERTY = "llm.client.model";
 
 	@Bean
-	DemoBackend demoBackend() throws IOException {
-		return DemoBackend.start();
+	DemoBackend demoBackend(Environment environment) throws IOException {
+		ProviderLimits limits = new ProviderLimits(environment.getProperty("sample.demo.capacity", Integer.class, 0),
+				environment.getProperty("sample.demo.requests-per-minute", Integer.class, 0),
+				environment.getProperty("sample.demo.latency", Duration.class, Duration.ZERO));
+		if (!limits.equals(ProviderLimits.NONE)) {
+			logger.info("Demo backend simulates a provider's limits: " + limits);
+		}
+		return DemoBackend.start(limits);
 	}
 
 	@Bean
