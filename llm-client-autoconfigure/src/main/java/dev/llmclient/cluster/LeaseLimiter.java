@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -30,9 +31,9 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 
 	/**
 	 * The longest pause: permits freed by other instances are found within it, at the
-	 * cost of one small script per waiting call per pause.
+	 * cost of one small script per pause for each waiting instance.
 	 */
-	private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
+	private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
 	private final ConcurrencyLimiter local;
 
@@ -49,6 +50,13 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 	private final AtomicLong sequence = new AtomicLong();
 
 	private final Set<String> held = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Held by the one waiting call of this instance that asks Redis again and again; the
+	 * others wait for it in turn (fairly), so that Redis sees one poller per instance,
+	 * not one per waiting call.
+	 */
+	private final Semaphore poller = new Semaphore(1, true);
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -86,33 +94,47 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 	private Permit lease(Permit localPermit, long start, long waitNanos) throws InterruptedException {
 		String id = this.instance + ":" + this.sequence.incrementAndGet();
 		long pause = MIN_POLL_NANOS;
-		while (true) {
-			if (!this.outage.shouldTry()) {
-				return fallback(localPermit, start, null);
+		boolean polling = false;
+		try {
+			while (true) {
+				if (!this.outage.shouldTry()) {
+					return fallback(localPermit, start, null);
+				}
+				boolean acquired;
+				try {
+					acquired = this.leases.tryAcquire(id);
+				}
+				catch (RedisException ex) {
+					this.outage.failed(ex);
+					forget(id);
+					return fallback(localPermit, start, ex);
+				}
+				this.outage.succeeded();
+				long elapsed = System.nanoTime() - start;
+				if (acquired) {
+					this.held.add(id);
+					this.metrics.get().leaseAcquisition(elapsed, "acquired");
+					return new LeasePermit(localPermit, id);
+				}
+				long left = waitNanos - elapsed;
+				if (left <= 0 || (!polling && !this.poller.tryAcquire(left, TimeUnit.NANOSECONDS))) {
+					this.metrics.get().leaseAcquisition(System.nanoTime() - start, "full");
+					return null;
+				}
+				if (!polling) {
+					// this call now polls for the instance; ask again at once, as the
+					// previous poller may just have taken the last permit
+					polling = true;
+					continue;
+				}
+				awaitRelease(Math.min(pause, left));
+				pause = Math.min(pause * 2, MAX_POLL_NANOS);
 			}
-			boolean acquired;
-			try {
-				acquired = this.leases.tryAcquire(id);
+		}
+		finally {
+			if (polling) {
+				this.poller.release();
 			}
-			catch (RedisException ex) {
-				this.outage.failed(ex);
-				forget(id);
-				return fallback(localPermit, start, ex);
-			}
-			this.outage.succeeded();
-			long elapsed = System.nanoTime() - start;
-			if (acquired) {
-				this.held.add(id);
-				this.metrics.get().leaseAcquisition(elapsed, "acquired");
-				return new LeasePermit(localPermit, id);
-			}
-			long left = waitNanos - elapsed;
-			if (left <= 0) {
-				this.metrics.get().leaseAcquisition(elapsed, "full");
-				return null;
-			}
-			awaitRelease(Math.min(pause, left));
-			pause = Math.min(pause * 2, MAX_POLL_NANOS);
 		}
 	}
 
