@@ -33,7 +33,7 @@ class LlmClusterAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class, LlmClusterAutoConfiguration.class,
 				LlmClientHealthContributorAutoConfiguration.class))
 		.withPropertyValues("llm.client.endpoint=http://127.0.0.1:1/v1", "llm.client.model=m",
-				"llm.client.eager-init=false");
+				"llm.client.eager-init=false", "llm.client.cluster.command-timeout=2s");
 
 	@BeforeAll
 	static void startRedis() {

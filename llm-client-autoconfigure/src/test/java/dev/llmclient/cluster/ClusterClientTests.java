@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 class ClusterClientTests {
 
 	private static final ClusterSettings SETTINGS = ClusterSettings.DEFAULTS.withLeaseTtl(Duration.ofSeconds(1))
-		.withCommandTimeout(Duration.ofMillis(250));
+		.withCommandTimeout(Duration.ofSeconds(1));
 
 	private static RedisServerProcess redis;
 
@@ -64,13 +64,15 @@ class ClusterClientTests {
 
 	@Test
 	void threeInstancesSharingSixtyRequestsPerPeriodNeverSendMore() throws Exception {
-		Duration period = Duration.ofSeconds(2);
+		// a minute scaled to 6 s: 60 requests one tenth of a second apart, so that the
+		// scheduling jitter of a busy test machine stays small beside the spacing
+		Duration period = Duration.ofSeconds(6);
 		try (LimitedChatServer server = new LimitedChatServer(); RedisFixture fixture = new RedisFixture(redis)) {
 			List<LlmClient> clients = clients(fixture, server,
 					SETTINGS.withKey("shared-budget").withRequestsPerMinute(60L), period, (builder) -> builder
 						.limits((limits) -> limits.withMaxConcurrent(4).withMaxWait(Duration.ofSeconds(30))));
-			List<BatchResult> results = runBatches(clients, 40);
-			assertThat(results).allSatisfy((result) -> assertThat(result.succeeded()).isEqualTo(40));
+			List<BatchResult> results = runBatches(clients, 25);
+			assertThat(results).allSatisfy((result) -> assertThat(result.succeeded()).isEqualTo(25));
 			assertThat(server.maxInAnyWindow(period)).isLessThanOrEqualTo(60);
 			clients.forEach(LlmClient::close);
 		}

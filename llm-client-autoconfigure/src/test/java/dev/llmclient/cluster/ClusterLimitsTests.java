@@ -40,7 +40,7 @@ class ClusterLimitsTests {
 	private static final Duration TTL = Duration.ofSeconds(1);
 
 	private static final ClusterSettings SETTINGS = ClusterSettings.DEFAULTS.withLeaseTtl(TTL)
-		.withCommandTimeout(Duration.ofMillis(250));
+		.withCommandTimeout(Duration.ofSeconds(1));
 
 	private static RedisServerProcess redis;
 
