@@ -220,7 +220,9 @@ class ClusterLimitsTests {
 
 	@Test
 	void threeInstancesShareOneBudget() throws Exception {
-		Duration period = Duration.ofSeconds(2);
+		// a minute scaled to 6 s: units one tenth of a second apart, so that the
+		// scheduling jitter of a busy test machine stays small beside the spacing
+		Duration period = Duration.ofSeconds(6);
 		ClusterSettings settings = SETTINGS.withKey("budget").withRequestsPerMinute(60L);
 		List<Long> sent = Collections.synchronizedList(new ArrayList<>());
 		ExecutorService threads = Executors.newFixedThreadPool(9);
@@ -229,7 +231,7 @@ class ClusterLimitsTests {
 			for (int instance = 0; instance < 3; instance++) {
 				budgets.add(fixture.instance(settings, period, null).budget(null, "requests", 60));
 			}
-			long end = System.nanoTime() + Duration.ofMillis(4500).toNanos();
+			long end = System.nanoTime() + Duration.ofMillis(7500).toNanos();
 			List<Future<?>> work = new ArrayList<>();
 			for (RateBudget budget : budgets) {
 				for (int thread = 0; thread < 3; thread++) {
@@ -260,7 +262,7 @@ class ClusterLimitsTests {
 			most = Math.max(most, i - j + 1);
 		}
 		assertThat(most).as("requests in any window of one period").isLessThanOrEqualTo(60);
-		assertThat(times).as("the budget was used, not starved").hasSizeGreaterThan(100);
+		assertThat(times).as("the budget was used, not starved").hasSizeGreaterThan(60);
 	}
 
 }
