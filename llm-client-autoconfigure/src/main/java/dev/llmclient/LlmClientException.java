@@ -97,6 +97,12 @@ package dev.llmclient;
  * <td>no</td>
  * </tr>
  * <tr>
+ * <td>{@code cluster_unavailable}</td>
+ * <td>{@link LlmClusterUnavailableException}</td>
+ * <td>CLIENT</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
  * <td>{@code other}</td>
  * <td>this class (interrupted, a stream consumer that threw)</td>
  * <td>CLIENT</td>

@@ -18,7 +18,8 @@ import dev.llmclient.health.LlmClientHealthIndicator;
  * Auto-configuration of the {@code llmClient} health component: one
  * {@link LlmClientHealthIndicator} when the application has one {@link LlmClient} bean, a
  * composite with one entry per client, keyed by bean name, when it has several. Turned
- * off by {@code management.health.llmclient.enabled=false}.
+ * off by {@code management.health.llmclient.enabled=false}. The cluster-wide limits, when
+ * enabled, are reported under {@code cluster}.
  *
  * @since 0.1.0
  */
@@ -29,8 +30,8 @@ import dev.llmclient.health.LlmClientHealthIndicator;
 public final class LlmClientHealthContributorAutoConfiguration
 		extends CompositeHealthContributorConfiguration<LlmClientHealthIndicator, LlmClient> {
 
-	LlmClientHealthContributorAutoConfiguration() {
-		super(LlmClientHealthIndicator::new);
+	LlmClientHealthContributorAutoConfiguration(ConfigurableListableBeanFactory beanFactory) {
+		super((client) -> new LlmClientHealthIndicator(client, LlmClusterAutoConfiguration.healthDetails(beanFactory)));
 	}
 
 	@Bean

@@ -9,6 +9,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmClientSettings.TokenLimitField;
+import dev.llmclient.cluster.ClusterSettings;
 
 /**
  * Configuration properties of the LLM client, under {@code llm.client}.
@@ -148,6 +149,8 @@ public class LlmClientProperties {
 	private final Routing routing = new Routing();
 
 	private final Chat chat = new Chat();
+
+	private final Cluster cluster = new Cluster();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -311,6 +314,10 @@ public class LlmClientProperties {
 
 	public Chat getChat() {
 		return this.chat;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -939,6 +946,148 @@ public class LlmClientProperties {
 
 		public void setLatencyTolerance(double latencyTolerance) {
 			this.latencyTolerance = latencyTolerance;
+		}
+
+	}
+
+	/**
+	 * Limits shared by every instance of the application through Redis.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Whether calls also keep to limits shared by every instance through Redis.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Name the instances share their limits under. Unset to derive it from the
+		 * endpoint and model, so that two providers never share a budget.
+		 */
+		private String key;
+
+		/**
+		 * Calls in flight across all instances. Unset for no cluster-wide concurrency
+		 * limit.
+		 */
+		private Integer maxConcurrent;
+
+		/**
+		 * How long a permit outlives an instance that stopped renewing it, such as one
+		 * that crashed. Permits are renewed every third of it while their calls run.
+		 */
+		private Duration leaseTtl = Duration.ofSeconds(15);
+
+		/**
+		 * Longest wait for one Redis command before Redis counts as unavailable.
+		 */
+		private Duration commandTimeout = Duration.ofMillis(500);
+
+		/**
+		 * What calls do while Redis cannot be reached: keep to each instance's own
+		 * limits, or fail at once.
+		 */
+		private ClusterSettings.OnRedisFailure onRedisFailure = ClusterSettings.OnRedisFailure.LOCAL;
+
+		/**
+		 * Requests per minute across all instances. Unset for no cluster-wide budget.
+		 */
+		private Long requestsPerMinute;
+
+		/**
+		 * Tokens per minute across all instances. Unset for no cluster-wide budget.
+		 */
+		private Long tokensPerMinute;
+
+		private final Redis redis = new Redis();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getKey() {
+			return this.key;
+		}
+
+		public void setKey(String key) {
+			this.key = key;
+		}
+
+		public Integer getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(Integer maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+		public Duration getLeaseTtl() {
+			return this.leaseTtl;
+		}
+
+		public void setLeaseTtl(Duration leaseTtl) {
+			this.leaseTtl = leaseTtl;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+		public ClusterSettings.OnRedisFailure getOnRedisFailure() {
+			return this.onRedisFailure;
+		}
+
+		public void setOnRedisFailure(ClusterSettings.OnRedisFailure onRedisFailure) {
+			this.onRedisFailure = onRedisFailure;
+		}
+
+		public Long getRequestsPerMinute() {
+			return this.requestsPerMinute;
+		}
+
+		public void setRequestsPerMinute(Long requestsPerMinute) {
+			this.requestsPerMinute = requestsPerMinute;
+		}
+
+		public Long getTokensPerMinute() {
+			return this.tokensPerMinute;
+		}
+
+		public void setTokensPerMinute(Long tokensPerMinute) {
+			this.tokensPerMinute = tokensPerMinute;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		/**
+		 * The Redis the limits live in, when not the application's own.
+		 */
+		public static class Redis {
+
+			/**
+			 * Redis URL, such as redis://redis.internal:6379, for a connection of the
+			 * client's own. Unset to use the application's Redis (spring.data.redis.*).
+			 */
+			private String url;
+
+			public String getUrl() {
+				return this.url;
+			}
+
+			public void setUrl(String url) {
+				this.url = url;
+			}
+
 		}
 
 	}

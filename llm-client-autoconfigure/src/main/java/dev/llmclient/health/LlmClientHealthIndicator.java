@@ -2,6 +2,7 @@ package dev.llmclient.health;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -14,7 +15,9 @@ import dev.llmclient.LlmClientHealth;
  * {@code llmClient}, from {@link LlmClient#health()}: no call to the LLM is made. A
  * client with several endpoints adds {@code endpoints}: one entry per endpoint, keyed by
  * its URL, with the same details for that endpoint plus its {@code status} and routing
- * {@code state}; the client is UP while at least one endpoint is.
+ * {@code state}; the client is UP while at least one endpoint is. With cluster-wide
+ * limits ({@code llm.client.cluster.enabled}) it adds their details under
+ * {@code cluster}.
  *
  * @since 0.1.0
  */
@@ -22,13 +25,26 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 
 	private final LlmClient client;
 
+	private final Supplier<Map<String, Object>> cluster;
+
 	/**
 	 * Creates an indicator.
 	 * @param client the client to report on
 	 */
 	public LlmClientHealthIndicator(LlmClient client) {
+		this(client, null);
+	}
+
+	/**
+	 * Creates an indicator that also reports the client's cluster-wide limits.
+	 * @param client the client to report on
+	 * @param cluster the details of its cluster-wide limits, such as
+	 * {@code ClusterLimits::details}, or {@code null} when it has none
+	 */
+	public LlmClientHealthIndicator(LlmClient client, Supplier<Map<String, Object>> cluster) {
 		super("LLM client health check failed");
 		this.client = client;
+		this.cluster = cluster;
 	}
 
 	@Override
@@ -41,6 +57,9 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("reason", health.reason());
 		}
 		details(health).forEach(builder::withDetail);
+		if (this.cluster != null) {
+			builder.withDetail("cluster", this.cluster.get());
+		}
 		if (!health.endpoints().isEmpty()) {
 			Map<String, Object> endpoints = new LinkedHashMap<>();
 			for (LlmClientHealth.EndpointHealth endpoint : health.endpoints()) {

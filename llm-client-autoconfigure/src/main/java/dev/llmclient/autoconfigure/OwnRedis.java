@@ -1,0 +1,50 @@
+package dev.llmclient.autoconfigure;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+
+/**
+ * The cluster limits' own Redis client, for {@code llm.client.cluster.redis.url}: it
+ * rejects commands at once while disconnected instead of queueing them, and connects
+ * within the command timeout, so no call waits on a Redis that is down. Shut down with
+ * the application context.
+ */
+final class OwnRedis implements Supplier<StatefulRedisConnection<byte[], byte[]>>, AutoCloseable {
+
+	private final RedisClient client;
+
+	OwnRedis(String url, Duration commandTimeout) {
+		RedisURI uri;
+		try {
+			uri = RedisURI.create(url);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
+					"llm.client.cluster.redis.url", url, "is not a Redis URL, e.g. redis://localhost:6379");
+		}
+		uri.setTimeout(commandTimeout);
+		this.client = RedisClient.create(uri);
+		this.client.setOptions(ClientOptions.builder()
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+			.build());
+	}
+
+	@Override
+	public StatefulRedisConnection<byte[], byte[]> get() {
+		return this.client.connect(ByteArrayCodec.INSTANCE);
+	}
+
+	@Override
+	public void close() {
+		this.client.shutdown();
+	}
+
+}

@@ -1,0 +1,295 @@
+package dev.llmclient.cluster;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.traffic.ConcurrencyLimiter;
+import dev.llmclient.traffic.RateBudget;
+
+/**
+ * Limits shared by every instance of an application through Redis, for one client: at
+ * most {@code cluster.max-concurrent} calls in flight across all instances, and budgets
+ * of {@code cluster.requests-per-minute} and {@code cluster.tokens-per-minute}. Install
+ * them with {@link #applyTo(LlmClientBuilder)}; they come in front of the instance's own
+ * limits, which keep applying.
+ * <p>
+ * Permits are leases in a Redis sorted set with a time to live
+ * ({@code cluster.lease-ttl}), renewed by one background thread for as long as their
+ * calls run, so the permits of an instance that crashed come back by themselves; a call
+ * that ends gives its permit back at once. Every Redis command is bounded by
+ * {@code cluster.command-timeout}; while Redis is unavailable, calls keep to the
+ * instance's own limits or fail with {@link dev.llmclient.LlmClusterUnavailableException}
+ * ({@code cluster.on-redis-failure}), and the shared limits resume by themselves when it
+ * answers again.
+ * <p>
+ * All keys of one set of limits share a Redis Cluster hash slot:
+ * {@code llm-client:{<key>}:leases}, {@code :requests} and {@code :tokens}. The
+ * connections are the caller's: closing this object stops the renewal thread but leaves
+ * them open.
+ *
+ * @since 0.1.0
+ */
+public final class ClusterLimits implements AutoCloseable {
+
+	private static final Duration MINUTE = Duration.ofMinutes(1);
+
+	private final ClusterSettings settings;
+
+	private final String key;
+
+	private final String propertyPrefix;
+
+	private final Duration period;
+
+	private final RedisCommands redis;
+
+	private final RedisOutage outage;
+
+	private final ClusterFallback fallback;
+
+	private final String clientName;
+
+	private volatile ClusterMetrics metrics;
+
+	private final ScheduledExecutorService background;
+
+	private volatile LeaseLimiter limiter;
+
+	private volatile ClusterRateBudget requests;
+
+	private volatile ClusterRateBudget tokens;
+
+	ClusterLimits(ClusterSettings settings, LlmClientSettings client,
+			Supplier<StatefulRedisConnection<byte[], byte[]>> connections, MeterRegistry meterRegistry,
+			Duration period) {
+		this.settings = settings;
+		this.key = (settings.key() != null) ? settings.key() : defaultKey(client);
+		this.propertyPrefix = client.propertyPrefix();
+		this.period = period;
+		this.clientName = client.name();
+		this.metrics = ClusterMetrics.of(meterRegistry, client.name(), settings.onRedisFailure());
+		Duration renewal = settings.leaseTtl().dividedBy(3);
+		this.outage = new RedisOutage(client.name(), settings.onRedisFailure(), renewal);
+		this.fallback = new ClusterFallback(settings.onRedisFailure(), client.property("cluster.on-redis-failure"),
+				this.key, this::metrics);
+		this.background = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "llm-client-cluster-" + client.name());
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.redis = new RedisCommands(connections, settings.commandTimeout(), this.background);
+		try {
+			this.redis.connect();
+		}
+		catch (RuntimeException ex) {
+			this.outage.failed(ex);
+		}
+		this.background.scheduleWithFixedDelay(this::renew, renewal.toMillis(), renewal.toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Creates the limits of one client on connections the caller opens and closes.
+	 * @param settings the cluster settings
+	 * @param client the client's settings: its name, property prefix, and the endpoint
+	 * and model the default key is derived from
+	 * @param connections opens a connection with byte array keys and values, such as
+	 * {@code () -> redisClient.connect(ByteArrayCodec.INSTANCE)}; called once, and again
+	 * only if the connection was closed
+	 * @return the limits, their renewal thread started; close them when done
+	 */
+	public static ClusterLimits create(ClusterSettings settings, LlmClientSettings client,
+			Supplier<StatefulRedisConnection<byte[], byte[]>> connections) {
+		return new ClusterLimits(settings, client, connections, null, MINUTE);
+	}
+
+	/**
+	 * Creates the limits of one client on connections of the given Redis client, which
+	 * the caller shuts down.
+	 * @param settings the cluster settings
+	 * @param client the client's settings
+	 * @param redis a Redis client created with the URI of the server
+	 * @return the limits; close them when done
+	 */
+	public static ClusterLimits create(ClusterSettings settings, LlmClientSettings client, RedisClient redis) {
+		return create(settings, client, () -> redis.connect(ByteArrayCodec.INSTANCE));
+	}
+
+	/**
+	 * Returns the key derived from a client's endpoint (without user-info, query or
+	 * fragment) and model, used when {@code cluster.key} is not set: instances calling
+	 * the same model at the same endpoint share limits, others do not.
+	 * @param client the client's settings
+	 * @return the key, such as {@code http://localhost:11434/v1|llama3.2}
+	 */
+	public static String defaultKey(LlmClientSettings client) {
+		return client.displayEndpoint() + "|" + ((client.model() != null) ? client.model() : "");
+	}
+
+	/**
+	 * Puts the shared limits in front of the ones the builder's settings ask for: the
+	 * concurrency limiter when {@code cluster.max-concurrent} is set, the request and
+	 * token budgets when their cluster budgets are set. Their meters go to the builder's
+	 * meter registry, as it is when the client is built.
+	 * @param builder the client's builder
+	 */
+	public void applyTo(LlmClientBuilder builder) {
+		if (this.settings.maxConcurrent() != null) {
+			builder.concurrencyLimiter((local) -> limiter(local, builder.meterRegistry()));
+		}
+		if (this.settings.requestsPerMinute() != null) {
+			builder.requestBudget((local) -> {
+				useMeters(builder.meterRegistry());
+				return this.requests = budget(local, "requests", this.settings.requestsPerMinute());
+			});
+		}
+		if (this.settings.tokensPerMinute() != null) {
+			builder.tokenBudget((local) -> {
+				useMeters(builder.meterRegistry());
+				return this.tokens = budget(local, "tokens", this.settings.tokensPerMinute());
+			});
+		}
+	}
+
+	private void useMeters(MeterRegistry meterRegistry) {
+		if (meterRegistry != null) {
+			this.metrics = ClusterMetrics.of(meterRegistry, this.clientName, this.settings.onRedisFailure());
+		}
+	}
+
+	private ClusterMetrics metrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Returns the cluster-wide limiter in front of the given local one.
+	 * @param local the instance's own limiter
+	 * @param meterRegistry where its meters go, or {@code null} to keep the registry
+	 * given at construction
+	 * @return the limiter to give the client
+	 */
+	ConcurrencyLimiter limiter(ConcurrencyLimiter local, MeterRegistry meterRegistry) {
+		useMeters(meterRegistry);
+		RedisLeases leases = new RedisLeases(this.redis, redisKey("leases"), this.settings.maxConcurrent(),
+				this.settings.leaseTtl().toMillis());
+		LeaseLimiter limiter = new LeaseLimiter(local, leases, this.outage, this.fallback, this::metrics);
+		this.limiter = limiter;
+		return limiter;
+	}
+
+	ClusterRateBudget budget(RateBudget local, String name, long limit) {
+		return new ClusterRateBudget(local, this.redis, this.settings.commandTimeout(), redisKey(name), limit,
+				this.period, name, this.outage, this.fallback);
+	}
+
+	private String redisKey(String what) {
+		return "llm-client:{" + this.key + "}:" + what;
+	}
+
+	/**
+	 * Returns the key the instances share their limits under.
+	 * @return {@code cluster.key}, or the one derived from endpoint and model
+	 */
+	public String key() {
+		return this.key;
+	}
+
+	/**
+	 * Describes the shared limits now, for health: {@code state} ({@code active};
+	 * {@code degraded} while Redis is unavailable and calls keep to local limits;
+	 * {@code unavailable} while they are rejected), {@code key}, {@code inFlight} across
+	 * all instances and {@code maxConcurrent}, {@code requestsRemaining} and
+	 * {@code tokensRemaining}. Asks Redis, bounded by the command timeout; never throws.
+	 * @return the details, in a stable order
+	 */
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("state", state());
+		details.put("key", this.key);
+		LeaseLimiter limiter = this.limiter;
+		if (limiter != null) {
+			if (!this.outage.isDown()) {
+				try {
+					details.put("inFlight", limiter.clusterInFlight());
+				}
+				catch (RedisException ex) {
+					this.outage.failed(ex);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			details.put("maxConcurrent", this.settings.maxConcurrent());
+		}
+		putRemaining(details, "requestsRemaining", this.requests);
+		putRemaining(details, "tokensRemaining", this.tokens);
+		details.put("state", state());
+		return details;
+	}
+
+	private void putRemaining(Map<String, Object> details, String name, ClusterRateBudget budget) {
+		if (budget != null && !this.outage.isDown()) {
+			long available = budget.available();
+			if (!this.outage.isDown()) {
+				details.put(name, available);
+			}
+		}
+	}
+
+	private String state() {
+		if (!this.outage.isDown()) {
+			return "active";
+		}
+		return (this.settings.onRedisFailure() == ClusterSettings.OnRedisFailure.LOCAL) ? "degraded" : "unavailable";
+	}
+
+	private void renew() {
+		try {
+			LeaseLimiter limiter = this.limiter;
+			if (limiter != null) {
+				limiter.renew();
+			}
+			else if (this.outage.isDown() && this.outage.shouldTry() && this.redis.answers()) {
+				this.outage.succeeded();
+			}
+		}
+		catch (RedisException ex) {
+			this.outage.failed(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			// the renewal thread must survive whatever happens: the next tick tries again
+			this.outage.failed(ex);
+		}
+	}
+
+	/**
+	 * Stops renewing leases; those still held expire within the lease time to live.
+	 * Leaves the connections open.
+	 */
+	@Override
+	public void close() {
+		this.background.shutdownNow();
+	}
+
+	@Override
+	public String toString() {
+		return "ClusterLimits[key=" + this.key + ", state=" + state() + "]";
+	}
+
+}

@@ -1,0 +1,201 @@
+package dev.llmclient.cluster;
+
+import java.time.Duration;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import dev.llmclient.traffic.RateBudget;
+
+/**
+ * A budget shared by every instance: a Bucket4j bucket kept in Redis through its Lettuce
+ * proxy manager (compare-and-swap, so any Redis without modules; concurrent calls of one
+ * instance batched into one exchange), in front of the instance's own budget when it has
+ * one. The bucket has the shape of the local one: a burst of one sixtieth of the limit
+ * and the rest, less a margin of one per cent, refilled evenly over the period, so no
+ * window of one period sees more than the limit. While Redis is unavailable only the
+ * local budget applies, or calls are rejected, as {@code cluster.on-redis-failure} says.
+ */
+final class ClusterRateBudget implements RateBudget {
+
+	private static final int BURST_DIVISOR = 60;
+
+	/** {@code null} when the instance has no budget of its own. */
+	private final RateBudget local;
+
+	private final RedisCommands redis;
+
+	private final Duration commandTimeout;
+
+	private final String key;
+
+	private final BucketConfiguration configuration;
+
+	private final long limit;
+
+	private final long burst;
+
+	private final String name;
+
+	private final RedisOutage outage;
+
+	private final ClusterFallback fallback;
+
+	private volatile Bound bound;
+
+	ClusterRateBudget(RateBudget local, RedisCommands redis, Duration commandTimeout, String key, long limit,
+			Duration period, String name, RedisOutage outage, ClusterFallback fallback) {
+		this.local = local;
+		this.redis = redis;
+		this.commandTimeout = commandTimeout;
+		this.key = key;
+		this.limit = limit;
+		this.burst = Math.max(1, limit / BURST_DIVISOR);
+		// a margin of one per cent: a unit taken at the end of one window may reach the
+		// provider in the next, after the calls of other instances that took theirs on
+		// time
+		long refill = Math.max(1, limit - this.burst - Math.max(1, limit / 100));
+		this.configuration = BucketConfiguration.builder()
+			.addLimit((bandwidth) -> bandwidth.capacity(this.burst).refillGreedy(refill, period))
+			.build();
+		this.name = name;
+		this.outage = outage;
+		this.fallback = fallback;
+	}
+
+	@Override
+	public boolean tryTake(long amount, Duration wait) throws InterruptedException {
+		long start = System.nanoTime();
+		if (this.local != null && !this.local.tryTake(amount, wait)) {
+			return false;
+		}
+		boolean taken = false;
+		try {
+			taken = takeShared(amount, Duration.ofNanos(Math.max(0, wait.toNanos() - (System.nanoTime() - start))));
+			return taken;
+		}
+		finally {
+			if (!taken && this.local != null) {
+				this.local.refund(amount);
+			}
+		}
+	}
+
+	private boolean takeShared(long amount, Duration wait) throws InterruptedException {
+		if (!this.outage.shouldTry()) {
+			this.fallback.apply(this.name, null);
+			return true;
+		}
+		boolean taken;
+		try {
+			BucketProxy bucket = bucket();
+			long now = Math.min(amount, this.burst);
+			taken = bucket.asBlocking().tryConsume(now, wait);
+			if (taken && amount > now) {
+				bucket.consumeIgnoringRateLimits(amount - now);
+			}
+		}
+		catch (InterruptedException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			if (this.redis.answers()) {
+				// Redis is there but the exchange took too long (instances contending for
+				// the bucket): the budget holds, so the units were not taken
+				return false;
+			}
+			this.outage.failed(ex);
+			this.fallback.apply(this.name, ex);
+			return true;
+		}
+		this.outage.succeeded();
+		return taken;
+	}
+
+	@Override
+	public void charge(long amount) {
+		if (this.local != null) {
+			this.local.charge(amount);
+		}
+		shared((bucket) -> bucket.consumeIgnoringRateLimits(amount));
+	}
+
+	@Override
+	public void refund(long amount) {
+		if (this.local != null) {
+			this.local.refund(amount);
+		}
+		shared((bucket) -> bucket.addTokens(amount));
+	}
+
+	private void shared(java.util.function.Consumer<BucketProxy> change) {
+		if (this.outage.isDown()) {
+			return;
+		}
+		try {
+			change.accept(bucket());
+		}
+		catch (RuntimeException ex) {
+			this.outage.failed(ex);
+		}
+	}
+
+	/**
+	 * Returns what the shared bucket holds, or the local budget's when Redis is
+	 * unavailable (0 when there is none).
+	 */
+	@Override
+	public long available() {
+		if (!this.outage.isDown()) {
+			try {
+				return bucket().getAvailableTokens();
+			}
+			catch (RuntimeException ex) {
+				this.outage.failed(ex);
+			}
+		}
+		return (this.local != null) ? this.local.available() : 0;
+	}
+
+	@Override
+	public long limit() {
+		return this.limit;
+	}
+
+	/**
+	 * Returns the bucket on the current connection, making a new proxy when the
+	 * connection was replaced.
+	 */
+	private BucketProxy bucket() {
+		StatefulRedisConnection<byte[], byte[]> connection = this.redis.connection();
+		Bound current = this.bound;
+		if (current == null || current.connection != connection) {
+			BucketProxy bucket = Bucket4jLettuce.casBasedBuilder(connection)
+				.requestTimeout(this.commandTimeout)
+				.expirationAfterWrite(
+						ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+				.build()
+				.builder()
+				// one compare-and-swap in flight per instance: concurrent calls of this
+				// instance are merged into it instead of retrying against each other
+				.withOptimization(Optimizations.batching())
+				.build(RedisCommands.bytes(this.key), () -> this.configuration);
+			current = new Bound(connection, bucket);
+			this.bound = current;
+		}
+		return current.bucket;
+	}
+
+	@Override
+	public String toString() {
+		return "ClusterRateBudget[" + this.key + ", " + this.limit + " per period]";
+	}
+
+	private record Bound(StatefulRedisConnection<byte[], byte[]> connection, BucketProxy bucket) {
+	}
+
+}

@@ -1,0 +1,108 @@
+package dev.llmclient.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.testsupport.RedisServerProcess;
+import dev.llmclient.testsupport.TestClients;
+import dev.llmclient.traffic.ConcurrencyLimiter;
+
+/**
+ * Cluster limits of several simulated instances on one real Redis, each with a Redis
+ * client of its own (as separate JVMs would have), closed together.
+ */
+final class RedisFixture implements AutoCloseable {
+
+	static final LlmClientSettings CLIENT = TestClients.lazy("http://127.0.0.1:9/v1").model("test-model").settings();
+
+	private final RedisServerProcess redis;
+
+	private final List<AutoCloseable> closing = new ArrayList<>();
+
+	RedisFixture(RedisServerProcess redis) {
+		this.redis = redis;
+	}
+
+	/**
+	 * One instance's limits, with budgets over the given period instead of a minute.
+	 */
+	ClusterLimits instance(ClusterSettings settings, Duration period, MeterRegistry registry) {
+		return instance(settings, CLIENT, period, registry);
+	}
+
+	/**
+	 * One instance's limits for a client of the given settings.
+	 */
+	ClusterLimits instance(ClusterSettings settings, LlmClientSettings clientSettings, Duration period,
+			MeterRegistry registry) {
+		RedisClient client = RedisClient.create(RedisURI.create(this.redis.url()));
+		client.setOptions(ClientOptions.builder()
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(500)).build())
+			.build());
+		this.closing.add(client::shutdown);
+		ClusterLimits limits = new ClusterLimits(settings, clientSettings,
+				() -> client.connect(ByteArrayCodec.INSTANCE), registry, period);
+		this.closing.add(limits);
+		return limits;
+	}
+
+	@Override
+	public void close() throws Exception {
+		for (int i = this.closing.size() - 1; i >= 0; i--) {
+			this.closing.get(i).close();
+		}
+	}
+
+	/**
+	 * An instance's own limit, as the client's fixed limiter is.
+	 */
+	static final class LocalLimiter implements ConcurrencyLimiter {
+
+		private final int limit;
+
+		private final Semaphore permits;
+
+		private final AtomicInteger inFlight = new AtomicInteger();
+
+		LocalLimiter(int limit) {
+			this.limit = limit;
+			this.permits = new Semaphore(limit);
+		}
+
+		@Override
+		public Permit tryAcquire(Duration wait) throws InterruptedException {
+			if (!this.permits.tryAcquire(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+				return null;
+			}
+			this.inFlight.incrementAndGet();
+			return () -> {
+				this.inFlight.decrementAndGet();
+				this.permits.release();
+			};
+		}
+
+		@Override
+		public int limit() {
+			return this.limit;
+		}
+
+		@Override
+		public int inFlight() {
+			return this.inFlight.get();
+		}
+
+	}
+
+}
