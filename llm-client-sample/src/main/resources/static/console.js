@@ -211,7 +211,11 @@ function addResultRow(prompts, result) {
     mark.textContent = 'failed: ';
     row.lastChild.prepend(mark);
   }
-  $('batch-results').tBodies[0].append(row);
+  // items arrive as they end: each row goes in its prompt's place
+  row.dataset.index = String(result.index);
+  const body = $('batch-results').tBodies[0];
+  const after = [...body.rows].find((other) => Number(other.dataset.index) > result.index);
+  body.insertBefore(row, after || null);
 }
 
 async function runBatch() {

@@ -351,6 +351,7 @@ public final class LlmBatchService {
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options,
 			IntFunction<CompletableFuture<ChatResponse>> send) {
 		BatchItem[] items = new BatchItem[requests.size()];
+		BatchProgress progress = (options != null) ? options.progress() : null;
 		BatchRun.Slots<ChatResponse> slots = new BatchRun.Slots<>() {
 
 			@Override
@@ -363,6 +364,9 @@ public final class LlmBatchService {
 				ChatRequest request = requests.get(unit);
 				items[unit] = (error == null) ? new BatchItem.Success(unit, request, response)
 						: new BatchItem.Failure(unit, request, error);
+				if (progress != null) {
+					progress.onItem(items[unit]);
+				}
 			}
 
 		};

@@ -252,6 +252,40 @@ class LlmBatchServiceTests {
 	}
 
 	@Test
+	void eachItemIsToldAsItEndsBeforeProgressCountsIt() {
+		LlmBatchService batch = new LlmBatchService(client(builder(4)));
+		List<String> told = new CopyOnWriteArrayList<>();
+		List<BatchItem> items = new CopyOnWriteArrayList<>();
+		BatchResult result = batch.generateAll(prompts("p", 30),
+				BatchOptions.defaults().withProgress(new BatchProgress() {
+
+					@Override
+					public void onProgress(int completed, int total) {
+						told.add("progress " + completed);
+					}
+
+					@Override
+					public void onItem(BatchItem item) {
+						items.add(item);
+						told.add("item");
+					}
+
+				}));
+		assertThat(result.succeeded()).isEqualTo(30);
+		List<String> expected = new ArrayList<>();
+		for (int i = 1; i <= 30; i++) {
+			expected.add("item");
+			expected.add("progress " + i);
+		}
+		assertThat(told).containsExactlyElementsOf(expected);
+		assertThat(items).extracting(BatchItem::index)
+			.containsExactlyInAnyOrderElementsOf(IntStream.range(0, 30).boxed().toList());
+		for (BatchItem item : items) {
+			assertThat(item).isSameAs(result.items().get(item.index()));
+		}
+	}
+
+	@Test
 	void invalidInputFailsFastNamingTheIndexBeforeAnyCall() {
 		LlmBatchService batch = new LlmBatchService(client(builder(2)));
 		assertThatIllegalArgumentException().isThrownBy(() -> batch.generateAll(null))

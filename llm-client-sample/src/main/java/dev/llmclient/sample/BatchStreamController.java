@@ -24,17 +24,17 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 
 import dev.llmclient.batch.BatchItem;
 import dev.llmclient.batch.BatchOptions;
+import dev.llmclient.batch.BatchProgress;
 import dev.llmclient.batch.BatchResult;
 import dev.llmclient.batch.LlmBatchService;
 
 /**
  * {@code POST /api/batch/stream}: the batch of {@code /api/batch}, answered as
- * {@code text/event-stream} so a page can show it advancing. While the batch runs, an
- * {@code event: progress} ({@code completed}, {@code total}, {@code elapsedMs}) follows
- * each prompt that ends, fed by the batch service's progress callback; then one
- * {@code event: item} per prompt, in order (the JSON of one result of
- * {@code /api/batch}), and {@code event: done} with the totals. Items come after the
- * batch because the progress callback tells how many prompts ended, not which.
+ * {@code text/event-stream} so a page can show it advancing. As each prompt ends, fed by
+ * the batch service's progress callback, an {@code event: item} (the JSON of one result
+ * of {@code /api/batch}, with its {@code index}: prompts end in any order) and an
+ * {@code event: progress} ({@code completed}, {@code total}, {@code elapsedMs}); at the
+ * end, {@code event: done} with the totals.
  * <p>
  * The request is checked, and refused with 400, before the stream starts. Batches run on
  * a small pool of their own, since a batch blocks its thread; when it is full the request
@@ -98,12 +98,20 @@ class BatchStreamController implements DisposableBean {
 	private void run(List<String> prompts, Events events) {
 		long start = System.nanoTime();
 		BatchResult result = this.batchService.generateAll(prompts,
-				BatchOptions.defaults()
-					.withProgress((completed, total) -> events.send("progress",
-							new Progress(completed, total, Duration.ofNanos(System.nanoTime() - start).toMillis()))));
-		for (BatchItem item : result.items()) {
-			events.send("item", BatchResponse.Result.from(item));
-		}
+				BatchOptions.defaults().withProgress(new BatchProgress() {
+
+					@Override
+					public void onItem(BatchItem item) {
+						events.send("item", BatchResponse.Result.from(item));
+					}
+
+					@Override
+					public void onProgress(int completed, int total) {
+						events.send("progress",
+								new Progress(completed, total, Duration.ofNanos(System.nanoTime() - start).toMillis()));
+					}
+
+				}));
 		events.send("done", new Totals(result.succeeded(), result.failed(), result.elapsed().toMillis()));
 		events.complete();
 	}

@@ -148,15 +148,20 @@ class ConsoleBrowserTests {
 	}
 
 	@Test
-	void fiftyPromptBatchDrivesTheProgressBarToHundredPercentAndFillsFiftyRows() {
+	void fiftyPromptBatchDrivesTheProgressBarToHundredPercentAndFillsFiftyRowsAsItRuns() {
 		setValue("batch-count", "50");
 		byId("batch-generate").click();
 		assertThat(byId("batch-progress").getDomProperty("value")).isEqualTo("0");
 		script("""
 				window.progress = [];
+				window.rowsWhileRunning = [];
 				const bar = document.getElementById('batch-progress');
-				new MutationObserver(() => window.progress.push(bar.value))
-				  .observe(bar, { attributes: true, attributeFilter: ['value'] });
+				new MutationObserver(() => {
+				  window.progress.push(bar.value);
+				  if (bar.value > 0 && bar.value < 100) {
+				    window.rowsWhileRunning.push(document.querySelectorAll('#batch-results tbody tr').length);
+				  }
+				}).observe(bar, { attributes: true, attributeFilter: ['value'] });
 				""");
 		byId("batch-run").click();
 		waitUntil((page) -> text("batch-summary").startsWith("50 answered, 0 failed"));
@@ -166,9 +171,15 @@ class ConsoleBrowserTests {
 		assertThat(progress).isSorted().last().isEqualTo(100.0);
 		assertThat(progress).anyMatch((value) -> value > 0 && value < 100);
 		assertThat(text("batch-progress-label")).startsWith("100 % · 50 / 50");
+		List<?> rowsWhileRunning = (List<?>) script("return window.rowsWhileRunning");
+		assertThat(rowsWhileRunning).as("result rows while the batch was running")
+			.anyMatch((count) -> ((Number) count).intValue() > 0);
 		List<WebElement> rows = browser.findElements(By.cssSelector("#batch-results tbody tr"));
 		assertThat(rows).hasSize(50).allMatch((row) -> "ok".equals(row.getDomAttribute("class")));
-		assertThat(rows.get(49).getText()).contains("echo: Question 50:");
+		for (int i = 0; i < 50; i++) {
+			assertThat(rows.get(i).getText()).as("row %d in its prompt's place", i)
+				.startsWith((i + 1) + " Question " + (i + 1) + ":");
+		}
 	}
 
 	@Test
