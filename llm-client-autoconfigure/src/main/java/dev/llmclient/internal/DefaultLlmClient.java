@@ -37,13 +37,12 @@ import dev.llmclient.ChatResponse;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmBulkheadFullException;
-import dev.llmclient.ChatMessage;
-import dev.llmclient.ContentPart;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.LlmClientSettings.Endpoint;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.Usage;
@@ -179,7 +178,9 @@ public final class DefaultLlmClient implements LlmClient {
 						settings.health().downAfterFailures());
 				Route endpointRoute = new Route(endpointTransport.restClient(), endpointRecorder, this.observations,
 						endpointTransport, this.admission);
-				endpoints.add(new RoutedEndpoint(i, target, settings.endpoints().get(i).weight(), endpointTransport,
+				Endpoint endpoint = settings.endpoints().get(i);
+				String apiKeyPath = (endpoint.apiKey() != null) ? "endpoints[" + i + "].api-key" : "api-key";
+				endpoints.add(new RoutedEndpoint(i, target, apiKeyPath, endpoint.weight(), endpointTransport,
 						endpointRoute, endpointMetrics, nanoClock));
 				if (settings.health().probeEnabled()) {
 					probes.add(new HealthProbe(target, settings.health().probeTtl(), endpointTransport,

@@ -47,8 +47,22 @@ final class Failures {
 
 	private final LlmClientSettings settings;
 
+	/** The path of the setting that holds the key calls send: messages name it. */
+	private final String apiKeyPath;
+
 	Failures(LlmClientSettings settings) {
+		this(settings, "api-key");
+	}
+
+	/**
+	 * Creates the failures of one endpoint of several, whose key may be a setting of its
+	 * own.
+	 * @param apiKeyPath the path of the setting that holds the key this endpoint sends,
+	 * such as {@code endpoints[2].api-key}
+	 */
+	Failures(LlmClientSettings settings, String apiKeyPath) {
 		this.settings = settings;
+		this.apiKeyPath = apiKeyPath;
 	}
 
 	/**
@@ -240,7 +254,7 @@ final class Failures {
 
 	/** Why the server refused the API key, with what to check. */
 	private String keyRejected(int status) {
-		String apiKey = this.settings.property("api-key");
+		String apiKey = this.settings.property(this.apiKeyPath);
 		String given = (this.settings.apiKey() != null) ? "the key in " + apiKey : "a request without " + apiKey;
 		return "GET " + this.settings.displayEndpoint() + "/models answered HTTP " + status + ": the server rejected "
 				+ given + ". Check " + apiKey + ": every call will fail the same way";
@@ -373,7 +387,7 @@ final class Failures {
 	}
 
 	private String hint(int status) {
-		String apiKey = this.settings.property("api-key");
+		String apiKey = this.settings.property(this.apiKeyPath);
 		String endpoint = this.settings.property("endpoint");
 		String model = this.settings.property("model");
 		return switch (status) {

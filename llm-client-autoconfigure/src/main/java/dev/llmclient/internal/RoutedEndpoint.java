@@ -45,8 +45,13 @@ final class RoutedEndpoint {
 	 */
 	private volatile LlmClientHealth.LastError lastAttemptError;
 
-	RoutedEndpoint(int index, LlmClientSettings settings, int weight, HttpTransport transport, Route route,
-			CallMetrics metrics, LongSupplier clock) {
+	/**
+	 * @param apiKeyPath the path of the setting that holds the key it sends, named in its
+	 * messages: {@code endpoints[i].api-key}, or {@code api-key} when it sets none of its
+	 * own
+	 */
+	RoutedEndpoint(int index, LlmClientSettings settings, String apiKeyPath, int weight, HttpTransport transport,
+			Route route, CallMetrics metrics, LongSupplier clock) {
 		this.index = index;
 		this.settings = settings;
 		this.weight = weight;
@@ -55,7 +60,7 @@ final class RoutedEndpoint {
 		this.metrics = metrics;
 		this.maxConcurrent = settings.limits().maxConcurrent();
 		this.cooldown = new Cooldown(settings.routing().cooldown(), clock);
-		this.failures = new Failures(settings);
+		this.failures = new Failures(settings, apiKeyPath);
 	}
 
 	Failures failures() {

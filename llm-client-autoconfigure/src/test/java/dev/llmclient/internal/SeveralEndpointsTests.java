@@ -175,7 +175,8 @@ class SeveralEndpointsTests {
 			assertThat(result.succeeded()).isEqualTo(60);
 			LlmClientHealth.EndpointHealth refused = client.health().endpoints().get(2);
 			assertThat(refused.state()).isEqualTo("cooling-down");
-			assertThat(refused.health().lastError().message()).contains("401");
+			assertThat(refused.health().lastError().message()).contains("401")
+				.contains("Check llm.client.endpoints[2].api-key");
 			assertThat(client.health().up()).isTrue();
 		}
 		assertThat(output)
