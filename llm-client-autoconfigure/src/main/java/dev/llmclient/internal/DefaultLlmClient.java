@@ -150,7 +150,7 @@ public final class DefaultLlmClient implements LlmClient {
 			this.observations = CallObservations.create(targets.get(0), observationRegistry, observationConvention);
 			this.admission = admission(settings);
 			this.route = new Route(this.transport.restClient(), this.recorder, this.observations, this.transport,
-					this.admission);
+					this.admission, this.failures);
 			this.probe = settings.health().probeEnabled()
 					? new HealthProbe(settings, settings.health().probeTtl(), this.transport, this.recorder, nanoClock)
 					: null;
@@ -176,19 +176,20 @@ public final class DefaultLlmClient implements LlmClient {
 				CallRecorder endpointRecorder = new CallRecorder(
 						new LatencyWindow(settings.health().maxLatencyRecords()), clientWindow, endpointMetrics,
 						settings.health().downAfterFailures());
-				Route endpointRoute = new Route(endpointTransport.restClient(), endpointRecorder, this.observations,
-						endpointTransport, this.admission);
 				Endpoint endpoint = settings.endpoints().get(i);
+				// messages name the setting that holds the key this endpoint sends
 				String apiKeyPath = (endpoint.apiKey() != null) ? "endpoints[" + i + "].api-key" : "api-key";
-				endpoints.add(new RoutedEndpoint(i, target, apiKeyPath, endpoint.weight(), endpointTransport,
-						endpointRoute, endpointMetrics, nanoClock));
+				Route endpointRoute = new Route(endpointTransport.restClient(), endpointRecorder, this.observations,
+						endpointTransport, this.admission, new Failures(target, apiKeyPath));
+				endpoints.add(new RoutedEndpoint(i, target, endpoint.weight(), endpointTransport, endpointRoute,
+						endpointMetrics, nanoClock));
 				if (settings.health().probeEnabled()) {
 					probes.add(new HealthProbe(target, settings.health().probeTtl(), endpointTransport,
 							endpointRecorder, nanoClock));
 				}
 			}
 			this.route = new Route(this.transport.restClient(), this.recorder, this.observations, this.transport,
-					this.admission);
+					this.admission, this.failures);
 			this.probe = null;
 			this.router = new Router(settings, endpoints);
 			this.endpointProbes = List.copyOf(probes);
@@ -766,38 +767,33 @@ public final class DefaultLlmClient implements LlmClient {
 				}, true);
 		}
 		catch (RestClientException ex) {
-			throw failures(route).fromRestClient(ex);
+			throw route.failures().fromRestClient(ex);
 		}
 	}
 
 	private ChatResponse read(Route route, ClientHttpResponse response, String model, long start) throws IOException {
 		int status = response.getStatusCode().value();
+		if (status < 200 || status >= 300) {
+			throw failure(route, status, response);
+		}
 		byte[] body = BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
 		if (body == null) {
-			throw failures(route).tooLarge(-1);
-		}
-		if (status >= 400) {
-			throw failures(route).fromStatus(status, response.getHeaders(), body);
-		}
-		if (status < 200 || status >= 300) {
-			throw failures(route).notACompletion(status);
+			throw route.failures().tooLarge(-1);
 		}
 		return this.codec.completion(body, response.getHeaders().getContentType(), model, start);
 	}
 
 	/**
-	 * Builds failures that name the endpoint the route goes to: with several endpoints,
-	 * the one the attempt went to.
+	 * The failure a non-2xx answer stands for, of any operation: read from its body
+	 * (bounded by {@code max-response-size}) and named after the route's endpoint.
 	 */
-	private Failures failures(Route route) {
-		if (this.router != null) {
-			for (RoutedEndpoint endpoint : this.router.endpoints()) {
-				if (endpoint.route() == route) {
-					return endpoint.failures();
-				}
-			}
+	private LlmClientException failure(Route route, int status, ClientHttpResponse response) throws IOException {
+		byte[] body = BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
+		if (body == null) {
+			return route.failures().tooLarge(-1);
 		}
-		return this.failures;
+		return (status >= 400) ? route.failures().fromStatus(status, response.getHeaders(), body)
+				: route.failures().notACompletion(status);
 	}
 
 	@Override
@@ -879,12 +875,7 @@ public final class DefaultLlmClient implements LlmClient {
 					if (status >= 200 && status < 300) {
 						return this.embeddingCodec.read(response.getBody(), inputs, call.model(), call.start());
 					}
-					byte[] body = BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
-					if (body == null) {
-						throw failures(call.route()).tooLarge(-1);
-					}
-					throw (status >= 400) ? failures(call.route()).fromStatus(status, response.getHeaders(), body)
-							: failures(call.route()).notACompletion(status);
+					throw failure(call.route(), status, response);
 				});
 	}
 
@@ -986,7 +977,7 @@ public final class DefaultLlmClient implements LlmClient {
 		Admission admission = new Admission(new Bulkhead(this.settings, new FixedLimiter(maxConcurrent())), null, null,
 				new ServerPacing(Clock.systemUTC(), Duration.ZERO), this.failures, CallMetrics.NONE, false);
 		chat(ChatRequest.of("warm-up"), null,
-				new Route(inMemory, detached, CallObservations.NONE, this.transport, admission), null);
+				new Route(inMemory, detached, CallObservations.NONE, this.transport, admission, this.failures), null);
 	}
 
 	/**

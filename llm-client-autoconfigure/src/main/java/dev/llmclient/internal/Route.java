@@ -15,8 +15,10 @@ import org.springframework.web.client.RestClient;
  * @param observations observes the call, in traces
  * @param transport the endpoint's transport, whose URIs the attempts go to
  * @param admission lets the call in
+ * @param failures builds the exceptions of the call's answers, naming the endpoint (and
+ * its key setting) the attempt went to
  */
 record Route(RestClient restClient, CallRecorder recorder, CallObservations observations, HttpTransport transport,
-		Admission admission) {
+		Admission admission, Failures failures) {
 
 }

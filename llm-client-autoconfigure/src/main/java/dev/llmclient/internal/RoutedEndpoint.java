@@ -37,21 +37,13 @@ final class RoutedEndpoint {
 
 	private final Cooldown cooldown;
 
-	/** Builds failures that name this endpoint. */
-	private final Failures failures;
-
 	/**
 	 * The latest failed attempt, which the call may have survived on another endpoint.
 	 */
 	private volatile LlmClientHealth.LastError lastAttemptError;
 
-	/**
-	 * @param apiKeyPath the path of the setting that holds the key it sends, named in its
-	 * messages: {@code endpoints[i].api-key}, or {@code api-key} when it sets none of its
-	 * own
-	 */
-	RoutedEndpoint(int index, LlmClientSettings settings, String apiKeyPath, int weight, HttpTransport transport,
-			Route route, CallMetrics metrics, LongSupplier clock) {
+	RoutedEndpoint(int index, LlmClientSettings settings, int weight, HttpTransport transport, Route route,
+			CallMetrics metrics, LongSupplier clock) {
 		this.index = index;
 		this.settings = settings;
 		this.weight = weight;
@@ -60,11 +52,6 @@ final class RoutedEndpoint {
 		this.metrics = metrics;
 		this.maxConcurrent = settings.limits().maxConcurrent();
 		this.cooldown = new Cooldown(settings.routing().cooldown(), clock);
-		this.failures = new Failures(settings, apiKeyPath);
-	}
-
-	Failures failures() {
-		return this.failures;
 	}
 
 	int index() {
