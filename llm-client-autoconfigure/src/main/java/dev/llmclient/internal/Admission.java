@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmRateLimitedException;
 import dev.llmclient.LlmTimeoutException;
@@ -140,6 +141,17 @@ final class Admission {
 
 	private static Duration left(Duration wait, long start) {
 		return Duration.ofNanos(Math.max(0, wait.toNanos() - (System.nanoTime() - start)));
+	}
+
+	LlmClientHealth.Bulkhead bulkheadStats() {
+		return this.bulkhead.stats();
+	}
+
+	/** What health shows of the budgets and the server's pause. */
+	LlmClientHealth.RateLimit rateLimitStats() {
+		long pause = this.pacing.waitNanos(0);
+		return new LlmClientHealth.RateLimit((this.requests != null) ? this.requests.available() : null,
+				(this.tokens != null) ? this.tokens.available() : null, pause > 0, Duration.ofNanos(pause).toMillis());
 	}
 
 	/**

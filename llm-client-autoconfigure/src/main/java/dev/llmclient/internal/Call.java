@@ -1,32 +1,22 @@
 package dev.llmclient.internal;
 
 import java.util.Objects;
-import java.util.function.Function;
 
 import io.micrometer.observation.Observation;
 
 /**
  * One admitted call, from its first attempt to its record: what it sends, its deadline
  * and start, and, for an async call, the future whose cancel stops it. Handed to every
- * step instead of being looked up from the thread; closing it gives back the bulkhead
- * permit and the place in the gate it was admitted with.
+ * step instead of being looked up from the thread; closing it gives back the place in the
+ * gate and what admission took.
  */
 final class Call implements AutoCloseable {
 
-	/** The {@code gen_ai.operation.name}, such as {@code chat} or {@code embeddings}. */
-	private final String operation;
+	private final Operation<?> operation;
 
 	private String model;
 
 	private byte[] body;
-
-	/**
-	 * Encodes the body for another model, or {@code null}: only set for a request that
-	 * names no model, when endpoints have default models of their own.
-	 */
-	private Function<String, byte[]> encoder;
-
-	private final boolean stream;
 
 	private final Deadline deadline;
 
@@ -44,26 +34,26 @@ final class Call implements AutoCloseable {
 	/** What admission took for the call: its permit and budgets. */
 	private final Admission.Ticket ticket;
 
-	private final Runnable release;
+	/** The gate the call entered, and leaves when closed. */
+	private final CallGate gate;
 
-	Call(String operation, String model, byte[] body, boolean stream, Deadline deadline, AsyncCall<?> async,
-			Route route, Observation observation, Admission.Ticket ticket, Runnable release) {
+	Call(Operation<?> operation, byte[] body, Deadline deadline, AsyncCall<?> async, Route route,
+			Observation observation, Admission.Ticket ticket, CallGate gate) {
 		this.operation = operation;
-		this.model = model;
+		this.model = operation.model();
 		this.body = body;
-		this.stream = stream;
 		this.deadline = deadline;
 		this.async = async;
 		this.route = route;
 		this.observation = observation;
 		this.ticket = ticket;
-		this.release = release;
+		this.gate = gate;
 		this.start = System.nanoTime();
 	}
 
 	/** What the call does, as its meters and observation name it. */
-	String operation() {
-		return this.operation;
+	OperationName operation() {
+		return this.operation.name();
 	}
 
 	/** The model asked for, or {@code null}. */
@@ -85,22 +75,15 @@ final class Call implements AutoCloseable {
 	}
 
 	/**
-	 * Lets {@link #routeTo} encode the body again for an endpoint's own default model.
-	 * @param encoder encodes the request for a model
-	 */
-	void encodeForEndpoints(Function<String, byte[]> encoder) {
-		this.encoder = encoder;
-	}
-
-	/**
-	 * Sends the next attempts to another endpoint.
+	 * Sends the next attempts to another endpoint; a request that names no model is
+	 * encoded again for the endpoint's own default model.
 	 * @param route the endpoint's route
-	 * @param endpointModel the endpoint's default model, used when the request names none
+	 * @param endpointModel the endpoint's default model
 	 */
 	void routeTo(Route route, String endpointModel) {
 		this.route = route;
-		if (this.encoder != null && !Objects.equals(this.model, endpointModel)) {
-			this.body = this.encoder.apply(endpointModel);
+		if (this.operation.followsEndpointModel() && !Objects.equals(this.model, endpointModel)) {
+			this.body = this.operation.encode(endpointModel);
 			this.model = endpointModel;
 		}
 	}
@@ -116,7 +99,7 @@ final class Call implements AutoCloseable {
 	}
 
 	boolean isStream() {
-		return this.stream;
+		return this.operation.isStream();
 	}
 
 	Deadline deadline() {
@@ -170,7 +153,8 @@ final class Call implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.release.run();
+		this.gate.exit();
+		this.ticket.close();
 	}
 
 }

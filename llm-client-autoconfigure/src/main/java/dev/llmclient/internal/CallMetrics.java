@@ -14,26 +14,25 @@ interface CallMetrics {
 	CallMetrics NONE = new CallMetrics() {
 
 		@Override
-		public void record(String operation, String model, long nanos, String errorType, Usage usage) {
+		public void record(OperationName operation, String model, long nanos, String errorType, Usage usage) {
 		}
 
 		@Override
-		public void retry(String operation, String reason) {
+		public void retry(OperationName operation, String reason) {
 		}
 
 	};
 
 	/**
 	 * Records one ended call.
-	 * @param operation the {@code gen_ai.operation.name}: {@code chat} or
-	 * {@code embeddings}
+	 * @param operation the {@code gen_ai.operation.name}
 	 * @param model the requested model, or {@code null}
 	 * @param nanos its duration
 	 * @param errorType {@code none} on success, {@code cancelled} for a cancelled call,
 	 * else the failure's {@link dev.llmclient.LlmClientException#errorType()}
 	 * @param usage the token counts, or {@code null}
 	 */
-	void record(String operation, String model, long nanos, String errorType, Usage usage);
+	void record(OperationName operation, String model, long nanos, String errorType, Usage usage);
 
 	/**
 	 * Records the time from the start of a streamed call (always a chat call) to its
@@ -51,7 +50,7 @@ interface CallMetrics {
 	 * @param reason the {@link dev.llmclient.LlmClientException#errorType()} of the
 	 * failure retried, such as {@code 429}, {@code 503} or {@code io}
 	 */
-	void retry(String operation, String reason);
+	void retry(OperationName operation, String reason);
 
 	/**
 	 * Counts one call that had to wait for a limit, or was refused by it.

@@ -75,7 +75,7 @@ final class CallRecorder {
 	 * Records a call that returned an answer. Allocation-free; shared state is only
 	 * written when it changes, so concurrent successful calls do not contend on it.
 	 */
-	void success(String operation, String model, long nanos, Usage usage) {
+	void success(OperationName operation, String model, long nanos, Usage usage) {
 		this.window.record(nanos);
 		if (this.clientWindow != null) {
 			this.clientWindow.record(nanos);
@@ -96,7 +96,7 @@ final class CallRecorder {
 		this.metrics.record(operation, model, nanos, CallMetrics.SUCCESS, usage);
 	}
 
-	void failure(String operation, String model, long nanos, LlmClientException failure) {
+	void failure(OperationName operation, String model, long nanos, LlmClientException failure) {
 		this.window.record(nanos);
 		if (this.clientWindow != null) {
 			this.clientWindow.record(nanos);
@@ -119,7 +119,7 @@ final class CallRecorder {
 	 * window, the latest error and the run of failures that decides health, since it says
 	 * nothing about the server.
 	 */
-	void cancelled(String operation, String model, long nanos) {
+	void cancelled(OperationName operation, String model, long nanos) {
 		this.failed.increment();
 		this.metrics.record(operation, model, nanos, CANCELLED, null);
 	}
@@ -129,7 +129,7 @@ final class CallRecorder {
 	 * but kept out of the latency window, whose percentiles describe calls that reached
 	 * the server.
 	 */
-	void rejected(String operation, String model, long nanos, LlmClientException failure) {
+	void rejected(OperationName operation, String model, long nanos, LlmClientException failure) {
 		this.failed.increment();
 		this.lastError = lastError(failure);
 		this.metrics.record(operation, model, nanos, failure.errorType(), null);

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.Usage;
-import dev.llmclient.observation.LlmObservationContext;
 
 /**
  * Records calls with the OpenTelemetry GenAI client metric names and tags. Every series
@@ -73,7 +72,7 @@ final class MicrometerCallMetrics implements CallMetrics {
 	private final Tags commonTags;
 
 	/** Keyed by {@code gen_ai.operation.name}: a few fixed words. */
-	private final ConcurrentHashMap<String, OperationMeters> operations = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<OperationName, OperationMeters> operations = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, Counter> throttled = new ConcurrentHashMap<>();
 
@@ -186,7 +185,7 @@ final class MicrometerCallMetrics implements CallMetrics {
 	}
 
 	@Override
-	public void record(String operation, String model, long nanos, String errorType, Usage usage) {
+	public void record(OperationName operation, String model, long nanos, String errorType, Usage usage) {
 		ModelMeters meters = meters(operation, model);
 		meters.timer(errorType).record(nanos, TimeUnit.NANOSECONDS);
 		if (usage != null) {
@@ -199,11 +198,11 @@ final class MicrometerCallMetrics implements CallMetrics {
 
 	@Override
 	public void firstChunk(String model, long nanos, String errorType) {
-		meters(LlmObservationContext.CHAT, model).firstChunkTimer(errorType).record(nanos, TimeUnit.NANOSECONDS);
+		meters(OperationName.CHAT, model).firstChunkTimer(errorType).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
-	public void retry(String operation, String reason) {
+	public void retry(OperationName operation, String reason) {
 		operation(operation).retry(reason).increment();
 	}
 
@@ -260,10 +259,10 @@ final class MicrometerCallMetrics implements CallMetrics {
 		}
 	}
 
-	private ModelMeters meters(String operation, String model) {
+	private ModelMeters meters(OperationName operation, String model) {
 		String name = (model != null) ? model : UNKNOWN_MODEL;
 		ModelMeters meters = this.latest;
-		if (meters != null && meters.model.equals(name) && meters.operation.name.equals(operation)) {
+		if (meters != null && meters.model.equals(name) && meters.operation.name == operation) {
 			return meters;
 		}
 		meters = operation(operation).meters(name);
@@ -271,7 +270,7 @@ final class MicrometerCallMetrics implements CallMetrics {
 		return meters;
 	}
 
-	private OperationMeters operation(String operation) {
+	private OperationMeters operation(OperationName operation) {
 		OperationMeters meters = this.operations.get(operation);
 		return (meters != null) ? meters : this.operations.computeIfAbsent(operation, OperationMeters::new);
 	}
@@ -282,7 +281,7 @@ final class MicrometerCallMetrics implements CallMetrics {
 	 */
 	private final class OperationMeters {
 
-		final String name;
+		final OperationName name;
 
 		final Tags tags;
 
@@ -293,10 +292,10 @@ final class MicrometerCallMetrics implements CallMetrics {
 
 		final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
 
-		OperationMeters(String name) {
+		OperationMeters(OperationName name) {
 			this.name = name;
-			this.tags = MicrometerCallMetrics.this.commonTags.and("gen_ai.operation.name", name);
-			this.generates = !LlmObservationContext.EMBEDDINGS.equals(name);
+			this.tags = MicrometerCallMetrics.this.commonTags.and("gen_ai.operation.name", name.value());
+			this.generates = name.generates();
 		}
 
 		ModelMeters meters(String model) {

@@ -43,7 +43,7 @@ final class QueuedAsyncCalls {
 	 * @param operation what it does, for the record of a rejection
 	 * @param model the model it asks for, for the record of a rejection
 	 */
-	void watch(AsyncCall<?> call, String operation, String model) {
+	void watch(AsyncCall<?> call, OperationName operation, String model) {
 		AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
 		call.onLeavingQueue(() -> {
 			this.bulkhead.dequeued();
@@ -62,7 +62,7 @@ final class QueuedAsyncCalls {
 	 * has taken (from the queue, or handed straight to a new thread) is left alone: it
 	 * asks for its permit with the wait it has left, as on Java 21+.
 	 */
-	private void expire(AsyncCall<?> call, String operation, String model) {
+	private void expire(AsyncCall<?> call, OperationName operation, String model) {
 		if (!call.isQueued() || !this.removeFromQueue.test(call)) {
 			return;
 		}

@@ -25,9 +25,9 @@ import dev.llmclient.LlmHttpException;
  * soon as the cut-off comes.
  * <p>
  * With several endpoints, a failure another endpoint may not share (see
- * {@link Router#failsOver}) moves the next attempt to another endpoint at once, without
- * backoff: a failover is an attempt like any other, within {@code max-attempts} and the
- * deadline, and counts as a retry.
+ * {@link RouteSource#failsOver}) moves the next attempt to another endpoint at once,
+ * without backoff: a failover is an attempt like any other, within {@code max-attempts}
+ * and the deadline, and counts as a retry.
  * <p>
  * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the
  * failure, so it cannot honour {@code Retry-After}, nor give up early when the wait would
@@ -50,33 +50,29 @@ final class Retrier {
 	/** How much longer the server has paused the whole client; zero when it has not. */
 	private final Supplier<Duration> serverPause;
 
-	/** Picks another endpoint for a failover; {@code null} with one endpoint. */
-	private final Router router;
-
-	Retrier(LlmClientSettings settings, CallMetrics metrics, CallGate gate, Supplier<Duration> serverPause) {
-		this(settings, metrics, gate, serverPause, null);
-	}
+	/** Runs each attempt, on the endpoint its route source picks. */
+	private final Attempts attempts;
 
 	Retrier(LlmClientSettings settings, CallMetrics metrics, CallGate gate, Supplier<Duration> serverPause,
-			Router router) {
+			Attempts attempts) {
 		this.settings = settings.retry();
 		this.metrics = metrics;
 		this.names = settings;
 		this.gate = gate;
 		this.maxWait = settings.limits().maxWait();
 		this.serverPause = serverPause;
-		this.router = router;
+		this.attempts = attempts;
 	}
 
 	/**
 	 * Runs the attempts; a call cut off by closing fails with its last failure, which the
 	 * caller turns into the closed-client error.
 	 */
-	<T> T call(Call call, Supplier<T> attempt) {
+	<T> T call(Call call, Operation<T> operation) {
 		int attempts = 0;
 		while (true) {
 			try {
-				return attempt.get();
+				return this.attempts.run(call, operation);
 			}
 			catch (LlmClientException failure) {
 				if (call.isCancelled() || Thread.currentThread().isInterrupted() || this.gate.isCutOff()) {
@@ -86,7 +82,7 @@ final class Retrier {
 				if (!this.settings.enabled() || attempts >= this.settings.maxAttempts()) {
 					throw failure;
 				}
-				if (this.router != null && this.router.failsOver(call, failure)) {
+				if (this.attempts.routes().failsOver(call, failure)) {
 					CallObservations.retry(call.observation(), failure.errorType(), Duration.ZERO);
 					this.metrics.retry(call.operation(), failure.errorType());
 					call.ticket().retrying();

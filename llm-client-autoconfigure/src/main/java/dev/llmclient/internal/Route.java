@@ -3,22 +3,20 @@ package dev.llmclient.internal;
 import org.springframework.web.client.RestClient;
 
 /**
- * Where a call goes and where it is recorded: the client's pooled {@link RestClient} and
- * its recorder for real calls; for the call warm-up runs in memory, a {@code RestClient}
- * over a canned answer, a recorder nobody reads, no observation, and an admission of its
- * own, so that warm-up spends none of the client's budgets. With several endpoints, each
- * has a route of its own, all sharing the client's admission, and each attempt takes the
- * route of the endpoint it goes to.
+ * Where an attempt goes and where the call is recorded: one endpoint's pooled
+ * {@link RestClient} and recorder; for the call warm-up runs in memory, a
+ * {@code RestClient} over a canned answer and a recorder nobody reads. A client of one
+ * endpoint has one route; with several, each endpoint has its own, and each attempt takes
+ * the route of the endpoint it goes to.
  *
  * @param restClient sends the call's attempts
  * @param recorder records how the call ended
- * @param observations observes the call, in traces
  * @param transport the endpoint's transport, whose URIs the attempts go to
- * @param admission lets the call in
  * @param failures builds the exceptions of the call's answers, naming the endpoint (and
  * its key setting) the attempt went to
+ * @param signals takes what each answer says of the server's limits
  */
-record Route(RestClient restClient, CallRecorder recorder, CallObservations observations, HttpTransport transport,
-		Admission admission, Failures failures) {
+record Route(RestClient restClient, CallRecorder recorder, HttpTransport transport, Failures failures,
+		ServerSignals signals) {
 
 }

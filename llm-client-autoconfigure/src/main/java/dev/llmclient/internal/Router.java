@@ -247,7 +247,7 @@ final class Router {
 		}
 	}
 
-	private RoutedEndpoint endpointOf(Route route) {
+	RoutedEndpoint endpointOf(Route route) {
 		for (RoutedEndpoint endpoint : this.endpoints) {
 			if (endpoint.route() == route) {
 				return endpoint;

@@ -24,7 +24,7 @@ import org.springframework.http.HttpHeaders;
  * longer than {@code retry.max-retry-after} is not honoured, as the retrier does not
  * honour it either: calls go on, and the server answers for itself.
  */
-final class ServerPacing {
+final class ServerPacing implements ServerSignals {
 
 	private static final Log logger = LogFactory.getLog(ServerPacing.class);
 
@@ -61,7 +61,8 @@ final class ServerPacing {
 	 * @param status the HTTP status
 	 * @param headers its headers
 	 */
-	void observe(int status, HttpHeaders headers) {
+	@Override
+	public void observe(int status, HttpHeaders headers) {
 		long now = System.nanoTime();
 		if (status == 429) {
 			Duration retryAfter = RetryAfter.parse(headers, this.clock);

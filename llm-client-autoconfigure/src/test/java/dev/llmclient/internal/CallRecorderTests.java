@@ -13,7 +13,7 @@ import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.Usage;
 
-import static dev.llmclient.observation.LlmObservationContext.CHAT;
+import static dev.llmclient.internal.OperationName.CHAT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CallRecorderTests {
@@ -83,12 +83,12 @@ class CallRecorderTests {
 		CallRecorder recorder = new CallRecorder(new LatencyWindow(100), new CallMetrics() {
 
 			@Override
-			public void record(String operation, String model, long nanos, String errorType, Usage usage) {
+			public void record(OperationName operation, String model, long nanos, String errorType, Usage usage) {
 				recorded.add(errorType);
 			}
 
 			@Override
-			public void retry(String operation, String reason) {
+			public void retry(OperationName operation, String reason) {
 			}
 
 		}, 3);

@@ -209,9 +209,8 @@ class ClientHealthTests {
 	void probeRunsAgainOnceItsTtlHasPassed() {
 		this.server.stubFor(get("/v1/models").willReturn(okJson("{\"data\":[]}")));
 		this.client = DefaultLlmClient.create(
-				builder(this.server.port()).health((health) -> health.withProbeEnabled(true).withProbeTtl(PROBE_TTL))
-					.settings(),
-				null, null, this.nanoClock::get);
+				builder(this.server.port()).health((health) -> health.withProbeEnabled(true).withProbeTtl(PROBE_TTL)),
+				null, this.nanoClock::get);
 		this.client.health();
 		this.nanoClock.addAndGet(PROBE_TTL.toNanos() - 1);
 		this.client.health();
@@ -226,8 +225,8 @@ class ClientHealthTests {
 		int port = this.server.port();
 		this.server.stop();
 		this.client = DefaultLlmClient.create(
-				builder(port).health((health) -> health.withProbeEnabled(true).withProbeTtl(PROBE_TTL)).settings(),
-				null, null, this.nanoClock::get);
+				builder(port).health((health) -> health.withProbeEnabled(true).withProbeTtl(PROBE_TTL)), null,
+				this.nanoClock::get);
 		assertThat(this.client.health().up()).isFalse();
 		this.server = start(port);
 		this.nanoClock.addAndGet(PROBE_TTL.toNanos());

@@ -26,7 +26,6 @@ import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.Usage;
-import dev.llmclient.observation.LlmObservationContext;
 import dev.llmclient.testsupport.CannedBodies;
 import dev.llmclient.testsupport.LoopbackLlmServer;
 import dev.llmclient.testsupport.LoopbackWireMock;
@@ -223,7 +222,7 @@ class ClientMetricsTests {
 	void modelTagValuesAreCapped() {
 		MicrometerCallMetrics metrics = new MicrometerCallMetrics(this.registry, Tags.of("server.address", "h"), null);
 		for (int i = 0; i < MicrometerCallMetrics.MAX_MODELS + 50; i++) {
-			metrics.record(LlmObservationContext.CHAT, "model-" + i, 1_000, CallMetrics.SUCCESS, new Usage(1, 1, 2));
+			metrics.record(OperationName.CHAT, "model-" + i, 1_000, CallMetrics.SUCCESS, new Usage(1, 1, 2));
 		}
 		Set<String> models = this.registry.find("gen_ai.client.operation.duration")
 			.meters()

@@ -37,7 +37,7 @@ class RetrierTests {
 			.retry((defaults) -> retry)
 			.lifecycle((lifecycle) -> lifecycle.withShutdownTimeout(Duration.ZERO))
 			.settings();
-		return new Retrier(settings, CallMetrics.NONE, new CallGate(settings), () -> Duration.ZERO);
+		return new Retrier(settings, CallMetrics.NONE, new CallGate(settings), () -> Duration.ZERO, null);
 	}
 
 }

@@ -90,9 +90,10 @@ class WarmUpTests {
 	private DefaultLlmClient warmClient() {
 		ObservationRegistry observationRegistry = ObservationRegistry.create();
 		observationRegistry.observationConfig().observationHandler(new RequestRecorder());
-		DefaultLlmClient client = DefaultLlmClient.create(
-				LlmClient.builder().endpoint(this.server.baseUrl() + "/v1").model("m").settings(),
-				RestClient.builder().observationRegistry(observationRegistry), this.meterRegistry);
+		DefaultLlmClient client = DefaultLlmClient.create(LlmClient.builder()
+			.endpoint(this.server.baseUrl() + "/v1")
+			.model("m")
+			.meterRegistry(this.meterRegistry), RestClient.builder().observationRegistry(observationRegistry));
 		client.warmUp();
 		return client;
 	}

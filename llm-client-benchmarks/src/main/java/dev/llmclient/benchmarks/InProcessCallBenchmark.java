@@ -54,15 +54,14 @@ public class InProcessCallBenchmark {
 				.build();
 			return;
 		}
-		var settings = LlmClient.builder()
+		var builder = LlmClient.builder()
 			.endpoint("http://127.0.0.1:9/v1")
 			.apiKey(Contender.API_KEY)
 			.model(Contender.MODEL)
 			.retry((retry) -> retry.withEnabled(false))
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
-			.settings();
-		this.llmClient = DefaultLlmClient.create(settings, RestClient.builder().requestInterceptor(canned),
-				this.client.equals("llm-client") ? new SimpleMeterRegistry() : null);
+			.meterRegistry(this.client.equals("llm-client") ? new SimpleMeterRegistry() : null);
+		this.llmClient = DefaultLlmClient.create(builder, RestClient.builder().requestInterceptor(canned));
 	}
 
 	@TearDown

@@ -61,15 +61,14 @@ public class ObservedCallBenchmark {
 	@Setup
 	public void setUp() {
 		ClientHttpRequestInterceptor canned = (request, body, execution) -> new InProcessCallBenchmark.CannedResponse();
-		var settings = LlmClient.builder()
+		var builder = LlmClient.builder()
 			.endpoint("http://127.0.0.1:9/v1")
 			.apiKey(Contender.API_KEY)
 			.model(Contender.MODEL)
 			.retry((retry) -> retry.withEnabled(false))
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
-			.settings();
-		this.llmClient = DefaultLlmClient.create(settings, RestClient.builder().requestInterceptor(canned), null,
-				registry(), null);
+			.observationRegistry(registry());
+		this.llmClient = DefaultLlmClient.create(builder, RestClient.builder().requestInterceptor(canned));
 	}
 
 	private ObservationRegistry registry() {

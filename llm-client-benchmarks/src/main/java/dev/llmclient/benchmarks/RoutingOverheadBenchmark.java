@@ -58,8 +58,7 @@ public class RoutingOverheadBenchmark {
 					.toList())
 				.routing((routing) -> routing.withStrategy(strategy(this.routing)));
 		}
-		this.llmClient = DefaultLlmClient.create(builder.settings(), RestClient.builder().requestInterceptor(canned),
-				null);
+		this.llmClient = DefaultLlmClient.create(builder, RestClient.builder().requestInterceptor(canned));
 	}
 
 	private static LlmClientSettings.Routing.Strategy strategy(String name) {

@@ -66,14 +66,13 @@ public class StructuredOutputBenchmark {
 	@Setup
 	public void setUp() {
 		ClientHttpRequestInterceptor canned = (request, body, execution) -> new CannedResponse();
-		var settings = LlmClient.builder()
+		var builder = LlmClient.builder()
 			.endpoint("http://127.0.0.1:9/v1")
 			.apiKey(Contender.API_KEY)
 			.model(Contender.MODEL)
 			.retry((retry) -> retry.withEnabled(false))
-			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
-			.settings();
-		this.llmClient = DefaultLlmClient.create(settings, RestClient.builder().requestInterceptor(canned), null);
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false));
+		this.llmClient = DefaultLlmClient.create(builder, RestClient.builder().requestInterceptor(canned));
 	}
 
 	@TearDown

@@ -1,0 +1,147 @@
+package dev.llmclient.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.web.client.RestClient;
+
+import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.traffic.RateBudget;
+
+/**
+ * Puts a client together from what its builder holds, once: the endpoints (one route, or
+ * several behind a router, each with its transport, recorder and metrics), admission (the
+ * limit, the budgets, the server's pacing), the attempts, the pipeline, the operations,
+ * the async calls and the warm-up.
+ */
+final class ClientAssembly {
+
+	final LlmClientSettings settings;
+
+	final CallMetrics metrics;
+
+	final CallPipeline pipeline;
+
+	final Operations operations;
+
+	final AsyncCalls async;
+
+	final WarmUp warmUp;
+
+	final CallObservations observations;
+
+	/**
+	 * Assembles a client.
+	 * @param builder the settings, registries, observation convention, and what the
+	 * builder made of the concurrency limiter and budgets
+	 * @param restClientBuilder the builder to start from (Spring Boot's, so its
+	 * customizers and observation apply), or {@code null} for a plain one
+	 * @param nanoClock a monotonic time source in nanoseconds, as
+	 * {@link System#nanoTime()}, for health probes and cooldowns
+	 */
+	ClientAssembly(LlmClientBuilder builder, RestClient.Builder restClientBuilder, LongSupplier nanoClock) {
+		this.settings = Objects.requireNonNull(builder.settings(), "settings");
+		LlmClientSettings settings = this.settings;
+		MeterRegistry meterRegistry = builder.meterRegistry();
+		ObservationRegistry observationRegistry = builder.observationRegistry();
+		RestClient.Builder observedBuilder = observed(restClientBuilder, observationRegistry);
+		List<LlmClientSettings> targets = settings.perEndpoint();
+		HttpTransport transport = new HttpTransport(targets.get(0), observedBuilder);
+		Bulkhead bulkhead = new Bulkhead(settings, Objects.requireNonNull(
+				builder.concurrencyLimiter().apply(Bulkhead.limiter(settings)), "concurrencyLimiter returned null"));
+		Failures failures = new Failures(settings);
+		ServerPacing pacing = new ServerPacing(Clock.systemUTC(), settings.retry().maxRetryAfter());
+		this.observations = CallObservations.create(targets.get(0), observationRegistry,
+				builder.observationConvention());
+		RouteSource routes;
+		CallRecorder recorder;
+		if (targets.size() == 1) {
+			this.metrics = (meterRegistry != null)
+					? MicrometerCallMetrics.create(targets.get(0), meterRegistry, transport, bulkhead)
+					: CallMetrics.NONE;
+			recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()), this.metrics,
+					settings.health().downAfterFailures());
+			HealthProbe probe = settings.health().probeEnabled()
+					? new HealthProbe(settings, settings.health().probeTtl(), transport, recorder, nanoClock) : null;
+			routes = new SingleRoute(settings, new Route(transport.restClient(), recorder, transport, failures, pacing),
+					probe);
+		}
+		else {
+			this.metrics = (meterRegistry != null)
+					? MicrometerCallMetrics.createRouted(settings, meterRegistry, bulkhead) : CallMetrics.NONE;
+			LatencyWindow clientWindow = new LatencyWindow(settings.health().maxLatencyRecords());
+			recorder = new CallRecorder(clientWindow, this.metrics, settings.health().downAfterFailures());
+			routes = routedEndpoints(settings, targets, transport, observedBuilder, meterRegistry, clientWindow,
+					new Route(transport.restClient(), recorder, transport, failures, ServerSignals.IGNORED), nanoClock);
+		}
+		RateBudget requestBudget = builder.requestBudget().apply(budget(settings.rateLimit().requestsPerMinute()));
+		RateBudget tokenBudget = builder.tokenBudget().apply(budget(settings.rateLimit().tokensPerMinute()));
+		Admission admission = new Admission(bulkhead, requestBudget, tokenBudget, pacing, failures, this.metrics,
+				settings.adaptive().enabled());
+		CallGate gate = new CallGate(settings);
+		Attempts attempts = new Attempts(settings, routes);
+		Retrier retrier = new Retrier(settings, this.metrics, gate, admission::serverPause, attempts);
+		this.pipeline = new CallPipeline(settings, admission, gate, retrier, attempts, this.observations);
+		this.operations = new Operations(settings, failures);
+		this.async = new AsyncCalls(settings.limits().maxConcurrent(), bulkhead, recorder, this.pipeline);
+		this.warmUp = new WarmUp(settings, routes, this.operations, this.metrics, gate);
+	}
+
+	/**
+	 * The endpoints of a client with several: each with its own transport (the first
+	 * shares the client's), metrics, recorder (also feeding the client's latency window)
+	 * and probe, behind one {@link Router}. With several endpoints, one server's limits
+	 * cool that endpoint down instead of pausing the whole client, so the routes ignore
+	 * rate-limit headers.
+	 */
+	private static RouteSource routedEndpoints(LlmClientSettings settings, List<LlmClientSettings> targets,
+			HttpTransport firstTransport, RestClient.Builder observedBuilder, MeterRegistry meterRegistry,
+			LatencyWindow clientWindow, Route initial, LongSupplier nanoClock) {
+		List<RoutedEndpoint> endpoints = new ArrayList<>(targets.size());
+		List<HealthProbe> probes = new ArrayList<>();
+		for (int i = 0; i < targets.size(); i++) {
+			LlmClientSettings target = targets.get(i);
+			HttpTransport transport = (i == 0) ? firstTransport : new HttpTransport(target, observedBuilder);
+			CallMetrics metrics = (meterRegistry != null)
+					? MicrometerCallMetrics.createEndpoint(target, meterRegistry, transport) : CallMetrics.NONE;
+			CallRecorder recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()),
+					clientWindow, metrics, settings.health().downAfterFailures());
+			LlmClientSettings.Endpoint endpoint = settings.endpoints().get(i);
+			// messages name the setting that holds the key this endpoint sends
+			String apiKeyPath = (endpoint.apiKey() != null) ? "endpoints[" + i + "].api-key" : "api-key";
+			Route route = new Route(transport.restClient(), recorder, transport, new Failures(target, apiKeyPath),
+					ServerSignals.IGNORED);
+			endpoints.add(new RoutedEndpoint(i, target, endpoint.weight(), transport, route, metrics, nanoClock));
+			if (settings.health().probeEnabled()) {
+				probes.add(new HealthProbe(target, settings.health().probeTtl(), transport, recorder, nanoClock));
+			}
+		}
+		return new RoutedEndpoints(settings, new Router(settings, endpoints), initial, probes);
+	}
+
+	/** A budget of so many units per minute, or {@code null} when none is set. */
+	private static RateBudget budget(Long perMinute) {
+		return (perMinute != null) ? RateBudget.perPeriod(perMinute, Duration.ofMinutes(1)) : null;
+	}
+
+	/**
+	 * The builder the client's {@code RestClient} is built from, observing each HTTP
+	 * attempt in the same registry as the call, so the attempt's observation is the
+	 * call's child and {@code traceparent} reaches the server on every attempt.
+	 */
+	private static RestClient.Builder observed(RestClient.Builder builder, ObservationRegistry registry) {
+		if (registry == null) {
+			return builder;
+		}
+		return ((builder != null) ? builder.clone() : RestClient.builder()).observationRegistry(registry);
+	}
+
+}
