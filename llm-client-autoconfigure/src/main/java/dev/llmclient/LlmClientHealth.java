@@ -104,9 +104,23 @@ public record LlmClientHealth(boolean up, String reason, String endpoint, String
 	 *
 	 * @param total calls that ended
 	 * @param succeeded calls that returned an answer
-	 * @param failed calls that ended with an exception
+	 * @param failed calls that ended with an exception, refused by the client's own
+	 * limits or failed by the server
+	 * @param cancelled calls their caller ended: a cancelled future, a batch deadline, a
+	 * stream its consumer stopped, {@code close()}; never counted as failed
 	 */
-	public record Calls(long total, long succeeded, long failed) {
+	public record Calls(long total, long succeeded, long failed, long cancelled) {
+
+		/**
+		 * Counts without cancelled calls.
+		 * @param total calls that ended
+		 * @param succeeded calls that returned an answer
+		 * @param failed calls that ended with an exception
+		 */
+		public Calls(long total, long succeeded, long failed) {
+			this(total, succeeded, failed, 0);
+		}
+
 	}
 
 	/**

@@ -111,7 +111,8 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 				"maxMs", latency.maxMs()));
 		all.put("latency", latencyDetails);
 		LlmClientHealth.Calls calls = health.calls();
-		all.put("calls", details("total", calls.total(), "succeeded", calls.succeeded(), "failed", calls.failed()));
+		all.put("calls", details("total", calls.total(), "succeeded", calls.succeeded(), "failed", calls.failed(),
+				"cancelled", calls.cancelled()));
 		LlmClientHealth.LastError lastError = health.lastError();
 		if (lastError != null) {
 			all.put("lastError",

@@ -191,6 +191,15 @@ final class Admission {
 		}
 
 		/**
+		 * Tells the limiter an attempt was ended by the caller (cancelled, cut off by
+		 * {@code close()}): it says nothing of the server's capacity.
+		 * @param startNanos when the attempt started
+		 */
+		void attemptCancelled(long startNanos) {
+			this.permit.attemptEnded(startNanos, System.nanoTime() - startNanos, ConcurrencyLimiter.Signal.IGNORED);
+		}
+
+		/**
 		 * Called before a call waits out a backoff. With an adaptive limit the permit is
 		 * given back meanwhile: the limit counts requests at the server, and a call
 		 * holding a permit while it waits would make the limiter grow the limit past what
@@ -238,6 +247,15 @@ final class Admission {
 				Admission.this.tokens.refund(-difference);
 			}
 			this.tokensTaken = 0;
+		}
+
+		/**
+		 * Gives back everything of a call that will not be sent: its budgets and its
+		 * permit.
+		 */
+		void giveBack() {
+			refund();
+			close();
 		}
 
 		/** Gives back the budgets of a call that was never sent. */

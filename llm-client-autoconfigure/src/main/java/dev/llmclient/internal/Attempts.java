@@ -34,15 +34,30 @@ final class Attempts implements AutoCloseable {
 		return this.routes;
 	}
 
+	/**
+	 * Runs one attempt; an attempt ended by the caller (see {@link Call#endedByCaller()})
+	 * is reported to neither the route source nor admission as the server's failure, and
+	 * a call whose deadline passed before this attempt is not sent at all.
+	 */
 	<T> T run(Call call, Operation<T> operation) {
+		Deadline deadline = call.deadline();
+		if (deadline.expired()) {
+			throw deadline.exceeded(this.settings, null);
+		}
 		Route route = this.routes.acquire(call);
+		call.sending();
 		long start = System.nanoTime();
 		T answer;
 		try {
 			answer = reported(call, operation);
 		}
 		catch (LlmClientException ex) {
-			this.routes.failed(route, ex);
+			if (call.endedByCaller()) {
+				this.routes.abandoned(route);
+			}
+			else {
+				this.routes.failed(route, ex);
+			}
 			throw ex;
 		}
 		catch (RuntimeException | Error ex) {
@@ -62,7 +77,12 @@ final class Attempts implements AutoCloseable {
 			return answer;
 		}
 		catch (LlmClientException ex) {
-			call.ticket().attemptEnded(start, ex);
+			if (call.endedByCaller()) {
+				call.ticket().attemptCancelled(start);
+			}
+			else {
+				call.ticket().attemptEnded(start, ex);
+			}
 			throw ex;
 		}
 	}
@@ -76,9 +96,6 @@ final class Attempts implements AutoCloseable {
 			return operation.send(call);
 		}
 		Deadline deadline = call.deadline();
-		if (deadline.expired()) {
-			throw deadline.exceeded(this.settings, null);
-		}
 		try (CancellableAttempt attempt = deadline.isSet()
 				? CancellableAttempt.withDeadline(this.deadlineTimer, deadline.remaining().toNanos())
 				: CancellableAttempt.withoutDeadline()) {

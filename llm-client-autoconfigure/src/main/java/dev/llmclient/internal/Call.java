@@ -37,6 +37,9 @@ final class Call implements AutoCloseable {
 	/** The gate the call entered, and leaves when closed. */
 	private final CallGate gate;
 
+	/** Attempts sent so far: none means the server never saw the call. */
+	private int attemptsSent;
+
 	Call(Operation<?> operation, byte[] body, Deadline deadline, AsyncCall<?> async, Route route,
 			Observation observation, Admission.Ticket ticket, CallGate gate) {
 		this.operation = operation;
@@ -123,6 +126,28 @@ final class Call implements AutoCloseable {
 		return this.deadline.isSet() || this.async != null;
 	}
 
+	/** Counts an attempt about to be sent. */
+	void sending() {
+		this.attemptsSent++;
+	}
+
+	/**
+	 * Whether any attempt of the call was sent: a call that was not never reached the
+	 * server.
+	 */
+	boolean wasSent() {
+		return this.attemptsSent > 0;
+	}
+
+	/**
+	 * Whether the call's caller ended it, so that however it fails says nothing about the
+	 * server: its future was cancelled (by the caller, or by a batch's deadline), its
+	 * thread was interrupted, or {@code close()} cut it off.
+	 */
+	boolean endedByCaller() {
+		return isCancelled() || Thread.currentThread().isInterrupted() || this.gate.isCutOff();
+	}
+
 	/**
 	 * Whether the caller has cancelled the call's future: nobody waits for its answer.
 	 */
@@ -151,10 +176,23 @@ final class Call implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Leaves the gate and gives back what admission took, with the thread's interrupt
+	 * flag cleared meanwhile and restored after: a cancelled call's thread is
+	 * interrupted, and a release that talks to Redis must not read that as an outage.
+	 */
 	@Override
 	public void close() {
-		this.gate.exit();
-		this.ticket.close();
+		boolean interrupted = Thread.interrupted();
+		try {
+			this.gate.exit();
+			this.ticket.close();
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 }

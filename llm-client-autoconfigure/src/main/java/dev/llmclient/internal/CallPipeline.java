@@ -23,6 +23,13 @@ import dev.llmclient.LlmClientSettings;
  * <li><b>record</b>: how the call ended, exactly once, in the recorder of the route it
  * ended on (metrics, latency window, health).</li>
  * </ol>
+ * Every ending is classified once: a <em>success</em>; a <em>failure</em> of the server's
+ * or the request's; a <em>refusal</em> by the client's own limits (a permit, a budget or
+ * a server pause that would not come in time, a deadline that passed before anything was
+ * sent), recorded as failed but never sent; or <em>cancelled</em> by its caller (its
+ * future, a batch deadline, a stream its consumer stopped, an interrupt,
+ * {@code close()}), counted apart and never read as the server's failure: only the
+ * server's failures feed cooldowns, adaptive drops and health's run of failures.
  */
 final class CallPipeline {
 
@@ -81,10 +88,18 @@ final class CallPipeline {
 		ensureOpen();
 		byte[] body = operation.encode(operation.model());
 		Deadline deadline = Deadline.after(this.settings.limits().timeout());
-		Admission.Ticket ticket = acquirePermit(deadline, operation, async, observation);
-		if (!this.gate.enter()) {
-			ticket.close();
-			throw closed();
+		long queued = System.nanoTime();
+		Admission.Ticket ticket = acquirePermit(deadline, operation, async);
+		try {
+			CallObservations.bulkheadWait(observation, System.nanoTime() - queued);
+			if (!this.gate.enter()) {
+				throw closed();
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			// refused by close(), or an observation handler threw: nothing was sent
+			ticket.giveBack();
+			throw ex;
 		}
 		return new Call(operation, body, deadline, async, this.attempts.routes().initial(), observation, ticket,
 				this.gate);
@@ -92,15 +107,11 @@ final class CallPipeline {
 
 	/**
 	 * Passes admission; a call refused is recorded (as failed, with its wait) and fails.
-	 * A long wait is an event of the call's observation.
 	 */
-	private Admission.Ticket acquirePermit(Deadline deadline, Operation<?> operation, AsyncCall<?> async,
-			Observation observation) {
+	private Admission.Ticket acquirePermit(Deadline deadline, Operation<?> operation, AsyncCall<?> async) {
 		long queued = System.nanoTime();
 		try {
-			Admission.Ticket ticket = this.admission.admit(deadline.cap(permitWait(async)), operation.tokenEstimate());
-			CallObservations.bulkheadWait(observation, System.nanoTime() - queued);
-			return ticket;
+			return this.admission.admit(deadline.cap(permitWait(async)), operation.tokenEstimate());
 		}
 		catch (LlmClientException ex) {
 			if (async != null && !async.claimOutcome()) {
@@ -131,19 +142,24 @@ final class CallPipeline {
 		try {
 			answer = this.retrier.call(call, operation);
 		}
-		catch (ChatStream.ConsumerFailure ex) {
-			recordFailure(call, operation,
-					new LlmClientException(
-							"Stream stopped by its consumer, which threw " + ex.getCause().getClass().getName(),
-							ex.getCause()));
+		catch (ChatStream.Stopped ex) {
+			// the consumer's choice: the stream's token estimate stays charged, since
+			// the server generated an unknown part of the answer
+			if (call.claimOutcome()) {
+				recordCancelled(call, operation);
+			}
 			throw ex.rethrow();
 		}
 		catch (RuntimeException ex) {
 			if (!call.claimOutcome()) {
 				throw ex; // cancelled: the async call records it
 			}
+			boolean byCaller = call.endedByCaller();
 			RuntimeException failure = explain(operation, ex);
-			if (failure instanceof LlmClientException llmFailure) {
+			if (byCaller) {
+				recordCancelled(call, operation);
+			}
+			else if (failure instanceof LlmClientException llmFailure) {
 				recordFailure(call, operation, llmFailure);
 			}
 			throw failure;
@@ -159,9 +175,24 @@ final class CallPipeline {
 		return answer;
 	}
 
+	/**
+	 * Records a failed call: a failure when an attempt was sent, else a refusal by the
+	 * client's own limits (such as a deadline that passed before the first attempt).
+	 */
 	private static void recordFailure(Call call, Operation<?> operation, LlmClientException failure) {
-		call.route().recorder().failure(call.operation(), call.model(), call.elapsedNanos(), failure);
+		CallRecorder recorder = call.route().recorder();
+		if (call.wasSent()) {
+			recorder.failure(call.operation(), call.model(), call.elapsedNanos(), failure);
+		}
+		else {
+			recorder.rejected(call.operation(), call.model(), call.elapsedNanos(), failure);
+		}
 		operation.ended(call, failure, true);
+	}
+
+	private static void recordCancelled(Call call, Operation<?> operation) {
+		call.route().recorder().cancelled(call.operation(), call.model(), call.elapsedNanos());
+		operation.ended(call, null, false);
 	}
 
 	/**

@@ -37,6 +37,8 @@ final class CallRecorder {
 
 	private final LongAdder failed = new LongAdder();
 
+	private final LongAdder cancelled = new LongAdder();
+
 	private final AtomicInteger serverFailuresInARow = new AtomicInteger();
 
 	private volatile LlmClientHealth.LastError lastError;
@@ -114,13 +116,14 @@ final class CallRecorder {
 	}
 
 	/**
-	 * Records a call its caller cancelled (the future of an async call): counted as
-	 * failed and timed with error type {@code cancelled}, but kept out of the latency
-	 * window, the latest error and the run of failures that decides health, since it says
-	 * nothing about the server.
+	 * Records a call its caller ended (a cancelled future, a batch deadline, a stream its
+	 * consumer stopped, {@code close()}): counted apart and timed with error type
+	 * {@code cancelled}, but kept out of the failures, the latency window, the latest
+	 * error and the run of failures that decides health, since it says nothing about the
+	 * server.
 	 */
 	void cancelled(OperationName operation, String model, long nanos) {
-		this.failed.increment();
+		this.cancelled.increment();
 		this.metrics.record(operation, model, nanos, CANCELLED, null);
 	}
 
@@ -181,6 +184,7 @@ final class CallRecorder {
 			LlmClientHealth.RateLimit rateLimit) {
 		long ok = this.succeeded.sum();
 		long ko = this.failed.sum();
+		long cancelled = this.cancelled.sum();
 		String reason = this.probeFailure;
 		if (reason == null) {
 			reason = this.unreachableReason;
@@ -194,7 +198,8 @@ final class CallRecorder {
 					: "the last " + inARow + " calls failed on the server's side";
 		}
 		return new LlmClientHealth(reason == null, reason, endpoint, model, pool, bulkhead, this.window.snapshot(),
-				new LlmClientHealth.Calls(ok + ko, ok, ko), this.lastError, rateLimit, List.of());
+				new LlmClientHealth.Calls(ok + ko + cancelled, ok, ko, cancelled), this.lastError, rateLimit,
+				List.of());
 	}
 
 	private static LlmClientHealth.LastError lastError(LlmClientException failure) {

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import dev.llmclient.ChatChunk;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.LlmClientException;
 import dev.llmclient.ToolCall;
 import dev.llmclient.Usage;
 
@@ -24,24 +25,41 @@ import dev.llmclient.Usage;
 final class ChatStream {
 
 	/**
-	 * Wraps what the caller's consumer threw, so that no retry or mapping mistakes it for
-	 * a failure of the call.
+	 * The stream was stopped on the caller's side: its consumer threw (anything, checked
+	 * exceptions thrown sneakily included), or the thread reading it was interrupted
+	 * between two chunks. Never retried and never the server's failure; the connection is
+	 * aborted.
 	 */
-	static final class ConsumerFailure extends RuntimeException {
+	static final class Stopped extends RuntimeException {
 
 		private static final long serialVersionUID = 1L;
 
-		ConsumerFailure(Throwable cause) {
-			super(cause.toString(), cause, false, false);
+		/** What the consumer threw, or {@code null} when the thread was interrupted. */
+		private final Throwable consumerFailure;
+
+		private Stopped(Throwable consumerFailure) {
+			super((consumerFailure != null) ? consumerFailure.toString() : "interrupted", consumerFailure, false,
+					false);
+			this.consumerFailure = consumerFailure;
 		}
 
-		/** Throws what the consumer threw, as it was. */
+		/**
+		 * What the caller receives: what the consumer threw, as it was when unchecked,
+		 * else an {@link LlmClientException} saying the stream was stopped, with the
+		 * checked exception as its cause.
+		 */
 		RuntimeException rethrow() {
-			Throwable cause = getCause();
+			Throwable cause = this.consumerFailure;
 			if (cause instanceof Error error) {
 				throw error;
 			}
-			return (RuntimeException) cause;
+			if (cause instanceof RuntimeException runtime) {
+				return runtime;
+			}
+			if (cause != null) {
+				return new LlmClientException("Stream stopped by its consumer, which threw " + cause, cause);
+			}
+			return new LlmClientException("Stream stopped: the thread reading it was interrupted");
 		}
 
 	}
@@ -107,7 +125,7 @@ final class ChatStream {
 	 * Reads the event stream to its end.
 	 * @param body the response body
 	 * @return the assembled answer
-	 * @throws ConsumerFailure when the consumer threw
+	 * @throws Stopped when the consumer threw or the thread was interrupted
 	 */
 	ChatResponse read(InputStream body) {
 		startAttempt();
@@ -282,14 +300,21 @@ final class ChatStream {
 		return call;
 	}
 
+	/**
+	 * Hands a chunk to the consumer; stops the stream when the consumer throws, or when
+	 * the thread was interrupted (so a caller can stop a stream with no deadline).
+	 */
 	private void deliver(ChatChunk chunk) {
 		try {
 			this.onChunk.accept(chunk);
 		}
-		catch (RuntimeException | Error ex) {
-			throw new ConsumerFailure(ex);
+		catch (Throwable ex) {
+			throw new Stopped(ex);
 		}
 		this.delivered++;
+		if (Thread.currentThread().isInterrupted()) {
+			throw new Stopped(null);
+		}
 	}
 
 	private ChatResponse assemble() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
+import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmHttpException;
@@ -95,10 +96,24 @@ final class Retrier {
 				CallObservations.retry(call.observation(), failure.errorType(), delay);
 				call.ticket().backingOff();
 				waitBeforeRetry(delay, failure);
-				call.ticket().resume(call.deadline().cap(this.maxWait));
+				resume(call, failure);
 				this.metrics.retry(call.operation(), failure.errorType());
 				call.ticket().retrying();
 			}
+		}
+	}
+
+	/**
+	 * Takes the permit back after a backoff; when none comes in time, the call fails with
+	 * the failure it was retrying, the full bulkhead added as suppressed.
+	 */
+	private void resume(Call call, LlmClientException failure) {
+		try {
+			call.ticket().resume(call.deadline().cap(this.maxWait));
+		}
+		catch (LlmBulkheadFullException ex) {
+			failure.addSuppressed(ex);
+			throw failure;
 		}
 	}
 

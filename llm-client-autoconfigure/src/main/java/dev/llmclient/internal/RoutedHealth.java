@@ -32,6 +32,7 @@ final class RoutedHealth {
 				new LlmClientHealth.Pool(0, 0, 0, 0), bulkhead, rateLimit);
 		long succeeded = whole.calls().succeeded();
 		long failed = whole.calls().failed();
+		long cancelled = whole.calls().cancelled();
 		LlmClientHealth.LastError lastError = whole.lastError();
 		for (RoutedEndpoint endpoint : endpoints) {
 			LlmClientHealth.EndpointHealth entry = entry(endpoint);
@@ -47,12 +48,14 @@ final class RoutedHealth {
 			max += health.pool().max();
 			succeeded += health.calls().succeeded();
 			failed += health.calls().failed();
+			cancelled += health.calls().cancelled();
 			lastError = later(lastError, health.lastError());
 		}
 		String reason = anyUp ? null : "no endpoint is up: " + String.join("; ", reasons);
 		return new LlmClientHealth(anyUp, reason, settings.displayEndpoint(), settings.model(),
 				new LlmClientHealth.Pool(available, leased, pending, max), bulkhead, whole.latency(),
-				new LlmClientHealth.Calls(succeeded + failed, succeeded, failed), lastError, rateLimit, entries);
+				new LlmClientHealth.Calls(succeeded + failed + cancelled, succeeded, failed, cancelled), lastError,
+				rateLimit, entries);
 	}
 
 	private static LlmClientHealth.EndpointHealth entry(RoutedEndpoint endpoint) {

@@ -1,6 +1,7 @@
 package dev.llmclient.internal;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.llmclient.ChatMessage;
 import dev.llmclient.ChatRequest;
@@ -14,6 +15,9 @@ import dev.llmclient.LlmStructuredOutputException;
  * is asked for once more, with what was wrong with it.
  */
 final class StructuredCalls {
+
+	/** Stands for a call once the answer was cancelled. */
+	private static final CompletableFuture<ChatResponse> CANCELLED = CompletableFuture.completedFuture(null);
 
 	private final LlmClient client;
 
@@ -41,6 +45,8 @@ final class StructuredCalls {
 	<T> CompletableFuture<T> chatAsync(ChatRequest request, Class<T> type) {
 		ChatRequest structured = LlmClient.structured(request, type);
 		CompletableFuture<ChatResponse> call = this.client.chatAsync(structured);
+		// the call the answer waits for: the first, then the repair call
+		AtomicReference<CompletableFuture<ChatResponse>> current = new AtomicReference<>(call);
 		CompletableFuture<T> answer = call.thenCompose((response) -> {
 			try {
 				return CompletableFuture.completedFuture(response.contentAs(type));
@@ -49,13 +55,18 @@ final class StructuredCalls {
 				if (!repairs(ex)) {
 					throw ex;
 				}
-				return this.client.chatAsync(repair(structured, ex)).thenApply((repaired) -> repaired.contentAs(type));
+				CompletableFuture<ChatResponse> repair = this.client.chatAsync(repair(structured, ex));
+				if (!current.compareAndSet(call, repair)) {
+					repair.cancel(true); // the answer was cancelled meanwhile
+				}
+				return repair.thenApply((repaired) -> repaired.contentAs(type));
 			}
 		});
-		// cancelling the answer cancels the call it waits for
+		// cancelling the answer cancels the call it waits for, also a repair call that
+		// starts after the cancel
 		answer.whenComplete((value, error) -> {
 			if (answer.isCancelled()) {
-				call.cancel(true);
+				current.getAndSet(CANCELLED).cancel(true);
 			}
 		});
 		return answer;

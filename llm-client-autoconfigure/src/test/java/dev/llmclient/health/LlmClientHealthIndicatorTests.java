@@ -40,7 +40,8 @@ class LlmClientHealthIndicatorTests {
 			.isEqualTo(Map.of("requestsRemaining", 499L, "pausedByServer", true, "pauseRemainingMs", 1500L));
 		assertThat(health.getDetails().get("latency")).isEqualTo(
 				Map.of("count", 3, "capacity", 1000, "p50Ms", 12.5, "p95Ms", 30.0, "p99Ms", 30.0, "maxMs", 30.0));
-		assertThat(health.getDetails().get("calls")).isEqualTo(Map.of("total", 4L, "succeeded", 3L, "failed", 1L));
+		assertThat(health.getDetails().get("calls"))
+			.isEqualTo(Map.of("total", 4L, "succeeded", 3L, "failed", 1L, "cancelled", 0L));
 	}
 
 	@Test

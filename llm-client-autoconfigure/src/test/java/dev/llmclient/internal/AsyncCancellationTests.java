@@ -108,7 +108,8 @@ class AsyncCancellationTests {
 		LlmClientHealth health = client.health();
 		assertThat(health.up()).isTrue();
 		assertThat(health.lastError()).isNull();
-		assertThat(health.calls().failed()).isEqualTo(1);
+		assertThat(health.calls().cancelled()).isEqualTo(1);
+		assertThat(health.calls().failed()).isZero();
 	}
 
 	@Test
