@@ -643,21 +643,21 @@ public final class DefaultLlmClient implements LlmClient {
 		if (this.router == null || call.route() != this.route && !isEndpointRoute(call.route())) {
 			return reportedAttempt(call, send);
 		}
-		RoutedEndpoint endpoint = this.router.acquire(call);
+		long lease = this.router.acquire(call);
 		long start = System.nanoTime();
 		T result;
 		try {
 			result = reportedAttempt(call, send);
 		}
 		catch (LlmClientException ex) {
-			this.router.failed(endpoint, ex);
+			this.router.failed(lease, ex);
 			throw ex;
 		}
 		catch (RuntimeException | Error ex) {
-			this.router.abandoned(endpoint);
+			this.router.abandoned(lease);
 			throw ex;
 		}
-		this.router.succeeded(endpoint, System.nanoTime() - start);
+		this.router.succeeded(lease, System.nanoTime() - start);
 		return result;
 	}
 

@@ -25,10 +25,23 @@ import dev.llmclient.LlmTimeoutException;
  * for the first to come back, within {@code max-wait} and the call's deadline, then fails
  * with an {@link LlmEndpointsUnavailableException} listing each endpoint's state. Each
  * attempt's outcome is reported back, which decides the endpoint's {@link Cooldown}.
+ * <p>
+ * An attempt is known by its <em>lease</em>, a {@code long} that {@link #acquire} returns
+ * and the outcome hands back: the endpoint's index in its low {@value #INDEX_BITS} bits,
+ * above them the epoch of the endpoint's cooldown the attempt entered, so that the answer
+ * of an attempt sent before the endpoint's state changed is told apart from the half-open
+ * trial's. A primitive, so routing allocates nothing per attempt.
  */
 final class Router {
 
 	private static final Log logger = LogFactory.getLog(Router.class);
+
+	private static final int INDEX_BITS = 16;
+
+	private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+
+	/** What {@link #tryAcquire} returns when no endpoint takes the attempt. */
+	private static final long NONE = -1;
 
 	private final RoutedEndpoint[] endpoints;
 
@@ -53,6 +66,9 @@ final class Router {
 	Router(LlmClientSettings settings, List<RoutedEndpoint> endpoints) {
 		this.settings = settings;
 		this.endpoints = endpoints.toArray(RoutedEndpoint[]::new);
+		if (this.endpoints.length > INDEX_MASK + 1) {
+			throw new IllegalArgumentException("At most " + (INDEX_MASK + 1) + " endpoints can be routed");
+		}
 		this.endpointList = List.of(this.endpoints);
 		this.strategy = RoutingStrategy.of(settings.routing(), this.endpoints);
 	}
@@ -64,19 +80,21 @@ final class Router {
 	/**
 	 * Picks the endpoint of the call's next attempt and points the call at it; the caller
 	 * must report the attempt's end with {@link #succeeded}, {@link #failed} or
-	 * {@link #abandoned}.
+	 * {@link #abandoned}, handing back the lease.
+	 * @return the attempt's lease
 	 * @throws LlmEndpointsUnavailableException when none can take it in time
 	 */
-	RoutedEndpoint acquire(Call call) {
+	long acquire(Call call) {
 		RoutedEndpoint previous = endpointOf(call.route());
 		long start = System.nanoTime();
 		long waitNanos = -1;
 		while (true) {
 			long seen = this.ended.get();
-			RoutedEndpoint chosen = tryAcquire(previous);
-			if (chosen != null) {
+			long lease = tryAcquire(previous);
+			if (lease != NONE) {
+				RoutedEndpoint chosen = endpoint(lease);
 				call.routeTo(chosen.route(), chosen.settings().model());
-				return chosen;
+				return lease;
 			}
 			if (waitNanos < 0) {
 				waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
@@ -89,7 +107,7 @@ final class Router {
 		}
 	}
 
-	private RoutedEndpoint tryAcquire(RoutedEndpoint previous) {
+	private long tryAcquire(RoutedEndpoint previous) {
 		RoutedEndpoint[] candidates = new RoutedEndpoint[this.endpoints.length];
 		int count = 0;
 		for (RoutedEndpoint endpoint : this.endpoints) {
@@ -105,15 +123,16 @@ final class Router {
 		while (count > 0) {
 			RoutedEndpoint chosen = this.strategy.choose(candidates);
 			if (chosen.tryTake()) {
-				if (chosen.cooldown().tryEnter()) {
-					return chosen;
+				long entered = chosen.cooldown().tryEnter();
+				if (entered != Cooldown.CLOSED) {
+					return (entered << INDEX_BITS) | chosen.index();
 				}
 				chosen.release();
 			}
 			candidates[chosen.index()] = null;
 			count--;
 		}
-		return null;
+		return NONE;
 	}
 
 	private static boolean mayTake(RoutedEndpoint endpoint) {
@@ -179,8 +198,16 @@ final class Router {
 				&& failure instanceof LlmTimeoutException timeout && timeout.kind() == LlmTimeoutException.Kind.READ);
 	}
 
-	void succeeded(RoutedEndpoint endpoint, long nanos) {
-		endpoint.succeeded(nanos);
+	/**
+	 * Reports a successful attempt: the half-open trial's success makes its endpoint
+	 * active again; the late answer of an attempt sent before the endpoint's state
+	 * changed only counts towards its latency.
+	 * @param lease what {@link #acquire} returned
+	 * @param nanos how long the attempt took
+	 */
+	void succeeded(long lease, long nanos) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		endpoint.succeeded(epoch(lease), nanos);
 		release(endpoint);
 	}
 
@@ -188,9 +215,15 @@ final class Router {
 	 * Reports a failed attempt: the server's trouble (no connection, timeouts, 5xx, 408,
 	 * 429) counts towards cooling the endpoint down, a 429 with {@code Retry-After} or
 	 * refused credentials cools it down at once; a request the server refused (other 4xx)
-	 * proves the endpoint answers; a failure of the client's own says nothing.
+	 * proves the endpoint answers; a failure of the client's own says nothing. Only the
+	 * trial decides a half-open endpoint; the late answer of an attempt sent before the
+	 * endpoint's state changed is not counted.
+	 * @param lease what {@link #acquire} returned
+	 * @param failure how the attempt failed
 	 */
-	void failed(RoutedEndpoint endpoint, LlmClientException failure) {
+	void failed(long lease, LlmClientException failure) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		long entered = epoch(lease);
 		try {
 			LlmHttpException http = (failure instanceof LlmHttpException ex) ? ex : null;
 			boolean credentials = failure.origin() == LlmClientException.Origin.CONFIGURATION;
@@ -200,15 +233,15 @@ final class Router {
 							&& !(failure instanceof LlmTimeoutException timeout
 									&& timeout.kind() == LlmTimeoutException.Kind.CALL_DEADLINE))) {
 				Duration serverWait = (http != null) ? http.retryAfter() : null;
-				if (endpoint.failed(failure, credentials || (rateLimited && serverWait != null), serverWait)) {
+				if (endpoint.failed(entered, failure, credentials || (rateLimited && serverWait != null), serverWait)) {
 					cooledDown(endpoint, failure, credentials);
 				}
 			}
 			else if (failure.origin() == LlmClientException.Origin.REQUEST) {
-				endpoint.cooldown().succeeded();
+				endpoint.cooldown().succeeded(entered);
 			}
 			else {
-				endpoint.cooldown().abandoned();
+				endpoint.cooldown().abandoned(entered);
 			}
 		}
 		finally {
@@ -216,9 +249,14 @@ final class Router {
 		}
 	}
 
-	/** The attempt ended in a way that says nothing about the endpoint. */
-	void abandoned(RoutedEndpoint endpoint) {
-		endpoint.cooldown().abandoned();
+	/**
+	 * Reports an attempt that ended in a way that says nothing about the endpoint (a
+	 * failure of the client's own): a half-open trial is given back for another attempt.
+	 * @param lease what {@link #acquire} returned
+	 */
+	void abandoned(long lease) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		endpoint.cooldown().abandoned(epoch(lease));
 		release(endpoint);
 	}
 
@@ -245,6 +283,14 @@ final class Router {
 				this.lock.notifyAll();
 			}
 		}
+	}
+
+	private RoutedEndpoint endpoint(long lease) {
+		return this.endpoints[(int) (lease & INDEX_MASK)];
+	}
+
+	private static long epoch(long lease) {
+		return lease >>> INDEX_BITS;
 	}
 
 	private RoutedEndpoint endpointOf(Route route) {
