@@ -649,12 +649,16 @@ public final class DefaultLlmClient implements LlmClient {
 		try {
 			result = reportedAttempt(call, send);
 		}
-		catch (LlmClientException ex) {
-			this.router.failed(lease, ex);
-			throw ex;
-		}
 		catch (RuntimeException | Error ex) {
-			this.router.abandoned(lease);
+			if (call.isCancelled() || Thread.currentThread().isInterrupted() || this.gate.isCutOff()) {
+				this.router.cancelled(lease);
+			}
+			else if (ex instanceof LlmClientException failure) {
+				this.router.failed(lease, failure);
+			}
+			else {
+				this.router.abandoned(lease);
+			}
 			throw ex;
 		}
 		this.router.succeeded(lease, System.nanoTime() - start);

@@ -79,8 +79,8 @@ final class Router {
 
 	/**
 	 * Picks the endpoint of the call's next attempt and points the call at it; the caller
-	 * must report the attempt's end with {@link #succeeded}, {@link #failed} or
-	 * {@link #abandoned}, handing back the lease.
+	 * must report the attempt's end with {@link #succeeded}, {@link #failed},
+	 * {@link #abandoned} or {@link #cancelled}, handing back the lease.
 	 * @return the attempt's lease
 	 * @throws LlmEndpointsUnavailableException when none can take it in time
 	 */
@@ -258,6 +258,17 @@ final class Router {
 		RoutedEndpoint endpoint = endpoint(lease);
 		endpoint.cooldown().abandoned(epoch(lease));
 		release(endpoint);
+	}
+
+	/**
+	 * Reports an attempt its caller cancelled (the call's future cancelled, its batch's
+	 * deadline, the client closed), however it failed then: it frees its place and says
+	 * nothing about the endpoint, and a cancelled half-open trial is given back for
+	 * another attempt.
+	 * @param lease what {@link #acquire} returned
+	 */
+	void cancelled(long lease) {
+		abandoned(lease);
 	}
 
 	private void cooledDown(RoutedEndpoint endpoint, LlmClientException failure, boolean credentials) {

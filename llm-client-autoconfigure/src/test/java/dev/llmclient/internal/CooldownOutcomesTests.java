@@ -18,6 +18,9 @@ import dev.llmclient.LlmClientSettings.Endpoint;
 import dev.llmclient.LlmClientSettings.Routing;
 import dev.llmclient.LlmEndpointsUnavailableException;
 import dev.llmclient.LlmHttpException;
+import dev.llmclient.batch.BatchOptions;
+import dev.llmclient.batch.BatchResult;
+import dev.llmclient.batch.LlmBatchService;
 import dev.llmclient.testsupport.ReplicaServer;
 import dev.llmclient.testsupport.TestClients;
 
@@ -28,9 +31,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Which attempts decide an endpoint's cooldown, against two replicas on loopback: LLM
  * calls outlast the cooldown, so answers to calls sent before it began arrive while it
- * runs or during the half-open trial. The replica under test is {@code endpoints[1]};
- * {@code endpoints[0]} takes one call at a time and is kept busy, so every other call
- * goes to the replica under test. Time, as cooling down reads it, is the test's clock.
+ * runs or during the half-open trial, and calls are cancelled by their callers. The
+ * replica under test is {@code endpoints[1]}; {@code endpoints[0]} takes one call at a
+ * time and is kept busy, so every other call goes to the replica under test. Time, as
+ * cooling down reads it, is the test's clock.
  */
 class CooldownOutcomesTests {
 
@@ -122,6 +126,46 @@ class CooldownOutcomesTests {
 		this.replica.fail(500);
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("one failure"));
 		assertThat(state()).as("one failure after the trial's success").isEqualTo("active");
+	}
+
+	@Test
+	void cancelledCallsInFlightDoNotCoolTheEndpoint() {
+		List<CompletableFuture<ChatResponse>> cancelled = held("cancelled", 3);
+		cancelled.forEach((call) -> call.cancel(true));
+		await().atMost(WITHIN).until(() -> inFlight() == 0);
+		assertThat(state()).isEqualTo("active");
+		assertThat(this.client.health().endpoints().get(1).health().lastError()).isNull();
+	}
+
+	@Test
+	void cancelledHalfOpenTrialGivesTheTrialBackSoTheNextCallTriesTheEndpoint() {
+		coolDownTheReplica();
+		this.clock.addAndGet(COOLDOWN.toNanos());
+		CompletableFuture<ChatResponse> trial = held("trial", 1).get(0);
+		trial.cancel(true);
+		await().atMost(WITHIN).until(() -> inFlight() == 0);
+		assertThat(state()).isEqualTo("half-open");
+		assertThat(this.client.generate("next")).isEqualTo("echo: next");
+		assertThat(state()).isEqualTo("active");
+	}
+
+	@Test
+	void batchDeadlineCancellingItsCallsInFlightDoesNotCoolTheEndpoint() {
+		this.replica.hold("item");
+		BatchResult result = new LlmBatchService(this.client).generateAll(List.of("item", "item", "item", "item"),
+				BatchOptions.defaults().withDeadline(Duration.ofMillis(500)));
+		assertThat(result.succeeded()).isZero();
+		await().atMost(WITHIN).until(() -> inFlight() == 0);
+		assertThat(this.replica.received("item")).isEqualTo(4);
+		assertThat(state()).isEqualTo("active");
+	}
+
+	@Test
+	void closeCuttingOffCallsInFlightDoesNotCoolTheEndpoint() {
+		held("cut off", 3);
+		this.client.close();
+		await().atMost(WITHIN).until(() -> inFlight() == 0);
+		assertThat(state()).isEqualTo("active");
 	}
 
 	/** Sends {@code count} calls with this prompt, whose answers the replica holds. */
