@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -52,14 +53,15 @@ final class Router {
 
 	private final LlmClientSettings settings;
 
-	/** Counts attempts ended, so a waiting call sees one that ended while it looked. */
-	private final AtomicLong ended = new AtomicLong();
+	/** Held by calls waiting for an endpoint, and to wake them. */
+	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Object lock = new Object();
+	/** Signalled when an attempt ends: a place is freed, a trial may have ended. */
+	private final Condition attemptEnded = this.lock.newCondition();
 
 	/**
-	 * Calls waiting for an endpoint: only then does an attempt's end take the lock to
-	 * wake them.
+	 * Calls waiting for an endpoint, written under the lock: only then does an attempt's
+	 * end take the lock to wake them.
 	 */
 	private volatile int waiting;
 
@@ -86,24 +88,55 @@ final class Router {
 	 */
 	long acquire(Call call) {
 		RoutedEndpoint previous = endpointOf(call.route());
-		long start = System.nanoTime();
-		long waitNanos = -1;
-		while (true) {
-			long seen = this.ended.get();
-			long lease = tryAcquire(previous);
-			if (lease != NONE) {
-				RoutedEndpoint chosen = endpoint(lease);
-				call.routeTo(chosen.route(), chosen.settings().model());
-				return lease;
+		long lease = tryAcquire(previous);
+		if (lease == NONE) {
+			lease = awaitEndpoint(call, previous);
+		}
+		RoutedEndpoint chosen = endpoint(lease);
+		call.routeTo(chosen.route(), chosen.settings().model());
+		return lease;
+	}
+
+	/**
+	 * Waits until an endpoint takes the attempt, without polling: woken when an attempt
+	 * ends (freeing a place, perhaps ending a trial) or when the first cooldown of an
+	 * endpoint with a free place is due to end; for at most {@code max-wait} and the
+	 * call's deadline, and until the thread is interrupted (a cancelled call).
+	 */
+	private long awaitEndpoint(Call call, RoutedEndpoint previous) {
+		long waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
+		long end = System.nanoTime() + waitNanos;
+		this.lock.lock();
+		try {
+			// counted before looking again, so an attempt ending from now on wakes this
+			// call
+			this.waiting++;
+			try {
+				while (true) {
+					long lease = tryAcquire(previous);
+					if (lease != NONE) {
+						return lease;
+					}
+					long left = end - System.nanoTime();
+					if (left <= 0) {
+						throw unavailable(Duration.ofNanos(waitNanos));
+					}
+					long nanos = Math.min(left, nanosUntilOneOpens());
+					if (nanos > 0) {
+						this.attemptEnded.awaitNanos(nanos);
+					}
+				}
 			}
-			if (waitNanos < 0) {
-				waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
+			finally {
+				this.waiting--;
 			}
-			long left = waitNanos - (System.nanoTime() - start);
-			if (left <= 0) {
-				throw unavailable(Duration.ofNanos(waitNanos));
-			}
-			awaitChange(seen, Math.min(left, nanosUntilOneOpens()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LlmClientException("Interrupted while waiting for an LLM endpoint to take the call", ex);
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
@@ -127,7 +160,8 @@ final class Router {
 				if (entered != Cooldown.CLOSED) {
 					return (entered << INDEX_BITS) | chosen.index();
 				}
-				chosen.release();
+				// a call waiting meanwhile may have seen this endpoint full
+				release(chosen);
 			}
 			candidates[chosen.index()] = null;
 			count--;
@@ -139,34 +173,19 @@ final class Router {
 		return endpoint.inFlight() < endpoint.maxConcurrent() && endpoint.cooldown().isOpen();
 	}
 
+	/**
+	 * Nanoseconds until an endpoint with a free place ends its cooldown: 0 when one may
+	 * take an attempt now, {@code Long.MAX_VALUE} when only the end of an attempt can
+	 * change that (each endpoint at its {@code max-concurrent} or running its trial).
+	 */
 	private long nanosUntilOneOpens() {
 		long soonest = Long.MAX_VALUE;
 		for (RoutedEndpoint endpoint : this.endpoints) {
-			soonest = Math.min(soonest, endpoint.cooldown().nanosUntilOpen());
-		}
-		return Math.max(soonest, 1);
-	}
-
-	/** Waits until an attempt ends, or {@code nanos} pass. */
-	private void awaitChange(long seen, long nanos) {
-		synchronized (this.lock) {
-			// counted before looking, so an attempt ending now sees the waiter and wakes
-			// it
-			this.waiting++;
-			try {
-				if (this.ended.get() != seen) {
-					return;
-				}
-				TimeUnit.NANOSECONDS.timedWait(this.lock, nanos);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new LlmClientException("Interrupted while waiting for an LLM endpoint to take the call", ex);
-			}
-			finally {
-				this.waiting--;
+			if (endpoint.inFlight() < endpoint.maxConcurrent()) {
+				soonest = Math.min(soonest, endpoint.cooldown().nanosUntilOpen());
 			}
 		}
+		return soonest;
 	}
 
 	/**
@@ -286,12 +305,19 @@ final class Router {
 		}
 	}
 
+	/**
+	 * Frees the attempt's place. A waiting call counts itself before it looks at the
+	 * places, this reads the count after freeing one: one of the two sees the other.
+	 */
 	private void release(RoutedEndpoint endpoint) {
 		endpoint.release();
-		this.ended.incrementAndGet();
 		if (this.waiting > 0) {
-			synchronized (this.lock) {
-				this.lock.notifyAll();
+			this.lock.lock();
+			try {
+				this.attemptEnded.signalAll();
+			}
+			finally {
+				this.lock.unlock();
 			}
 		}
 	}
