@@ -44,27 +44,26 @@ final class Attempts implements AutoCloseable {
 		if (deadline.expired()) {
 			throw deadline.exceeded(this.settings, null);
 		}
-		Route route = this.routes.acquire(call);
+		long lease = this.routes.acquire(call);
 		call.sending();
 		long start = System.nanoTime();
 		T answer;
 		try {
 			answer = reported(call, operation);
 		}
-		catch (LlmClientException ex) {
+		catch (RuntimeException | Error ex) {
 			if (call.endedByCaller()) {
-				this.routes.abandoned(route);
+				this.routes.cancelled(lease);
+			}
+			else if (ex instanceof LlmClientException failure) {
+				this.routes.failed(lease, failure);
 			}
 			else {
-				this.routes.failed(route, ex);
+				this.routes.abandoned(lease);
 			}
 			throw ex;
 		}
-		catch (RuntimeException | Error ex) {
-			this.routes.abandoned(route);
-			throw ex;
-		}
-		this.routes.succeeded(route, System.nanoTime() - start);
+		this.routes.succeeded(lease, System.nanoTime() - start);
 		return answer;
 	}
 

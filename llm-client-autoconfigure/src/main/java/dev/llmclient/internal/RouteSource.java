@@ -16,20 +16,24 @@ interface RouteSource {
 
 	/**
 	 * Picks the route of the call's next attempt and points the call at it; the caller
-	 * reports the attempt's end with exactly one of {@link #succeeded}, {@link #failed}
-	 * or {@link #abandoned}.
+	 * reports the attempt's end with exactly one of {@link #succeeded}, {@link #failed},
+	 * {@link #abandoned} or {@link #cancelled}, handing back the lease.
+	 * @return the attempt's lease: which endpoint it took, and in which of its states
 	 * @throws dev.llmclient.LlmEndpointsUnavailableException when no endpoint can take
 	 * the attempt in time
 	 */
-	Route acquire(Call call);
+	long acquire(Call call);
 
-	void succeeded(Route route, long nanos);
+	void succeeded(long lease, long nanos);
 
 	/** The attempt failed, for a reason the endpoint may or may not be the cause of. */
-	void failed(Route route, LlmClientException failure);
+	void failed(long lease, LlmClientException failure);
 
 	/** The attempt ended in a way that says nothing about the endpoint. */
-	void abandoned(Route route);
+	void abandoned(long lease);
+
+	/** The attempt's caller ended it: it says nothing about the endpoint. */
+	void cancelled(long lease);
 
 	/**
 	 * Whether the call's failed attempt moves to another endpoint at once, without the

@@ -117,19 +117,27 @@ final class RoutedEndpoint {
 		this.inFlight.decrementAndGet();
 	}
 
-	void succeeded(long nanos) {
+	/**
+	 * Records a successful attempt: its latency always, its outcome as
+	 * {@link Cooldown#succeeded} says.
+	 * @param entered the epoch of the cooldown the attempt entered
+	 * @param nanos how long the attempt took
+	 */
+	void succeeded(long entered, long nanos) {
 		this.latency.record(nanos);
-		this.cooldown.succeeded();
+		this.cooldown.succeeded(entered);
 	}
 
 	/**
-	 * Records a failed attempt.
+	 * Records a failed attempt: as the latest error always, its outcome as
+	 * {@link Cooldown#failed} says.
+	 * @param entered the epoch of the cooldown the attempt entered
 	 * @return whether the endpoint started cooling down now
 	 */
-	boolean failed(LlmClientException failure, boolean coolAtOnce, Duration serverWait) {
+	boolean failed(long entered, LlmClientException failure, boolean coolAtOnce, Duration serverWait) {
 		this.lastAttemptError = new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(),
 				Instant.now());
-		return this.cooldown.failed(coolAtOnce, serverWait);
+		return this.cooldown.failed(entered, coolAtOnce, serverWait);
 	}
 
 	LlmClientHealth.LastError lastAttemptError() {

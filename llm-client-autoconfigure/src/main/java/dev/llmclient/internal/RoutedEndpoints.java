@@ -41,23 +41,28 @@ final class RoutedEndpoints implements RouteSource {
 	}
 
 	@Override
-	public Route acquire(Call call) {
-		return this.router.acquire(call).route();
+	public long acquire(Call call) {
+		return this.router.acquire(call);
 	}
 
 	@Override
-	public void succeeded(Route route, long nanos) {
-		this.router.succeeded(this.router.endpointOf(route), nanos);
+	public void succeeded(long lease, long nanos) {
+		this.router.succeeded(lease, nanos);
 	}
 
 	@Override
-	public void failed(Route route, LlmClientException failure) {
-		this.router.failed(this.router.endpointOf(route), failure);
+	public void failed(long lease, LlmClientException failure) {
+		this.router.failed(lease, failure);
 	}
 
 	@Override
-	public void abandoned(Route route) {
-		this.router.abandoned(this.router.endpointOf(route));
+	public void abandoned(long lease) {
+		this.router.abandoned(lease);
+	}
+
+	@Override
+	public void cancelled(long lease) {
+		this.router.cancelled(lease);
 	}
 
 	@Override

@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,10 +26,23 @@ import dev.llmclient.LlmTimeoutException;
  * for the first to come back, within {@code max-wait} and the call's deadline, then fails
  * with an {@link LlmEndpointsUnavailableException} listing each endpoint's state. Each
  * attempt's outcome is reported back, which decides the endpoint's {@link Cooldown}.
+ * <p>
+ * An attempt is known by its <em>lease</em>, a {@code long} that {@link #acquire} returns
+ * and the outcome hands back: the endpoint's index in its low {@value #INDEX_BITS} bits,
+ * above them the epoch of the endpoint's cooldown the attempt entered, so that the answer
+ * of an attempt sent before the endpoint's state changed is told apart from the half-open
+ * trial's. A primitive, so routing allocates nothing per attempt.
  */
 final class Router {
 
 	private static final Log logger = LogFactory.getLog(Router.class);
+
+	private static final int INDEX_BITS = 16;
+
+	private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+
+	/** What {@link #tryAcquire} returns when no endpoint takes the attempt. */
+	private static final long NONE = -1;
 
 	private final RoutedEndpoint[] endpoints;
 
@@ -39,20 +53,24 @@ final class Router {
 
 	private final LlmClientSettings settings;
 
-	/** Counts attempts ended, so a waiting call sees one that ended while it looked. */
-	private final AtomicLong ended = new AtomicLong();
+	/** Held by calls waiting for an endpoint, and to wake them. */
+	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Object lock = new Object();
+	/** Signalled when an attempt ends: a place is freed, a trial may have ended. */
+	private final Condition attemptEnded = this.lock.newCondition();
 
 	/**
-	 * Calls waiting for an endpoint: only then does an attempt's end take the lock to
-	 * wake them.
+	 * Calls waiting for an endpoint, written under the lock: only then does an attempt's
+	 * end take the lock to wake them.
 	 */
 	private volatile int waiting;
 
 	Router(LlmClientSettings settings, List<RoutedEndpoint> endpoints) {
 		this.settings = settings;
 		this.endpoints = endpoints.toArray(RoutedEndpoint[]::new);
+		if (this.endpoints.length > INDEX_MASK + 1) {
+			throw new IllegalArgumentException("At most " + (INDEX_MASK + 1) + " endpoints can be routed");
+		}
 		this.endpointList = List.of(this.endpoints);
 		this.strategy = RoutingStrategy.of(settings.routing(), this.endpoints);
 	}
@@ -63,33 +81,66 @@ final class Router {
 
 	/**
 	 * Picks the endpoint of the call's next attempt and points the call at it; the caller
-	 * must report the attempt's end with {@link #succeeded}, {@link #failed} or
-	 * {@link #abandoned}.
+	 * must report the attempt's end with {@link #succeeded}, {@link #failed},
+	 * {@link #abandoned} or {@link #cancelled}, handing back the lease.
+	 * @return the attempt's lease
 	 * @throws LlmEndpointsUnavailableException when none can take it in time
 	 */
-	RoutedEndpoint acquire(Call call) {
+	long acquire(Call call) {
 		RoutedEndpoint previous = endpointOf(call.route());
-		long start = System.nanoTime();
-		long waitNanos = -1;
-		while (true) {
-			long seen = this.ended.get();
-			RoutedEndpoint chosen = tryAcquire(previous);
-			if (chosen != null) {
-				call.routeTo(chosen.route(), chosen.settings().model());
-				return chosen;
+		long lease = tryAcquire(previous);
+		if (lease == NONE) {
+			lease = awaitEndpoint(call, previous);
+		}
+		RoutedEndpoint chosen = endpoint(lease);
+		call.routeTo(chosen.route(), chosen.settings().model());
+		return lease;
+	}
+
+	/**
+	 * Waits until an endpoint takes the attempt, without polling: woken when an attempt
+	 * ends (freeing a place, perhaps ending a trial) or when the first cooldown of an
+	 * endpoint with a free place is due to end; for at most {@code max-wait} and the
+	 * call's deadline, and until the thread is interrupted (a cancelled call).
+	 */
+	private long awaitEndpoint(Call call, RoutedEndpoint previous) {
+		long waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
+		long end = System.nanoTime() + waitNanos;
+		this.lock.lock();
+		try {
+			// counted before looking again, so an attempt ending from now on wakes this
+			// call
+			this.waiting++;
+			try {
+				while (true) {
+					long lease = tryAcquire(previous);
+					if (lease != NONE) {
+						return lease;
+					}
+					long left = end - System.nanoTime();
+					if (left <= 0) {
+						throw unavailable(Duration.ofNanos(waitNanos));
+					}
+					long nanos = Math.min(left, nanosUntilOneOpens());
+					if (nanos > 0) {
+						this.attemptEnded.awaitNanos(nanos);
+					}
+				}
 			}
-			if (waitNanos < 0) {
-				waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
+			finally {
+				this.waiting--;
 			}
-			long left = waitNanos - (System.nanoTime() - start);
-			if (left <= 0) {
-				throw unavailable(Duration.ofNanos(waitNanos));
-			}
-			awaitChange(seen, Math.min(left, nanosUntilOneOpens()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LlmClientException("Interrupted while waiting for an LLM endpoint to take the call", ex);
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
-	private RoutedEndpoint tryAcquire(RoutedEndpoint previous) {
+	private long tryAcquire(RoutedEndpoint previous) {
 		RoutedEndpoint[] candidates = new RoutedEndpoint[this.endpoints.length];
 		int count = 0;
 		for (RoutedEndpoint endpoint : this.endpoints) {
@@ -105,49 +156,36 @@ final class Router {
 		while (count > 0) {
 			RoutedEndpoint chosen = this.strategy.choose(candidates);
 			if (chosen.tryTake()) {
-				if (chosen.cooldown().tryEnter()) {
-					return chosen;
+				long entered = chosen.cooldown().tryEnter();
+				if (entered != Cooldown.CLOSED) {
+					return (entered << INDEX_BITS) | chosen.index();
 				}
-				chosen.release();
+				// a call waiting meanwhile may have seen this endpoint full
+				release(chosen);
 			}
 			candidates[chosen.index()] = null;
 			count--;
 		}
-		return null;
+		return NONE;
 	}
 
 	private static boolean mayTake(RoutedEndpoint endpoint) {
 		return endpoint.inFlight() < endpoint.maxConcurrent() && endpoint.cooldown().isOpen();
 	}
 
+	/**
+	 * Nanoseconds until an endpoint with a free place ends its cooldown: 0 when one may
+	 * take an attempt now, {@code Long.MAX_VALUE} when only the end of an attempt can
+	 * change that (each endpoint at its {@code max-concurrent} or running its trial).
+	 */
 	private long nanosUntilOneOpens() {
 		long soonest = Long.MAX_VALUE;
 		for (RoutedEndpoint endpoint : this.endpoints) {
-			soonest = Math.min(soonest, endpoint.cooldown().nanosUntilOpen());
-		}
-		return Math.max(soonest, 1);
-	}
-
-	/** Waits until an attempt ends, or {@code nanos} pass. */
-	private void awaitChange(long seen, long nanos) {
-		synchronized (this.lock) {
-			// counted before looking, so an attempt ending now sees the waiter and wakes
-			// it
-			this.waiting++;
-			try {
-				if (this.ended.get() != seen) {
-					return;
-				}
-				TimeUnit.NANOSECONDS.timedWait(this.lock, nanos);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new LlmClientException("Interrupted while waiting for an LLM endpoint to take the call", ex);
-			}
-			finally {
-				this.waiting--;
+			if (endpoint.inFlight() < endpoint.maxConcurrent()) {
+				soonest = Math.min(soonest, endpoint.cooldown().nanosUntilOpen());
 			}
 		}
+		return soonest;
 	}
 
 	/**
@@ -179,8 +217,16 @@ final class Router {
 				&& failure instanceof LlmTimeoutException timeout && timeout.kind() == LlmTimeoutException.Kind.READ);
 	}
 
-	void succeeded(RoutedEndpoint endpoint, long nanos) {
-		endpoint.succeeded(nanos);
+	/**
+	 * Reports a successful attempt: the half-open trial's success makes its endpoint
+	 * active again; the late answer of an attempt sent before the endpoint's state
+	 * changed only counts towards its latency.
+	 * @param lease what {@link #acquire} returned
+	 * @param nanos how long the attempt took
+	 */
+	void succeeded(long lease, long nanos) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		endpoint.succeeded(epoch(lease), nanos);
 		release(endpoint);
 	}
 
@@ -188,9 +234,15 @@ final class Router {
 	 * Reports a failed attempt: the server's trouble (no connection, timeouts, 5xx, 408,
 	 * 429) counts towards cooling the endpoint down, a 429 with {@code Retry-After} or
 	 * refused credentials cools it down at once; a request the server refused (other 4xx)
-	 * proves the endpoint answers; a failure of the client's own says nothing.
+	 * proves the endpoint answers; a failure of the client's own says nothing. Only the
+	 * trial decides a half-open endpoint; the late answer of an attempt sent before the
+	 * endpoint's state changed is not counted.
+	 * @param lease what {@link #acquire} returned
+	 * @param failure how the attempt failed
 	 */
-	void failed(RoutedEndpoint endpoint, LlmClientException failure) {
+	void failed(long lease, LlmClientException failure) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		long entered = epoch(lease);
 		try {
 			LlmHttpException http = (failure instanceof LlmHttpException ex) ? ex : null;
 			boolean credentials = failure.origin() == LlmClientException.Origin.CONFIGURATION;
@@ -200,15 +252,15 @@ final class Router {
 							&& !(failure instanceof LlmTimeoutException timeout
 									&& timeout.kind() == LlmTimeoutException.Kind.CALL_DEADLINE))) {
 				Duration serverWait = (http != null) ? http.retryAfter() : null;
-				if (endpoint.failed(failure, credentials || (rateLimited && serverWait != null), serverWait)) {
+				if (endpoint.failed(entered, failure, credentials || (rateLimited && serverWait != null), serverWait)) {
 					cooledDown(endpoint, failure, credentials);
 				}
 			}
 			else if (failure.origin() == LlmClientException.Origin.REQUEST) {
-				endpoint.cooldown().succeeded();
+				endpoint.cooldown().succeeded(entered);
 			}
 			else {
-				endpoint.cooldown().abandoned();
+				endpoint.cooldown().abandoned(entered);
 			}
 		}
 		finally {
@@ -216,10 +268,26 @@ final class Router {
 		}
 	}
 
-	/** The attempt ended in a way that says nothing about the endpoint. */
-	void abandoned(RoutedEndpoint endpoint) {
-		endpoint.cooldown().abandoned();
+	/**
+	 * Reports an attempt that ended in a way that says nothing about the endpoint (a
+	 * failure of the client's own): a half-open trial is given back for another attempt.
+	 * @param lease what {@link #acquire} returned
+	 */
+	void abandoned(long lease) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		endpoint.cooldown().abandoned(epoch(lease));
 		release(endpoint);
+	}
+
+	/**
+	 * Reports an attempt its caller cancelled (the call's future cancelled, its batch's
+	 * deadline, the client closed), however it failed then: it frees its place and says
+	 * nothing about the endpoint, and a cancelled half-open trial is given back for
+	 * another attempt.
+	 * @param lease what {@link #acquire} returned
+	 */
+	void cancelled(long lease) {
+		abandoned(lease);
 	}
 
 	private void cooledDown(RoutedEndpoint endpoint, LlmClientException failure, boolean credentials) {
@@ -237,17 +305,32 @@ final class Router {
 		}
 	}
 
+	/**
+	 * Frees the attempt's place. A waiting call counts itself before it looks at the
+	 * places, this reads the count after freeing one: one of the two sees the other.
+	 */
 	private void release(RoutedEndpoint endpoint) {
 		endpoint.release();
-		this.ended.incrementAndGet();
 		if (this.waiting > 0) {
-			synchronized (this.lock) {
-				this.lock.notifyAll();
+			this.lock.lock();
+			try {
+				this.attemptEnded.signalAll();
+			}
+			finally {
+				this.lock.unlock();
 			}
 		}
 	}
 
-	RoutedEndpoint endpointOf(Route route) {
+	private RoutedEndpoint endpoint(long lease) {
+		return this.endpoints[(int) (lease & INDEX_MASK)];
+	}
+
+	private static long epoch(long lease) {
+		return lease >>> INDEX_BITS;
+	}
+
+	private RoutedEndpoint endpointOf(Route route) {
 		for (RoutedEndpoint endpoint : this.endpoints) {
 			if (endpoint.route() == route) {
 				return endpoint;

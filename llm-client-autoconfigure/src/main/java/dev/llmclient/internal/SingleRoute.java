@@ -35,20 +35,24 @@ final class SingleRoute implements RouteSource {
 	}
 
 	@Override
-	public Route acquire(Call call) {
-		return this.route;
+	public long acquire(Call call) {
+		return 0;
 	}
 
 	@Override
-	public void succeeded(Route route, long nanos) {
+	public void succeeded(long lease, long nanos) {
 	}
 
 	@Override
-	public void failed(Route route, LlmClientException failure) {
+	public void failed(long lease, LlmClientException failure) {
 	}
 
 	@Override
-	public void abandoned(Route route) {
+	public void abandoned(long lease) {
+	}
+
+	@Override
+	public void cancelled(long lease) {
 	}
 
 	@Override

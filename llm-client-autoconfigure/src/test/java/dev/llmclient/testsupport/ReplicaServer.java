@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,8 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * OpenAI-compatible server on a {@link RawHttpServer} that echoes each prompt back
  * ({@code "echo: <prompt>"}), so a test can tell every answer apart. It can be killed
  * (its listening socket and every connection closed) and revived on the same port, slowed
- * down, made to answer 429 with {@code Retry-After}, or to refuse a wrong API key; it
- * records when each chat completion arrived.
+ * down, made to answer 429 with {@code Retry-After}, to fail with an error status, or to
+ * refuse a wrong API key, and it can hold the answers to a given prompt until the test
+ * releases them (what they are is decided then); it records when each chat completion
+ * arrived and with which prompt.
  */
 public final class ReplicaServer implements AutoCloseable {
 
@@ -24,6 +29,13 @@ public final class ReplicaServer implements AutoCloseable {
 
 	/** When each chat completion arrived, in {@link System#nanoTime()}. */
 	private final Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
+
+	private final Queue<String> prompts = new ConcurrentLinkedQueue<>();
+
+	/** Prompts whose answers wait until released. */
+	private final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();
+
+	private volatile int failureStatus;
 
 	private volatile RawHttpServer server;
 
@@ -75,6 +87,38 @@ public final class ReplicaServer implements AutoCloseable {
 		return this.arrivals.stream().filter((arrival) -> arrival - nanoTime >= 0).count();
 	}
 
+	/** Chat completions received so far with this prompt, answered or not. */
+	public long received(String prompt) {
+		return this.prompts.stream().filter(prompt::equals).count();
+	}
+
+	/**
+	 * Holds the answer to every chat completion with this prompt until
+	 * {@link #release(String)}; what the answer is (an echo, a 429, an error) is decided
+	 * when it is released.
+	 */
+	public ReplicaServer hold(String prompt) {
+		this.held.put(prompt, new CountDownLatch(1));
+		return this;
+	}
+
+	/** Lets the held answers to this prompt go, and those that arrive later. */
+	public void release(String prompt) {
+		CountDownLatch latch = this.held.remove(prompt);
+		if (latch != null) {
+			latch.countDown();
+		}
+	}
+
+	/**
+	 * Answers every chat completion with this error status (such as 500) from now on, or
+	 * normally again with 0.
+	 */
+	public ReplicaServer fail(int status) {
+		this.failureStatus = status;
+		return this;
+	}
+
 	/** Answers each chat completion after this delay from now on. */
 	public ReplicaServer delay(Duration delay) {
 		this.delayMillis = delay.toMillis();
@@ -122,7 +166,19 @@ public final class ReplicaServer implements AutoCloseable {
 			return true;
 		}
 		this.arrivals.add(System.nanoTime());
+		String prompt = prompt(exchange.body());
+		this.prompts.add(prompt);
 		this.chatRequests.incrementAndGet();
+		CountDownLatch hold = this.held.get(prompt);
+		if (hold != null) {
+			hold.await();
+		}
+		int failureStatus = this.failureStatus;
+		if (failureStatus != 0) {
+			exchange.respond(failureStatus, "application/json",
+					"{\"error\":{\"message\":\"Replica failed\",\"type\":\"server_error\"}}");
+			return true;
+		}
 		if (this.requiredKey != null && !exchange.head().contains("Bearer " + this.requiredKey + "\r\n")) {
 			exchange.respond(401, "application/json",
 					"{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\"}}");
@@ -146,8 +202,8 @@ public final class ReplicaServer implements AutoCloseable {
 		}
 		exchange.respond(200, "application/json",
 				"{\"id\":\"chatcmpl-replica\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"m\","
-						+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"echo: "
-						+ prompt(exchange.body()) + "\"},\"finish_reason\":\"stop\"}],"
+						+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"echo: " + prompt
+						+ "\"},\"finish_reason\":\"stop\"}],"
 						+ "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}");
 		return true;
 	}
