@@ -42,7 +42,7 @@ import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
-import dev.llmclient.LlmClientSettings.Endpoint;
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.Usage;
@@ -176,7 +176,7 @@ public final class DefaultLlmClient implements LlmClient {
 				CallRecorder endpointRecorder = new CallRecorder(
 						new LatencyWindow(settings.health().maxLatencyRecords()), clientWindow, endpointMetrics,
 						settings.health().downAfterFailures());
-				Endpoint endpoint = settings.endpoints().get(i);
+				EndpointSettings endpoint = settings.endpoints().get(i);
 				// messages name the setting that holds the key this endpoint sends
 				String apiKeyPath = (endpoint.apiKey() != null) ? "endpoints[" + i + "].api-key" : "api-key";
 				Route endpointRoute = new Route(endpointTransport.restClient(), endpointRecorder, this.observations,
