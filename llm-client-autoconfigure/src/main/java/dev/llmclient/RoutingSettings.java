@@ -2,6 +2,7 @@ package dev.llmclient;
 
 import java.time.Duration;
 
+import static dev.llmclient.SettingChecks.atLeastOne;
 import static dev.llmclient.SettingChecks.positive;
 
 /**
@@ -18,12 +19,20 @@ import static dev.llmclient.SettingChecks.positive;
  * @param latencyTolerance how much slower than the fastest endpoint another may be, as a
  * fraction, and still share the load under {@code lowest-latency}
  * ({@code routing.latency-tolerance})
+ * @param cooldownAfterFailures failed attempts in a row after which an endpoint cools
+ * down; it also does when more than half of its last 10 attempts (at least 6) failed
+ * ({@code routing.cooldown-after-failures})
  * @since 0.1.0
  */
-public record RoutingSettings(Strategy strategy, Duration cooldown, double latencyTolerance) {
+public record RoutingSettings(Strategy strategy, Duration cooldown, double latencyTolerance,
+		int cooldownAfterFailures) {
 
-	/** The defaults: least busy first, 5s of cooldown, 20% of latency tolerance. */
-	public static final RoutingSettings DEFAULTS = new RoutingSettings(Strategy.LEAST_BUSY, Duration.ofSeconds(5), 0.2);
+	/**
+	 * The defaults: least busy first, 5s of cooldown after 3 failures in a row, 20% of
+	 * latency tolerance.
+	 */
+	public static final RoutingSettings DEFAULTS = new RoutingSettings(Strategy.LEAST_BUSY, Duration.ofSeconds(5), 0.2,
+			3);
 
 	/**
 	 * Checks every value.
@@ -39,6 +48,7 @@ public record RoutingSettings(Strategy strategy, Duration cooldown, double laten
 			throw new LlmClientSettingException("routing.latency-tolerance", latencyTolerance,
 					"must be 0 or more, e.g. 0.2 (endpoints within 20% of the fastest share the load)");
 		}
+		atLeastOne("routing.cooldown-after-failures", cooldownAfterFailures);
 	}
 
 	/**
@@ -47,7 +57,7 @@ public record RoutingSettings(Strategy strategy, Duration cooldown, double laten
 	 * @return the copy
 	 */
 	public RoutingSettings withStrategy(Strategy strategy) {
-		return new RoutingSettings(strategy, this.cooldown, this.latencyTolerance);
+		return new RoutingSettings(strategy, this.cooldown, this.latencyTolerance, this.cooldownAfterFailures);
 	}
 
 	/**
@@ -56,7 +66,7 @@ public record RoutingSettings(Strategy strategy, Duration cooldown, double laten
 	 * @return the copy
 	 */
 	public RoutingSettings withCooldown(Duration cooldown) {
-		return new RoutingSettings(this.strategy, cooldown, this.latencyTolerance);
+		return new RoutingSettings(this.strategy, cooldown, this.latencyTolerance, this.cooldownAfterFailures);
 	}
 
 	/**
@@ -65,7 +75,17 @@ public record RoutingSettings(Strategy strategy, Duration cooldown, double laten
 	 * @return the copy
 	 */
 	public RoutingSettings withLatencyTolerance(double latencyTolerance) {
-		return new RoutingSettings(this.strategy, this.cooldown, latencyTolerance);
+		return new RoutingSettings(this.strategy, this.cooldown, latencyTolerance, this.cooldownAfterFailures);
+	}
+
+	/**
+	 * Returns a copy that cools an endpoint down after another number of failed attempts
+	 * in a row: fewer leave a failing endpoint sooner, more ride out short hiccups.
+	 * @param cooldownAfterFailures at least 1
+	 * @return the copy
+	 */
+	public RoutingSettings withCooldownAfterFailures(int cooldownAfterFailures) {
+		return new RoutingSettings(this.strategy, this.cooldown, this.latencyTolerance, cooldownAfterFailures);
 	}
 
 	/**

@@ -64,8 +64,12 @@ class EndpointsSettingsTests {
 		assertThatExceptionOfType(LlmClientSettingException.class)
 			.isThrownBy(() -> RoutingSettings.DEFAULTS.withLatencyTolerance(-0.1))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("routing.latency-tolerance"));
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> RoutingSettings.DEFAULTS.withCooldownAfterFailures(0))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("routing.cooldown-after-failures"));
 		assertThat(RoutingSettings.DEFAULTS.strategy()).isEqualTo(RoutingSettings.Strategy.LEAST_BUSY);
 		assertThat(RoutingSettings.DEFAULTS.cooldown()).hasSeconds(5);
+		assertThat(RoutingSettings.DEFAULTS.cooldownAfterFailures()).isEqualTo(3);
 	}
 
 	@Test

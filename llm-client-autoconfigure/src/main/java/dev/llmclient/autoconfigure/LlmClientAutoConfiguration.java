@@ -125,7 +125,10 @@ public final class LlmClientAutoConfiguration {
 		builder.routing((routing) -> {
 			routing = map.from(routingProperties::getStrategy).to(routing, RoutingSettings::withStrategy);
 			routing = map.from(routingProperties::getCooldown).to(routing, RoutingSettings::withCooldown);
-			return map.from(routingProperties::getLatencyTolerance).to(routing, RoutingSettings::withLatencyTolerance);
+			routing = map.from(routingProperties::getLatencyTolerance)
+				.to(routing, RoutingSettings::withLatencyTolerance);
+			return map.from(routingProperties::getCooldownAfterFailures)
+				.to(routing, RoutingSettings::withCooldownAfterFailures);
 		});
 		builder.connection((connection) -> {
 			connection = map.from(properties::getConnectTimeout).to(connection, ConnectionSettings::withConnectTimeout);

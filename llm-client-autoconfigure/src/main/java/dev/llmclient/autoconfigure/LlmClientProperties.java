@@ -924,6 +924,13 @@ public class LlmClientProperties {
 		 */
 		private double latencyTolerance = 0.2;
 
+		/**
+		 * Number of attempts in a row that must fail on an endpoint (no connection,
+		 * timeouts, 5xx, 408, 429) before it cools down. It also cools down when more
+		 * than half of its last 10 attempts (at least 6) failed.
+		 */
+		private int cooldownAfterFailures = 3;
+
 		public RoutingSettings.Strategy getStrategy() {
 			return this.strategy;
 		}
@@ -946,6 +953,14 @@ public class LlmClientProperties {
 
 		public void setLatencyTolerance(double latencyTolerance) {
 			this.latencyTolerance = latencyTolerance;
+		}
+
+		public int getCooldownAfterFailures() {
+			return this.cooldownAfterFailures;
+		}
+
+		public void setCooldownAfterFailures(int cooldownAfterFailures) {
+			this.cooldownAfterFailures = cooldownAfterFailures;
 		}
 
 	}

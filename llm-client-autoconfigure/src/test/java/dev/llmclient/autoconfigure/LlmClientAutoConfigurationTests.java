@@ -311,7 +311,8 @@ class LlmClientAutoConfigurationTests {
 					"llm.client.endpoints[1].url=http://127.0.0.1:2/v1", "llm.client.endpoints[1].weight=3",
 					"llm.client.endpoints[1].max-concurrent=2", "llm.client.endpoints[1].model=other",
 					"llm.client.routing.strategy=lowest-latency", "llm.client.routing.cooldown=7s",
-					"llm.client.routing.latency-tolerance=0.5", "llm.client.eager-init=false")
+					"llm.client.routing.latency-tolerance=0.5", "llm.client.routing.cooldown-after-failures=5",
+					"llm.client.eager-init=false")
 			.run((context) -> {
 				LlmClientSettings settings = context.getBean(DefaultLlmClient.class).settings();
 				assertThat(settings.endpoint()).isNull();
@@ -320,9 +321,19 @@ class LlmClientAutoConfigurationTests {
 				assertThat(settings.endpoints().get(1))
 					.isEqualTo(new EndpointSettings("http://127.0.0.1:2/v1", null, "other", 3, 2));
 				assertThat(settings.routing()).isEqualTo(
-						new RoutingSettings(RoutingSettings.Strategy.LOWEST_LATENCY, Duration.ofSeconds(7), 0.5));
+						new RoutingSettings(RoutingSettings.Strategy.LOWEST_LATENCY, Duration.ofSeconds(7), 0.5, 5));
 				assertThat(context.getBean(LlmClient.class).health().endpoints()).hasSize(2);
 			});
+	}
+
+	@Test
+	void cooldownAfterNoFailureStopsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.client.routing.cooldown-after-failures=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.client.routing.cooldown-after-failures")
+				.hasMessageContaining("must be at least 1"));
 	}
 
 }

@@ -137,6 +137,8 @@ class LlmClientPropertiesTests {
 		compare(defaults, "routing.cooldown", routingProperties.getCooldown(), routing.cooldown());
 		compare(defaults, "routing.latency-tolerance", routingProperties.getLatencyTolerance(),
 				routing.latencyTolerance());
+		compare(defaults, "routing.cooldown-after-failures", routingProperties.getCooldownAfterFailures(),
+				routing.cooldownAfterFailures());
 		ChatSettings chat = ChatSettings.DEFAULTS;
 		LlmClientProperties.Chat chatProperties = properties.getChat();
 		compare(defaults, "chat.max-tokens-field", chatProperties.getMaxTokensField(), chat.maxTokensField());
