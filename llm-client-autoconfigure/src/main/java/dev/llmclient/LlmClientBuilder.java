@@ -44,27 +44,27 @@ public final class LlmClientBuilder {
 
 	private boolean streamUsage = true;
 
-	private LlmClientSettings.Connection connection = LlmClientSettings.Connection.DEFAULTS;
+	private ConnectionSettings connection = ConnectionSettings.DEFAULTS;
 
-	private LlmClientSettings.Limits limits = LlmClientSettings.Limits.DEFAULTS;
+	private LimitsSettings limits = LimitsSettings.DEFAULTS;
 
-	private LlmClientSettings.Retry retry = LlmClientSettings.Retry.DEFAULTS;
+	private RetrySettings retry = RetrySettings.DEFAULTS;
 
-	private LlmClientSettings.WarmUp warmUp = LlmClientSettings.WarmUp.DEFAULTS;
+	private WarmUpSettings warmUp = WarmUpSettings.DEFAULTS;
 
-	private LlmClientSettings.Lifecycle lifecycle = LlmClientSettings.Lifecycle.DEFAULTS;
+	private LifecycleSettings lifecycle = LifecycleSettings.DEFAULTS;
 
-	private LlmClientSettings.Health health = LlmClientSettings.Health.DEFAULTS;
+	private HealthSettings health = HealthSettings.DEFAULTS;
 
-	private LlmClientSettings.Ssl ssl = LlmClientSettings.Ssl.DEFAULTS;
+	private SslSettings ssl = SslSettings.DEFAULTS;
 
-	private LlmClientSettings.Proxy proxy = LlmClientSettings.Proxy.DEFAULTS;
+	private ProxySettings proxy = ProxySettings.DEFAULTS;
 
-	private LlmClientSettings.Observations observations = LlmClientSettings.Observations.DEFAULTS;
+	private ObservationSettings observations = ObservationSettings.DEFAULTS;
 
-	private LlmClientSettings.Adaptive adaptive = LlmClientSettings.Adaptive.DEFAULTS;
+	private AdaptiveSettings adaptive = AdaptiveSettings.DEFAULTS;
 
-	private LlmClientSettings.RateLimit rateLimit = LlmClientSettings.RateLimit.DEFAULTS;
+	private RateLimitSettings rateLimit = RateLimitSettings.DEFAULTS;
 
 	private UnaryOperator<ConcurrencyLimiter> concurrencyLimiter = UnaryOperator.identity();
 
@@ -72,13 +72,13 @@ public final class LlmClientBuilder {
 
 	private UnaryOperator<RateBudget> tokenBudget = UnaryOperator.identity();
 
-	private LlmClientSettings.Embeddings embeddings = LlmClientSettings.Embeddings.DEFAULTS;
+	private EmbeddingSettings embeddings = EmbeddingSettings.DEFAULTS;
 
-	private List<LlmClientSettings.Endpoint> endpoints = List.of();
+	private List<EndpointSettings> endpoints = List.of();
 
-	private LlmClientSettings.Routing routing = LlmClientSettings.Routing.DEFAULTS;
+	private RoutingSettings routing = RoutingSettings.DEFAULTS;
 
-	private LlmClientSettings.Chat chat = LlmClientSettings.Chat.DEFAULTS;
+	private ChatSettings chat = ChatSettings.DEFAULTS;
 
 	private MeterRegistry meterRegistry;
 
@@ -132,10 +132,10 @@ public final class LlmClientBuilder {
 	 * as {@link #routing(UnaryOperator)} says; a call whose attempt fails on one is
 	 * retried on another.
 	 * @param endpoints the servers, such as
-	 * {@code List.of(Endpoint.of("http://gpu-1:8000/v1"), Endpoint.of("http://gpu-2:8000/v1").withWeight(2))}
+	 * {@code List.of(EndpointSettings.of("http://gpu-1:8000/v1"), EndpointSettings.of("http://gpu-2:8000/v1").withWeight(2))}
 	 * @return this builder
 	 */
-	public LlmClientBuilder endpoints(List<LlmClientSettings.Endpoint> endpoints) {
+	public LlmClientBuilder endpoints(List<EndpointSettings> endpoints) {
 		this.endpoints = (endpoints != null) ? endpoints : List.of();
 		return this;
 	}
@@ -144,10 +144,10 @@ public final class LlmClientBuilder {
 	 * Changes how calls are spread over several {@link #endpoints(List) endpoints}, and
 	 * how long a failing one is left alone.
 	 * @param change returns the new routing settings from the current ones, such as
-	 * {@code (r) -> r.withStrategy(Routing.Strategy.ROUND_ROBIN)}
+	 * {@code (r) -> r.withStrategy(RoutingSettings.Strategy.ROUND_ROBIN)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder routing(UnaryOperator<LlmClientSettings.Routing> change) {
+	public LlmClientBuilder routing(UnaryOperator<RoutingSettings> change) {
 		this.routing = change.apply(this.routing);
 		return this;
 	}
@@ -192,7 +192,7 @@ public final class LlmClientBuilder {
 	 * {@code (c) -> c.withReadTimeout(Duration.ofMinutes(5))}
 	 * @return this builder
 	 */
-	public LlmClientBuilder connection(UnaryOperator<LlmClientSettings.Connection> change) {
+	public LlmClientBuilder connection(UnaryOperator<ConnectionSettings> change) {
 		this.connection = change.apply(this.connection);
 		return this;
 	}
@@ -203,7 +203,7 @@ public final class LlmClientBuilder {
 	 * {@code (l) -> l.withMaxConcurrent(4)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder limits(UnaryOperator<LlmClientSettings.Limits> change) {
+	public LlmClientBuilder limits(UnaryOperator<LimitsSettings> change) {
 		this.limits = change.apply(this.limits);
 		return this;
 	}
@@ -214,7 +214,7 @@ public final class LlmClientBuilder {
 	 * {@code (a) -> a.withEnabled(true)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder adaptive(UnaryOperator<LlmClientSettings.Adaptive> change) {
+	public LlmClientBuilder adaptive(UnaryOperator<AdaptiveSettings> change) {
 		this.adaptive = change.apply(this.adaptive);
 		return this;
 	}
@@ -225,7 +225,7 @@ public final class LlmClientBuilder {
 	 * {@code (r) -> r.withRequestsPerMinute(500L)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder rateLimit(UnaryOperator<LlmClientSettings.RateLimit> change) {
+	public LlmClientBuilder rateLimit(UnaryOperator<RateLimitSettings> change) {
 		this.rateLimit = change.apply(this.rateLimit);
 		return this;
 	}
@@ -302,7 +302,7 @@ public final class LlmClientBuilder {
 	 * {@code (r) -> r.withMaxAttempts(1)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder retry(UnaryOperator<LlmClientSettings.Retry> change) {
+	public LlmClientBuilder retry(UnaryOperator<RetrySettings> change) {
 		this.retry = change.apply(this.retry);
 		return this;
 	}
@@ -312,7 +312,7 @@ public final class LlmClientBuilder {
 	 * @param change returns the new warm-up settings from the current ones
 	 * @return this builder
 	 */
-	public LlmClientBuilder warmUp(UnaryOperator<LlmClientSettings.WarmUp> change) {
+	public LlmClientBuilder warmUp(UnaryOperator<WarmUpSettings> change) {
 		this.warmUp = change.apply(this.warmUp);
 		return this;
 	}
@@ -324,7 +324,7 @@ public final class LlmClientBuilder {
 	 * {@code (l) -> l.withEagerInit(false)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder lifecycle(UnaryOperator<LlmClientSettings.Lifecycle> change) {
+	public LlmClientBuilder lifecycle(UnaryOperator<LifecycleSettings> change) {
 		this.lifecycle = change.apply(this.lifecycle);
 		return this;
 	}
@@ -334,7 +334,7 @@ public final class LlmClientBuilder {
 	 * @param change returns the new health settings from the current ones
 	 * @return this builder
 	 */
-	public LlmClientBuilder health(UnaryOperator<LlmClientSettings.Health> change) {
+	public LlmClientBuilder health(UnaryOperator<HealthSettings> change) {
 		this.health = change.apply(this.health);
 		return this;
 	}
@@ -346,7 +346,7 @@ public final class LlmClientBuilder {
 	 * {@code (s) -> s.withSslContext(sslContext)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder ssl(UnaryOperator<LlmClientSettings.Ssl> change) {
+	public LlmClientBuilder ssl(UnaryOperator<SslSettings> change) {
 		this.ssl = change.apply(this.ssl);
 		return this;
 	}
@@ -358,7 +358,7 @@ public final class LlmClientBuilder {
 	 * {@code (p) -> p.withUrl("http://proxy.corp:3128").withNonProxyHosts(List.of("localhost"))}
 	 * @return this builder
 	 */
-	public LlmClientBuilder proxy(UnaryOperator<LlmClientSettings.Proxy> change) {
+	public LlmClientBuilder proxy(UnaryOperator<ProxySettings> change) {
 		this.proxy = change.apply(this.proxy);
 		return this;
 	}
@@ -370,7 +370,7 @@ public final class LlmClientBuilder {
 	 * {@code (o) -> o.withIncludePrompt(true)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder observations(UnaryOperator<LlmClientSettings.Observations> change) {
+	public LlmClientBuilder observations(UnaryOperator<ObservationSettings> change) {
 		this.observations = change.apply(this.observations);
 		return this;
 	}
@@ -382,7 +382,7 @@ public final class LlmClientBuilder {
 	 * {@code (e) -> e.withModel("text-embedding-3-small")}
 	 * @return this builder
 	 */
-	public LlmClientBuilder embeddings(UnaryOperator<LlmClientSettings.Embeddings> change) {
+	public LlmClientBuilder embeddings(UnaryOperator<EmbeddingSettings> change) {
 		this.embeddings = change.apply(this.embeddings);
 		return this;
 	}
@@ -392,10 +392,10 @@ public final class LlmClientBuilder {
 	 * wire name ({@code max_tokens} by default) and the repair attempt for structured
 	 * answers (off by default).
 	 * @param change returns the new settings from the current ones, such as
-	 * {@code (c) -> c.withMaxTokensField(TokenLimitField.MAX_COMPLETION_TOKENS)}
+	 * {@code (c) -> c.withMaxTokensField(ChatSettings.TokenLimitField.MAX_COMPLETION_TOKENS)}
 	 * @return this builder
 	 */
-	public LlmClientBuilder chat(UnaryOperator<LlmClientSettings.Chat> change) {
+	public LlmClientBuilder chat(UnaryOperator<ChatSettings> change) {
 		this.chat = change.apply(this.chat);
 		return this;
 	}

@@ -5,8 +5,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.llmclient.LlmClientSettings.Endpoint;
-import dev.llmclient.LlmClientSettings.Routing;
+import dev.llmclient.EndpointSettings;
+import dev.llmclient.RoutingSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -23,8 +23,10 @@ class EndpointsSettingsTests {
 
 	@Test
 	void endpointAndEndpointsTogetherAreRefusedNamingBoth() {
-		assertThatExceptionOfType(LlmClientSettingException.class).isThrownBy(
-				() -> builder().endpoint("http://a:1/v1").endpoints(List.of(Endpoint.of("http://b:2/v1"))).settings())
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().endpoint("http://a:1/v1")
+				.endpoints(List.of(EndpointSettings.of("http://b:2/v1")))
+				.settings())
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("endpoints"))
 			.withMessageContaining("endpoint (http://a:1/v1)")
 			.withMessageContaining("endpoints[0].url");
@@ -33,19 +35,22 @@ class EndpointsSettingsTests {
 	@Test
 	void eachEndpointIsCheckedAndNamedByItsIndex() {
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> builder().endpoints(List.of(Endpoint.of("http://a:1/v1"), Endpoint.of("ftp://b:2/v1")))
+			.isThrownBy(() -> builder()
+				.endpoints(List.of(EndpointSettings.of("http://a:1/v1"), EndpointSettings.of("ftp://b:2/v1")))
 				.settings())
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("endpoints[1].url"));
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> builder().endpoints(List.of(Endpoint.of(" "))).settings())
+			.isThrownBy(() -> builder().endpoints(List.of(EndpointSettings.of(" "))).settings())
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("endpoints[0].url"))
 			.withMessageContaining("is required");
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> builder().endpoints(List.of(Endpoint.of("http://a:1/v1").withWeight(0))).settings())
+			.isThrownBy(
+					() -> builder().endpoints(List.of(EndpointSettings.of("http://a:1/v1").withWeight(0))).settings())
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("endpoints[0].weight"));
 		assertThatExceptionOfType(LlmClientSettingException.class)
 			.isThrownBy(() -> builder().limits((limits) -> limits.withMaxConcurrent(4))
-				.endpoints(List.of(Endpoint.of("http://a:1/v1"), Endpoint.of("http://b:1/v1").withMaxConcurrent(5)))
+				.endpoints(List.of(EndpointSettings.of("http://a:1/v1"),
+						EndpointSettings.of("http://b:1/v1").withMaxConcurrent(5)))
 				.settings())
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("endpoints[1].max-concurrent"))
 			.withMessageContaining("max-concurrent (4)");
@@ -54,13 +59,17 @@ class EndpointsSettingsTests {
 	@Test
 	void routingIsChecked() {
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> Routing.DEFAULTS.withCooldown(Duration.ZERO))
+			.isThrownBy(() -> RoutingSettings.DEFAULTS.withCooldown(Duration.ZERO))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("routing.cooldown"));
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> Routing.DEFAULTS.withLatencyTolerance(-0.1))
+			.isThrownBy(() -> RoutingSettings.DEFAULTS.withLatencyTolerance(-0.1))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("routing.latency-tolerance"));
-		assertThat(Routing.DEFAULTS.strategy()).isEqualTo(Routing.Strategy.LEAST_BUSY);
-		assertThat(Routing.DEFAULTS.cooldown()).hasSeconds(5);
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> RoutingSettings.DEFAULTS.withCooldownAfterFailures(0))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("routing.cooldown-after-failures"));
+		assertThat(RoutingSettings.DEFAULTS.strategy()).isEqualTo(RoutingSettings.Strategy.LEAST_BUSY);
+		assertThat(RoutingSettings.DEFAULTS.cooldown()).hasSeconds(5);
+		assertThat(RoutingSettings.DEFAULTS.cooldownAfterFailures()).isEqualTo(3);
 	}
 
 	@Test
@@ -68,8 +77,8 @@ class EndpointsSettingsTests {
 		LlmClientSettings settings = builder().apiKey("client-key")
 			.model("client-model")
 			.limits((limits) -> limits.withMaxConcurrent(8))
-			.endpoints(List.of(Endpoint.of("http://a:1/v1/"),
-					Endpoint.of("http://b:2/v1").withApiKey("b-key").withModel("b-model").withMaxConcurrent(3)))
+			.endpoints(List.of(EndpointSettings.of("http://a:1/v1/"),
+					EndpointSettings.of("http://b:2/v1").withApiKey("b-key").withModel("b-model").withMaxConcurrent(3)))
 			.settings();
 		assertThat(settings.endpoint()).isNull();
 		assertThat(settings.displayEndpoint()).isEqualTo("[http://a:1/v1, http://b:2/v1]");
@@ -92,8 +101,8 @@ class EndpointsSettingsTests {
 	@Test
 	void toStringNeverShowsAnEndpointsKey() {
 		LlmClientSettings settings = builder()
-			.endpoints(List.of(Endpoint.of("http://a:1/v1").withApiKey("sk-endpoint-secret-0123"),
-					Endpoint.of("http://b:1/v1")))
+			.endpoints(List.of(EndpointSettings.of("http://a:1/v1").withApiKey("sk-endpoint-secret-0123"),
+					EndpointSettings.of("http://b:1/v1")))
 			.settings();
 		assertThat(settings.toString()).contains("apiKey=******").doesNotContain("sk-endpoint-secret-0123");
 	}

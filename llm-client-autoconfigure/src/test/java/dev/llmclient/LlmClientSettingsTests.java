@@ -21,12 +21,12 @@ class LlmClientSettingsTests {
 		LlmClientSettings settings = builder().settings();
 		assertThat(settings.name()).isEqualTo("default");
 		assertThat(settings.propertyPrefix()).isEmpty();
-		assertThat(settings.connection()).isEqualTo(LlmClientSettings.Connection.DEFAULTS);
-		assertThat(settings.limits()).isEqualTo(LlmClientSettings.Limits.DEFAULTS);
-		assertThat(settings.retry()).isEqualTo(LlmClientSettings.Retry.DEFAULTS);
-		assertThat(settings.warmUp()).isEqualTo(LlmClientSettings.WarmUp.DEFAULTS);
-		assertThat(settings.lifecycle()).isEqualTo(LlmClientSettings.Lifecycle.DEFAULTS);
-		assertThat(settings.health()).isEqualTo(LlmClientSettings.Health.DEFAULTS);
+		assertThat(settings.connection()).isEqualTo(ConnectionSettings.DEFAULTS);
+		assertThat(settings.limits()).isEqualTo(LimitsSettings.DEFAULTS);
+		assertThat(settings.retry()).isEqualTo(RetrySettings.DEFAULTS);
+		assertThat(settings.warmUp()).isEqualTo(WarmUpSettings.DEFAULTS);
+		assertThat(settings.lifecycle()).isEqualTo(LifecycleSettings.DEFAULTS);
+		assertThat(settings.health()).isEqualTo(HealthSettings.DEFAULTS);
 		assertThat(settings.warmUpConnections()).isEqualTo(2);
 	}
 
@@ -41,8 +41,8 @@ class LlmClientSettingsTests {
 		assertThat(settings.warmUpConnections()).isEqualTo(15);
 		LlmClientSettings narrowed = new LlmClientSettings(settings.name(), settings.propertyPrefix(),
 				settings.endpoint(), null, null, true, settings.connection(), settings.limits().withMaxConcurrent(1),
-				settings.retry(), LlmClientSettings.WarmUp.DEFAULTS, settings.lifecycle(), settings.health(),
-				settings.ssl(), settings.proxy(), settings.observations(), settings.adaptive(), settings.rateLimit(),
+				settings.retry(), WarmUpSettings.DEFAULTS, settings.lifecycle(), settings.health(), settings.ssl(),
+				settings.proxy(), settings.observations(), settings.adaptive(), settings.rateLimit(),
 				settings.embeddings(), settings.endpoints(), settings.routing(), settings.chat());
 		assertThat(narrowed.warmUpConnections()).as("the default follows max-concurrent down").isEqualTo(1);
 	}
@@ -64,23 +64,23 @@ class LlmClientSettingsTests {
 	@Test
 	void everyRecordValidatesItselfNamingThePropertyPath() {
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> LlmClientSettings.Limits.DEFAULTS.withMaxConcurrent(0))
+			.isThrownBy(() -> LimitsSettings.DEFAULTS.withMaxConcurrent(0))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("max-concurrent"))
 			.withMessage("Invalid max-concurrent '0': must be at least 1");
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> LlmClientSettings.Retry.DEFAULTS.withMaxAttempts(0))
+			.isThrownBy(() -> RetrySettings.DEFAULTS.withMaxAttempts(0))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("retry.max-attempts"));
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> LlmClientSettings.WarmUp.DEFAULTS.withTimeout(Duration.ZERO))
+			.isThrownBy(() -> WarmUpSettings.DEFAULTS.withTimeout(Duration.ZERO))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("warm-up.timeout"));
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> LlmClientSettings.Health.DEFAULTS.withProbeTtl(Duration.ofSeconds(-1)))
+			.isThrownBy(() -> HealthSettings.DEFAULTS.withProbeTtl(Duration.ofSeconds(-1)))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("health.probe.ttl"));
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> LlmClientSettings.Connection.DEFAULTS.withReadTimeout(null))
+			.isThrownBy(() -> ConnectionSettings.DEFAULTS.withReadTimeout(null))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("read-timeout"));
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> LlmClientSettings.Lifecycle.DEFAULTS.withShutdownTimeout(Duration.ofSeconds(-1)))
+			.isThrownBy(() -> LifecycleSettings.DEFAULTS.withShutdownTimeout(Duration.ofSeconds(-1)))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("shutdown-timeout"));
 	}
 
@@ -139,13 +139,12 @@ class LlmClientSettingsTests {
 
 	@Test
 	void proxyTakesCredentialsFromTheUrlOrTheSettingsNeverShowingThePassword() {
-		LlmClientSettings.Proxy fromUrl = LlmClientSettings.Proxy.DEFAULTS
-			.withUrl("http://alice:p%40ss%3Aword@proxy.corp:3128");
+		ProxySettings fromUrl = ProxySettings.DEFAULTS.withUrl("http://alice:p%40ss%3Aword@proxy.corp:3128");
 		assertThat(fromUrl.effectiveUsername()).isEqualTo("alice");
 		assertThat(fromUrl.effectivePassword()).isEqualTo("p@ss:word");
 		assertThat(fromUrl.displayUrl()).isEqualTo("http://proxy.corp:3128");
 		assertThat(fromUrl.toString()).contains("username=alice", "password=******").doesNotContain("p@ss", "%40");
-		LlmClientSettings.Proxy fromSettings = LlmClientSettings.Proxy.DEFAULTS.withPassword("p@ss")
+		ProxySettings fromSettings = ProxySettings.DEFAULTS.withPassword("p@ss")
 			.withUsername("bob")
 			.withUrl("http://proxy.corp:3128");
 		assertThat(fromSettings.effectiveUsername()).isEqualTo("bob");
@@ -162,12 +161,12 @@ class LlmClientSettingsTests {
 		for (String url : new String[] { "https://alice:hidden@proxy.corp:3128", "http://proxy.corp",
 				"http://proxy.corp:3128/path", "socks://proxy.corp:1080", "http://alice:hid den@proxy.corp:3128" }) {
 			assertThatExceptionOfType(LlmClientSettingException.class)
-				.isThrownBy(() -> LlmClientSettings.Proxy.DEFAULTS.withUrl(url))
+				.isThrownBy(() -> ProxySettings.DEFAULTS.withUrl(url))
 				.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("proxy.url"))
 				.withMessageContaining("e.g. http://proxy.corp:3128")
 				.withMessageNotContaining("hid");
 		}
-		assertThat(LlmClientSettings.Proxy.DEFAULTS.withUrl("  ").url()).isNull();
+		assertThat(ProxySettings.DEFAULTS.withUrl("  ").url()).isNull();
 	}
 
 	@Test
@@ -195,7 +194,7 @@ class LlmClientSettingsTests {
 			.withMessageContaining("needs a user name")
 			.withMessageNotContaining("secret");
 		assertThatExceptionOfType(LlmClientSettingException.class)
-			.isThrownBy(() -> LlmClientSettings.Proxy.DEFAULTS.withNonProxyHosts(List.of("local host")))
+			.isThrownBy(() -> ProxySettings.DEFAULTS.withNonProxyHosts(List.of("local host")))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("proxy.non-proxy-hosts"));
 	}
 

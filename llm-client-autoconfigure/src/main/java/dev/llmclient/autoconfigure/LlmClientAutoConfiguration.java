@@ -22,25 +22,25 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 
+import dev.llmclient.AdaptiveSettings;
+import dev.llmclient.ChatSettings;
+import dev.llmclient.ConnectionSettings;
+import dev.llmclient.EmbeddingSettings;
+import dev.llmclient.EndpointSettings;
+import dev.llmclient.HealthSettings;
+import dev.llmclient.LifecycleSettings;
+import dev.llmclient.LimitsSettings;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.LlmClientSettingException;
-import dev.llmclient.LlmClientSettings.Adaptive;
-import dev.llmclient.LlmClientSettings.Connection;
-import dev.llmclient.LlmClientSettings.Embeddings;
-import dev.llmclient.LlmClientSettings.Endpoint;
-import dev.llmclient.LlmClientSettings.Health;
-import dev.llmclient.LlmClientSettings.Lifecycle;
-import dev.llmclient.LlmClientSettings.Limits;
-import dev.llmclient.LlmClientSettings.Proxy;
-import dev.llmclient.LlmClientSettings.RateLimit;
-import dev.llmclient.LlmClientSettings.Retry;
-import dev.llmclient.LlmClientSettings.Routing;
-import dev.llmclient.LlmClientSettings.Ssl;
-import dev.llmclient.LlmClientSettings.WarmUp;
-import dev.llmclient.LlmClientSettings.Chat;
-import dev.llmclient.LlmClientSettings.Observations;
+import dev.llmclient.ObservationSettings;
+import dev.llmclient.ProxySettings;
+import dev.llmclient.RateLimitSettings;
+import dev.llmclient.RetrySettings;
+import dev.llmclient.RoutingSettings;
+import dev.llmclient.SslSettings;
+import dev.llmclient.WarmUpSettings;
 import dev.llmclient.internal.DefaultLlmClient;
 import dev.llmclient.observation.LlmObservationConvention;
 
@@ -117,49 +117,52 @@ public final class LlmClientAutoConfiguration {
 		map.from(properties::isStreamUsage).to(builder::streamUsage);
 		map.from(properties::getEndpoints)
 			.as((endpoints) -> endpoints.stream()
-				.map((endpoint) -> new Endpoint(endpoint.getUrl(), endpoint.getApiKey(), endpoint.getModel(),
+				.map((endpoint) -> new EndpointSettings(endpoint.getUrl(), endpoint.getApiKey(), endpoint.getModel(),
 						endpoint.getWeight(), endpoint.getMaxConcurrent()))
 				.toList())
 			.to(builder::endpoints);
 		LlmClientProperties.Routing routingProperties = properties.getRouting();
 		builder.routing((routing) -> {
-			routing = map.from(routingProperties::getStrategy).to(routing, Routing::withStrategy);
-			routing = map.from(routingProperties::getCooldown).to(routing, Routing::withCooldown);
-			return map.from(routingProperties::getLatencyTolerance).to(routing, Routing::withLatencyTolerance);
+			routing = map.from(routingProperties::getStrategy).to(routing, RoutingSettings::withStrategy);
+			routing = map.from(routingProperties::getCooldown).to(routing, RoutingSettings::withCooldown);
+			routing = map.from(routingProperties::getLatencyTolerance)
+				.to(routing, RoutingSettings::withLatencyTolerance);
+			return map.from(routingProperties::getCooldownAfterFailures)
+				.to(routing, RoutingSettings::withCooldownAfterFailures);
 		});
 		builder.connection((connection) -> {
-			connection = map.from(properties::getConnectTimeout).to(connection, Connection::withConnectTimeout);
-			connection = map.from(properties::getReadTimeout).to(connection, Connection::withReadTimeout);
+			connection = map.from(properties::getConnectTimeout).to(connection, ConnectionSettings::withConnectTimeout);
+			connection = map.from(properties::getReadTimeout).to(connection, ConnectionSettings::withReadTimeout);
 			connection = map.from(properties::getValidateAfterInactivity)
-				.to(connection, Connection::withValidateAfterInactivity);
+				.to(connection, ConnectionSettings::withValidateAfterInactivity);
 			return map.from(properties::getMaxResponseSize)
 				.as(DataSize::toBytes)
-				.to(connection, Connection::withMaxResponseSize);
+				.to(connection, ConnectionSettings::withMaxResponseSize);
 		});
 		builder.limits((limits) -> {
-			limits = map.from(properties::getMaxConcurrent).to(limits, Limits::withMaxConcurrent);
-			limits = map.from(properties::getMaxWait).to(limits, Limits::withMaxWait);
-			return map.from(properties::getTimeout).to(limits, Limits::withTimeout);
+			limits = map.from(properties::getMaxConcurrent).to(limits, LimitsSettings::withMaxConcurrent);
+			limits = map.from(properties::getMaxWait).to(limits, LimitsSettings::withMaxWait);
+			return map.from(properties::getTimeout).to(limits, LimitsSettings::withTimeout);
 		});
 		LlmClientProperties.Retry retryProperties = properties.getRetry();
 		builder.retry((retry) -> {
-			retry = map.from(retryProperties::isEnabled).to(retry, Retry::withEnabled);
-			retry = map.from(retryProperties::getMaxAttempts).to(retry, Retry::withMaxAttempts);
-			retry = map.from(retryProperties::getInitialBackoff).to(retry, Retry::withInitialBackoff);
-			retry = map.from(retryProperties::getMaxBackoff).to(retry, Retry::withMaxBackoff);
-			retry = map.from(retryProperties::getMultiplier).to(retry, Retry::withMultiplier);
-			retry = map.from(retryProperties::getJitter).to(retry, Retry::withJitter);
-			return map.from(retryProperties::getMaxRetryAfter).to(retry, Retry::withMaxRetryAfter);
+			retry = map.from(retryProperties::isEnabled).to(retry, RetrySettings::withEnabled);
+			retry = map.from(retryProperties::getMaxAttempts).to(retry, RetrySettings::withMaxAttempts);
+			retry = map.from(retryProperties::getInitialBackoff).to(retry, RetrySettings::withInitialBackoff);
+			retry = map.from(retryProperties::getMaxBackoff).to(retry, RetrySettings::withMaxBackoff);
+			retry = map.from(retryProperties::getMultiplier).to(retry, RetrySettings::withMultiplier);
+			retry = map.from(retryProperties::getJitter).to(retry, RetrySettings::withJitter);
+			return map.from(retryProperties::getMaxRetryAfter).to(retry, RetrySettings::withMaxRetryAfter);
 		});
 		LlmClientProperties.WarmUp warmUpProperties = properties.getWarmUp();
 		builder.warmUp((warmUp) -> {
-			warmUp = map.from(warmUpProperties::getConnections).to(warmUp, WarmUp::withConnections);
-			warmUp = map.from(warmUpProperties::getTimeout).to(warmUp, WarmUp::withTimeout);
-			return map.from(warmUpProperties::isFailFast).to(warmUp, WarmUp::withFailFast);
+			warmUp = map.from(warmUpProperties::getConnections).to(warmUp, WarmUpSettings::withConnections);
+			warmUp = map.from(warmUpProperties::getTimeout).to(warmUp, WarmUpSettings::withTimeout);
+			return map.from(warmUpProperties::isFailFast).to(warmUp, WarmUpSettings::withFailFast);
 		});
 		builder.lifecycle((lifecycle) -> {
-			lifecycle = map.from(properties::isEagerInit).to(lifecycle, Lifecycle::withEagerInit);
-			return map.from(properties::getShutdownTimeout).to(lifecycle, Lifecycle::withShutdownTimeout);
+			lifecycle = map.from(properties::isEagerInit).to(lifecycle, LifecycleSettings::withEagerInit);
+			return map.from(properties::getShutdownTimeout).to(lifecycle, LifecycleSettings::withShutdownTimeout);
 		});
 		LlmClientProperties.Ssl sslProperties = properties.getSsl();
 		builder.ssl((ssl) -> map.from(sslProperties::getBundle)
@@ -167,49 +170,51 @@ public final class LlmClientAutoConfiguration {
 			.to(ssl, (current, name) -> fromBundle(current, name, sslBundles)));
 		LlmClientProperties.Proxy proxyProperties = properties.getProxy();
 		builder.proxy((proxy) -> {
-			proxy = map.from(proxyProperties::getUrl).to(proxy, Proxy::withUrl);
-			proxy = map.from(proxyProperties::getUsername).to(proxy, Proxy::withUsername);
-			proxy = map.from(proxyProperties::getPassword).to(proxy, Proxy::withPassword);
-			return map.from(proxyProperties::getNonProxyHosts).to(proxy, Proxy::withNonProxyHosts);
+			proxy = map.from(proxyProperties::getUrl).to(proxy, ProxySettings::withUrl);
+			proxy = map.from(proxyProperties::getUsername).to(proxy, ProxySettings::withUsername);
+			proxy = map.from(proxyProperties::getPassword).to(proxy, ProxySettings::withPassword);
+			return map.from(proxyProperties::getNonProxyHosts).to(proxy, ProxySettings::withNonProxyHosts);
 		});
 		LlmClientProperties.Health healthProperties = properties.getHealth();
 		builder.health((health) -> {
-			health = map.from(properties::getMaxLatencyRecords).to(health, Health::withMaxLatencyRecords);
-			health = map.from(healthProperties::getDownAfterFailures).to(health, Health::withDownAfterFailures);
-			health = map.from(healthProperties.getProbe()::isEnabled).to(health, Health::withProbeEnabled);
-			return map.from(healthProperties.getProbe()::getTtl).to(health, Health::withProbeTtl);
+			health = map.from(properties::getMaxLatencyRecords).to(health, HealthSettings::withMaxLatencyRecords);
+			health = map.from(healthProperties::getDownAfterFailures).to(health, HealthSettings::withDownAfterFailures);
+			health = map.from(healthProperties.getProbe()::isEnabled).to(health, HealthSettings::withProbeEnabled);
+			return map.from(healthProperties.getProbe()::getTtl).to(health, HealthSettings::withProbeTtl);
 		});
 		LlmClientProperties.Observations observationsProperties = properties.getObservations();
 		builder.observations((observations) -> {
 			observations = map.from(observationsProperties::isIncludePrompt)
-				.to(observations, Observations::withIncludePrompt);
+				.to(observations, ObservationSettings::withIncludePrompt);
 			observations = map.from(observationsProperties::isIncludeCompletion)
-				.to(observations, Observations::withIncludeCompletion);
+				.to(observations, ObservationSettings::withIncludeCompletion);
 			return map.from(observationsProperties::getMaxContentLength)
-				.to(observations, Observations::withMaxContentLength);
+				.to(observations, ObservationSettings::withMaxContentLength);
 		});
 		LlmClientProperties.Adaptive adaptiveProperties = properties.getAdaptive();
 		builder.adaptive((adaptive) -> {
-			adaptive = map.from(adaptiveProperties::isEnabled).to(adaptive, Adaptive::withEnabled);
-			adaptive = map.from(adaptiveProperties::getMinConcurrent).to(adaptive, Adaptive::withMinConcurrent);
-			return map.from(adaptiveProperties::getBackoffRatio).to(adaptive, Adaptive::withBackoffRatio);
+			adaptive = map.from(adaptiveProperties::isEnabled).to(adaptive, AdaptiveSettings::withEnabled);
+			adaptive = map.from(adaptiveProperties::getMinConcurrent).to(adaptive, AdaptiveSettings::withMinConcurrent);
+			return map.from(adaptiveProperties::getBackoffRatio).to(adaptive, AdaptiveSettings::withBackoffRatio);
 		});
 		LlmClientProperties.RateLimit rateLimitProperties = properties.getRateLimit();
 		builder.rateLimit((rateLimit) -> {
 			rateLimit = map.from(rateLimitProperties::getRequestsPerMinute)
-				.to(rateLimit, RateLimit::withRequestsPerMinute);
-			rateLimit = map.from(rateLimitProperties::getTokensPerMinute).to(rateLimit, RateLimit::withTokensPerMinute);
+				.to(rateLimit, RateLimitSettings::withRequestsPerMinute);
+			rateLimit = map.from(rateLimitProperties::getTokensPerMinute)
+				.to(rateLimit, RateLimitSettings::withTokensPerMinute);
 			return map.from(rateLimitProperties::getEstimatedOutputTokens)
-				.to(rateLimit, RateLimit::withEstimatedOutputTokens);
+				.to(rateLimit, RateLimitSettings::withEstimatedOutputTokens);
 		});
 		builder.embeddings((embeddings) -> {
-			embeddings = map.from(properties::getEmbeddingModel).to(embeddings, Embeddings::withModel);
-			return map.from(properties::getEmbeddingBatchSize).to(embeddings, Embeddings::withBatchSize);
+			embeddings = map.from(properties::getEmbeddingModel).to(embeddings, EmbeddingSettings::withModel);
+			return map.from(properties::getEmbeddingBatchSize).to(embeddings, EmbeddingSettings::withBatchSize);
 		});
 		LlmClientProperties.Chat chatProperties = properties.getChat();
 		builder.chat((chat) -> {
-			chat = map.from(chatProperties::getMaxTokensField).to(chat, Chat::withMaxTokensField);
-			return map.from(chatProperties::isStructuredOutputRepair).to(chat, Chat::withStructuredOutputRepair);
+			chat = map.from(chatProperties::getMaxTokensField).to(chat, ChatSettings::withMaxTokensField);
+			return map.from(chatProperties::isStructuredOutputRepair)
+				.to(chat, ChatSettings::withStructuredOutputRepair);
 		});
 		return builder;
 	}
@@ -233,7 +238,7 @@ public final class LlmClientAutoConfiguration {
 	 * The TLS settings of an SSL bundle, as Spring Boot applies a bundle to HttpClient:
 	 * its context, and its protocols and cipher suites when it sets them.
 	 */
-	private static Ssl fromBundle(Ssl ssl, String name, SslBundles sslBundles) {
+	private static SslSettings fromBundle(SslSettings ssl, String name, SslBundles sslBundles) {
 		SslBundle bundle = bundle(name, sslBundles);
 		SslOptions options = bundle.getOptions();
 		return ssl.withBundle(name)

@@ -7,8 +7,8 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
-import dev.llmclient.LlmClientSettings;
-import dev.llmclient.LlmClientSettings.TokenLimitField;
+import dev.llmclient.ChatSettings.TokenLimitField;
+import dev.llmclient.RoutingSettings;
 import dev.llmclient.cluster.ClusterSettings;
 
 /**
@@ -909,7 +909,7 @@ public class LlmClientProperties {
 		 * relative to its max-concurrent), round-robin (in turn, by weight) or
 		 * lowest-latency (fastest recent attempts, near-equal ones sharing the load).
 		 */
-		private LlmClientSettings.Routing.Strategy strategy = LlmClientSettings.Routing.Strategy.LEAST_BUSY;
+		private RoutingSettings.Strategy strategy = RoutingSettings.Strategy.LEAST_BUSY;
 
 		/**
 		 * How long an endpoint that fails repeatedly, or answers 429, 401 or 403, gets no
@@ -924,11 +924,18 @@ public class LlmClientProperties {
 		 */
 		private double latencyTolerance = 0.2;
 
-		public LlmClientSettings.Routing.Strategy getStrategy() {
+		/**
+		 * Number of attempts in a row that must fail on an endpoint (no connection,
+		 * timeouts, 5xx, 408, 429) before it cools down. It also cools down when more
+		 * than half of its last 10 attempts (at least 6) failed.
+		 */
+		private int cooldownAfterFailures = 3;
+
+		public RoutingSettings.Strategy getStrategy() {
 			return this.strategy;
 		}
 
-		public void setStrategy(LlmClientSettings.Routing.Strategy strategy) {
+		public void setStrategy(RoutingSettings.Strategy strategy) {
 			this.strategy = strategy;
 		}
 
@@ -946,6 +953,14 @@ public class LlmClientProperties {
 
 		public void setLatencyTolerance(double latencyTolerance) {
 			this.latencyTolerance = latencyTolerance;
+		}
+
+		public int getCooldownAfterFailures() {
+			return this.cooldownAfterFailures;
+		}
+
+		public void setCooldownAfterFailures(int cooldownAfterFailures) {
+			this.cooldownAfterFailures = cooldownAfterFailures;
 		}
 
 	}

@@ -16,6 +16,7 @@ import dev.llmclient.ChatResponse;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.ObservationSettings;
 import dev.llmclient.observation.DefaultLlmObservationConvention;
 import dev.llmclient.observation.LlmObservationContext;
 import dev.llmclient.observation.LlmObservationConvention;
@@ -30,7 +31,7 @@ final class CallObservations {
 
 	/** Observes nothing: for clients without a registry and for warm-up's calls. */
 	static final CallObservations NONE = new CallObservations(ObservationRegistry.NOOP, null, null, 0,
-			LlmClientSettings.Observations.DEFAULTS);
+			ObservationSettings.DEFAULTS);
 
 	/** Waits for a permit shorter than this are not worth an event. */
 	static final long BULKHEAD_WAIT_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -48,10 +49,10 @@ final class CallObservations {
 
 	private final int serverPort;
 
-	private final LlmClientSettings.Observations content;
+	private final ObservationSettings content;
 
 	private CallObservations(ObservationRegistry registry, LlmObservationConvention convention, String serverAddress,
-			int serverPort, LlmClientSettings.Observations content) {
+			int serverPort, ObservationSettings content) {
 		this.registry = registry;
 		this.convention = convention;
 		this.serverAddress = serverAddress;

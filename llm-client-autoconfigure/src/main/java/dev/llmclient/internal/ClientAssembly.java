@@ -13,6 +13,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.web.client.RestClient;
 
 import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.traffic.RateBudget;
 
@@ -114,7 +115,7 @@ final class ClientAssembly {
 					? MicrometerCallMetrics.createEndpoint(target, meterRegistry, transport) : CallMetrics.NONE;
 			CallRecorder recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()),
 					clientWindow, metrics, settings.health().downAfterFailures());
-			LlmClientSettings.Endpoint endpoint = settings.endpoints().get(i);
+			EndpointSettings endpoint = settings.endpoints().get(i);
 			// messages name the setting that holds the key this endpoint sends
 			String apiKeyPath = (endpoint.apiKey() != null) ? "endpoints[" + i + "].api-key" : "api-key";
 			Route route = new Route(transport.restClient(), recorder, transport, new Failures(target, apiKeyPath),

@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
  * longer {@code Retry-After}) after it failed repeatedly, answered 429 with
  * {@code Retry-After}, or refused the credentials; then {@code half-open}, when one trial
  * attempt decides whether it is active again or cools down once more. The recent outcomes
- * are the last {@value #WINDOW} attempts: it cools down after {@value #IN_A_ROW} failures
- * in a row, or when more than half of at least {@value #MIN_SAMPLES} recent attempts
- * failed.
+ * are the last {@value #WINDOW} attempts: it cools down after
+ * {@code routing.cooldown-after-failures} failures in a row, or when more than half of at
+ * least {@value #MIN_SAMPLES} recent attempts failed.
  * <p>
  * LLM calls outlast a cooldown, so answers to attempts sent before a change of state
  * arrive after it. Each attempt therefore enters an <em>epoch</em>, which
@@ -46,11 +46,11 @@ final class Cooldown {
 
 	static final int WINDOW = 10;
 
-	static final int IN_A_ROW = 3;
-
 	static final int MIN_SAMPLES = 6;
 
 	private final long cooldownNanos;
+
+	private final int cooldownAfterFailures;
 
 	private final LongSupplier clock;
 
@@ -79,8 +79,9 @@ final class Cooldown {
 	/** Whether the trial of the half-open state has been taken and not ended. */
 	private boolean trial;
 
-	Cooldown(Duration cooldown, LongSupplier clock) {
+	Cooldown(Duration cooldown, int cooldownAfterFailures, LongSupplier clock) {
 		this.cooldownNanos = cooldown.toNanos();
+		this.cooldownAfterFailures = cooldownAfterFailures;
 		this.clock = clock;
 	}
 
@@ -176,7 +177,7 @@ final class Cooldown {
 		}
 		push(true);
 		this.failuresInARow++;
-		if (coolAtOnce || this.failuresInARow >= IN_A_ROW
+		if (coolAtOnce || this.failuresInARow >= this.cooldownAfterFailures
 				|| (this.samples >= MIN_SAMPLES && 2 * Integer.bitCount(this.outcomes) > this.samples)) {
 			coolDown(entered + 1, serverWait);
 			return true;

@@ -21,6 +21,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClientException;
 
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
@@ -29,6 +30,8 @@ import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmRateLimitedException;
 import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.ProxySettings;
+import dev.llmclient.SslSettings;
 
 /**
  * Words every failure built from what happened on the wire or from a server's answer, as
@@ -274,7 +277,7 @@ final class Failures {
 
 	/** What a 407 means: the proxy on the way refused, or wanted, credentials. */
 	private String proxyRefused() {
-		LlmClientSettings.Proxy proxy = this.settings.proxy();
+		ProxySettings proxy = this.settings.proxy();
 		String url = this.settings.property("proxy.url");
 		if (proxy.url() == null) {
 			return "The proxy of the JVM's proxy settings asks for credentials: set " + url + " with "
@@ -297,7 +300,7 @@ final class Failures {
 		if (this.settings.endpoint() == null || !"https".equalsIgnoreCase(this.settings.endpoint().getScheme())) {
 			return "";
 		}
-		LlmClientSettings.Ssl ssl = this.settings.ssl();
+		SslSettings ssl = this.settings.ssl();
 		String bundle = this.settings.property("ssl.bundle");
 		String fix;
 		if (ssl.sslContext() == null) {
@@ -314,7 +317,7 @@ final class Failures {
 
 	/** Which TLS material the failed handshake used, when it was the client's own. */
 	private String tlsMaterial() {
-		LlmClientSettings.Ssl ssl = this.settings.ssl();
+		SslSettings ssl = this.settings.ssl();
 		if (ssl.sslContext() == null) {
 			return "";
 		}
@@ -359,7 +362,7 @@ final class Failures {
 		String key = this.settings.apiKey();
 		String proxyPassword = this.settings.proxy().effectivePassword();
 		String scrubbed = (key != null) ? text.replace(key, "******") : text;
-		for (LlmClientSettings.Endpoint endpoint : this.settings.endpoints()) {
+		for (EndpointSettings endpoint : this.settings.endpoints()) {
 			if (endpoint.apiKey() != null) {
 				scrubbed = scrubbed.replace(endpoint.apiKey(), "******");
 			}

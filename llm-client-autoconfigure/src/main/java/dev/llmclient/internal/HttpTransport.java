@@ -30,6 +30,7 @@ import org.springframework.web.client.RestClient;
 
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.SslSettings;
 
 /**
  * The HTTP layer of one client: a {@link RestClient} over Apache HttpClient 5 with a
@@ -72,7 +73,7 @@ final class HttpTransport implements AutoCloseable {
 			.setMaxConnPerRoute(settings.limits().maxConcurrent())
 			.setDefaultConnectionConfig(connectionConfig)
 			.setConnectionFactory(new MaskingConnectionFactory());
-		LlmClientSettings.Ssl ssl = settings.ssl();
+		SslSettings ssl = settings.ssl();
 		if (ssl.sslContext() != null || !ssl.protocols().isEmpty() || !ssl.ciphers().isEmpty()) {
 			// as Spring Boot applies a bundle to HttpClient: host names stay verified
 			SSLContext sslContext = (ssl.sslContext() != null) ? ssl.sslContext() : SSLContexts.createDefault();

@@ -16,7 +16,7 @@ import org.apache.hc.client5.http.routing.HttpRoutePlanner;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
-import dev.llmclient.LlmClientSettings;
+import dev.llmclient.ProxySettings;
 
 /**
  * Routes connections through the proxy of {@code proxy.url}, except to the hosts of
@@ -29,7 +29,7 @@ final class ProxyRoutePlanner extends DefaultRoutePlanner {
 
 	private final List<Pattern> directHosts;
 
-	private ProxyRoutePlanner(LlmClientSettings.Proxy settings) {
+	private ProxyRoutePlanner(ProxySettings settings) {
 		super(DefaultSchemePortResolver.INSTANCE);
 		this.proxy = proxyHost(settings);
 		this.directHosts = settings.nonProxyHosts().stream().map(ProxyRoutePlanner::hostPattern).toList();
@@ -40,7 +40,7 @@ final class ProxyRoutePlanner extends DefaultRoutePlanner {
 	 * else the JVM's proxy settings ({@code https.proxyHost}, {@code http.nonProxyHosts},
 	 * ...) as the default {@link ProxySelector} reads them.
 	 */
-	static HttpRoutePlanner of(LlmClientSettings.Proxy settings) {
+	static HttpRoutePlanner of(ProxySettings settings) {
 		return (settings.url() != null) ? new ProxyRoutePlanner(settings)
 				: new SystemDefaultRoutePlanner(ProxySelector.getDefault());
 	}
@@ -51,7 +51,7 @@ final class ProxyRoutePlanner extends DefaultRoutePlanner {
 	 * (407).
 	 * @return the provider, or {@code null} when the proxy needs no credentials
 	 */
-	static CredentialsProvider credentials(LlmClientSettings.Proxy settings) {
+	static CredentialsProvider credentials(ProxySettings settings) {
 		String username = settings.effectiveUsername();
 		if (settings.url() == null || username == null) {
 			return null;
@@ -77,7 +77,7 @@ final class ProxyRoutePlanner extends DefaultRoutePlanner {
 		return false;
 	}
 
-	private static HttpHost proxyHost(LlmClientSettings.Proxy settings) {
+	private static HttpHost proxyHost(ProxySettings settings) {
 		return new HttpHost("http", settings.url().getHost(), settings.url().getPort());
 	}
 

@@ -8,6 +8,7 @@ import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmHttpException;
+import dev.llmclient.RetrySettings;
 
 /**
  * Runs the attempts of one call. Retries what the failure itself says may be retried
@@ -36,7 +37,7 @@ import dev.llmclient.LlmHttpException;
  */
 final class Retrier {
 
-	private final LlmClientSettings.Retry settings;
+	private final RetrySettings settings;
 
 	private final CallMetrics metrics;
 

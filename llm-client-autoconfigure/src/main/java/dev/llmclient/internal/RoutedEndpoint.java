@@ -51,7 +51,7 @@ final class RoutedEndpoint {
 		this.route = route;
 		this.metrics = metrics;
 		this.maxConcurrent = settings.limits().maxConcurrent();
-		this.cooldown = new Cooldown(settings.routing().cooldown(), clock);
+		this.cooldown = new Cooldown(settings.routing().cooldown(), settings.routing().cooldownAfterFailures(), clock);
 	}
 
 	int index() {

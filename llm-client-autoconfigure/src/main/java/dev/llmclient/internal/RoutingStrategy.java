@@ -1,6 +1,6 @@
 package dev.llmclient.internal;
 
-import dev.llmclient.LlmClientSettings;
+import dev.llmclient.RoutingSettings;
 
 /**
  * Picks the endpoint of an attempt among those that may take it now.
@@ -16,7 +16,7 @@ interface RoutingStrategy {
 	 */
 	RoutedEndpoint choose(RoutedEndpoint[] candidates);
 
-	static RoutingStrategy of(LlmClientSettings.Routing routing, RoutedEndpoint[] endpoints) {
+	static RoutingStrategy of(RoutingSettings routing, RoutedEndpoint[] endpoints) {
 		return switch (routing.strategy()) {
 			case LEAST_BUSY -> new LeastBusyStrategy();
 			case ROUND_ROBIN -> new WeightedRoundRobinStrategy(endpoints);

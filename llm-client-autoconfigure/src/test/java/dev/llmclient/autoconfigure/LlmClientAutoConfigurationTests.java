@@ -18,9 +18,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
+import dev.llmclient.AdaptiveSettings;
+import dev.llmclient.ChatSettings;
+import dev.llmclient.EmbeddingSettings;
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.RateLimitSettings;
+import dev.llmclient.RetrySettings;
+import dev.llmclient.RoutingSettings;
+import dev.llmclient.WarmUpSettings;
 import dev.llmclient.internal.DefaultLlmClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +56,7 @@ class LlmClientAutoConfigurationTests {
 			assertThat(settings.connection().validateAfterInactivity()).hasSeconds(1);
 			assertThat(settings.streamUsage()).isTrue();
 			assertThat(settings.apiKey()).isNull();
-			assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(true, 3, Duration.ofMillis(500),
+			assertThat(settings.retry()).isEqualTo(new RetrySettings(true, 3, Duration.ofMillis(500),
 					Duration.ofSeconds(8), 2.0, 0.25, Duration.ofSeconds(60)));
 			assertThat(settings.warmUpConnections()).isEqualTo(2);
 			assertThat(settings.warmUp().timeout()).hasSeconds(10);
@@ -67,9 +75,8 @@ class LlmClientAutoConfigurationTests {
 					"llm.client.rate-limit.estimated-output-tokens=256")
 			.run((context) -> {
 				var client = context.getBean(DefaultLlmClient.class);
-				assertThat(client.settings().adaptive()).isEqualTo(new LlmClientSettings.Adaptive(true, 2, 0.75));
-				assertThat(client.settings().rateLimit())
-					.isEqualTo(new LlmClientSettings.RateLimit(500L, 200_000L, 256));
+				assertThat(client.settings().adaptive()).isEqualTo(new AdaptiveSettings(true, 2, 0.75));
+				assertThat(client.settings().rateLimit()).isEqualTo(new RateLimitSettings(500L, 200_000L, 256));
 				assertThat(client.health().bulkhead().limit()).as("the adaptive limit starts at its minimum")
 					.isEqualTo(2);
 				assertThat(client.health().rateLimit().requestsRemaining()).isPositive();
@@ -101,10 +108,10 @@ class LlmClientAutoConfigurationTests {
 				assertThat(settings.streamUsage()).isFalse();
 				assertThat(settings.health().maxLatencyRecords()).isEqualTo(50);
 				assertThat(settings.apiKey()).isEqualTo("sk-abc");
-				assertThat(settings.warmUp()).isEqualTo(new LlmClientSettings.WarmUp(5, Duration.ofSeconds(3), true));
+				assertThat(settings.warmUp()).isEqualTo(new WarmUpSettings(5, Duration.ofSeconds(3), true));
 				assertThat(settings.lifecycle().shutdownTimeout()).hasSeconds(45);
 				assertThat(settings.toString()).doesNotContain("sk-abc");
-				assertThat(settings.retry()).isEqualTo(new LlmClientSettings.Retry(false, 5, Duration.ofSeconds(1),
+				assertThat(settings.retry()).isEqualTo(new RetrySettings(false, 5, Duration.ofSeconds(1),
 						Duration.ofSeconds(20), 3.0, 0.0, Duration.ofSeconds(10)));
 				assertThat(context.getBean(LlmClient.class).health().pool().max()).isEqualTo(32);
 			});
@@ -117,7 +124,7 @@ class LlmClientAutoConfigurationTests {
 					"llm.client.embedding-batch-size=64")
 			.run((context) -> {
 				assertThat(context.getBean(DefaultLlmClient.class).settings().embeddings())
-					.isEqualTo(new LlmClientSettings.Embeddings("text-embedding-3-small", 64));
+					.isEqualTo(new EmbeddingSettings("text-embedding-3-small", 64));
 				assertThat(context.getBean(LlmClient.class).embeddingBatchSize()).isEqualTo(64);
 			});
 	}
@@ -125,8 +132,8 @@ class LlmClientAutoConfigurationTests {
 	@Test
 	void embeddingsDefaultToTheServersModelAnd256TextsPerRequest() {
 		this.contextRunner.run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().embeddings())
-			.isEqualTo(LlmClientSettings.Embeddings.DEFAULTS)
-			.isEqualTo(new LlmClientSettings.Embeddings(null, 256)));
+			.isEqualTo(EmbeddingSettings.DEFAULTS)
+			.isEqualTo(new EmbeddingSettings(null, 256)));
 	}
 
 	@Test
@@ -165,7 +172,7 @@ class LlmClientAutoConfigurationTests {
 	void chatSettingsAreBoundWithTheirDefaults() {
 		this.contextRunner.run((context) -> {
 			var chat = context.getBean(DefaultLlmClient.class).settings().chat();
-			assertThat(chat.maxTokensField()).isEqualTo(LlmClientSettings.TokenLimitField.MAX_TOKENS);
+			assertThat(chat.maxTokensField()).isEqualTo(ChatSettings.TokenLimitField.MAX_TOKENS);
 			assertThat(chat.structuredOutputRepair()).isFalse();
 		});
 		this.contextRunner
@@ -173,7 +180,7 @@ class LlmClientAutoConfigurationTests {
 					"llm.client.chat.structured-output-repair=true")
 			.run((context) -> {
 				var chat = context.getBean(DefaultLlmClient.class).settings().chat();
-				assertThat(chat.maxTokensField()).isEqualTo(LlmClientSettings.TokenLimitField.MAX_COMPLETION_TOKENS);
+				assertThat(chat.maxTokensField()).isEqualTo(ChatSettings.TokenLimitField.MAX_COMPLETION_TOKENS);
 				assertThat(chat.structuredOutputRepair()).isTrue();
 			});
 	}
@@ -304,18 +311,29 @@ class LlmClientAutoConfigurationTests {
 					"llm.client.endpoints[1].url=http://127.0.0.1:2/v1", "llm.client.endpoints[1].weight=3",
 					"llm.client.endpoints[1].max-concurrent=2", "llm.client.endpoints[1].model=other",
 					"llm.client.routing.strategy=lowest-latency", "llm.client.routing.cooldown=7s",
-					"llm.client.routing.latency-tolerance=0.5", "llm.client.eager-init=false")
+					"llm.client.routing.latency-tolerance=0.5", "llm.client.routing.cooldown-after-failures=5",
+					"llm.client.eager-init=false")
 			.run((context) -> {
 				LlmClientSettings settings = context.getBean(DefaultLlmClient.class).settings();
 				assertThat(settings.endpoint()).isNull();
-				assertThat(settings.endpoints()).extracting(LlmClientSettings.Endpoint::url)
+				assertThat(settings.endpoints()).extracting(EndpointSettings::url)
 					.containsExactly("http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1");
 				assertThat(settings.endpoints().get(1))
-					.isEqualTo(new LlmClientSettings.Endpoint("http://127.0.0.1:2/v1", null, "other", 3, 2));
-				assertThat(settings.routing()).isEqualTo(new LlmClientSettings.Routing(
-						LlmClientSettings.Routing.Strategy.LOWEST_LATENCY, Duration.ofSeconds(7), 0.5));
+					.isEqualTo(new EndpointSettings("http://127.0.0.1:2/v1", null, "other", 3, 2));
+				assertThat(settings.routing()).isEqualTo(
+						new RoutingSettings(RoutingSettings.Strategy.LOWEST_LATENCY, Duration.ofSeconds(7), 0.5, 5));
 				assertThat(context.getBean(LlmClient.class).health().endpoints()).hasSize(2);
 			});
+	}
+
+	@Test
+	void cooldownAfterNoFailureStopsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.client.routing.cooldown-after-failures=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.client.routing.cooldown-after-failures")
+				.hasMessageContaining("must be at least 1"));
 	}
 
 }

@@ -10,7 +10,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.llmclient.LlmClientSettings;
+import dev.llmclient.HealthSettings;
 import dev.llmclient.health.LlmClientHealthIndicator;
 import dev.llmclient.internal.DefaultLlmClient;
 
@@ -55,13 +55,13 @@ class LlmClientHealthContributorAutoConfigurationTests {
 			.withPropertyValues("llm.client.health.down-after-failures=2", "llm.client.health.probe.enabled=true",
 					"llm.client.health.probe.ttl=1m")
 			.run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().health())
-				.isEqualTo(new LlmClientSettings.Health(1000, 2, true, Duration.ofMinutes(1))));
+				.isEqualTo(new HealthSettings(1000, 2, true, Duration.ofMinutes(1))));
 	}
 
 	@Test
 	void healthDefaultsMakeNoProbe() {
 		this.contextRunner.run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().health())
-			.isEqualTo(new LlmClientSettings.Health(1000, 5, false, Duration.ofSeconds(30))));
+			.isEqualTo(new HealthSettings(1000, 5, false, Duration.ofSeconds(30))));
 	}
 
 	@Test

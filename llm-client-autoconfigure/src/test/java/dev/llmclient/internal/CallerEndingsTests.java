@@ -29,6 +29,7 @@ import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmTimeoutException;
@@ -124,9 +125,8 @@ class CallerEndingsTests {
 		server.stubFor(post(urlEqualTo(PATH)).willReturn(sse("Hel", "lo")));
 		// two endpoints on the same server, one call each at most
 		LlmClient client = closeLater(TestClients.builder()
-			.endpoints(List.of(
-					LlmClientSettings.Endpoint.of("http://127.0.0.1:" + server.getPort() + "/v1").withMaxConcurrent(1),
-					LlmClientSettings.Endpoint.of("http://localhost:" + server.getPort() + "/v1").withMaxConcurrent(1)))
+			.endpoints(List.of(EndpointSettings.of("http://127.0.0.1:" + server.getPort() + "/v1").withMaxConcurrent(1),
+					EndpointSettings.of("http://localhost:" + server.getPort() + "/v1").withMaxConcurrent(1)))
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 			.limits((limits) -> limits.withMaxWait(Duration.ofSeconds(2)))
 			.retry(TestClients::fastBackoff)
@@ -203,7 +203,7 @@ class CallerEndingsTests {
 			replicas.add(closeLater(ReplicaServer.start().delay(Duration.ofSeconds(5))));
 		}
 		LlmClient client = closeLater(TestClients.builder()
-			.endpoints(replicas.stream().map((replica) -> LlmClientSettings.Endpoint.of(replica.endpoint())).toList())
+			.endpoints(replicas.stream().map((replica) -> EndpointSettings.of(replica.endpoint())).toList())
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false).withShutdownTimeout(Duration.ZERO))
 			.limits((limits) -> limits.withMaxConcurrent(30))
 			.meterRegistry(this.registry)

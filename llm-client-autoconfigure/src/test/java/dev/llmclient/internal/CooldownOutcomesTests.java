@@ -15,8 +15,8 @@ import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientSettings;
-import dev.llmclient.LlmClientSettings.Endpoint;
-import dev.llmclient.LlmClientSettings.Routing;
+import dev.llmclient.EndpointSettings;
+import dev.llmclient.RoutingSettings;
 import dev.llmclient.LlmEndpointsUnavailableException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.batch.BatchOptions;
@@ -58,9 +58,9 @@ class CooldownOutcomesTests {
 		this.other = ReplicaServer.start();
 		this.replica = ReplicaServer.start();
 		LlmClientBuilder builder = TestClients.builder()
-			.endpoints(List.of(Endpoint.of(this.other.endpoint()).withMaxConcurrent(1),
-					Endpoint.of(this.replica.endpoint())))
-			.routing((routing) -> routing.withStrategy(Routing.Strategy.ROUND_ROBIN).withCooldown(COOLDOWN))
+			.endpoints(List.of(EndpointSettings.of(this.other.endpoint()).withMaxConcurrent(1),
+					EndpointSettings.of(this.replica.endpoint())))
+			.routing((routing) -> routing.withStrategy(RoutingSettings.Strategy.ROUND_ROBIN).withCooldown(COOLDOWN))
 			.limits((limits) -> limits.withMaxConcurrent(20).withMaxWait(Duration.ofMillis(300)))
 			.retry((retry) -> retry.withEnabled(false))
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false).withShutdownTimeout(Duration.ofMillis(200)));

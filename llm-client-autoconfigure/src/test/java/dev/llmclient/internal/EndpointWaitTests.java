@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
-import dev.llmclient.LlmClientSettings.Endpoint;
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmEndpointsUnavailableException;
 import dev.llmclient.testsupport.ReplicaServer;
 import dev.llmclient.testsupport.TestClients;
@@ -97,7 +97,7 @@ class EndpointWaitTests {
 	private LlmClient client(Duration maxWait) {
 		return TestClients.builder()
 			.endpoints(this.replicas.stream()
-				.map((replica) -> Endpoint.of(replica.endpoint()).withMaxConcurrent(1))
+				.map((replica) -> EndpointSettings.of(replica.endpoint()).withMaxConcurrent(1))
 				.toList())
 			.limits((limits) -> limits.withMaxWait(maxWait))
 			.retry((retry) -> retry.withEnabled(false))

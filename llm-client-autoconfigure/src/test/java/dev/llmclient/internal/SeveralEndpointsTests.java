@@ -16,12 +16,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientHealth;
-import dev.llmclient.LlmClientSettings.Endpoint;
-import dev.llmclient.LlmClientSettings.Routing;
 import dev.llmclient.LlmEndpointsUnavailableException;
+import dev.llmclient.RoutingSettings;
 import dev.llmclient.batch.BatchItem;
 import dev.llmclient.batch.BatchOptions;
 import dev.llmclient.batch.BatchResult;
@@ -107,7 +107,7 @@ class SeveralEndpointsTests {
 	void lowestLatencySendsFewCallsToASlowReplica() {
 		this.replicas.forEach((replica) -> replica.delay(Duration.ofMillis(10)));
 		this.replicas.get(2).delay(Duration.ofMillis(310));
-		try (LlmClient client = client((routing) -> routing.withStrategy(Routing.Strategy.LOWEST_LATENCY))
+		try (LlmClient client = client((routing) -> routing.withStrategy(RoutingSettings.Strategy.LOWEST_LATENCY))
 			.limits((limits) -> limits.withMaxConcurrent(6))
 			.build()) {
 			BatchResult result = new LlmBatchService(client).generateAll(prompts(150));
@@ -120,7 +120,7 @@ class SeveralEndpointsTests {
 	void roundRobinSendsEachReplicaAThirdEvenWhenOneIsSlow() {
 		this.replicas.forEach((replica) -> replica.delay(Duration.ofMillis(10)));
 		this.replicas.get(2).delay(Duration.ofMillis(310));
-		try (LlmClient client = client((routing) -> routing.withStrategy(Routing.Strategy.ROUND_ROBIN))
+		try (LlmClient client = client((routing) -> routing.withStrategy(RoutingSettings.Strategy.ROUND_ROBIN))
 			.limits((limits) -> limits.withMaxConcurrent(6))
 			.build()) {
 			BatchResult result = new LlmBatchService(client).generateAll(prompts(90));
@@ -131,11 +131,12 @@ class SeveralEndpointsTests {
 
 	@Test
 	void weightedRoundRobinFollowsTheWeights() {
-		List<Endpoint> endpoints = List.of(Endpoint.of(this.replicas.get(0).endpoint()).withWeight(2),
-				Endpoint.of(this.replicas.get(1).endpoint()), Endpoint.of(this.replicas.get(2).endpoint()));
+		List<EndpointSettings> endpoints = List.of(EndpointSettings.of(this.replicas.get(0).endpoint()).withWeight(2),
+				EndpointSettings.of(this.replicas.get(1).endpoint()),
+				EndpointSettings.of(this.replicas.get(2).endpoint()));
 		try (LlmClient client = TestClients.builder()
 			.endpoints(endpoints)
-			.routing((routing) -> routing.withStrategy(Routing.Strategy.ROUND_ROBIN))
+			.routing((routing) -> routing.withStrategy(RoutingSettings.Strategy.ROUND_ROBIN))
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 			.build()) {
 			for (int i = 0; i < 40; i++) {
@@ -163,12 +164,12 @@ class SeveralEndpointsTests {
 	@Test
 	void replicaRefusingTheKeyIsCooledDownAndLoggedWhileTheBatchSucceedsOnTheOthers(CapturedOutput output) {
 		this.replicas.get(2).requireKey("right-key");
-		List<Endpoint> endpoints = List.of(Endpoint.of(this.replicas.get(0).endpoint()),
-				Endpoint.of(this.replicas.get(1).endpoint()),
-				Endpoint.of(this.replicas.get(2).endpoint()).withApiKey("wrong-key-0123456789"));
+		List<EndpointSettings> endpoints = List.of(EndpointSettings.of(this.replicas.get(0).endpoint()),
+				EndpointSettings.of(this.replicas.get(1).endpoint()),
+				EndpointSettings.of(this.replicas.get(2).endpoint()).withApiKey("wrong-key-0123456789"));
 		try (LlmClient client = TestClients.builder()
 			.endpoints(endpoints)
-			.routing((routing) -> routing.withStrategy(Routing.Strategy.ROUND_ROBIN))
+			.routing((routing) -> routing.withStrategy(RoutingSettings.Strategy.ROUND_ROBIN))
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
 			.build()) {
 			BatchResult result = new LlmBatchService(client).generateAll(prompts(60));
@@ -224,7 +225,7 @@ class SeveralEndpointsTests {
 	@Test
 	void endpointsGetTheirOwnPoolsAndWarmUpOpensConnectionsToEach() {
 		try (LlmClient client = TestClients.builder()
-			.endpoints(this.replicas.stream().map((replica) -> Endpoint.of(replica.endpoint())).toList())
+			.endpoints(this.replicas.stream().map((replica) -> EndpointSettings.of(replica.endpoint())).toList())
 			.warmUp((warmUp) -> warmUp.withConnections(2))
 			.build()) {
 			LlmClientHealth health = client.health();
@@ -234,9 +235,9 @@ class SeveralEndpointsTests {
 		}
 	}
 
-	private LlmClientBuilder client(java.util.function.UnaryOperator<Routing> routing) {
+	private LlmClientBuilder client(java.util.function.UnaryOperator<RoutingSettings> routing) {
 		return TestClients.builder()
-			.endpoints(this.replicas.stream().map((replica) -> Endpoint.of(replica.endpoint())).toList())
+			.endpoints(this.replicas.stream().map((replica) -> EndpointSettings.of(replica.endpoint())).toList())
 			.routing(routing)
 			.retry(TestClients::fastBackoff)
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))

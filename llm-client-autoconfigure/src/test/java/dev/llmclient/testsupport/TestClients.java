@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
-import dev.llmclient.LlmClientSettings;
+import dev.llmclient.RetrySettings;
 
 /**
  * Client builders for tests: they name settings in messages as the auto-configured client
@@ -43,7 +43,7 @@ public final class TestClients {
 	 * @param retry the retry settings
 	 * @return the same settings with a short back-off
 	 */
-	public static LlmClientSettings.Retry fastBackoff(LlmClientSettings.Retry retry) {
+	public static RetrySettings fastBackoff(RetrySettings retry) {
 		return retry.withInitialBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10));
 	}
 

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
-import dev.llmclient.LlmClientSettings;
 
 /**
  * Failover under constant load: three loopback replicas answering after
@@ -59,7 +59,7 @@ public final class FailoverBenchmark {
 		AtomicIntegerArray failed = new AtomicIntegerArray(seconds);
 		List<String> errors = new ArrayList<>();
 		try (LlmClient client = LlmClient.builder()
-			.endpoints(replicas.stream().map((replica) -> LlmClientSettings.Endpoint.of(replica.url())).toList())
+			.endpoints(replicas.stream().map((replica) -> EndpointSettings.of(replica.url())).toList())
 			.model(Contender.MODEL)
 			.limits((limits) -> limits.withMaxConcurrent(THREADS))
 			.build()) {

@@ -17,9 +17,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.client.RestClient;
 
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
-import dev.llmclient.LlmClientSettings;
+import dev.llmclient.RoutingSettings;
 import dev.llmclient.internal.DefaultLlmClient;
 
 /**
@@ -54,15 +55,15 @@ public class RoutingOverheadBenchmark {
 		else {
 			builder
 				.endpoints(IntStream.range(0, 3)
-					.mapToObj((i) -> LlmClientSettings.Endpoint.of("http://127.0.0." + (i + 1) + ":9/v1"))
+					.mapToObj((i) -> EndpointSettings.of("http://127.0.0." + (i + 1) + ":9/v1"))
 					.toList())
 				.routing((routing) -> routing.withStrategy(strategy(this.routing)));
 		}
 		this.llmClient = DefaultLlmClient.create(builder, RestClient.builder().requestInterceptor(canned));
 	}
 
-	private static LlmClientSettings.Routing.Strategy strategy(String name) {
-		return List.of(LlmClientSettings.Routing.Strategy.values())
+	private static RoutingSettings.Strategy strategy(String name) {
+		return List.of(RoutingSettings.Strategy.values())
 			.stream()
 			.filter((strategy) -> strategy.name().replace('_', '-').equalsIgnoreCase(name))
 			.findFirst()

@@ -11,8 +11,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientCustomizer;
-import dev.llmclient.LlmClientSettings;
 
 /**
  * With {@code sample.demo.replicas=N} (N above 1) and no {@code llm.client.endpoint}:
@@ -40,8 +40,7 @@ class DemoReplicasConfiguration {
 
 	@Bean
 	LlmClientCustomizer demoReplicasEndpoints(DemoReplicas replicas) {
-		return (builder) -> builder
-			.endpoints(replicas.baseUrls().stream().map(LlmClientSettings.Endpoint::of).toList());
+		return (builder) -> builder.endpoints(replicas.baseUrls().stream().map(EndpointSettings::of).toList());
 	}
 
 }

@@ -1,0 +1,116 @@
+package dev.llmclient;
+
+import java.time.Duration;
+
+import static dev.llmclient.SettingChecks.atLeastOne;
+import static dev.llmclient.SettingChecks.positive;
+
+/**
+ * How a client with several {@code endpoints} picks one for each attempt, and how long it
+ * leaves alone an endpoint that fails. Without {@code endpoints} it has no effect.
+ * <p>
+ * Part of {@link LlmClientSettings}; changed through {@link LlmClientBuilder#routing}.
+ *
+ * @param strategy how an endpoint is picked among those available
+ * ({@code routing.strategy})
+ * @param cooldown how long an endpoint that fails repeatedly, or answers 429, 401 or 403,
+ * receives no calls; a longer {@code Retry-After} from the server wins
+ * ({@code routing.cooldown})
+ * @param latencyTolerance how much slower than the fastest endpoint another may be, as a
+ * fraction, and still share the load under {@code lowest-latency}
+ * ({@code routing.latency-tolerance})
+ * @param cooldownAfterFailures failed attempts in a row after which an endpoint cools
+ * down; it also does when more than half of its last 10 attempts (at least 6) failed
+ * ({@code routing.cooldown-after-failures})
+ * @since 0.1.0
+ */
+public record RoutingSettings(Strategy strategy, Duration cooldown, double latencyTolerance,
+		int cooldownAfterFailures) {
+
+	/**
+	 * The defaults: least busy first, 5s of cooldown after 3 failures in a row, 20% of
+	 * latency tolerance.
+	 */
+	public static final RoutingSettings DEFAULTS = new RoutingSettings(Strategy.LEAST_BUSY, Duration.ofSeconds(5), 0.2,
+			3);
+
+	/**
+	 * Checks every value.
+	 * @throws LlmClientSettingException naming the invalid setting
+	 */
+	public RoutingSettings {
+		if (strategy == null) {
+			throw new LlmClientSettingException("routing.strategy", null,
+					"is required: use least-busy, round-robin or lowest-latency");
+		}
+		positive("routing.cooldown", cooldown);
+		if (!(latencyTolerance >= 0)) {
+			throw new LlmClientSettingException("routing.latency-tolerance", latencyTolerance,
+					"must be 0 or more, e.g. 0.2 (endpoints within 20% of the fastest share the load)");
+		}
+		atLeastOne("routing.cooldown-after-failures", cooldownAfterFailures);
+	}
+
+	/**
+	 * Returns a copy with another strategy.
+	 * @param strategy how an endpoint is picked
+	 * @return the copy
+	 */
+	public RoutingSettings withStrategy(Strategy strategy) {
+		return new RoutingSettings(strategy, this.cooldown, this.latencyTolerance, this.cooldownAfterFailures);
+	}
+
+	/**
+	 * Returns a copy with another cooldown.
+	 * @param cooldown a positive duration
+	 * @return the copy
+	 */
+	public RoutingSettings withCooldown(Duration cooldown) {
+		return new RoutingSettings(this.strategy, cooldown, this.latencyTolerance, this.cooldownAfterFailures);
+	}
+
+	/**
+	 * Returns a copy with another latency tolerance.
+	 * @param latencyTolerance 0 or more, such as 0.2 for 20%
+	 * @return the copy
+	 */
+	public RoutingSettings withLatencyTolerance(double latencyTolerance) {
+		return new RoutingSettings(this.strategy, this.cooldown, latencyTolerance, this.cooldownAfterFailures);
+	}
+
+	/**
+	 * Returns a copy that cools an endpoint down after another number of failed attempts
+	 * in a row: fewer leave a failing endpoint sooner, more ride out short hiccups.
+	 * @param cooldownAfterFailures at least 1
+	 * @return the copy
+	 */
+	public RoutingSettings withCooldownAfterFailures(int cooldownAfterFailures) {
+		return new RoutingSettings(this.strategy, this.cooldown, this.latencyTolerance, cooldownAfterFailures);
+	}
+
+	/**
+	 * How an endpoint is picked among those not cooling down and below their
+	 * {@code max-concurrent}.
+	 *
+	 * @since 0.1.0
+	 */
+	public enum Strategy {
+
+		/**
+		 * The endpoint with the fewest calls in flight relative to its
+		 * {@code max-concurrent}: a slow or saturated endpoint gets fewer calls.
+		 */
+		LEAST_BUSY,
+
+		/** Each endpoint in turn, as often as its {@code weight} says. */
+		ROUND_ROBIN,
+
+		/**
+		 * The endpoint whose recent attempts were fastest; endpoints within
+		 * {@code latency-tolerance} of it share the load, least busy first.
+		 */
+		LOWEST_LATENCY
+
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.llmclient;
+
+import java.time.Duration;
+
+import static dev.llmclient.SettingChecks.positive;
+
+/**
+ * What eager initialisation does when the client starts.
+ * <p>
+ * Part of {@link LlmClientSettings}; changed through {@link LlmClientBuilder#warmUp}.
+ *
+ * @param connections connections opened in parallel, from 1 to {@code max-concurrent}, or
+ * {@code null} for 2 (or {@code max-concurrent} when smaller); see
+ * {@link LlmClientSettings#warmUpConnections()} ({@code warm-up.connections})
+ * @param timeout how long warm-up may take before it gives up ({@code warm-up.timeout})
+ * @param failFast whether an unreachable endpoint fails start-up instead of being logged
+ * ({@code warm-up.fail-fast})
+ * @since 0.1.0
+ */
+public record WarmUpSettings(Integer connections, Duration timeout, boolean failFast) {
+
+	/**
+	 * The defaults: 2 connections (at most {@code max-concurrent}), 10s, log and start
+	 * when the endpoint cannot be reached.
+	 */
+	public static final WarmUpSettings DEFAULTS = new WarmUpSettings(null, Duration.ofSeconds(10), false);
+
+	/**
+	 * Checks every value; the upper bound of {@code connections} is checked by
+	 * {@link LlmClientSettings}.
+	 * @throws LlmClientSettingException naming the invalid setting
+	 */
+	public WarmUpSettings {
+		if (connections != null && connections < 1) {
+			throw new LlmClientSettingException("warm-up.connections", connections,
+					"must be between 1 and max-concurrent: the pool holds no more connections");
+		}
+		positive("warm-up.timeout", timeout);
+	}
+
+	/**
+	 * Returns a copy that opens another number of connections.
+	 * @param connections between 1 and {@code max-concurrent}, or {@code null} for the
+	 * default
+	 * @return the copy
+	 */
+	public WarmUpSettings withConnections(Integer connections) {
+		return new WarmUpSettings(connections, this.timeout, this.failFast);
+	}
+
+	/**
+	 * Returns a copy with another time limit for warm-up.
+	 * @param timeout a positive duration
+	 * @return the copy
+	 */
+	public WarmUpSettings withTimeout(Duration timeout) {
+		return new WarmUpSettings(this.connections, timeout, this.failFast);
+	}
+
+	/**
+	 * Returns a copy that fails, or not, when the endpoint cannot be reached.
+	 * @param failFast {@code true} to fail {@code build()} (or start-up)
+	 * @return the copy
+	 */
+	public WarmUpSettings withFailFast(boolean failFast) {
+		return new WarmUpSettings(this.connections, this.timeout, failFast);
+	}
+
+}
