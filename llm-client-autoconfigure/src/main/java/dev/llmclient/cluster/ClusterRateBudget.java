@@ -1,6 +1,7 @@
 package dev.llmclient.cluster;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -9,6 +10,7 @@ import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.StatefulRedisConnection;
 
+import dev.llmclient.traffic.Interrupts;
 import dev.llmclient.traffic.RateBudget;
 
 /**
@@ -103,6 +105,18 @@ final class ClusterRateBudget implements RateBudget {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
+			if (Thread.interrupted()) {
+				// the caller was cancelled while waiting for Redis: Bucket4j's proxy
+				// turns the interrupt into a RedisException and sets the flag again
+				InterruptedException interrupted = new InterruptedException("Interrupted while waiting for Redis");
+				interrupted.initCause(ex);
+				throw interrupted;
+			}
+			if (RedisOutage.isInterruption(ex)) {
+				// another thread's cancellation failed the exchange this call was batched
+				// into: Redis is fine, but the units were not taken
+				return false;
+			}
 			if (this.redis.answers()) {
 				// Redis is there but the exchange took too long (instances contending for
 				// the bucket): the budget holds, so the units were not taken
@@ -116,23 +130,35 @@ final class ClusterRateBudget implements RateBudget {
 		return taken;
 	}
 
+	/**
+	 * Charges the units; on a thread whose call was cancelled too, as the interrupt flag
+	 * is cleared meanwhile.
+	 */
 	@Override
 	public void charge(long amount) {
-		if (this.local != null) {
-			this.local.charge(amount);
-		}
-		shared((bucket) -> bucket.consumeIgnoringRateLimits(amount));
+		Interrupts.runCleared(() -> {
+			if (this.local != null) {
+				this.local.charge(amount);
+			}
+			shared((bucket) -> bucket.consumeIgnoringRateLimits(amount));
+		});
 	}
 
+	/**
+	 * Gives the units back; on a thread whose call was cancelled too, as the interrupt
+	 * flag is cleared meanwhile.
+	 */
 	@Override
 	public void refund(long amount) {
-		if (this.local != null) {
-			this.local.refund(amount);
-		}
-		shared((bucket) -> bucket.addTokens(amount));
+		Interrupts.runCleared(() -> {
+			if (this.local != null) {
+				this.local.refund(amount);
+			}
+			shared((bucket) -> bucket.addTokens(amount));
+		});
 	}
 
-	private void shared(java.util.function.Consumer<BucketProxy> change) {
+	private void shared(Consumer<BucketProxy> change) {
 		if (this.outage.isDown()) {
 			return;
 		}
@@ -140,7 +166,9 @@ final class ClusterRateBudget implements RateBudget {
 			change.accept(bucket());
 		}
 		catch (RuntimeException ex) {
-			this.outage.failed(ex);
+			if (!RedisOutage.isInterruption(ex)) {
+				this.outage.failed(ex);
+			}
 		}
 	}
 
@@ -155,7 +183,9 @@ final class ClusterRateBudget implements RateBudget {
 				return bucket().getAvailableTokens();
 			}
 			catch (RuntimeException ex) {
-				this.outage.failed(ex);
+				if (!RedisOutage.isInterruption(ex)) {
+					this.outage.failed(ex);
+				}
 			}
 		}
 		return (this.local != null) ? this.local.available() : 0;

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import io.lettuce.core.RedisException;
 
 import dev.llmclient.traffic.ConcurrencyLimiter;
+import dev.llmclient.traffic.Interrupts;
 
 /**
  * The cluster-wide concurrency limit in front of the instance's own: a call takes a local
@@ -238,18 +239,24 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 			this.local.attemptEnded(startNanos, durationNanos, signal);
 		}
 
+		/**
+		 * Gives the lease and the local permit back; on a thread whose call was cancelled
+		 * too, as the interrupt flag is cleared meanwhile.
+		 */
 		@Override
 		public void release() {
-			LeaseLimiter.this.held.remove(this.id);
-			forget(this.id);
-			this.local.release();
-			LeaseLimiter.this.lock.lock();
-			try {
-				LeaseLimiter.this.released.signal();
-			}
-			finally {
-				LeaseLimiter.this.lock.unlock();
-			}
+			Interrupts.runCleared(() -> {
+				LeaseLimiter.this.held.remove(this.id);
+				forget(this.id);
+				this.local.release();
+				LeaseLimiter.this.lock.lock();
+				try {
+					LeaseLimiter.this.released.signal();
+				}
+				finally {
+					LeaseLimiter.this.lock.unlock();
+				}
+			});
 		}
 
 	}

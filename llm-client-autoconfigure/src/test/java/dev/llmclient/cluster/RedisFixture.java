@@ -10,6 +10,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -29,6 +30,8 @@ final class RedisFixture implements AutoCloseable {
 	private final RedisServerProcess redis;
 
 	private final List<AutoCloseable> closing = new ArrayList<>();
+
+	private StatefulRedisConnection<String, String> raw;
 
 	RedisFixture(RedisServerProcess redis) {
 		this.redis = redis;
@@ -56,6 +59,19 @@ final class RedisFixture implements AutoCloseable {
 				() -> client.connect(ByteArrayCodec.INSTANCE), registry, period);
 		this.closing.add(limits);
 		return limits;
+	}
+
+	/**
+	 * Holds every client's commands for the given time ({@code CLIENT PAUSE}): they are
+	 * sent, and Redis runs them when the pause ends.
+	 */
+	void pauseRedis(Duration pause) {
+		if (this.raw == null) {
+			RedisClient client = RedisClient.create(RedisURI.create(this.redis.url()));
+			this.closing.add(client::shutdown);
+			this.raw = client.connect();
+		}
+		this.raw.sync().clientPause(pause.toMillis());
 	}
 
 	@Override

@@ -1,0 +1,85 @@
+package dev.llmclient.cluster;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.llmclient.testsupport.RedisServerProcess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * One cluster budget against a real Redis: how it takes, gives back and waits, when the
+ * caller asks without waiting, is cancelled, or runs with another limit than the
+ * instances before it.
+ */
+class ClusterRateBudgetTests {
+
+	/** Long enough that no unit refills while a test runs. */
+	private static final Duration DAY = Duration.ofDays(1);
+
+	/**
+	 * Leases of 30 s: Redis, once counted as unavailable, is not asked again for 10 s, so
+	 * that a wrong outage shows.
+	 */
+	private static final ClusterSettings SETTINGS = ClusterSettings.DEFAULTS.withLeaseTtl(Duration.ofSeconds(30))
+		.withCommandTimeout(Duration.ofSeconds(1))
+		.withOnRedisFailure(ClusterSettings.OnRedisFailure.REJECT);
+
+	private static RedisServerProcess redis;
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisServerProcess.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@Test
+	void refundOnAnInterruptedThreadGivesTheUnitsBackAndKeepsRedisAvailable() throws Exception {
+		try (RedisFixture fixture = new RedisFixture(redis)) {
+			ClusterLimits limits = fixture.instance(SETTINGS.withKey("interrupted-refund"), DAY, null);
+			ClusterRateBudget budget = limits.budget(null, "requests", 600);
+			assertThat(budget.tryTake(10, Duration.ofSeconds(1))).isTrue();
+			// the answers come after the refund started waiting for them
+			fixture.pauseRedis(Duration.ofMillis(200));
+			boolean stillInterrupted;
+			Thread.currentThread().interrupt();
+			try {
+				budget.refund(4);
+				budget.charge(1);
+			}
+			finally {
+				stillInterrupted = Thread.interrupted();
+			}
+			assertThat(stillInterrupted).as("the caller's interrupt is kept").isTrue();
+			assertThat(limits.details()).containsEntry("state", "active");
+			assertThat(budget.available()).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void interruptedTakeIsTheCallersCancellationNotAnOutage() throws Exception {
+		try (RedisFixture fixture = new RedisFixture(redis)) {
+			ClusterLimits limits = fixture.instance(SETTINGS.withKey("interrupted-take"), DAY, null);
+			ClusterRateBudget budget = limits.budget(null, "requests", 600);
+			fixture.pauseRedis(Duration.ofMillis(200));
+			Thread.currentThread().interrupt();
+			try {
+				assertThatExceptionOfType(InterruptedException.class)
+					.isThrownBy(() -> budget.tryTake(1, Duration.ofSeconds(1)));
+			}
+			finally {
+				Thread.interrupted();
+			}
+			assertThat(limits.details()).containsEntry("state", "active");
+		}
+	}
+
+}
