@@ -96,7 +96,9 @@ final class ClusterRateBudget implements RateBudget {
 		try {
 			BucketProxy bucket = bucket();
 			long now = Math.min(amount, this.burst);
-			taken = bucket.asBlocking().tryConsume(now, wait);
+			// Bucket4j's blocking take refuses a wait that is not positive
+			taken = (wait.isZero() || wait.isNegative()) ? bucket.tryConsume(now)
+					: bucket.asBlocking().tryConsume(now, wait);
 			if (taken && amount > now) {
 				bucket.consumeIgnoringRateLimits(amount - now);
 			}

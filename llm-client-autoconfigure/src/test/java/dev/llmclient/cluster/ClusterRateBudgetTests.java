@@ -82,4 +82,17 @@ class ClusterRateBudgetTests {
 		}
 	}
 
+	@Test
+	void zeroWaitTakesFromABudgetThatIsNotEmpty() throws Exception {
+		try (RedisFixture fixture = new RedisFixture(redis)) {
+			ClusterLimits limits = fixture.instance(SETTINGS.withKey("zero-wait"), DAY, null);
+			ClusterRateBudget budget = limits.budget(null, "requests", 600);
+			assertThat(budget.tryTake(3, Duration.ZERO)).isTrue();
+			assertThat(budget.tryTake(7, Duration.ofNanos(-1))).isTrue();
+			assertThat(budget.available()).isZero();
+			assertThat(budget.tryTake(1, Duration.ZERO)).as("empty: refused at once").isFalse();
+			assertThat(limits.details()).containsEntry("state", "active");
+		}
+	}
+
 }
