@@ -92,10 +92,10 @@ final class ClusterRateBudget implements RateBudget {
 			this.fallback.apply(this.name, null);
 			return true;
 		}
+		long now = Math.min(amount, this.burst);
 		boolean taken;
 		try {
 			BucketProxy bucket = bucket();
-			long now = Math.min(amount, this.burst);
 			// Bucket4j's blocking take refuses a wait that is not positive
 			taken = (wait.isZero() || wait.isNegative()) ? bucket.tryConsume(now)
 					: bucket.asBlocking().tryConsume(now, wait);
@@ -104,6 +104,9 @@ final class ClusterRateBudget implements RateBudget {
 			}
 		}
 		catch (InterruptedException ex) {
+			// only Bucket4j's pause is interruptible, and it comes after the units were
+			// reserved in Redis: the call will not be sent, so they go back
+			Interrupts.runCleared(() -> shared((bucket) -> bucket.addTokens(now)));
 			throw ex;
 		}
 		catch (RuntimeException ex) {

@@ -1,6 +1,8 @@
 package dev.llmclient.cluster;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,6 +12,7 @@ import dev.llmclient.testsupport.RedisServerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One cluster budget against a real Redis: how it takes, gives back and waits, when the
@@ -91,6 +94,35 @@ class ClusterRateBudgetTests {
 			assertThat(budget.tryTake(7, Duration.ofNanos(-1))).isTrue();
 			assertThat(budget.available()).isZero();
 			assertThat(budget.tryTake(1, Duration.ZERO)).as("empty: refused at once").isFalse();
+			assertThat(limits.details()).containsEntry("state", "active");
+		}
+	}
+
+	@Test
+	void unitsReservedByATakeCancelledWhileWaitingAreGivenBack() throws Exception {
+		try (RedisFixture fixture = new RedisFixture(redis)) {
+			ClusterLimits limits = fixture.instance(SETTINGS.withKey("cancelled-wait"), Duration.ofHours(1), null);
+			// a burst of 1 and one unit a minute
+			ClusterRateBudget budget = limits.budget(null, "requests", 60);
+			assertThat(budget.tryTake(1, Duration.ofSeconds(1))).isTrue();
+			CompletableFuture<Boolean> waiting = new CompletableFuture<>();
+			Thread waiter = new Thread(() -> {
+				try {
+					waiting.complete(budget.tryTake(1, Duration.ofMinutes(5)));
+				}
+				catch (Throwable ex) {
+					waiting.completeExceptionally(ex);
+				}
+			});
+			waiter.start();
+			// parked until the reserved unit refills
+			await().atMost(Duration.ofSeconds(10)).until(() -> RedisFixture.isParkedByBucket4j(waiter));
+			assertThat(budget.available()).isEqualTo(-1);
+			waiter.interrupt();
+			assertThat(waiting).failsWithin(Duration.ofSeconds(10))
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseInstanceOf(InterruptedException.class);
+			assertThat(budget.available()).isZero();
 			assertThat(limits.details()).containsEntry("state", "active");
 		}
 	}

@@ -2,10 +2,12 @@ package dev.llmclient.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.bucket4j.BlockingStrategy;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -72,6 +74,15 @@ final class RedisFixture implements AutoCloseable {
 			this.raw = client.connect();
 		}
 		this.raw.sync().clientPause(pause.toMillis());
+	}
+
+	/**
+	 * Answers whether the thread is parked by a Bucket4j bucket, waiting for the units it
+	 * reserved to refill.
+	 */
+	static boolean isParkedByBucket4j(Thread thread) {
+		return thread.getState() == Thread.State.TIMED_WAITING && Arrays.stream(thread.getStackTrace())
+			.anyMatch((frame) -> frame.getClassName().startsWith(BlockingStrategy.class.getName()));
 	}
 
 	@Override
