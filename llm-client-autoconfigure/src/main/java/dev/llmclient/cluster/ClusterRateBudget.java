@@ -1,9 +1,12 @@
 package dev.llmclient.cluster;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
@@ -21,6 +24,19 @@ import dev.llmclient.traffic.RateBudget;
  * and the rest, less a margin of one per cent, refilled evenly over the period, so no
  * window of one period sees more than the limit. While Redis is unavailable only the
  * local budget applies, or calls are rejected, as {@code cluster.on-redis-failure} says.
+ * <p>
+ * Redis keeps the bucket's configuration with it. So that a changed
+ * {@code cluster.requests-per-minute} or {@code cluster.tokens-per-minute} takes effect,
+ * the bucket is built with Bucket4j's implicit configuration replacement: its version is
+ * a digest of the bucket's shape (capacity, refill and period), so instances configured
+ * alike agree, and a command carrying a higher version than Redis has seen replaces the
+ * configuration. Bucket4j orders versions, but a digest says nothing of which
+ * configuration is newer, so an instance also replaces the configuration explicitly when
+ * it binds to a connection (at its first use, and on a new connection): the instance
+ * started with a new limit applies it, and those already running, whose versions Redis
+ * has seen, keep to it. Tokens carry over in proportion to the capacities. While
+ * instances with different limits run side by side, the one that bound last decides;
+ * should Redis lose the bucket meanwhile, the higher version does.
  */
 final class ClusterRateBudget implements RateBudget {
 
@@ -36,6 +52,8 @@ final class ClusterRateBudget implements RateBudget {
 	private final String key;
 
 	private final BucketConfiguration configuration;
+
+	private final long configurationVersion;
 
 	private final long limit;
 
@@ -64,6 +82,7 @@ final class ClusterRateBudget implements RateBudget {
 		this.configuration = BucketConfiguration.builder()
 			.addLimit((bandwidth) -> bandwidth.capacity(this.burst).refillGreedy(refill, period))
 			.build();
+		this.configurationVersion = configurationVersion(this.burst, refill, period);
 		this.name = name;
 		this.outage = outage;
 		this.fallback = fallback;
@@ -218,11 +237,25 @@ final class ClusterRateBudget implements RateBudget {
 				// one compare-and-swap in flight per instance: concurrent calls of this
 				// instance are merged into it instead of retrying against each other
 				.withOptimization(Optimizations.batching())
+				.withImplicitConfigurationReplacement(this.configurationVersion,
+						TokensInheritanceStrategy.PROPORTIONALLY)
 				.build(RedisCommands.bytes(this.key), () -> this.configuration);
+			// a version orders configurations but does not date them: see the class
+			// Javadoc
+			bucket.replaceConfiguration(this.configuration, TokensInheritanceStrategy.PROPORTIONALLY);
 			current = new Bound(connection, bucket);
 			this.bound = current;
 		}
 		return current.bucket;
+	}
+
+	/**
+	 * Returns the version of the bucket's configuration: a digest of its shape, the same
+	 * for every instance configured alike.
+	 */
+	private static long configurationVersion(long capacity, long refill, Duration period) {
+		byte[] shape = (capacity + "/" + refill + "/" + period.toNanos()).getBytes(StandardCharsets.UTF_8);
+		return Math.max(1, UUID.nameUUIDFromBytes(shape).getMostSignificantBits() & Long.MAX_VALUE);
 	}
 
 	@Override

@@ -127,4 +127,28 @@ class ClusterRateBudgetTests {
 		}
 	}
 
+	@Test
+	void aRaisedLimitReplacesTheConfigurationOfTheSharedBucket() throws Exception {
+		try (RedisFixture fixture = new RedisFixture(redis)) {
+			ClusterSettings settings = SETTINGS.withKey("raised");
+			ClusterRateBudget before = fixture.instance(settings, DAY, null).budget(null, "requests", 60);
+			assertThat(before.available()).as("a burst of one sixtieth").isEqualTo(1);
+			ClusterRateBudget after = fixture.instance(settings, DAY, null).budget(null, "requests", 6000);
+			assertThat(after.available()).isEqualTo(100);
+			assertThat(before.available()).as("the instances agree").isEqualTo(100);
+		}
+	}
+
+	@Test
+	void aLoweredLimitReplacesTheConfigurationOfTheSharedBucket() throws Exception {
+		try (RedisFixture fixture = new RedisFixture(redis)) {
+			ClusterSettings settings = SETTINGS.withKey("lowered");
+			ClusterRateBudget before = fixture.instance(settings, DAY, null).budget(null, "requests", 6000);
+			assertThat(before.available()).isEqualTo(100);
+			ClusterRateBudget after = fixture.instance(settings, DAY, null).budget(null, "requests", 60);
+			assertThat(after.available()).isEqualTo(1);
+			assertThat(before.available()).as("the instances agree").isEqualTo(1);
+		}
+	}
+
 }
