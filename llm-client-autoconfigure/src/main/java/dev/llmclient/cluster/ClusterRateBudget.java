@@ -1,14 +1,19 @@
 package dev.llmclient.cluster;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.StatefulRedisConnection;
 
+import dev.llmclient.traffic.Interrupts;
 import dev.llmclient.traffic.RateBudget;
 
 /**
@@ -19,6 +24,19 @@ import dev.llmclient.traffic.RateBudget;
  * and the rest, less a margin of one per cent, refilled evenly over the period, so no
  * window of one period sees more than the limit. While Redis is unavailable only the
  * local budget applies, or calls are rejected, as {@code cluster.on-redis-failure} says.
+ * <p>
+ * Redis keeps the bucket's configuration with it. So that a changed
+ * {@code cluster.requests-per-minute} or {@code cluster.tokens-per-minute} takes effect,
+ * the bucket is built with Bucket4j's implicit configuration replacement: its version is
+ * a digest of the bucket's shape (capacity, refill and period), so instances configured
+ * alike agree, and a command carrying a higher version than Redis has seen replaces the
+ * configuration. Bucket4j orders versions, but a digest says nothing of which
+ * configuration is newer, so an instance also replaces the configuration explicitly when
+ * it binds to a connection (at its first use, and on a new connection): the instance
+ * started with a new limit applies it, and those already running, whose versions Redis
+ * has seen, keep to it. Tokens carry over in proportion to the capacities. While
+ * instances with different limits run side by side, the one that bound last decides;
+ * should Redis lose the bucket meanwhile, the higher version does.
  */
 final class ClusterRateBudget implements RateBudget {
 
@@ -34,6 +52,8 @@ final class ClusterRateBudget implements RateBudget {
 	private final String key;
 
 	private final BucketConfiguration configuration;
+
+	private final long configurationVersion;
 
 	private final long limit;
 
@@ -62,6 +82,7 @@ final class ClusterRateBudget implements RateBudget {
 		this.configuration = BucketConfiguration.builder()
 			.addLimit((bandwidth) -> bandwidth.capacity(this.burst).refillGreedy(refill, period))
 			.build();
+		this.configurationVersion = configurationVersion(this.burst, refill, period);
 		this.name = name;
 		this.outage = outage;
 		this.fallback = fallback;
@@ -90,19 +111,36 @@ final class ClusterRateBudget implements RateBudget {
 			this.fallback.apply(this.name, null);
 			return true;
 		}
+		long now = Math.min(amount, this.burst);
 		boolean taken;
 		try {
 			BucketProxy bucket = bucket();
-			long now = Math.min(amount, this.burst);
-			taken = bucket.asBlocking().tryConsume(now, wait);
+			// Bucket4j's blocking take refuses a wait that is not positive
+			taken = (wait.isZero() || wait.isNegative()) ? bucket.tryConsume(now)
+					: bucket.asBlocking().tryConsume(now, wait);
 			if (taken && amount > now) {
 				bucket.consumeIgnoringRateLimits(amount - now);
 			}
 		}
 		catch (InterruptedException ex) {
+			// only Bucket4j's pause is interruptible, and it comes after the units were
+			// reserved in Redis: the call will not be sent, so they go back
+			Interrupts.runCleared(() -> shared((bucket) -> bucket.addTokens(now)));
 			throw ex;
 		}
 		catch (RuntimeException ex) {
+			if (Thread.interrupted()) {
+				// the caller was cancelled while waiting for Redis: Bucket4j's proxy
+				// turns the interrupt into a RedisException and sets the flag again
+				InterruptedException interrupted = new InterruptedException("Interrupted while waiting for Redis");
+				interrupted.initCause(ex);
+				throw interrupted;
+			}
+			if (RedisOutage.isInterruption(ex)) {
+				// another thread's cancellation failed the exchange this call was batched
+				// into: Redis is fine, but the units were not taken
+				return false;
+			}
 			if (this.redis.answers()) {
 				// Redis is there but the exchange took too long (instances contending for
 				// the bucket): the budget holds, so the units were not taken
@@ -116,23 +154,35 @@ final class ClusterRateBudget implements RateBudget {
 		return taken;
 	}
 
+	/**
+	 * Charges the units; on a thread whose call was cancelled too, as the interrupt flag
+	 * is cleared meanwhile.
+	 */
 	@Override
 	public void charge(long amount) {
-		if (this.local != null) {
-			this.local.charge(amount);
-		}
-		shared((bucket) -> bucket.consumeIgnoringRateLimits(amount));
+		Interrupts.runCleared(() -> {
+			if (this.local != null) {
+				this.local.charge(amount);
+			}
+			shared((bucket) -> bucket.consumeIgnoringRateLimits(amount));
+		});
 	}
 
+	/**
+	 * Gives the units back; on a thread whose call was cancelled too, as the interrupt
+	 * flag is cleared meanwhile.
+	 */
 	@Override
 	public void refund(long amount) {
-		if (this.local != null) {
-			this.local.refund(amount);
-		}
-		shared((bucket) -> bucket.addTokens(amount));
+		Interrupts.runCleared(() -> {
+			if (this.local != null) {
+				this.local.refund(amount);
+			}
+			shared((bucket) -> bucket.addTokens(amount));
+		});
 	}
 
-	private void shared(java.util.function.Consumer<BucketProxy> change) {
+	private void shared(Consumer<BucketProxy> change) {
 		if (this.outage.isDown()) {
 			return;
 		}
@@ -140,7 +190,9 @@ final class ClusterRateBudget implements RateBudget {
 			change.accept(bucket());
 		}
 		catch (RuntimeException ex) {
-			this.outage.failed(ex);
+			if (!RedisOutage.isInterruption(ex)) {
+				this.outage.failed(ex);
+			}
 		}
 	}
 
@@ -155,7 +207,9 @@ final class ClusterRateBudget implements RateBudget {
 				return bucket().getAvailableTokens();
 			}
 			catch (RuntimeException ex) {
-				this.outage.failed(ex);
+				if (!RedisOutage.isInterruption(ex)) {
+					this.outage.failed(ex);
+				}
 			}
 		}
 		return (this.local != null) ? this.local.available() : 0;
@@ -183,11 +237,25 @@ final class ClusterRateBudget implements RateBudget {
 				// one compare-and-swap in flight per instance: concurrent calls of this
 				// instance are merged into it instead of retrying against each other
 				.withOptimization(Optimizations.batching())
+				.withImplicitConfigurationReplacement(this.configurationVersion,
+						TokensInheritanceStrategy.PROPORTIONALLY)
 				.build(RedisCommands.bytes(this.key), () -> this.configuration);
+			// a version orders configurations but does not date them: see the class
+			// Javadoc
+			bucket.replaceConfiguration(this.configuration, TokensInheritanceStrategy.PROPORTIONALLY);
 			current = new Bound(connection, bucket);
 			this.bound = current;
 		}
 		return current.bucket;
+	}
+
+	/**
+	 * Returns the version of the bucket's configuration: a digest of its shape, the same
+	 * for every instance configured alike.
+	 */
+	private static long configurationVersion(long capacity, long refill, Duration period) {
+		byte[] shape = (capacity + "/" + refill + "/" + period.toNanos()).getBytes(StandardCharsets.UTF_8);
+		return Math.max(1, UUID.nameUUIDFromBytes(shape).getMostSignificantBits() & Long.MAX_VALUE);
 	}
 
 	@Override

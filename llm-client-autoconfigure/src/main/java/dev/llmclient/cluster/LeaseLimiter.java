@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import io.lettuce.core.RedisException;
 
 import dev.llmclient.traffic.ConcurrencyLimiter;
+import dev.llmclient.traffic.Interrupts;
 
 /**
  * The cluster-wide concurrency limit in front of the instance's own: a call takes a local
@@ -105,9 +106,13 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 					acquired = this.leases.tryAcquire(id);
 				}
 				catch (RedisException ex) {
+					abandon(id);
 					this.outage.failed(ex);
-					forget(id);
 					return fallback(localPermit, start, ex);
+				}
+				catch (InterruptedException ex) {
+					abandon(id);
+					throw ex;
 				}
 				this.outage.succeeded();
 				long elapsed = System.nanoTime() - start;
@@ -145,18 +150,31 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 	}
 
 	/**
-	 * Removes a lease whose acquisition timed out: Redis may have added it after all.
+	 * Gives back the lease of a call that ended, unless Redis is unavailable: the lease
+	 * then expires by itself.
 	 */
 	private void forget(String id) {
-		if (this.outage.isDown()) {
-			// the lease, if it was added, expires by itself
-			return;
+		if (!this.outage.isDown()) {
+			release(id);
 		}
+	}
+
+	/**
+	 * Removes a lease whose acquisition timed out, failed or was cancelled, even during
+	 * an outage: the script may have run after the call gave up on its answer, and the
+	 * lease would hold a permit of the cluster for a whole lease time to live. The
+	 * removal follows the script on the same connection, so Redis runs it after.
+	 */
+	private void abandon(String id) {
+		Interrupts.runCleared(() -> release(id));
+	}
+
+	private void release(String id) {
 		try {
 			this.leases.release(id);
 		}
 		catch (RuntimeException ex) {
-			// Redis is unavailable: the lease, if it was added, expires by itself
+			// no connection to send it on: the lease, if it was added, expires by itself
 		}
 	}
 
@@ -238,18 +256,24 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 			this.local.attemptEnded(startNanos, durationNanos, signal);
 		}
 
+		/**
+		 * Gives the lease and the local permit back; on a thread whose call was cancelled
+		 * too, as the interrupt flag is cleared meanwhile.
+		 */
 		@Override
 		public void release() {
-			LeaseLimiter.this.held.remove(this.id);
-			forget(this.id);
-			this.local.release();
-			LeaseLimiter.this.lock.lock();
-			try {
-				LeaseLimiter.this.released.signal();
-			}
-			finally {
-				LeaseLimiter.this.lock.unlock();
-			}
+			Interrupts.runCleared(() -> {
+				LeaseLimiter.this.held.remove(this.id);
+				forget(this.id);
+				this.local.release();
+				LeaseLimiter.this.lock.lock();
+				try {
+					LeaseLimiter.this.released.signal();
+				}
+				finally {
+					LeaseLimiter.this.lock.unlock();
+				}
+			});
 		}
 
 	}

@@ -62,6 +62,20 @@ final class RedisOutage {
 		}
 	}
 
+	/**
+	 * Answers whether a failure of a Redis command came from an interrupt of the thread
+	 * waiting for its answer (a cancelled call) rather than from Redis: it says nothing
+	 * of whether Redis is available.
+	 */
+	static boolean isInterruption(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof InterruptedException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	void succeeded() {
 		long since = this.downSince.getAndSet(0);
 		if (since != 0) {

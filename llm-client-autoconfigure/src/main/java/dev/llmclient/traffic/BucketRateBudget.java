@@ -38,8 +38,21 @@ final class BucketRateBudget implements RateBudget {
 	@Override
 	public boolean tryTake(long amount, Duration wait) throws InterruptedException {
 		long now = Math.min(amount, this.burst);
-		boolean taken = (wait.isZero() || wait.isNegative()) ? this.bucket.tryConsume(now)
-				: this.bucket.asBlocking().tryConsume(now, wait);
+		boolean taken;
+		if (wait.isZero() || wait.isNegative()) {
+			taken = this.bucket.tryConsume(now);
+		}
+		else {
+			try {
+				taken = this.bucket.asBlocking().tryConsume(now, wait);
+			}
+			catch (InterruptedException ex) {
+				// only Bucket4j's pause is interruptible, and it comes after the units
+				// were reserved: the call will not be sent, so they go back
+				Interrupts.runCleared(() -> refund(now));
+				throw ex;
+			}
+		}
 		if (!taken) {
 			return false;
 		}

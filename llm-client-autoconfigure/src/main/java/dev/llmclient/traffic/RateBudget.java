@@ -23,7 +23,8 @@ public interface RateBudget {
 	 * @param amount the units a call needs, at least 1
 	 * @param wait the longest wait, zero or positive
 	 * @return whether the units were taken
-	 * @throws InterruptedException when the waiting thread is interrupted
+	 * @throws InterruptedException when the waiting thread is interrupted; units reserved
+	 * for the wait are given back first
 	 */
 	boolean tryTake(long amount, Duration wait) throws InterruptedException;
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,27 @@ class ClusterClientTests {
 					.ignoreException(LlmClusterUnavailableException.class)
 					.untilAsserted(() -> assertThat(client.generate("after")).isNotNull());
 			}
+		}
+	}
+
+	@Test
+	void noWaitCallsGoThroughWhileTheClusterBudgetLasts() throws Exception {
+		try (LimitedChatServer server = new LimitedChatServer(); RedisFixture fixture = new RedisFixture(redis)) {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			LlmClientBuilder builder = builder(server).meterRegistry(registry)
+				.limits((limits) -> limits.withMaxWait(Duration.ZERO));
+			ClusterLimits limits = fixture.instance(SETTINGS.withKey("no-wait").withRequestsPerMinute(600L),
+					builder.settings(), Duration.ofDays(1), null);
+			limits.applyTo(builder);
+			try (LlmClient client = builder.build()) {
+				for (int i = 0; i < 5; i++) {
+					assertThat(client.generate("prompt " + i)).isNotNull();
+				}
+			}
+			assertThat(server.answered()).isEqualTo(5);
+			assertThat(registry.find("llm.client.throttled").counters()).as("no call waited")
+				.allSatisfy((counter) -> assertThat(counter.count()).isZero());
+			assertThat(limits.details()).containsEntry("state", "active").containsEntry("requestsRemaining", 5L);
 		}
 	}
 

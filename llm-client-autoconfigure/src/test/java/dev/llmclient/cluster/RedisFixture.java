@@ -2,14 +2,17 @@ package dev.llmclient.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.bucket4j.BlockingStrategy;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -29,6 +32,8 @@ final class RedisFixture implements AutoCloseable {
 	private final RedisServerProcess redis;
 
 	private final List<AutoCloseable> closing = new ArrayList<>();
+
+	private StatefulRedisConnection<String, String> raw;
 
 	RedisFixture(RedisServerProcess redis) {
 		this.redis = redis;
@@ -56,6 +61,28 @@ final class RedisFixture implements AutoCloseable {
 				() -> client.connect(ByteArrayCodec.INSTANCE), registry, period);
 		this.closing.add(limits);
 		return limits;
+	}
+
+	/**
+	 * Holds every client's commands for the given time ({@code CLIENT PAUSE}): they are
+	 * sent, and Redis runs them when the pause ends.
+	 */
+	void pauseRedis(Duration pause) {
+		if (this.raw == null) {
+			RedisClient client = RedisClient.create(RedisURI.create(this.redis.url()));
+			this.closing.add(client::shutdown);
+			this.raw = client.connect();
+		}
+		this.raw.sync().clientPause(pause.toMillis());
+	}
+
+	/**
+	 * Answers whether the thread is parked by a Bucket4j bucket, waiting for the units it
+	 * reserved to refill.
+	 */
+	static boolean isParkedByBucket4j(Thread thread) {
+		return thread.getState() == Thread.State.TIMED_WAITING && Arrays.stream(thread.getStackTrace())
+			.anyMatch((frame) -> frame.getClassName().startsWith(BlockingStrategy.class.getName()));
 	}
 
 	@Override
