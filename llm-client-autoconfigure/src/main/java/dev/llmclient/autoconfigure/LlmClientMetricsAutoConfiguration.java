@@ -13,7 +13,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 import dev.llmclient.LlmClientCustomizer;
-import dev.llmclient.internal.GenAiHistogramBuckets;
+import dev.llmclient.internal.recording.GenAiHistogramBuckets;
 
 /**
  * Sends the LLM client's metrics to the application's {@link MeterRegistry}, when

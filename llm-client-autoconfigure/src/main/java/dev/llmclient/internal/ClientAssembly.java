@@ -16,6 +16,30 @@ import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.traffic.RateBudget;
+import dev.llmclient.internal.call.Admission;
+import dev.llmclient.internal.call.AsyncCalls;
+import dev.llmclient.internal.call.Attempts;
+import dev.llmclient.internal.call.CallGate;
+import dev.llmclient.internal.call.CallPipeline;
+import dev.llmclient.internal.call.Retrier;
+import dev.llmclient.internal.call.Route;
+import dev.llmclient.internal.call.RouteSource;
+import dev.llmclient.internal.http.HttpTransport;
+import dev.llmclient.internal.limits.Bulkhead;
+import dev.llmclient.internal.limits.ServerPacing;
+import dev.llmclient.internal.limits.ServerSignals;
+import dev.llmclient.internal.operation.Operations;
+import dev.llmclient.internal.recording.CallMetrics;
+import dev.llmclient.internal.recording.CallObservations;
+import dev.llmclient.internal.recording.CallRecorder;
+import dev.llmclient.internal.recording.HealthProbe;
+import dev.llmclient.internal.recording.LatencyWindow;
+import dev.llmclient.internal.recording.MicrometerCallMetrics;
+import dev.llmclient.internal.routing.RoutedEndpoint;
+import dev.llmclient.internal.routing.RoutedEndpoints;
+import dev.llmclient.internal.routing.Router;
+import dev.llmclient.internal.routing.SingleRoute;
+import dev.llmclient.internal.wire.Failures;
 
 /**
  * Puts a client together from what its builder holds, once: the endpoints (one route, or

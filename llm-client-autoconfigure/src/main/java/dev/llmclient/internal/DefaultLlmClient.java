@@ -20,6 +20,14 @@ import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.internal.call.AsyncCalls;
+import dev.llmclient.internal.call.CallPipeline;
+import dev.llmclient.internal.call.Operation;
+import dev.llmclient.internal.operation.EmbeddingSlices;
+import dev.llmclient.internal.operation.Operations;
+import dev.llmclient.internal.operation.StructuredCalls;
+import dev.llmclient.internal.recording.CallMetrics;
+import dev.llmclient.internal.recording.CallObservations;
 
 /**
  * The client: a facade that checks its arguments, picks the {@link Operation} (chat,

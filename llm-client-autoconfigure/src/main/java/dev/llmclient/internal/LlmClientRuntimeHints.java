@@ -14,6 +14,8 @@ import dev.llmclient.ResponseFormat;
 import dev.llmclient.ToolCall;
 import dev.llmclient.ToolChoice;
 import dev.llmclient.ToolDefinition;
+import dev.llmclient.internal.call.CallExecutors;
+import dev.llmclient.internal.wire.ChatCodec;
 
 /**
  * What a GraalVM native image must keep for the client's own reflection: the records
@@ -23,7 +25,7 @@ import dev.llmclient.ToolDefinition;
  * application that has the client; it lives beside the codec because the wire records are
  * not visible outside this package.
  */
-class LlmClientRuntimeHints implements RuntimeHintsRegistrar {
+public class LlmClientRuntimeHints implements RuntimeHintsRegistrar {
 
 	/**
 	 * What Jackson binds: the answers read (the registrar follows their record components

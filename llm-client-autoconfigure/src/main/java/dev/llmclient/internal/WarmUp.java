@@ -7,6 +7,26 @@ import org.springframework.web.client.RestClient;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.internal.call.Admission;
+import dev.llmclient.internal.call.Attempts;
+import dev.llmclient.internal.call.CallGate;
+import dev.llmclient.internal.call.CallPipeline;
+import dev.llmclient.internal.call.Retrier;
+import dev.llmclient.internal.call.Route;
+import dev.llmclient.internal.call.RouteSource;
+import dev.llmclient.internal.http.CannedHttpClient;
+import dev.llmclient.internal.http.HttpTransport;
+import dev.llmclient.internal.limits.Bulkhead;
+import dev.llmclient.internal.limits.FixedLimiter;
+import dev.llmclient.internal.limits.ServerPacing;
+import dev.llmclient.internal.operation.Operations;
+import dev.llmclient.internal.recording.CallMetrics;
+import dev.llmclient.internal.recording.CallObservations;
+import dev.llmclient.internal.recording.CallRecorder;
+import dev.llmclient.internal.recording.LatencyWindow;
+import dev.llmclient.internal.routing.ConnectionWarmer;
+import dev.llmclient.internal.routing.SingleRoute;
+import dev.llmclient.internal.wire.Failures;
 
 /**
  * Eager initialisation: opens the warm-up connections of every endpoint (see

@@ -22,7 +22,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.llmclient.LlmClient;
-import dev.llmclient.internal.GenAiHistogramBuckets;
+import dev.llmclient.internal.recording.GenAiHistogramBuckets;
 import dev.llmclient.testsupport.CannedBodies;
 import dev.llmclient.testsupport.LoopbackWireMock;
 

@@ -38,6 +38,7 @@ import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.ReplicaServer;
 import dev.llmclient.testsupport.TestClients;
 import dev.llmclient.traffic.RateBudget;
+import dev.llmclient.internal.recording.MicrometerCallMetrics;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;

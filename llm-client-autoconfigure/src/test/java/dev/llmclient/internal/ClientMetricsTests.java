@@ -31,6 +31,9 @@ import dev.llmclient.testsupport.LoopbackLlmServer;
 import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
+import dev.llmclient.internal.recording.CallMetrics;
+import dev.llmclient.internal.recording.MicrometerCallMetrics;
+import dev.llmclient.internal.recording.OperationName;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;

@@ -17,6 +17,7 @@ import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmEndpointsUnavailableException;
 import dev.llmclient.testsupport.ReplicaServer;
 import dev.llmclient.testsupport.TestClients;
+import dev.llmclient.internal.routing.Router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

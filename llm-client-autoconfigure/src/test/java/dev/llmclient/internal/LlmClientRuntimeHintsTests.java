@@ -30,6 +30,7 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.llmclient.ChatMessage;
 import dev.llmclient.ChatRequest;
+import dev.llmclient.internal.wire.ChatCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -18,6 +18,7 @@ import dev.llmclient.testsupport.LoopbackProxy;
 import dev.llmclient.testsupport.TestCertificates;
 import dev.llmclient.testsupport.TestClients;
 import dev.llmclient.testsupport.TlsLlmServer;
+import dev.llmclient.internal.http.ProxyRoutePlanner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -34,6 +34,7 @@ import dev.llmclient.testsupport.CountingChatServer;
 import dev.llmclient.testsupport.LimitedChatServer;
 import dev.llmclient.testsupport.TestClients;
 import dev.llmclient.traffic.RateBudget;
+import dev.llmclient.internal.limits.ServerPacing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

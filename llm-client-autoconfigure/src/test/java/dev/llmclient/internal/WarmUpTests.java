@@ -18,6 +18,7 @@ import org.springframework.web.client.RestClient;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.testsupport.RawHttpServer;
+import dev.llmclient.internal.recording.MicrometerCallMetrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,188 @@
+package dev.llmclient.internal.call;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import dev.llmclient.LlmBulkheadFullException;
+import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.LlmHttpException;
+import dev.llmclient.RetrySettings;
+import dev.llmclient.internal.http.HttpTransport;
+import dev.llmclient.internal.recording.CallMetrics;
+import dev.llmclient.internal.recording.CallObservations;
+
+/**
+ * Runs the attempts of one call. Retries what the failure itself says may be retried
+ * ({@link LlmClientException#isRetryable()}: connection failures, connect timeouts, 408,
+ * 409, 429 and 5xx, whatever the server marks {@code x-should-retry: true}, and a stream
+ * cut before any chunk reached the consumer), counting each retry under the failure's
+ * {@link LlmClientException#errorType()}, with exponential backoff and jitter; a server's
+ * {@code Retry-After} replaces the computed wait, but only while it fits
+ * {@code max-retry-after} and the call's deadline: otherwise the call fails at once,
+ * saying why. Every request sent counts as an attempt, also one the server never answered
+ * on a pooled connection: a POST may have reached the server, so the server never
+ * receives more than {@code max-attempts} requests for one call (pooled connections the
+ * server closed while idle are found before reuse, see {@link HttpTransport}). A call
+ * whose caller gave up (its thread interrupted, or its async future cancelled) is not
+ * retried, nor is a call that closing the client cut off: a wait before a retry ends as
+ * soon as the cut-off comes.
+ * <p>
+ * With several endpoints, a failure another endpoint may not share (see
+ * {@link RouteSource#failsOver}) moves the next attempt to another endpoint at once,
+ * without backoff: a failover is an attempt like any other, within {@code max-attempts}
+ * and the deadline, and counts as a retry.
+ * <p>
+ * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the
+ * failure, so it cannot honour {@code Retry-After}, nor give up early when the wait would
+ * pass the deadline.
+ */
+public final class Retrier {
+
+	private final RetrySettings settings;
+
+	private final CallMetrics metrics;
+
+	/** How messages name settings, such as {@code llm.client.timeout}. */
+	private final LlmClientSettings names;
+
+	private final CallGate gate;
+
+	/** How long a call that gave its permit back for a backoff waits for one again. */
+	private final Duration maxWait;
+
+	/** How much longer the server has paused the whole client; zero when it has not. */
+	private final Supplier<Duration> serverPause;
+
+	/** Runs each attempt, on the endpoint its route source picks. */
+	private final Attempts attempts;
+
+	public Retrier(LlmClientSettings settings, CallMetrics metrics, CallGate gate, Supplier<Duration> serverPause,
+			Attempts attempts) {
+		this.settings = settings.retry();
+		this.metrics = metrics;
+		this.names = settings;
+		this.gate = gate;
+		this.maxWait = settings.limits().maxWait();
+		this.serverPause = serverPause;
+		this.attempts = attempts;
+	}
+
+	/**
+	 * Runs the attempts; a call cut off by closing fails with its last failure, which the
+	 * caller turns into the closed-client error.
+	 */
+	<T> T call(Call call, Operation<T> operation) {
+		int attempts = 0;
+		while (true) {
+			try {
+				return this.attempts.run(call, operation);
+			}
+			catch (LlmClientException failure) {
+				if (call.isCancelled() || Thread.currentThread().isInterrupted() || this.gate.isCutOff()) {
+					throw failure; // nobody waits for a retry's answer
+				}
+				attempts++;
+				if (!this.settings.enabled() || attempts >= this.settings.maxAttempts()) {
+					throw failure;
+				}
+				if (this.attempts.routes().failsOver(call, failure)) {
+					CallObservations.retry(call.observation(), failure.errorType(), Duration.ZERO);
+					this.metrics.retry(call.operation(), failure.errorType());
+					call.ticket().retrying();
+					continue;
+				}
+				if (!failure.isRetryable()) {
+					throw failure;
+				}
+				Duration delay = withServerPause(delayBeforeRetry(failure, attempts, call.deadline()), call.deadline());
+				CallObservations.retry(call.observation(), failure.errorType(), delay);
+				call.ticket().backingOff();
+				waitBeforeRetry(delay, failure);
+				resume(call, failure);
+				this.metrics.retry(call.operation(), failure.errorType());
+				call.ticket().retrying();
+			}
+		}
+	}
+
+	/**
+	 * Takes the permit back after a backoff; when none comes in time, the call fails with
+	 * the failure it was retrying, the full bulkhead added as suppressed.
+	 */
+	private void resume(Call call, LlmClientException failure) {
+		try {
+			call.ticket().resume(call.deadline().cap(this.maxWait));
+		}
+		catch (LlmBulkheadFullException ex) {
+			failure.addSuppressed(ex);
+			throw failure;
+		}
+	}
+
+	private Duration delayBeforeRetry(LlmClientException failure, int attempts, Deadline deadline) {
+		Duration serverWait = (failure instanceof LlmHttpException http) ? http.retryAfter() : null;
+		if (serverWait != null) {
+			if (serverWait.compareTo(this.settings.maxRetryAfter()) > 0) {
+				throw ((LlmHttpException) failure)
+					.withNote("not retried: the server asked to wait " + serverWait + " (Retry-After), longer than "
+							+ this.names.property("retry.max-retry-after") + "=" + this.settings.maxRetryAfter());
+			}
+			if (serverWait.compareTo(deadline.remaining()) >= 0) {
+				throw ((LlmHttpException) failure)
+					.withNote("not retried: the server asked to wait " + serverWait + " (Retry-After), past the call's "
+							+ this.names.property("timeout") + " deadline (" + deadline.remaining() + " left)");
+			}
+			return serverWait;
+		}
+		Duration backoff = backoff(attempts);
+		if (backoff.compareTo(deadline.remaining()) >= 0) {
+			throw (failure instanceof LlmHttpException http)
+					? http.withNote("not retried: the next attempt would start after the "
+							+ this.names.property("timeout") + " deadline")
+					: failure;
+		}
+		return backoff;
+	}
+
+	/**
+	 * Lengthens the wait to the end of a pause the server asked of the whole client (a
+	 * 429 with {@code Retry-After} to another call), when that fits the deadline and
+	 * {@code max-retry-after}; a retry sent during the pause would only be refused.
+	 */
+	private Duration withServerPause(Duration delay, Deadline deadline) {
+		Duration pause = this.serverPause.get();
+		if (pause.compareTo(delay) > 0 && pause.compareTo(deadline.remaining()) < 0
+				&& pause.compareTo(this.settings.maxRetryAfter()) <= 0) {
+			return pause;
+		}
+		return delay;
+	}
+
+	/** Exponential backoff before retry number {@code retry}, with jitter. */
+	Duration backoff(int retry) {
+		double base = this.settings.initialBackoff().toNanos() * Math.pow(this.settings.multiplier(), retry - 1);
+		double capped = Math.min(base, this.settings.maxBackoff().toNanos());
+		double jitter = this.settings.jitter();
+		double factor = 1 - jitter + 2 * jitter * ThreadLocalRandom.current().nextDouble();
+		return Duration.ofNanos((long) (capped * factor));
+	}
+
+	/**
+	 * Waits before a retry; closing the client ends the wait at once, failing the call
+	 * with {@code failure}.
+	 */
+	private void waitBeforeRetry(Duration delay, LlmClientException failure) {
+		try {
+			if (this.gate.awaitCutOff(delay)) {
+				throw failure;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LlmClientException("Interrupted while waiting " + delay + " before retrying", ex);
+		}
+	}
+
+}

@@ -1,0 +1,74 @@
+package dev.llmclient.internal.operation;
+
+import java.time.Duration;
+
+import io.micrometer.observation.Observation;
+
+import org.springframework.http.MediaType;
+
+import dev.llmclient.ChatRequest;
+import dev.llmclient.ChatResponse;
+import dev.llmclient.Usage;
+import dev.llmclient.internal.call.Call;
+import dev.llmclient.internal.call.Operation;
+import dev.llmclient.internal.call.Route;
+import dev.llmclient.internal.recording.CallObservations;
+import dev.llmclient.internal.recording.OperationName;
+
+/** A chat completion answered in one piece. */
+class ChatOperation extends Operation<ChatResponse> {
+
+	final Operations operations;
+
+	final ChatRequest request;
+
+	ChatOperation(Operations operations, ChatRequest request) {
+		super(OperationName.CHAT, operations.model(request));
+		this.operations = operations;
+		this.request = request;
+	}
+
+	@Override
+	public long tokenEstimate() {
+		return this.operations.tokenEstimate(this.request);
+	}
+
+	@Override
+	public byte[] encode(String model) {
+		return this.operations.chatCodec().encode(this.request, model, isStream());
+	}
+
+	@Override
+	public boolean followsEndpointModel() {
+		return this.request.model() == null;
+	}
+
+	@Override
+	public Observation observe(CallObservations observations, Observation parent) {
+		return observations.start(name().value(), this.request, model(), parent);
+	}
+
+	@Override
+	public ChatResponse send(Call call) {
+		HttpExchange exchange = this.operations.exchange();
+		Route route = call.route();
+		return exchange.post(route, route.transport().chatCompletionsUri(), call.body(), MediaType.APPLICATION_JSON,
+				(request, response) -> exchange.completion(route, response, call.model(), call.start()));
+	}
+
+	@Override
+	public void answered(CallObservations observations, Observation observation, ChatResponse answer) {
+		observations.answered(observation, answer);
+	}
+
+	@Override
+	public Usage usage(ChatResponse answer) {
+		return answer.usage();
+	}
+
+	@Override
+	public Duration latency(ChatResponse answer) {
+		return answer.latency();
+	}
+
+}

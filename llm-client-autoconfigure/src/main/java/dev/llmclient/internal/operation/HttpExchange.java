@@ -1,0 +1,79 @@
+package dev.llmclient.internal.operation;
+
+import java.io.IOException;
+import java.net.URI;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.web.client.RestClient.RequestHeadersSpec.ExchangeFunction;
+import org.springframework.web.client.RestClientException;
+
+import dev.llmclient.ChatResponse;
+import dev.llmclient.LlmClientException;
+import dev.llmclient.internal.call.Route;
+import dev.llmclient.internal.limits.ServerSignals;
+import dev.llmclient.internal.wire.BoundedBody;
+import dev.llmclient.internal.wire.ChatCodec;
+
+/**
+ * One HTTP exchange of an attempt, for every operation: posts the body through the
+ * route's {@code RestClient}, hands the answer's status and headers to the route's
+ * {@link ServerSignals}, and reads a failing answer into the failure it stands for
+ * (bounded by {@code max-response-size}, named after the route's endpoint).
+ */
+final class HttpExchange {
+
+	private final long maxResponseSize;
+
+	private final ChatCodec codec;
+
+	HttpExchange(long maxResponseSize, ChatCodec codec) {
+		this.maxResponseSize = maxResponseSize;
+		this.codec = codec;
+	}
+
+	<T> T post(Route route, URI uri, byte[] body, MediaType accept, ExchangeFunction<T> exchange) {
+		try {
+			return route.restClient()
+				.post()
+				.uri(uri)
+				.contentType(MediaType.APPLICATION_JSON)
+				.accept(accept)
+				.body(body)
+				.exchange((request, response) -> {
+					route.signals().observe(response.getStatusCode().value(), response.getHeaders());
+					return exchange.exchange(request, response);
+				}, true);
+		}
+		catch (RestClientException ex) {
+			throw route.failures().fromRestClient(ex);
+		}
+	}
+
+	/** Reads a chat completion answered in one piece, or the failure it stands for. */
+	ChatResponse completion(Route route, ClientHttpResponse response, String model, long start) throws IOException {
+		int status = response.getStatusCode().value();
+		if (status < 200 || status >= 300) {
+			throw failure(route, status, response);
+		}
+		byte[] body = BoundedBody.read(response.getBody(), this.maxResponseSize);
+		if (body == null) {
+			throw route.failures().tooLarge(-1);
+		}
+		return this.codec.completion(body, response.getHeaders().getContentType(), model, start);
+	}
+
+	/**
+	 * The failure a non-2xx answer stands for, of any operation: read from its body
+	 * (bounded by {@code max-response-size}) and named after the route's endpoint.
+	 */
+	LlmClientException failure(Route route, int status, ClientHttpResponse response) throws IOException {
+		byte[] body = BoundedBody.read(response.getBody(), this.maxResponseSize);
+		if (body == null) {
+			return route.failures().tooLarge(-1);
+		}
+		return (status >= 400) ? route.failures().fromStatus(status, response.getHeaders(), body)
+				: route.failures().notACompletion(status);
+	}
+
+}

@@ -1,0 +1,113 @@
+package dev.llmclient.internal.operation;
+
+import java.util.function.Consumer;
+
+import dev.llmclient.ChatChunk;
+import dev.llmclient.ChatMessage;
+import dev.llmclient.ChatRequest;
+import dev.llmclient.ContentPart;
+import dev.llmclient.EmbeddingRequest;
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.internal.wire.ChatCodec;
+import dev.llmclient.internal.wire.EmbeddingCodec;
+import dev.llmclient.internal.wire.Failures;
+
+/**
+ * Makes the operations of one client, and holds what they share: the settings, the codecs
+ * and the HTTP exchange.
+ */
+public final class Operations {
+
+	private final LlmClientSettings settings;
+
+	private final ChatCodec chatCodec;
+
+	private final EmbeddingCodec embeddingCodec;
+
+	private final HttpExchange exchange;
+
+	private final Failures failures;
+
+	public Operations(LlmClientSettings settings, Failures failures) {
+		this.settings = settings;
+		this.failures = failures;
+		this.chatCodec = new ChatCodec(settings.streamUsage(), settings.chat().maxTokensField().wireName(), failures);
+		this.embeddingCodec = new EmbeddingCodec(failures, settings.connection().maxResponseSize());
+		this.exchange = new HttpExchange(settings.connection().maxResponseSize(), this.chatCodec);
+	}
+
+	public ChatOperation chat(ChatRequest request) {
+		return new ChatOperation(this, request);
+	}
+
+	public StreamOperation stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
+		return new StreamOperation(this, request, onChunk);
+	}
+
+	public EmbeddingsOperation embeddings(EmbeddingRequest slice) {
+		return new EmbeddingsOperation(this, slice);
+	}
+
+	/** The model a chat request asks for: its own, else the client's default. */
+	String model(ChatRequest request) {
+		return (request.model() != null) ? request.model() : this.settings.model();
+	}
+
+	/** The model an embeddings request asks for: its own, else the client's default. */
+	String model(EmbeddingRequest request) {
+		return (request.model() != null) ? request.model() : this.settings.embeddings().model();
+	}
+
+	/**
+	 * The tokens a chat call is expected to use: the characters of its messages' text
+	 * (images are not counted: the server's usage settles them) / 4, plus its
+	 * {@code max_tokens} or else {@code rate-limit.estimated-output-tokens}.
+	 */
+	long tokenEstimate(ChatRequest request) {
+		long characters = 0;
+		for (ChatMessage message : request.messages()) {
+			characters += (message.content() != null) ? message.content().length() : 0;
+			if (message.parts() != null) {
+				for (ContentPart part : message.parts()) {
+					characters += (part instanceof ContentPart.Text text) ? text.text().length() : 0;
+				}
+			}
+		}
+		long output = (request.maxTokens() != null) ? request.maxTokens()
+				: this.settings.rateLimit().estimatedOutputTokens();
+		return Math.max(1, characters / 4 + output);
+	}
+
+	/**
+	 * The tokens an embeddings call is expected to use: its texts' characters / 4 (an
+	 * embedding generates none).
+	 */
+	static long tokenEstimate(EmbeddingRequest request) {
+		long characters = 0;
+		for (String input : request.inputs()) {
+			characters += input.length();
+		}
+		return Math.max(1, characters / 4);
+	}
+
+	LlmClientSettings settings() {
+		return this.settings;
+	}
+
+	ChatCodec chatCodec() {
+		return this.chatCodec;
+	}
+
+	EmbeddingCodec embeddingCodec() {
+		return this.embeddingCodec;
+	}
+
+	HttpExchange exchange() {
+		return this.exchange;
+	}
+
+	public Failures failures() {
+		return this.failures;
+	}
+
+}

@@ -1,0 +1,362 @@
+package dev.llmclient.internal.routing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientHealth;
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.LlmEndpointsUnavailableException;
+import dev.llmclient.LlmHttpException;
+import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.internal.call.Call;
+import dev.llmclient.internal.call.Route;
+
+/**
+ * Sends each attempt of a call to one of several endpoints: those cooling down, running
+ * their half-open trial or at their {@code max-concurrent} are skipped, as is the one the
+ * call's previous attempt just failed on while another can take it; the
+ * {@link RoutingStrategy} picks among the rest. When none can take the attempt, it waits
+ * for the first to come back, within {@code max-wait} and the call's deadline, then fails
+ * with an {@link LlmEndpointsUnavailableException} listing each endpoint's state. Each
+ * attempt's outcome is reported back, which decides the endpoint's {@link Cooldown}.
+ * <p>
+ * An attempt is known by its <em>lease</em>, a {@code long} that {@link #acquire} returns
+ * and the outcome hands back: the endpoint's index in its low {@value #INDEX_BITS} bits,
+ * above them the epoch of the endpoint's cooldown the attempt entered, so that the answer
+ * of an attempt sent before the endpoint's state changed is told apart from the half-open
+ * trial's. A primitive, so routing allocates nothing per attempt.
+ */
+public final class Router {
+
+	private static final Log logger = LogFactory.getLog(Router.class);
+
+	private static final int INDEX_BITS = 16;
+
+	private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+
+	/** What {@link #tryAcquire} returns when no endpoint takes the attempt. */
+	private static final long NONE = -1;
+
+	private final RoutedEndpoint[] endpoints;
+
+	/** The same endpoints, as a list handed out without copying. */
+	private final List<RoutedEndpoint> endpointList;
+
+	private final RoutingStrategy strategy;
+
+	private final LlmClientSettings settings;
+
+	/** Held by calls waiting for an endpoint, and to wake them. */
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Signalled when an attempt ends: a place is freed, a trial may have ended. */
+	private final Condition attemptEnded = this.lock.newCondition();
+
+	/**
+	 * Calls waiting for an endpoint, written under the lock: only then does an attempt's
+	 * end take the lock to wake them.
+	 */
+	private volatile int waiting;
+
+	public Router(LlmClientSettings settings, List<RoutedEndpoint> endpoints) {
+		this.settings = settings;
+		this.endpoints = endpoints.toArray(RoutedEndpoint[]::new);
+		if (this.endpoints.length > INDEX_MASK + 1) {
+			throw new IllegalArgumentException("At most " + (INDEX_MASK + 1) + " endpoints can be routed");
+		}
+		this.endpointList = List.of(this.endpoints);
+		this.strategy = RoutingStrategy.of(settings.routing(), this.endpoints);
+	}
+
+	List<RoutedEndpoint> endpoints() {
+		return this.endpointList;
+	}
+
+	/**
+	 * Picks the endpoint of the call's next attempt and points the call at it; the caller
+	 * must report the attempt's end with {@link #succeeded}, {@link #failed},
+	 * {@link #abandoned} or {@link #cancelled}, handing back the lease.
+	 * @return the attempt's lease
+	 * @throws LlmEndpointsUnavailableException when none can take it in time
+	 */
+	long acquire(Call call) {
+		RoutedEndpoint previous = endpointOf(call.route());
+		long lease = tryAcquire(previous);
+		if (lease == NONE) {
+			lease = awaitEndpoint(call, previous);
+		}
+		RoutedEndpoint chosen = endpoint(lease);
+		call.routeTo(chosen.route(), chosen.settings().model());
+		return lease;
+	}
+
+	/**
+	 * Waits until an endpoint takes the attempt, without polling: woken when an attempt
+	 * ends (freeing a place, perhaps ending a trial) or when the first cooldown of an
+	 * endpoint with a free place is due to end; for at most {@code max-wait} and the
+	 * call's deadline, and until the thread is interrupted (a cancelled call).
+	 */
+	private long awaitEndpoint(Call call, RoutedEndpoint previous) {
+		long waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
+		long end = System.nanoTime() + waitNanos;
+		this.lock.lock();
+		try {
+			// counted before looking again, so an attempt ending from now on wakes this
+			// call
+			this.waiting++;
+			try {
+				while (true) {
+					long lease = tryAcquire(previous);
+					if (lease != NONE) {
+						return lease;
+					}
+					long left = end - System.nanoTime();
+					if (left <= 0) {
+						throw unavailable(Duration.ofNanos(waitNanos));
+					}
+					long nanos = Math.min(left, nanosUntilOneOpens());
+					if (nanos > 0) {
+						this.attemptEnded.awaitNanos(nanos);
+					}
+				}
+			}
+			finally {
+				this.waiting--;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LlmClientException("Interrupted while waiting for an LLM endpoint to take the call", ex);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private long tryAcquire(RoutedEndpoint previous) {
+		RoutedEndpoint[] candidates = new RoutedEndpoint[this.endpoints.length];
+		int count = 0;
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			if (endpoint != previous && mayTake(endpoint)) {
+				candidates[endpoint.index()] = endpoint;
+				count++;
+			}
+		}
+		if (count == 0 && previous != null && mayTake(previous)) {
+			candidates[previous.index()] = previous;
+			count = 1;
+		}
+		while (count > 0) {
+			RoutedEndpoint chosen = this.strategy.choose(candidates);
+			if (chosen.tryTake()) {
+				long entered = chosen.cooldown().tryEnter();
+				if (entered != Cooldown.CLOSED) {
+					return (entered << INDEX_BITS) | chosen.index();
+				}
+				// a call waiting meanwhile may have seen this endpoint full
+				release(chosen);
+			}
+			candidates[chosen.index()] = null;
+			count--;
+		}
+		return NONE;
+	}
+
+	private static boolean mayTake(RoutedEndpoint endpoint) {
+		return endpoint.inFlight() < endpoint.maxConcurrent() && endpoint.cooldown().isOpen();
+	}
+
+	/**
+	 * Nanoseconds until an endpoint with a free place ends its cooldown: 0 when one may
+	 * take an attempt now, {@code Long.MAX_VALUE} when only the end of an attempt can
+	 * change that (each endpoint at its {@code max-concurrent} or running its trial).
+	 */
+	private long nanosUntilOneOpens() {
+		long soonest = Long.MAX_VALUE;
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			if (endpoint.inFlight() < endpoint.maxConcurrent()) {
+				soonest = Math.min(soonest, endpoint.cooldown().nanosUntilOpen());
+			}
+		}
+		return soonest;
+	}
+
+	/**
+	 * Whether the call's failed attempt moves to another endpoint at once, without the
+	 * backoff a retry of the same endpoint waits: when the failure is one the next
+	 * endpoint may not share (no connection, a timeout, 5xx, 429, refused credentials;
+	 * for a stream only before its first chunk) and another endpoint can take it now.
+	 * Counted as a failover of the endpoint that failed.
+	 */
+	boolean failsOver(Call call, LlmClientException failure) {
+		if (!movesOn(call, failure)) {
+			return false;
+		}
+		RoutedEndpoint failed = endpointOf(call.route());
+		if (failed == null) {
+			return false;
+		}
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			if (endpoint != failed && mayTake(endpoint)) {
+				failed.metrics().failover();
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean movesOn(Call call, LlmClientException failure) {
+		return failure.isRetryable() || failure.origin() == LlmClientException.Origin.CONFIGURATION || (!call.isStream()
+				&& failure instanceof LlmTimeoutException timeout && timeout.kind() == LlmTimeoutException.Kind.READ);
+	}
+
+	/**
+	 * Reports a successful attempt: the half-open trial's success makes its endpoint
+	 * active again; the late answer of an attempt sent before the endpoint's state
+	 * changed only counts towards its latency.
+	 * @param lease what {@link #acquire} returned
+	 * @param nanos how long the attempt took
+	 */
+	void succeeded(long lease, long nanos) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		endpoint.succeeded(epoch(lease), nanos);
+		release(endpoint);
+	}
+
+	/**
+	 * Reports a failed attempt: the server's trouble (no connection, timeouts, 5xx, 408,
+	 * 429) counts towards cooling the endpoint down, a 429 with {@code Retry-After} or
+	 * refused credentials cools it down at once; a request the server refused (other 4xx)
+	 * proves the endpoint answers; a failure of the client's own says nothing. Only the
+	 * trial decides a half-open endpoint; the late answer of an attempt sent before the
+	 * endpoint's state changed is not counted.
+	 * @param lease what {@link #acquire} returned
+	 * @param failure how the attempt failed
+	 */
+	void failed(long lease, LlmClientException failure) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		long entered = epoch(lease);
+		try {
+			LlmHttpException http = (failure instanceof LlmHttpException ex) ? ex : null;
+			boolean credentials = failure.origin() == LlmClientException.Origin.CONFIGURATION;
+			boolean rateLimited = http != null && http.statusCode() == 429;
+			if (credentials || rateLimited
+					|| (failure.origin() == LlmClientException.Origin.SERVER
+							&& !(failure instanceof LlmTimeoutException timeout
+									&& timeout.kind() == LlmTimeoutException.Kind.CALL_DEADLINE))) {
+				Duration serverWait = (http != null) ? http.retryAfter() : null;
+				if (endpoint.failed(entered, failure, credentials || (rateLimited && serverWait != null), serverWait)) {
+					cooledDown(endpoint, failure, credentials);
+				}
+			}
+			else if (failure.origin() == LlmClientException.Origin.REQUEST) {
+				endpoint.cooldown().succeeded(entered);
+			}
+			else {
+				endpoint.cooldown().abandoned(entered);
+			}
+		}
+		finally {
+			release(endpoint);
+		}
+	}
+
+	/**
+	 * Reports an attempt that ended in a way that says nothing about the endpoint (a
+	 * failure of the client's own): a half-open trial is given back for another attempt.
+	 * @param lease what {@link #acquire} returned
+	 */
+	void abandoned(long lease) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		endpoint.cooldown().abandoned(epoch(lease));
+		release(endpoint);
+	}
+
+	/**
+	 * Reports an attempt its caller cancelled (the call's future cancelled, its batch's
+	 * deadline, the client closed), however it failed then: it frees its place and says
+	 * nothing about the endpoint, and a cancelled half-open trial is given back for
+	 * another attempt.
+	 * @param lease what {@link #acquire} returned
+	 */
+	void cancelled(long lease) {
+		abandoned(lease);
+	}
+
+	private void cooledDown(RoutedEndpoint endpoint, LlmClientException failure, boolean credentials) {
+		endpoint.metrics().cooldown();
+		Duration remaining = Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(endpoint.cooldown().remainingNanos()));
+		if (credentials) {
+			logger.warn("LLM endpoint " + endpoint.displayUrl() + " refused the client's credentials ("
+					+ failure.errorType() + "): no calls go there for " + remaining + ". Check "
+					+ this.settings.property("endpoints[" + endpoint.index() + "].api-key") + " (or "
+					+ this.settings.property("api-key") + " when it sets none).");
+		}
+		else if (logger.isInfoEnabled()) {
+			logger.info("LLM endpoint " + endpoint.displayUrl() + " cooling down for " + remaining + " after "
+					+ failure.errorType() + "; calls go to the other endpoints meanwhile.");
+		}
+	}
+
+	/**
+	 * Frees the attempt's place. A waiting call counts itself before it looks at the
+	 * places, this reads the count after freeing one: one of the two sees the other.
+	 */
+	private void release(RoutedEndpoint endpoint) {
+		endpoint.release();
+		if (this.waiting > 0) {
+			this.lock.lock();
+			try {
+				this.attemptEnded.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+	}
+
+	private RoutedEndpoint endpoint(long lease) {
+		return this.endpoints[(int) (lease & INDEX_MASK)];
+	}
+
+	private static long epoch(long lease) {
+		return lease >>> INDEX_BITS;
+	}
+
+	private RoutedEndpoint endpointOf(Route route) {
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			if (endpoint.route() == route) {
+				return endpoint;
+			}
+		}
+		return null;
+	}
+
+	/** Each endpoint's state, in the order configured. */
+	List<LlmEndpointsUnavailableException.EndpointState> states() {
+		List<LlmEndpointsUnavailableException.EndpointState> states = new ArrayList<>(this.endpoints.length);
+		for (RoutedEndpoint endpoint : this.endpoints) {
+			Cooldown.State state = endpoint.cooldown().state();
+			long remaining = endpoint.cooldown().remainingNanos();
+			LlmClientHealth.LastError lastError = endpoint.lastAttemptError();
+			states.add(new LlmEndpointsUnavailableException.EndpointState(endpoint.displayUrl(), state.label(),
+					(state == Cooldown.State.COOLING_DOWN) ? Instant.now().plusNanos(remaining) : null,
+					endpoint.inFlight(), endpoint.maxConcurrent(), (lastError != null) ? lastError.message() : null));
+		}
+		return states;
+	}
+
+	private LlmEndpointsUnavailableException unavailable(Duration waited) {
+		return new LlmEndpointsUnavailableException(states(), waited, this.settings.property("max-wait"));
+	}
+
+}
