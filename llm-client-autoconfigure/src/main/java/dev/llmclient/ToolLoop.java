@@ -14,6 +14,12 @@ import tools.jackson.core.JacksonException;
  * runs the Java function of every tool call the model asks for, sends the results back,
  * and repeats until the model answers in text.
  * <p>
+ * The request's {@link ToolChoice} applies to the first round only when it forces a tool
+ * ({@link ToolChoice#REQUIRED} or {@link ToolChoice#function(String)}): the later rounds
+ * send {@link ToolChoice#AUTO}, so that the model can answer once it has the tools'
+ * results. A request without a choice sends none in any round; {@code auto} and
+ * {@code none} are sent in every round.
+ * <p>
  * Each round is one ordinary call of the client (same bulkhead, retries, metrics and
  * health); the tools run on the calling thread between calls, holding no permit. What
  * goes wrong with a tool call is answered to the model as a tool error message
@@ -79,7 +85,8 @@ public final class ToolLoop {
 		Objects.requireNonNull(request, "request must not be null");
 		List<ChatMessage> conversation = new ArrayList<>(request.messages());
 		List<Execution> executions = new ArrayList<>();
-		ChatRequest round = withMessages(request, conversation);
+		ChatRequest round = withMessages(request, conversation, request.toolChoice());
+		ToolChoice laterChoice = afterFirstRound(request.toolChoice());
 		for (int rounds = 1;; rounds++) {
 			ChatResponse response = this.client.chat(round);
 			if (!response.hasToolCalls()) {
@@ -99,15 +106,27 @@ public final class ToolLoop {
 								+ ": raise maxRounds, or check that the tools' results answer what the model asks",
 						executions, conversation);
 			}
-			round = withMessages(request, conversation);
+			round = withMessages(request, conversation, laterChoice);
 		}
 	}
 
+	/**
+	 * The tool choice of the rounds after the first: one that forces a tool call
+	 * ({@code required} or a named function) would force it in every round, so the loop
+	 * could never end; from the second round on the model chooses ({@code auto}, what the
+	 * API assumes when tools are present, sent explicitly as the request already sends a
+	 * choice). No choice, {@code auto} and {@code none} stay as they are.
+	 */
+	private static ToolChoice afterFirstRound(ToolChoice choice) {
+		boolean forcing = choice != null && ("required".equals(choice.mode()) || "function".equals(choice.mode()));
+		return forcing ? ToolChoice.AUTO : choice;
+	}
+
 	/** The request with the loop's tools added and the conversation so far. */
-	private ChatRequest withMessages(ChatRequest request, List<ChatMessage> conversation) {
+	private ChatRequest withMessages(ChatRequest request, List<ChatMessage> conversation, ToolChoice toolChoice) {
 		return new ChatRequest(request.model(), conversation, request.temperature(), request.maxTokens(),
-				request.topP(), request.stop(), request.extra(), concat(request.tools(), this.definitions),
-				request.toolChoice(), request.parallelToolCalls(), request.responseFormat());
+				request.topP(), request.stop(), request.extra(), concat(request.tools(), this.definitions), toolChoice,
+				request.parallelToolCalls(), request.responseFormat());
 	}
 
 	private static List<ToolDefinition> concat(List<ToolDefinition> first, List<ToolDefinition> second) {

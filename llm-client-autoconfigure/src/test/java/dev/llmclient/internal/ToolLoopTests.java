@@ -7,6 +7,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmToolLoopException;
+import dev.llmclient.ToolChoice;
 import dev.llmclient.ToolDefinition;
 import dev.llmclient.ToolLoop;
 import dev.llmclient.testsupport.LoopbackWireMock;
@@ -110,6 +111,44 @@ class ToolLoopTests {
 		String second = bodiesSent().get(1);
 		WireSchemas.assertValidChatRequest(second);
 		assertThat(second).contains("unknown tool 'divide'").contains("disk full");
+	}
+
+	@Test
+	void forcedToolChoiceHoldsForTheFirstRoundOnlyThenTheModelMayAnswer() {
+		// a model that calls a tool first, answers once it has the result, and obeys a
+		// tool_choice that forces a tool
+		server.stubFor(post(PATH).willReturn(okJson(toolCalls(call("c1", "add", "{\"a\":2,\"b\":3}")))));
+		server.stubFor(post(PATH).withRequestBody(containing("\"role\":\"tool\"")).willReturn(okJson(TEXT)));
+		server.stubFor(post(PATH).withRequestBody(containing("\"tool_choice\":\"required\""))
+			.willReturn(okJson(toolCalls(call("c1", "add", "{\"a\":2,\"b\":3}")))));
+		server.stubFor(post(PATH).withRequestBody(containing("\"tool_choice\":{\"type\":\"function\""))
+			.willReturn(okJson(toolCalls(call("c1", "lookup", "{}")))));
+		try (LlmClient client = TestClients.lazy(server.baseUrl() + "/v1").model("m").build()) {
+			ToolLoop loop = ToolLoop.builder(client)
+				.tool("add", "Adds", Sum.class, (sum) -> sum.a() + sum.b())
+				.maxRounds(3)
+				.build();
+			// a request names only its own tools, which the loop answers as unknown
+			for (ToolChoice forced : List.of(ToolChoice.REQUIRED, ToolChoice.function("lookup"))) {
+				server.resetRequests();
+				ToolLoop.Result result = loop.run(ChatRequest.builder()
+					.user("What is 2 + 3?")
+					.tool(ToolDefinition.withoutArguments("lookup", "Looks up"))
+					.toolChoice(forced)
+					.build());
+				assertThat(result.response().content()).as(forced.mode()).isEqualTo("Done.");
+				assertThat(result.rounds()).isEqualTo(2);
+				List<String> bodies = bodiesSent();
+				bodies.forEach(WireSchemas::assertValidChatRequest);
+				assertThat(bodies.get(0)).doesNotContain("\"tool_choice\":\"auto\"");
+				assertThat(bodies.get(1)).as("after the first round the model chooses")
+					.contains("\"tool_choice\":\"auto\"");
+			}
+			server.resetRequests();
+			assertThat(loop.run(ChatRequest.of("What is 2 + 3?")).rounds()).isEqualTo(2);
+			assertThat(bodiesSent()).as("a request without a choice sends none in any round")
+				.allSatisfy((body) -> assertThat(body).doesNotContain("tool_choice"));
+		}
 	}
 
 	@Test
