@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.github.victools.jsonschema.generator.Option;
 import com.github.victools.jsonschema.generator.OptionPreset;
@@ -47,6 +48,11 @@ import tools.jackson.databind.node.ObjectNode;
  * require: every property listed in {@code required}, {@code additionalProperties:
  * false}, and optional values ({@link Optional} or annotated {@code @Nullable}) as a
  * union with {@code null}.
+ * <p>
+ * Safe for any number of threads: a described type is cached in a {@link ClassValue},
+ * read without a lock, and the victools generator, which is not thread-safe (its Jackson
+ * module and type context keep unsynchronized caches), runs for one type at a time, under
+ * a lock. Only a type's first use takes the lock.
  */
 final class StructuredJson {
 
@@ -62,6 +68,9 @@ final class StructuredJson {
 		.build();
 
 	private static final SchemaGenerator GENERATOR = generator();
+
+	/** Held while {@link #GENERATOR} runs. */
+	private static final ReentrantLock GENERATION = new ReentrantLock();
 
 	private static final ClassValue<TypeInfo> TYPES = new ClassValue<>() {
 		@Override
@@ -205,7 +214,14 @@ final class StructuredJson {
 					+ "declare the answer as a record of strings, numbers, booleans, enums, lists and records");
 		}
 		check(type, new HashSet<>());
-		ObjectNode schema = GENERATOR.generateSchema(type);
+		ObjectNode schema;
+		GENERATION.lock();
+		try {
+			schema = GENERATOR.generateSchema(type);
+		}
+		finally {
+			GENERATION.unlock();
+		}
 		strict(schema);
 		@SuppressWarnings("unchecked")
 		Map<String, Object> map = MAPPER.convertValue(schema, Map.class);

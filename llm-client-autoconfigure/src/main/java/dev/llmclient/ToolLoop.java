@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -14,13 +16,25 @@ import tools.jackson.core.JacksonException;
  * runs the Java function of every tool call the model asks for, sends the results back,
  * and repeats until the model answers in text.
  * <p>
+ * The request's {@link ToolChoice} applies to the first round only when it forces a tool
+ * ({@link ToolChoice#REQUIRED} or {@link ToolChoice#function(String)}): the later rounds
+ * send {@link ToolChoice#AUTO}, so that the model can answer once it has the tools'
+ * results. A request without a choice sends none in any round; {@code auto} and
+ * {@code none} are sent in every round.
+ * <p>
  * Each round is one ordinary call of the client (same bulkhead, retries, metrics and
  * health); the tools run on the calling thread between calls, holding no permit. What
  * goes wrong with a tool call is answered to the model as a tool error message
  * ({@code {"error": "..."}}), so it can correct itself, and is marked in the result: a
  * tool name the loop does not know, arguments that are not JSON or do not fit the tool's
- * record, and a tool that throws. A model that still asks for tools after
- * {@code maxRounds} calls ends the loop with {@link LlmToolLoopException}.
+ * record (the message says what does not fit), and a tool that throws. Of a tool that
+ * throws the model learns only {@code the tool '<name>' failed}: an exception's message
+ * and class may name hosts, queries or personal data the application never meant to send
+ * to the provider. The exception stays with the application, in
+ * {@link Execution#exception()} and logged at DEBUG;
+ * {@link Builder#sendExceptionMessages} sends its class and message too. A model that
+ * still asks for tools after {@code maxRounds} calls ends the loop with
+ * {@link LlmToolLoopException}.
  * <p>
  * A loop is immutable and thread-safe if its tools are; build it once and run it for many
  * requests.
@@ -41,19 +55,24 @@ public final class ToolLoop {
 	/** Rounds a loop allows unless told otherwise. */
 	public static final int DEFAULT_MAX_ROUNDS = 8;
 
+	private static final Log logger = LogFactory.getLog(ToolLoop.class);
+
 	private final LlmClient client;
 
-	private final Map<String, Tool> tools;
+	private final Map<String, Tool<?>> tools;
 
 	private final List<ToolDefinition> definitions;
 
 	private final int maxRounds;
+
+	private final boolean sendExceptionMessages;
 
 	private ToolLoop(Builder builder) {
 		this.client = builder.client;
 		this.tools = Map.copyOf(builder.tools);
 		this.definitions = builder.tools.values().stream().map(Tool::definition).toList();
 		this.maxRounds = builder.maxRounds;
+		this.sendExceptionMessages = builder.sendExceptionMessages;
 	}
 
 	/**
@@ -79,7 +98,8 @@ public final class ToolLoop {
 		Objects.requireNonNull(request, "request must not be null");
 		List<ChatMessage> conversation = new ArrayList<>(request.messages());
 		List<Execution> executions = new ArrayList<>();
-		ChatRequest round = withMessages(request, conversation);
+		ChatRequest round = withMessages(request, conversation, request.toolChoice());
+		ToolChoice laterChoice = afterFirstRound(request.toolChoice());
 		for (int rounds = 1;; rounds++) {
 			ChatResponse response = this.client.chat(round);
 			if (!response.hasToolCalls()) {
@@ -99,15 +119,27 @@ public final class ToolLoop {
 								+ ": raise maxRounds, or check that the tools' results answer what the model asks",
 						executions, conversation);
 			}
-			round = withMessages(request, conversation);
+			round = withMessages(request, conversation, laterChoice);
 		}
 	}
 
+	/**
+	 * The tool choice of the rounds after the first: one that forces a tool call
+	 * ({@code required} or a named function) would force it in every round, so the loop
+	 * could never end; from the second round on the model chooses ({@code auto}, what the
+	 * API assumes when tools are present, sent explicitly as the request already sends a
+	 * choice). No choice, {@code auto} and {@code none} stay as they are.
+	 */
+	private static ToolChoice afterFirstRound(ToolChoice choice) {
+		boolean forcing = choice != null && ("required".equals(choice.mode()) || "function".equals(choice.mode()));
+		return forcing ? ToolChoice.AUTO : choice;
+	}
+
 	/** The request with the loop's tools added and the conversation so far. */
-	private ChatRequest withMessages(ChatRequest request, List<ChatMessage> conversation) {
+	private ChatRequest withMessages(ChatRequest request, List<ChatMessage> conversation, ToolChoice toolChoice) {
 		return new ChatRequest(request.model(), conversation, request.temperature(), request.maxTokens(),
-				request.topP(), request.stop(), request.extra(), concat(request.tools(), this.definitions),
-				request.toolChoice(), request.parallelToolCalls(), request.responseFormat());
+				request.topP(), request.stop(), request.extra(), concat(request.tools(), this.definitions), toolChoice,
+				request.parallelToolCalls(), request.responseFormat());
 	}
 
 	private static List<ToolDefinition> concat(List<ToolDefinition> first, List<ToolDefinition> second) {
@@ -117,23 +149,56 @@ public final class ToolLoop {
 	}
 
 	private Execution execute(ToolCall call) {
-		Tool tool = this.tools.get(call.name());
+		Tool<?> tool = this.tools.get(call.name());
 		if (tool == null) {
 			return Execution.failed(call, "unknown tool '" + call.name() + "'; the tools are "
-					+ this.tools.keySet().stream().sorted().toList());
+					+ this.tools.keySet().stream().sorted().toList(), null);
+		}
+		return execute(tool, call);
+	}
+
+	private <A> Execution execute(Tool<A> tool, ToolCall call) {
+		A arguments;
+		try {
+			arguments = tool.arguments().apply(call);
+		}
+		catch (LlmStructuredOutputException ex) {
+			return argumentsDoNotFit(call, ex);
 		}
 		Object value;
 		try {
-			value = tool.run(call);
-		}
-		catch (LlmStructuredOutputException ex) {
-			return Execution.failed(call, "arguments do not fit the tool's parameters: " + ex.getMessage());
+			value = tool.function().apply(arguments);
 		}
 		catch (RuntimeException ex) {
-			return Execution.failed(call, "the tool failed: " + ex.getClass().getSimpleName()
-					+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : ""));
+			if (ex instanceof LlmStructuredOutputException structured && isAbout(structured, call)) {
+				return argumentsDoNotFit(call, structured);
+			}
+			if (logger.isDebugEnabled()) {
+				logger.debug("Tool '" + call.name() + "' (call " + call.id() + ") threw; the model is told "
+						+ (this.sendExceptionMessages ? "its class and message" : "only that it failed"), ex);
+			}
+			String reason = "the tool '" + call.name() + "' failed";
+			if (this.sendExceptionMessages) {
+				reason += ": " + ex.getClass().getSimpleName()
+						+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
+			}
+			return Execution.failed(call, reason, ex);
 		}
-		return new Execution(call, text(value), false);
+		return new Execution(call, text(value), false, null);
+	}
+
+	/**
+	 * Whether a structured-output failure is about the call's own arguments (a tool of
+	 * one's own definition reading them with {@link ToolCall#argumentsTree()} or
+	 * {@link ToolCall#argumentsAs(Class)}) rather than, say, a structured call the tool
+	 * made itself, whose text must not go to the model.
+	 */
+	private static boolean isAbout(LlmStructuredOutputException ex, ToolCall call) {
+		return Objects.equals(ex.rawText(), call.arguments().isBlank() ? "{}" : call.arguments());
+	}
+
+	private static Execution argumentsDoNotFit(ToolCall call, LlmStructuredOutputException ex) {
+		return Execution.failed(call, "arguments do not fit the tool's parameters: " + ex.getMessage(), ex);
 	}
 
 	/** A tool's value as the text of a tool message: a string as it is, else JSON. */
@@ -149,12 +214,13 @@ public final class ToolLoop {
 		}
 	}
 
-	/** A tool: its definition and how to run a call of it. */
-	private record Tool(ToolDefinition definition, Function<ToolCall, Object> runner) {
-
-		Object run(ToolCall call) {
-			return this.runner.apply(call);
-		}
+	/**
+	 * A tool: its definition, how a call's arguments are read (failing with
+	 * {@link LlmStructuredOutputException} when they do not fit), and the function run on
+	 * them. Kept apart so that what the function throws is never taken for the model's
+	 * mistake.
+	 */
+	private record Tool<A>(ToolDefinition definition, Function<ToolCall, A> arguments, Function<A, ?> function) {
 
 	}
 
@@ -165,9 +231,11 @@ public final class ToolLoop {
 
 		private final LlmClient client;
 
-		private final Map<String, Tool> tools = new LinkedHashMap<>();
+		private final Map<String, Tool<?>> tools = new LinkedHashMap<>();
 
 		private int maxRounds = DEFAULT_MAX_ROUNDS;
+
+		private boolean sendExceptionMessages;
 
 		private Builder(LlmClient client) {
 			this.client = client;
@@ -187,13 +255,14 @@ public final class ToolLoop {
 		 */
 		public <A> Builder tool(String name, String description, Class<A> argumentsType, Function<A, ?> function) {
 			Objects.requireNonNull(function, "function must not be null");
-			return add(ToolDefinition.of(name, description, argumentsType),
-					(call) -> function.apply(call.argumentsAs(argumentsType)));
+			return add(new Tool<>(ToolDefinition.of(name, description, argumentsType),
+					(call) -> call.argumentsAs(argumentsType), function));
 		}
 
 		/**
 		 * Adds a tool of one's own definition; the function reads the raw call (for
-		 * example with {@link ToolCall#argumentsTree()}).
+		 * example with {@link ToolCall#argumentsTree()}); what those methods throw about
+		 * the call's arguments is answered to the model as arguments that do not fit.
 		 * @param definition the definition sent to the model
 		 * @param function runs the tool; a {@code String} is sent as it is, anything else
 		 * as JSON
@@ -203,12 +272,13 @@ public final class ToolLoop {
 		public Builder tool(ToolDefinition definition, Function<ToolCall, ?> function) {
 			Objects.requireNonNull(definition, "definition must not be null");
 			Objects.requireNonNull(function, "function must not be null");
-			return add(definition, function::apply);
+			return add(new Tool<>(definition, Function.identity(), function));
 		}
 
-		private Builder add(ToolDefinition definition, Function<ToolCall, Object> runner) {
-			if (this.tools.putIfAbsent(definition.name(), new Tool(definition, runner)) != null) {
-				throw new IllegalArgumentException("ToolLoop already has a tool named '" + definition.name() + "'");
+		private Builder add(Tool<?> tool) {
+			String name = tool.definition().name();
+			if (this.tools.putIfAbsent(name, tool) != null) {
+				throw new IllegalArgumentException("ToolLoop already has a tool named '" + name + "'");
 			}
 			return this;
 		}
@@ -223,6 +293,21 @@ public final class ToolLoop {
 				throw new IllegalArgumentException("ToolLoop maxRounds must be at least 1, was " + maxRounds);
 			}
 			this.maxRounds = maxRounds;
+			return this;
+		}
+
+		/**
+		 * Sets whether the model is told the class and message of an exception a tool
+		 * throws ({@code the tool 'x' failed: IllegalStateException: ...}) rather than
+		 * only {@code the tool 'x' failed}. Turn it on only for tools whose exception
+		 * messages are written for the model: a message may carry host names, queries or
+		 * personal data, and it goes to the provider.
+		 * @param sendExceptionMessages whether to send them; {@code false} by default
+		 * @return this builder
+		 * @since 0.1.0
+		 */
+		public Builder sendExceptionMessages(boolean sendExceptionMessages) {
+			this.sendExceptionMessages = sendExceptionMessages;
 			return this;
 		}
 
@@ -270,12 +355,16 @@ public final class ToolLoop {
 	 * @param result what was sent back: the tool's value, or {@code {"error": "..."}}
 	 * @param error whether the call failed (unknown tool, arguments that do not fit, a
 	 * tool that threw)
+	 * @param exception what the tool threw, or the {@link LlmStructuredOutputException}
+	 * of arguments that do not fit; {@code null} when the call succeeded or named an
+	 * unknown tool. It is the application's to log or rethrow: the model is sent only
+	 * what {@code result} says
 	 * @since 0.1.0
 	 */
-	public record Execution(ToolCall call, String result, boolean error) {
+	public record Execution(ToolCall call, String result, boolean error, RuntimeException exception) {
 
-		static Execution failed(ToolCall call, String reason) {
-			return new Execution(call, text(Map.of("error", reason)), true);
+		static Execution failed(ToolCall call, String reason, RuntimeException exception) {
+			return new Execution(call, text(Map.of("error", reason)), true, exception);
 		}
 
 	}

@@ -6,7 +6,9 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
+import dev.llmclient.LlmStructuredOutputException;
 import dev.llmclient.LlmToolLoopException;
+import dev.llmclient.ToolChoice;
 import dev.llmclient.ToolDefinition;
 import dev.llmclient.ToolLoop;
 import dev.llmclient.testsupport.LoopbackWireMock;
@@ -106,10 +108,111 @@ class ToolLoopTests {
 		assertThat(result.executions().get(0).result()).contains("unknown tool 'divide'").contains("[add, fail]");
 		assertThat(result.executions().get(1).result()).contains("arguments do not fit").contains("a=1");
 		assertThat(result.executions().get(2).result()).contains("arguments do not fit").contains("b");
-		assertThat(result.executions().get(3).result()).contains("IllegalStateException: disk full");
+		assertThat(result.executions().get(3).result()).isEqualTo("{\"error\":\"the tool 'fail' failed\"}");
+		assertThat(result.executions().get(3).exception()).isInstanceOf(IllegalStateException.class)
+			.hasMessage("disk full");
 		String second = bodiesSent().get(1);
 		WireSchemas.assertValidChatRequest(second);
-		assertThat(second).contains("unknown tool 'divide'").contains("disk full");
+		assertThat(second).contains("unknown tool 'divide'").contains("the tool 'fail' failed");
+	}
+
+	@Test
+	void forcedToolChoiceHoldsForTheFirstRoundOnlyThenTheModelMayAnswer() {
+		// a model that calls a tool first, answers once it has the result, and obeys a
+		// tool_choice that forces a tool
+		server.stubFor(post(PATH).willReturn(okJson(toolCalls(call("c1", "add", "{\"a\":2,\"b\":3}")))));
+		server.stubFor(post(PATH).withRequestBody(containing("\"role\":\"tool\"")).willReturn(okJson(TEXT)));
+		server.stubFor(post(PATH).withRequestBody(containing("\"tool_choice\":\"required\""))
+			.willReturn(okJson(toolCalls(call("c1", "add", "{\"a\":2,\"b\":3}")))));
+		server.stubFor(post(PATH).withRequestBody(containing("\"tool_choice\":{\"type\":\"function\""))
+			.willReturn(okJson(toolCalls(call("c1", "lookup", "{}")))));
+		try (LlmClient client = TestClients.lazy(server.baseUrl() + "/v1").model("m").build()) {
+			ToolLoop loop = ToolLoop.builder(client)
+				.tool("add", "Adds", Sum.class, (sum) -> sum.a() + sum.b())
+				.maxRounds(3)
+				.build();
+			// a request names only its own tools, which the loop answers as unknown
+			for (ToolChoice forced : List.of(ToolChoice.REQUIRED, ToolChoice.function("lookup"))) {
+				server.resetRequests();
+				ToolLoop.Result result = loop.run(ChatRequest.builder()
+					.user("What is 2 + 3?")
+					.tool(ToolDefinition.withoutArguments("lookup", "Looks up"))
+					.toolChoice(forced)
+					.build());
+				assertThat(result.response().content()).as(forced.mode()).isEqualTo("Done.");
+				assertThat(result.rounds()).isEqualTo(2);
+				List<String> bodies = bodiesSent();
+				bodies.forEach(WireSchemas::assertValidChatRequest);
+				assertThat(bodies.get(0)).doesNotContain("\"tool_choice\":\"auto\"");
+				assertThat(bodies.get(1)).as("after the first round the model chooses")
+					.contains("\"tool_choice\":\"auto\"");
+			}
+			server.resetRequests();
+			assertThat(loop.run(ChatRequest.of("What is 2 + 3?")).rounds()).isEqualTo(2);
+			assertThat(bodiesSent()).as("a request without a choice sends none in any round")
+				.allSatisfy((body) -> assertThat(body).doesNotContain("tool_choice"));
+		}
+	}
+
+	@Test
+	void throwingToolIsAnsweredWithAGenericErrorThatKeepsItsMessageFromTheProvider() {
+		server.stubFor(post(PATH).willReturn(okJson(toolCalls(String.join(",", call("c1", "lookup", "{}"),
+				call("c2", "add", "{\"a\":1,\"b\":2}"), call("c3", "raw", "{\"a\":1}"))))));
+		server.stubFor(post(PATH).withRequestBody(containing("\"role\":\"tool\"")).willReturn(okJson(TEXT)));
+		IllegalStateException failure = new IllegalStateException(
+				"connection to db-7.corp.internal refused running SELECT * FROM users WHERE email='ada@example.org'");
+		ToolLoop.Result result;
+		try (LlmClient client = TestClients.lazy(server.baseUrl() + "/v1").model("m").build()) {
+			result = ToolLoop.builder(client).tool(ToolDefinition.withoutArguments("lookup", "Looks up"), (call) -> {
+				throw failure;
+			})
+				// a nested structured call whose answer did not fit: not the model's
+				// arguments
+				.tool("add", "Adds", Sum.class, (sum) -> {
+					throw new LlmStructuredOutputException(
+							"The structured answer does not fit Invoice: "
+									+ "(raw text: 'IBAN DE02 1203 0000 0000 2020 51')",
+							"IBAN DE02 1203 0000 0000 2020 51", null, null);
+				})
+				// the model's own arguments, read by a tool of one's own definition
+				.tool(ToolDefinition.withoutArguments("raw", "Reads its arguments"),
+						(call) -> call.argumentsAs(Sum.class))
+				.build()
+				.run(ChatRequest.of("Look it up"));
+		}
+		assertThat(result.executions()).hasSize(3).allSatisfy((execution) -> assertThat(execution.error()).isTrue());
+		assertThat(result.executions().get(0).result()).isEqualTo("{\"error\":\"the tool 'lookup' failed\"}");
+		assertThat(result.executions().get(1).result()).isEqualTo("{\"error\":\"the tool 'add' failed\"}");
+		assertThat(result.executions().get(0).exception()).as("the application still sees it").isSameAs(failure);
+		assertThat(result.executions().get(1).exception()).isInstanceOf(LlmStructuredOutputException.class);
+		assertThat(result.executions().get(2).result()).as("what the model can correct is still said")
+			.contains("arguments do not fit")
+			.contains("'b'");
+		String second = bodiesSent().get(1);
+		WireSchemas.assertValidChatRequest(second);
+		assertThat(second).contains("the tool 'lookup' failed")
+			.doesNotContain("db-7")
+			.doesNotContain("SELECT")
+			.doesNotContain("ada@example.org")
+			.doesNotContain("IllegalStateException")
+			.doesNotContain("IBAN")
+			.doesNotContain("Invoice");
+	}
+
+	@Test
+	void throwingToolsExceptionMessageIsSentWhenTheApplicationOptsIn() {
+		server.stubFor(post(PATH).willReturn(okJson(toolCalls(call("c1", "lookup", "{}")))));
+		server.stubFor(post(PATH).withRequestBody(containing("\"role\":\"tool\"")).willReturn(okJson(TEXT)));
+		ToolLoop.Result result;
+		try (LlmClient client = TestClients.lazy(server.baseUrl() + "/v1").model("m").build()) {
+			result = ToolLoop.builder(client).tool(ToolDefinition.withoutArguments("lookup", "Looks up"), (call) -> {
+				throw new IllegalArgumentException("no order 42; ask for an order number from the list");
+			}).sendExceptionMessages(true).build().run(ChatRequest.of("Look it up"));
+		}
+		assertThat(result.executions()).singleElement()
+			.satisfies((execution) -> assertThat(execution.result()).isEqualTo(
+					"{\"error\":\"the tool 'lookup' failed: IllegalArgumentException: no order 42; ask for an order number from the list\"}"));
+		assertThat(bodiesSent().get(1)).contains("no order 42; ask for an order number from the list");
 	}
 
 	@Test
