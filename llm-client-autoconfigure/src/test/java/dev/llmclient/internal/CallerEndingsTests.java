@@ -144,9 +144,9 @@ class CallerEndingsTests {
 		server.verify(3, postRequestedFor(urlEqualTo(PATH))); // never retried
 		assertThat(cancelledCalls()).isEqualTo(3);
 		// the endpoints' slots came back: two calls at once still find a place
+		server.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(COMPLETION)));
 		CompletableFuture<ChatResponse> first = client.chatAsync(ChatRequest.of("a"));
 		CompletableFuture<ChatResponse> second = client.chatAsync(ChatRequest.of("b"));
-		server.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(COMPLETION)));
 		assertThat(first.join().content()).isEqualTo("ok");
 		assertThat(second.join().content()).isEqualTo("ok");
 		LlmClientHealth health = client.health();
