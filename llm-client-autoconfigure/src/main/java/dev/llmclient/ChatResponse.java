@@ -2,6 +2,7 @@ package dev.llmclient;
 
 import java.time.Duration;
 import java.util.List;
+import dev.llmclient.internal.json.StructuredJson;
 
 /**
  * The answer to a chat completion request.
@@ -67,7 +68,12 @@ public record ChatResponse(String id, String model, String content, String finis
 					"The model refused to answer as " + type.getName() + ": " + StructuredJson.snippet(this.refusal),
 					this.content, this.refusal, null);
 		}
-		return StructuredJson.read(this.content, type, "structured answer");
+		try {
+			return StructuredJson.read(this.content, type, "structured answer");
+		}
+		catch (StructuredJson.Mismatch ex) {
+			throw LlmStructuredOutputException.of(ex);
+		}
 	}
 
 }

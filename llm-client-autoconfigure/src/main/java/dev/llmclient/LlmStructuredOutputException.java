@@ -1,5 +1,7 @@
 package dev.llmclient;
 
+import dev.llmclient.internal.json.StructuredJson;
+
 /**
  * The model answered, but not with what was asked for: a structured answer that is not
  * JSON, lacks a required field or does not fit the record it should fill, a refusal in
@@ -29,6 +31,11 @@ public class LlmStructuredOutputException extends LlmClientException {
 		super(message, cause);
 		this.rawText = rawText;
 		this.refusal = refusal;
+	}
+
+	/** The exception for JSON text that did not fit what was expected. */
+	static LlmStructuredOutputException of(StructuredJson.Mismatch mismatch) {
+		return new LlmStructuredOutputException(mismatch.getMessage(), mismatch.rawText(), null, mismatch.getCause());
 	}
 
 	/**

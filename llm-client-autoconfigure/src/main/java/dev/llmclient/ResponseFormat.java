@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import dev.llmclient.internal.json.StructuredJson;
 
 /**
  * The format the answer must have ({@code response_format}): plain text, any JSON object,

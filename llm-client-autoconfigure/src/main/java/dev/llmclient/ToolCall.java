@@ -1,6 +1,7 @@
 package dev.llmclient;
 
 import tools.jackson.databind.JsonNode;
+import dev.llmclient.internal.json.StructuredJson;
 
 /**
  * A call of a function the model asked for ({@code tool_calls[]}).
@@ -37,8 +38,13 @@ public record ToolCall(String id, String name, String arguments) {
 	 * @throws IllegalArgumentException when the type cannot be described by a schema
 	 */
 	public <T> T argumentsAs(Class<T> type) {
-		return StructuredJson.read(this.arguments.isBlank() ? "{}" : this.arguments, type,
-				"arguments of tool call '" + this.name + "'");
+		try {
+			return StructuredJson.read(this.arguments.isBlank() ? "{}" : this.arguments, type,
+					"arguments of tool call '" + this.name + "'");
+		}
+		catch (StructuredJson.Mismatch ex) {
+			throw LlmStructuredOutputException.of(ex);
+		}
 	}
 
 	/**
@@ -48,8 +54,13 @@ public record ToolCall(String id, String name, String arguments) {
 	 * JSON
 	 */
 	public JsonNode argumentsTree() {
-		return StructuredJson.tree(this.arguments.isBlank() ? "{}" : this.arguments,
-				"arguments of tool call '" + this.name + "'");
+		try {
+			return StructuredJson.tree(this.arguments.isBlank() ? "{}" : this.arguments,
+					"arguments of tool call '" + this.name + "'");
+		}
+		catch (StructuredJson.Mismatch ex) {
+			throw LlmStructuredOutputException.of(ex);
+		}
 	}
 
 }

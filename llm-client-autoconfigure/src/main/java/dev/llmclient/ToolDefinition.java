@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import dev.llmclient.internal.json.StructuredJson;
 
 /**
  * A function the model may call ({@code tools[].function}).

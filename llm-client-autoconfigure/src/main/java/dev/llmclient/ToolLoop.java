@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
+import dev.llmclient.internal.json.StructuredJson;
 
 /**
  * Runs a conversation with tools to its end: sends the request with the loop's tools,

@@ -22,7 +22,6 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.internal.call.AsyncCalls;
 import dev.llmclient.internal.call.CallPipeline;
-import dev.llmclient.internal.call.Operation;
 import dev.llmclient.internal.operation.EmbeddingSlices;
 import dev.llmclient.internal.operation.Operations;
 import dev.llmclient.internal.operation.StructuredCalls;
@@ -30,12 +29,12 @@ import dev.llmclient.internal.recording.CallMetrics;
 import dev.llmclient.internal.recording.CallObservations;
 
 /**
- * The client: a facade that checks its arguments, picks the {@link Operation} (chat,
- * stream, embeddings) and hands it to the {@link CallPipeline}, which runs every call the
- * same way (admission, routing, attempts and retries, record, observation). An
- * {@code embed} call of many texts is several calls, one per slice of
- * {@code embedding-batch-size} texts (see {@link EmbeddingSlices}). The parts are put
- * together once, by {@link ClientAssembly}.
+ * The client: a facade that checks its arguments, picks the
+ * {@link dev.llmclient.internal.call.Operation} (chat, stream, embeddings) and hands it
+ * to the {@link CallPipeline}, which runs every call the same way (admission, routing,
+ * attempts and retries, record, observation). An {@code embed} call of many texts is
+ * several calls, one per slice of {@code embedding-batch-size} texts (see
+ * {@link EmbeddingSlices}). The parts are put together once, by {@link ClientAssembly}.
  * <p>
  * {@link #create(LlmClientBuilder, RestClient.Builder)} is the one seam between the
  * public API and the implementation: {@link LlmClientBuilder#build()} and the

@@ -14,13 +14,12 @@ import dev.llmclient.ResponseFormat;
 import dev.llmclient.ToolCall;
 import dev.llmclient.ToolChoice;
 import dev.llmclient.ToolDefinition;
-import dev.llmclient.internal.call.CallExecutors;
 import dev.llmclient.internal.wire.ChatCodec;
 
 /**
  * What a GraalVM native image must keep for the client's own reflection: the records
  * {@link ChatCodec} reads and writes with Jackson, and the virtual-thread executor
- * {@link CallExecutors} looks up by name. Listed in
+ * {@link dev.llmclient.internal.call.CallExecutors} looks up by name. Listed in
  * {@code META-INF/spring/aot.factories}, so Spring's AOT processing applies it to every
  * application that has the client; it lives beside the codec because the wire records are
  * not visible outside this package.

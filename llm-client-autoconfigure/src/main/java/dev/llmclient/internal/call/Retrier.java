@@ -9,7 +9,6 @@ import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.RetrySettings;
-import dev.llmclient.internal.http.HttpTransport;
 import dev.llmclient.internal.recording.CallMetrics;
 import dev.llmclient.internal.recording.CallObservations;
 
@@ -24,10 +23,10 @@ import dev.llmclient.internal.recording.CallObservations;
  * saying why. Every request sent counts as an attempt, also one the server never answered
  * on a pooled connection: a POST may have reached the server, so the server never
  * receives more than {@code max-attempts} requests for one call (pooled connections the
- * server closed while idle are found before reuse, see {@link HttpTransport}). A call
- * whose caller gave up (its thread interrupted, or its async future cancelled) is not
- * retried, nor is a call that closing the client cut off: a wait before a retry ends as
- * soon as the cut-off comes.
+ * server closed while idle are found before reuse, see
+ * {@link dev.llmclient.internal.http.HttpTransport}). A call whose caller gave up (its
+ * thread interrupted, or its async future cancelled) is not retried, nor is a call that
+ * closing the client cut off: a wait before a retry ends as soon as the cut-off comes.
  * <p>
  * With several endpoints, a failure another endpoint may not share (see
  * {@link RouteSource#failsOver}) moves the next attempt to another endpoint at once,

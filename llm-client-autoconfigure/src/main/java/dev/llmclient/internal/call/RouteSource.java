@@ -2,13 +2,11 @@ package dev.llmclient.internal.call;
 
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
-import dev.llmclient.internal.routing.ConnectionWarmer;
-import dev.llmclient.internal.routing.RoutedEndpoints;
-import dev.llmclient.internal.routing.SingleRoute;
 
 /**
  * The endpoints a client sends to, behind one interface whether there is one
- * ({@link SingleRoute}) or several ({@link RoutedEndpoints}): picks the route of each
+ * ({@link dev.llmclient.internal.routing.SingleRoute}) or several
+ * ({@link dev.llmclient.internal.routing.RoutedEndpoints}): picks the route of each
  * attempt and hears how it ended, and answers for the endpoints' health, warm-up and
  * closing.
  */
@@ -52,7 +50,8 @@ public interface RouteSource {
 	LlmClientHealth health(LlmClientHealth.Bulkhead bulkhead, LlmClientHealth.RateLimit rateLimit);
 
 	/**
-	 * Opens the warm-up connections (see {@link ConnectionWarmer}) and runs the code path
+	 * Opens the warm-up connections (see
+	 * {@link dev.llmclient.internal.routing.ConnectionWarmer}) and runs the code path
 	 * once.
 	 * @throws dev.llmclient.LlmConnectionException when no endpoint can be reached and
 	 * {@code warm-up.fail-fast} is set

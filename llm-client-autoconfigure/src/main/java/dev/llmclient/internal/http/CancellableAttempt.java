@@ -5,7 +5,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.hc.core5.concurrent.Cancellable;
-import dev.llmclient.internal.call.Call;
 
 /**
  * One HTTP attempt that can be aborted from another thread: when the call's deadline
@@ -21,7 +20,7 @@ import dev.llmclient.internal.call.Call;
  * ({@code createHttpUriRequest}, {@code postProcessHttpRequest},
  * {@code createHttpContext}) see the method and URI alone, while the Apache request that
  * can be cancelled is not reachable from the {@code ClientHttpRequest} it returns.
- * Everything else about a call travels in its {@link Call}.
+ * Everything else about a call travels in its {@link dev.llmclient.internal.call.Call}.
  */
 public final class CancellableAttempt implements AutoCloseable {
 

@@ -8,7 +8,6 @@ import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.traffic.ConcurrencyLimiter;
-import dev.llmclient.internal.call.QueuedAsyncCalls;
 
 /**
  * Client-wide limit on calls in flight: single, async, streamed and batched calls all
@@ -94,7 +93,7 @@ public final class Bulkhead {
 
 	/**
 	 * Counts a call that waits for a thread before it can ask for a permit (see
-	 * {@link QueuedAsyncCalls}) as waiting.
+	 * {@link dev.llmclient.internal.call.QueuedAsyncCalls}) as waiting.
 	 */
 	public void queued() {
 		this.waiting.incrementAndGet();

@@ -1,12 +1,12 @@
 package dev.llmclient.internal.limits;
 
 import org.springframework.http.HttpHeaders;
-import dev.llmclient.internal.routing.Router;
 
 /**
  * Takes what every answer of a route says of the server's limits (status, rate-limit
  * headers): {@link ServerPacing} for a client of one endpoint; with several endpoints the
- * {@link Router} cools the endpoint down instead, and the routes ignore them.
+ * {@link dev.llmclient.internal.routing.Router} cools the endpoint down instead, and the
+ * routes ignore them.
  */
 @FunctionalInterface
 public interface ServerSignals {

@@ -11,15 +11,15 @@ import org.springframework.web.client.RestClientException;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.internal.call.Route;
-import dev.llmclient.internal.limits.ServerSignals;
 import dev.llmclient.internal.wire.BoundedBody;
 import dev.llmclient.internal.wire.ChatCodec;
 
 /**
  * One HTTP exchange of an attempt, for every operation: posts the body through the
  * route's {@code RestClient}, hands the answer's status and headers to the route's
- * {@link ServerSignals}, and reads a failing answer into the failure it stands for
- * (bounded by {@code max-response-size}, named after the route's endpoint).
+ * {@link dev.llmclient.internal.limits.ServerSignals}, and reads a failing answer into
+ * the failure it stands for (bounded by {@code max-response-size}, named after the
+ * route's endpoint).
  */
 final class HttpExchange {
 

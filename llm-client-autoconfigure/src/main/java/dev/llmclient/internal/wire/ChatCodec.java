@@ -26,7 +26,6 @@ import dev.llmclient.ToolCall;
 import dev.llmclient.ToolChoice;
 import dev.llmclient.ToolDefinition;
 import dev.llmclient.Usage;
-import dev.llmclient.internal.LlmClientRuntimeHints;
 
 /**
  * The wire format of the OpenAI-compatible chat completions API, both ways: writes a
@@ -35,8 +34,8 @@ import dev.llmclient.internal.LlmClientRuntimeHints;
  * {@code created} or {@code id}. What is wrong with an answer is reported through
  * {@link Failures}, which words every message built from a server's answer. Each record
  * Jackson binds carries {@code @JsonIgnoreProperties}: {@code LlmClientRuntimeHintsTests}
- * finds them by it, and fails when {@link LlmClientRuntimeHints} does not give a native
- * image their reflection hints.
+ * finds them by it, and fails when {@link dev.llmclient.internal.LlmClientRuntimeHints}
+ * does not give a native image their reflection hints.
  */
 public final class ChatCodec {
 

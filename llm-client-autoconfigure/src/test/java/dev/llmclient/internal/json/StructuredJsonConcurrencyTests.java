@@ -1,4 +1,4 @@
-package dev.llmclient;
+package dev.llmclient.internal.json;
 
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;

@@ -1,4 +1,4 @@
-package dev.llmclient;
+package dev.llmclient.internal.json;
 
 import java.util.List;
 import java.util.Map;
@@ -7,6 +7,9 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import dev.llmclient.ChatResponse;
+import dev.llmclient.LlmStructuredOutputException;
+import dev.llmclient.ResponseFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
