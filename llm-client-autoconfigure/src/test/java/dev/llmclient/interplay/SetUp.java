@@ -1,0 +1,42 @@
+package dev.llmclient.interplay;
+
+/**
+ * How the client under test is set up: the second axis of the matrix. Every set-up keeps
+ * {@value Rig#MAX_CONCURRENT} calls in flight at most, retries with a short backoff and
+ * opens no connection before its first call.
+ */
+enum SetUp {
+
+	/** One endpoint, a fixed limit of calls in flight. */
+	ONE_ENDPOINT(1),
+
+	/** Three endpoints behind one client, routed to the least busy. */
+	THREE_ENDPOINTS(3),
+
+	/** One endpoint, the limit of calls in flight adapting (AIMD) to the server. */
+	ADAPTIVE(1),
+
+	/** One endpoint, budgets of requests and tokens in this JVM. */
+	LOCAL_BUDGETS(1),
+
+	/**
+	 * One endpoint, a cluster-wide limit of calls in flight (leases) and cluster-wide
+	 * budgets on a real {@code redis-server}, in front of local budgets.
+	 */
+	CLUSTER(1);
+
+	private final int servers;
+
+	SetUp(int servers) {
+		this.servers = servers;
+	}
+
+	int servers() {
+		return this.servers;
+	}
+
+	boolean hasBudgets() {
+		return this == LOCAL_BUDGETS || this == CLUSTER;
+	}
+
+}
