@@ -23,6 +23,7 @@ import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientHealth;
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.cluster.ClusterLimits;
 import dev.llmclient.cluster.ClusterSettings;
@@ -193,8 +194,7 @@ final class Rig implements AutoCloseable {
 			builder.endpoint(this.servers.get(0).endpoint());
 		}
 		else {
-			builder.endpoints(
-					this.servers.stream().map((server) -> LlmClientSettings.Endpoint.of(server.endpoint())).toList());
+			builder.endpoints(this.servers.stream().map((server) -> EndpointSettings.of(server.endpoint())).toList());
 		}
 		if (this.setUp == SetUp.ADAPTIVE) {
 			builder.adaptive((adaptive) -> adaptive.withEnabled(true));
