@@ -27,6 +27,7 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClient;
+import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientClosedException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.batch.BatchItem;
@@ -363,7 +364,9 @@ enum Ending {
 	/**
 	 * Streams from more threads than the client lets in; each consumer throws what
 	 * {@code stop} makes after a number of chunks drawn at random, or never (one stream
-	 * in five), and the caller must get exactly that throwable back.
+	 * in five), and the caller must get exactly that throwable back: an unchecked one as
+	 * it was, a checked one as the cause of the {@link LlmClientException} saying the
+	 * stream was stopped by its consumer.
 	 */
 	private static Storm streams(Rig rig, SplittableRandom random, StopFactory stop) {
 		LlmClient client = rig.client(UnaryOperator.identity());
@@ -393,7 +396,7 @@ enum Ending {
 					}
 				}
 				catch (Throwable ex) {
-					if (ex == thrown) {
+					if (ex == thrown || (ex instanceof LlmClientException && ex.getCause() == thrown)) {
 						storm.ended();
 					}
 					else {

@@ -46,7 +46,7 @@ public final class Attempts implements AutoCloseable {
 			throw deadline.exceeded(this.settings, null);
 		}
 		long lease = this.routes.acquire(call);
-		call.sending();
+		call.attempting();
 		long start = System.nanoTime();
 		T answer;
 		try {

@@ -39,8 +39,11 @@ public final class Call implements AutoCloseable {
 	/** The gate the call entered, and leaves when closed. */
 	private final CallGate gate;
 
-	/** Attempts sent so far: none means the server never saw the call. */
-	private int attemptsSent;
+	/** Attempts started so far. */
+	private int attempts;
+
+	/** Whether a request body reached a connection: until then the server saw nothing. */
+	private boolean requestWritten;
 
 	Call(Operation<?> operation, byte[] body, Deadline deadline, AsyncCall<?> async, Route route,
 			Observation observation, Admission.Ticket ticket, CallGate gate) {
@@ -128,17 +131,25 @@ public final class Call implements AutoCloseable {
 		return this.deadline.isSet() || this.async != null;
 	}
 
-	/** Counts an attempt about to be sent. */
-	void sending() {
-		this.attemptsSent++;
+	/** Counts an attempt about to start. */
+	void attempting() {
+		this.attempts++;
 	}
 
 	/**
-	 * Whether any attempt of the call was sent: a call that was not never reached the
-	 * server.
+	 * Whether any attempt of the call started: a call that ended without one was refused
+	 * by the client's own limits.
 	 */
-	boolean wasSent() {
-		return this.attemptsSent > 0;
+	boolean wasAttempted() {
+		return this.attempts > 0;
+	}
+
+	/**
+	 * Notes that a request body is being written to a connection: from then on the server
+	 * may count the request, so the call's budgets stay spent.
+	 */
+	public void writingRequest() {
+		this.requestWritten = true;
 	}
 
 	/**
@@ -179,16 +190,22 @@ public final class Call implements AutoCloseable {
 	}
 
 	/**
-	 * Leaves the gate and gives back what admission took, with the thread's interrupt
-	 * flag cleared meanwhile and restored after: a cancelled call's thread is
-	 * interrupted, and a release that talks to Redis must not read that as an outage.
+	 * Leaves the gate and gives back what admission took (budgets too, when no request
+	 * reached a connection), with the thread's interrupt flag cleared meanwhile and
+	 * restored after: a cancelled call's thread is interrupted, and a release that talks
+	 * to Redis must not read that as an outage.
 	 */
 	@Override
 	public void close() {
 		boolean interrupted = Thread.interrupted();
 		try {
 			this.gate.exit();
-			this.ticket.close();
+			if (this.requestWritten) {
+				this.ticket.close();
+			}
+			else {
+				this.ticket.giveBack();
+			}
 		}
 		finally {
 			if (interrupted) {

@@ -88,15 +88,19 @@ public final class CallPipeline {
 	 * what admission asks and a place in the gate.
 	 */
 	private Call admit(Operation<?> operation, AsyncCall<?> async, Observation observation) {
-		ensureOpen();
+		long queued = System.nanoTime();
+		if (!this.gate.isOpen()) {
+			// a call made after closing is refused; an async call accepted before was a
+			// call
+			throw closedBeforeSending(operation, async, async != null, queued);
+		}
 		byte[] body = operation.encode(operation.model());
 		Deadline deadline = Deadline.after(this.settings.limits().timeout());
-		long queued = System.nanoTime();
 		Admission.Ticket ticket = acquirePermit(deadline, operation, async);
 		try {
 			CallObservations.bulkheadWait(observation, System.nanoTime() - queued);
 			if (!this.gate.enter()) {
-				throw closed();
+				throw closedBeforeSending(operation, async, true, queued);
 			}
 		}
 		catch (RuntimeException | Error ex) {
@@ -106,6 +110,23 @@ public final class CallPipeline {
 		}
 		return new Call(operation, body, deadline, async, this.attempts.routes().initial(), observation, ticket,
 				this.gate);
+	}
+
+	/**
+	 * The failure of a call that {@code close()} stopped before it was sent. A call that
+	 * was already under way (an async call accepted before closing began, a call that
+	 * waited for its permit) is counted as cancelled: closing is the application's
+	 * choice, not the server's failure.
+	 */
+	private IllegalStateException closedBeforeSending(Operation<?> operation, AsyncCall<?> async, boolean underWay,
+			long queued) {
+		if (underWay && (async == null || async.claimOutcome())) {
+			this.attempts.routes()
+				.initial()
+				.recorder()
+				.cancelled(operation.name(), operation.model(), System.nanoTime() - queued);
+		}
+		return closed();
 	}
 
 	/**
@@ -184,7 +205,7 @@ public final class CallPipeline {
 	 */
 	private static void recordFailure(Call call, Operation<?> operation, LlmClientException failure) {
 		CallRecorder recorder = call.route().recorder();
-		if (call.wasSent()) {
+		if (call.wasAttempted()) {
 			recorder.failure(call.operation(), call.model(), call.elapsedNanos(), failure);
 		}
 		else {

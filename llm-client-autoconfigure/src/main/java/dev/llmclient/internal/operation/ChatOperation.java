@@ -52,7 +52,7 @@ class ChatOperation extends Operation<ChatResponse> {
 	public ChatResponse send(Call call) {
 		HttpExchange exchange = this.operations.exchange();
 		Route route = call.route();
-		return exchange.post(route, route.transport().chatCompletionsUri(), call.body(), MediaType.APPLICATION_JSON,
+		return exchange.post(call, route.transport().chatCompletionsUri(), MediaType.APPLICATION_JSON,
 				(request, response) -> exchange.completion(route, response, call.model(), call.start()));
 	}
 

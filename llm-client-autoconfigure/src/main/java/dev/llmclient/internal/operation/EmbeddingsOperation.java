@@ -56,7 +56,7 @@ final class EmbeddingsOperation extends Operation<EmbeddingResponse> {
 		HttpExchange exchange = this.operations.exchange();
 		Route route = call.route();
 		int inputs = this.slice.inputs().size();
-		return exchange.post(route, route.transport().embeddingsUri(), call.body(), MediaType.APPLICATION_JSON,
+		return exchange.post(call, route.transport().embeddingsUri(), MediaType.APPLICATION_JSON,
 				(request, response) -> {
 					int status = response.getStatusCode().value();
 					if (status >= 200 && status < 300) {

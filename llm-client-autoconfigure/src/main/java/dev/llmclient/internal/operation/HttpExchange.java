@@ -1,15 +1,18 @@
 package dev.llmclient.internal.operation;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 
 import org.springframework.http.MediaType;
+import org.springframework.http.StreamingHttpOutputMessage;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.client.RestClient.RequestHeadersSpec.ExchangeFunction;
 import org.springframework.web.client.RestClientException;
 
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClientException;
+import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Route;
 import dev.llmclient.internal.wire.BoundedBody;
 import dev.llmclient.internal.wire.ChatCodec;
@@ -32,14 +35,21 @@ final class HttpExchange {
 		this.codec = codec;
 	}
 
-	<T> T post(Route route, URI uri, byte[] body, MediaType accept, ExchangeFunction<T> exchange) {
+	/**
+	 * Posts the call's body to its route; the call learns when the body is written to a
+	 * connection, which is when the server may count the request.
+	 */
+	<T> T post(Call call, URI uri, MediaType accept, ExchangeFunction<T> exchange) {
+		Route route = call.route();
+		byte[] body = call.body();
 		try {
 			return route.restClient()
 				.post()
 				.uri(uri)
 				.contentType(MediaType.APPLICATION_JSON)
+				.contentLength(body.length)
 				.accept(accept)
-				.body(body)
+				.body(new RequestBody(call, body))
 				.exchange((request, response) -> {
 					route.signals().observe(response.getStatusCode().value(), response.getHeaders());
 					return exchange.exchange(request, response);
@@ -74,6 +84,25 @@ final class HttpExchange {
 		}
 		return (status >= 400) ? route.failures().fromStatus(status, response.getHeaders(), body)
 				: route.failures().notACompletion(status);
+	}
+
+	/**
+	 * The body of one attempt: tells the call when it is written to a connection, and may
+	 * be written again (a proxy's authentication challenge has it sent twice).
+	 */
+	private record RequestBody(Call call, byte[] body) implements StreamingHttpOutputMessage.Body {
+
+		@Override
+		public void writeTo(OutputStream out) throws IOException {
+			this.call.writingRequest();
+			out.write(this.body);
+		}
+
+		@Override
+		public boolean repeatable() {
+			return true;
+		}
+
 	}
 
 }

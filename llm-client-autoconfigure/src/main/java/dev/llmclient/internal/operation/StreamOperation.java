@@ -47,7 +47,7 @@ final class StreamOperation extends ChatOperation {
 		ChatStream stream = this.stream;
 		HttpExchange exchange = this.operations.exchange();
 		Route route = call.route();
-		return exchange.post(route, route.transport().chatCompletionsUri(), call.body(), MediaType.TEXT_EVENT_STREAM,
+		return exchange.post(call, route.transport().chatCompletionsUri(), MediaType.TEXT_EVENT_STREAM,
 				(request, response) -> {
 					MediaType type = response.getHeaders().getContentType();
 					if (response.getStatusCode().is2xxSuccessful()
