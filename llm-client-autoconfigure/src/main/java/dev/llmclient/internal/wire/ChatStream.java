@@ -253,7 +253,7 @@ public final class ChatStream {
 			return;
 		}
 		if (chunk.toolCalls() != null) {
-			for (ChatCodec.ToolCallBody fragment : chunk.toolCalls()) {
+			for (ChatWire.ToolCallBody fragment : chunk.toolCalls()) {
 				if (fragment != null) {
 					partialCall(fragment).append(fragment);
 				}
@@ -278,7 +278,7 @@ public final class ChatStream {
 	 * (some servers send each call whole), a new call when it carries an id of its own,
 	 * else the last one.
 	 */
-	private PartialCall partialCall(ChatCodec.ToolCallBody fragment) {
+	private PartialCall partialCall(ChatWire.ToolCallBody fragment) {
 		if (fragment.index() != null) {
 			for (PartialCall call : this.toolCalls) {
 				if (call.index == fragment.index()) {
@@ -351,7 +351,7 @@ public final class ChatStream {
 			this.index = index;
 		}
 
-		void append(ChatCodec.ToolCallBody fragment) {
+		void append(ChatWire.ToolCallBody fragment) {
 			if (this.id == null && fragment.id() != null && !fragment.id().isBlank()) {
 				this.id = fragment.id();
 			}
