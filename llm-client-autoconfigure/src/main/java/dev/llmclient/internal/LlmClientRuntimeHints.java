@@ -14,11 +14,11 @@ import dev.llmclient.ResponseFormat;
 import dev.llmclient.ToolCall;
 import dev.llmclient.ToolChoice;
 import dev.llmclient.ToolDefinition;
-import dev.llmclient.internal.wire.ChatCodec;
+import dev.llmclient.internal.wire.ChatWire;
 
 /**
- * What a GraalVM native image must keep for the client's own reflection: the records
- * {@link ChatCodec} reads and writes with Jackson, and the virtual-thread executor
+ * What a GraalVM native image must keep for the client's own reflection: the records of
+ * {@link ChatWire} the codec reads with Jackson, and the virtual-thread executor
  * {@link dev.llmclient.internal.call.CallExecutors} looks up by name. Listed in
  * {@code META-INF/spring/aot.factories}, so Spring's AOT processing applies it to every
  * application that has the client; it lives beside the codec because the wire records are
@@ -35,7 +35,7 @@ public class LlmClientRuntimeHints implements RuntimeHintsRegistrar {
 	 * records are listed because the registrar does not follow an interface to its
 	 * implementations).
 	 */
-	private static final Class<?>[] WIRE_TYPES = { ChatCodec.CompletionResponse.class, ChatCodec.ChunkBody.class,
+	private static final Class<?>[] WIRE_TYPES = { ChatWire.CompletionResponse.class, ChatWire.ChunkBody.class,
 			ChatMessage.class, ContentPart.Text.class, ContentPart.Image.class, ToolCall.class, ToolDefinition.class,
 			ToolChoice.class, ResponseFormat.class };
 

@@ -30,7 +30,7 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.llmclient.ChatMessage;
 import dev.llmclient.ChatRequest;
-import dev.llmclient.internal.wire.ChatCodec;
+import dev.llmclient.internal.wire.ChatWire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,8 +61,8 @@ class LlmClientRuntimeHintsTests {
 	void everyTypeJacksonBindsCanBeBuiltAndReadReflectively() throws NoSuchMethodException {
 		Set<Class<?>> wireTypes = wireTypes();
 		assertThat(wireTypes).as("the derivation finds the types the codec binds today")
-			.contains(ChatCodec.CompletionResponse.class, ChatCodec.ChunkBody.class, ChatCodec.Choice.class,
-					ChatCodec.MessageBody.class, ChatCodec.UsageBody.class, ChatMessage.class);
+			.contains(ChatWire.CompletionResponse.class, ChatWire.ChunkBody.class, ChatWire.Choice.class,
+					ChatWire.MessageBody.class, ChatWire.UsageBody.class, ChatMessage.class);
 		for (Class<?> type : wireTypes) {
 			assertThat(RuntimeHintsPredicates.reflection()
 				.onType(type)
@@ -103,13 +103,13 @@ class LlmClientRuntimeHintsTests {
 
 	/**
 	 * Derived from the code, so that a wire type added without a hint fails here: every
-	 * record of the codec that carries a Jackson annotation (each carries
+	 * record of {@link ChatWire} that carries a Jackson annotation (each carries
 	 * {@code @JsonIgnoreProperties}), the client's own types a {@link ChatRequest} puts
 	 * into a body, and the types their record components reach.
 	 */
 	private static Set<Class<?>> wireTypes() {
 		Deque<Class<?>> pending = new ArrayDeque<>();
-		Arrays.stream(ChatCodec.class.getDeclaredClasses())
+		Arrays.stream(ChatWire.class.getDeclaredClasses())
 			.filter((type) -> type.isRecord() && bindsWithJackson(type))
 			.forEach(pending::add);
 		Arrays.stream(ChatRequest.class.getRecordComponents())

@@ -5,10 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.llmclient.LlmClientSettingException;
@@ -24,12 +22,12 @@ import dev.llmclient.internal.limits.Bulkhead;
  * tagged {@value #OTHER_MODEL}), and error types that are HTTP statuses or a few fixed
  * words.
  * <p>
- * Meters are registered once per tag combination and kept in plain fields and maps keyed
- * by the operation, model and error type themselves, so recording a call builds no tags
- * and allocates nothing: the registry is only consulted the first time a combination is
- * seen. Chat and embeddings calls share the meter names and are told apart by
- * {@code gen_ai.operation.name}, as the GenAI conventions do; embeddings only have input
- * tokens.
+ * Meters are registered once per tag combination and kept, by {@link OperationMeters} and
+ * {@link ModelMeters}, in plain fields and maps keyed by the operation, model and error
+ * type themselves, so recording a call builds no tags and allocates nothing: the registry
+ * is only consulted the first time a combination is seen. Chat and embeddings calls share
+ * the meter names and are told apart by {@code gen_ai.operation.name}, as the GenAI
+ * conventions do; embeddings only have input tokens.
  */
 public final class MicrometerCallMetrics implements CallMetrics {
 
@@ -275,154 +273,8 @@ public final class MicrometerCallMetrics implements CallMetrics {
 
 	private OperationMeters operation(OperationName operation) {
 		OperationMeters meters = this.operations.get(operation);
-		return (meters != null) ? meters : this.operations.computeIfAbsent(operation, OperationMeters::new);
-	}
-
-	/**
-	 * The meters of one {@code gen_ai.operation.name}: its own {@value #MAX_MODELS}
-	 * models, and its retries.
-	 */
-	private final class OperationMeters {
-
-		final OperationName name;
-
-		final Tags tags;
-
-		/** Whether calls of this operation generate tokens: embeddings do not. */
-		final boolean generates;
-
-		final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
-
-		final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
-
-		OperationMeters(OperationName name) {
-			this.name = name;
-			this.tags = MicrometerCallMetrics.this.commonTags.and("gen_ai.operation.name", name.value());
-			this.generates = name.generates();
-		}
-
-		ModelMeters meters(String model) {
-			ModelMeters meters = this.models.get(model);
-			if (meters == null) {
-				String tag = (this.models.size() < MAX_MODELS) ? model : OTHER_MODEL;
-				meters = this.models.get(tag);
-				if (meters == null) {
-					meters = this.models.computeIfAbsent(tag, (key) -> new ModelMeters(this, key));
-				}
-			}
-			return meters;
-		}
-
-		Counter retry(String reason) {
-			Counter counter = this.retries.get(reason);
-			if (counter == null) {
-				counter = this.retries.computeIfAbsent(reason,
-						(key) -> Counter.builder(RETRIES)
-							.description("Retries of LLM client calls, by reason")
-							.tags(this.tags)
-							.tag("reason", key)
-							.register(MicrometerCallMetrics.this.registry));
-			}
-			return counter;
-		}
-
-	}
-
-	/** The meters of one {@code gen_ai.request.model} value of one operation. */
-	private final class ModelMeters {
-
-		final OperationMeters operation;
-
-		final String model;
-
-		final Timer success;
-
-		final ConcurrentHashMap<String, Timer> failures = new ConcurrentHashMap<>();
-
-		/** Only streamed calls have a first chunk: created on the first one. */
-		final ConcurrentHashMap<String, Timer> firstChunk = new ConcurrentHashMap<>();
-
-		private volatile DistributionSummary inputTokens;
-
-		private volatile DistributionSummary outputTokens;
-
-		ModelMeters(OperationMeters operation, String model) {
-			this.operation = operation;
-			this.model = model;
-			this.success = newTimer(operation.tags, model, SUCCESS);
-		}
-
-		Timer timer(String errorType) {
-			if (SUCCESS.equals(errorType)) {
-				return this.success;
-			}
-			Timer timer = this.failures.get(errorType);
-			if (timer == null) {
-				timer = this.failures.computeIfAbsent(errorType,
-						(key) -> newTimer(this.operation.tags, this.model, key));
-			}
-			return timer;
-		}
-
-		Timer firstChunkTimer(String errorType) {
-			Timer timer = this.firstChunk.get(errorType);
-			if (timer == null) {
-				timer = this.firstChunk.computeIfAbsent(errorType,
-						(key) -> Timer.builder(TIME_TO_FIRST_CHUNK)
-							.description("Time from the start of a streamed LLM client operation to its first chunk")
-							.tags(this.operation.tags)
-							.tag("gen_ai.request.model", this.model)
-							.tag("error.type", key)
-							.register(MicrometerCallMetrics.this.registry));
-			}
-			return timer;
-		}
-
-		/**
-		 * Created on the first answer that reports usage: no token series for servers
-		 * that never do.
-		 */
-		DistributionSummary inputTokens() {
-			DistributionSummary summary = this.inputTokens;
-			if (summary == null) {
-				summary = newTokens(this.operation.tags, this.model, "input");
-				this.inputTokens = summary;
-			}
-			return summary;
-		}
-
-		DistributionSummary outputTokens() {
-			DistributionSummary summary = this.outputTokens;
-			if (summary == null) {
-				summary = newTokens(this.operation.tags, this.model, "output");
-				this.outputTokens = summary;
-			}
-			return summary;
-		}
-
-	}
-
-	private Timer newTimer(Tags operationTags, String model, String errorType) {
-		return Timer.builder(DURATION)
-			.description("Duration of GenAI operations (chat completions, embeddings) made by the LLM client")
-			.tags(operationTags)
-			.tag("gen_ai.request.model", model)
-			.tag("error.type", errorType)
-			.register(this.registry);
-	}
-
-	/**
-	 * No base unit: Prometheus would append it to the name, and GenAI dashboards expect
-	 * {@code gen_ai_client_token_usage}. Registering twice gives the same meter, so a
-	 * race here costs a lookup, never a duplicate.
-	 */
-	private DistributionSummary newTokens(Tags operationTags, String model, String type) {
-		return DistributionSummary.builder(TOKEN_USAGE)
-			.description("Number of input and output tokens used by the LLM client's operations")
-			.tags(operationTags)
-			.tag("gen_ai.request.model", model)
-			.tag("gen_ai.token.type", type)
-			.register(this.registry);
+		return (meters != null) ? meters : this.operations.computeIfAbsent(operation,
+				(name) -> new OperationMeters(this.registry, this.commonTags, name));
 	}
 
 }

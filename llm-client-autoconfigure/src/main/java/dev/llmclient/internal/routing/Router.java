@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,7 +42,7 @@ public final class Router {
 	private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
 
 	/** What {@link #tryAcquire} returns when no endpoint takes the attempt. */
-	private static final long NONE = -1;
+	static final long NONE = -1;
 
 	private final RoutedEndpoint[] endpoints;
 
@@ -55,17 +53,7 @@ public final class Router {
 
 	private final LlmClientSettings settings;
 
-	/** Held by calls waiting for an endpoint, and to wake them. */
-	private final ReentrantLock lock = new ReentrantLock();
-
-	/** Signalled when an attempt ends: a place is freed, a trial may have ended. */
-	private final Condition attemptEnded = this.lock.newCondition();
-
-	/**
-	 * Calls waiting for an endpoint, written under the lock: only then does an attempt's
-	 * end take the lock to wake them.
-	 */
-	private volatile int waiting;
+	private final EndpointWaiters waiters = new EndpointWaiters();
 
 	public Router(LlmClientSettings settings, List<RoutedEndpoint> endpoints) {
 		this.settings = settings;
@@ -100,46 +88,17 @@ public final class Router {
 	}
 
 	/**
-	 * Waits until an endpoint takes the attempt, without polling: woken when an attempt
-	 * ends (freeing a place, perhaps ending a trial) or when the first cooldown of an
-	 * endpoint with a free place is due to end; for at most {@code max-wait} and the
-	 * call's deadline, and until the thread is interrupted (a cancelled call).
+	 * Waits until an endpoint takes the attempt, for at most {@code max-wait} and the
+	 * call's deadline.
+	 * @throws LlmEndpointsUnavailableException when none took it in time
 	 */
 	private long awaitEndpoint(Call call, RoutedEndpoint previous) {
 		long waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
-		long end = System.nanoTime() + waitNanos;
-		this.lock.lock();
-		try {
-			// counted before looking again, so an attempt ending from now on wakes this
-			// call
-			this.waiting++;
-			try {
-				while (true) {
-					long lease = tryAcquire(previous);
-					if (lease != NONE) {
-						return lease;
-					}
-					long left = end - System.nanoTime();
-					if (left <= 0) {
-						throw unavailable(Duration.ofNanos(waitNanos));
-					}
-					long nanos = Math.min(left, nanosUntilOneOpens());
-					if (nanos > 0) {
-						this.attemptEnded.awaitNanos(nanos);
-					}
-				}
-			}
-			finally {
-				this.waiting--;
-			}
+		long lease = this.waiters.await(waitNanos, () -> tryAcquire(previous), this::nanosUntilOneOpens);
+		if (lease == NONE) {
+			throw unavailable(Duration.ofNanos(waitNanos));
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new LlmClientException("Interrupted while waiting for an LLM endpoint to take the call", ex);
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return lease;
 	}
 
 	private long tryAcquire(RoutedEndpoint previous) {
@@ -307,21 +266,10 @@ public final class Router {
 		}
 	}
 
-	/**
-	 * Frees the attempt's place. A waiting call counts itself before it looks at the
-	 * places, this reads the count after freeing one: one of the two sees the other.
-	 */
+	/** Frees the attempt's place, waking the calls waiting for one. */
 	private void release(RoutedEndpoint endpoint) {
 		endpoint.release();
-		if (this.waiting > 0) {
-			this.lock.lock();
-			try {
-				this.attemptEnded.signalAll();
-			}
-			finally {
-				this.lock.unlock();
-			}
-		}
+		this.waiters.attemptEnded();
 	}
 
 	private RoutedEndpoint endpoint(long lease) {

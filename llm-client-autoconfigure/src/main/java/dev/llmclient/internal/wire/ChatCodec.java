@@ -2,40 +2,33 @@ package dev.llmclient.internal.wire;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.util.RawValue;
 
 import org.springframework.http.MediaType;
 
-import dev.llmclient.ChatMessage;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
-import dev.llmclient.ContentPart;
-import dev.llmclient.ResponseFormat;
 import dev.llmclient.ToolCall;
-import dev.llmclient.ToolChoice;
-import dev.llmclient.ToolDefinition;
 import dev.llmclient.Usage;
+import dev.llmclient.internal.wire.ChatWire.Choice;
+import dev.llmclient.internal.wire.ChatWire.ChunkBody;
+import dev.llmclient.internal.wire.ChatWire.CompletionResponse;
+import dev.llmclient.internal.wire.ChatWire.MessageBody;
+import dev.llmclient.internal.wire.ChatWire.ToolCallBody;
+import dev.llmclient.internal.wire.ChatWire.UsageBody;
 
 /**
  * The wire format of the OpenAI-compatible chat completions API, both ways: writes a
- * request body, reads a completion, a stream chunk and a server's error body. Every field
- * of an answer is optional and boxed: real servers omit {@code usage}, {@code index},
- * {@code created} or {@code id}. What is wrong with an answer is reported through
- * {@link Failures}, which words every message built from a server's answer. Each record
- * Jackson binds carries {@code @JsonIgnoreProperties}: {@code LlmClientRuntimeHintsTests}
- * finds them by it, and fails when {@link dev.llmclient.internal.LlmClientRuntimeHints}
- * does not give a native image their reflection hints.
+ * request body (through {@link ChatRequestEncoder}), reads a completion, a stream chunk
+ * and a server's error body into the shapes of {@link ChatWire}. What is wrong with an
+ * answer is reported through {@link Failures}, which words every message built from a
+ * server's answer.
  */
 public final class ChatCodec {
 
@@ -49,37 +42,12 @@ public final class ChatCodec {
 		.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 		.build();
 
-	/**
-	 * Asks the server to report usage in the last chunk of a stream, as OpenAI, vLLM and
-	 * llama.cpp do.
-	 */
-	private static final Map<String, Object> STREAM_OPTIONS = Map.of("include_usage", true);
-
-	private final boolean streamUsage;
-
-	private final String maxTokensField;
+	private final ChatRequestEncoder encoder;
 
 	private final Failures failures;
 
-	/**
-	 * Response formats and tools already written, by identity: the format of a record
-	 * type and a tool loop's tools are the same instances call after call, and writing
-	 * their schemas anew each time would cost more than the rest of the body. Bounded, so
-	 * formats built per call only churn through it.
-	 */
-	private final Map<Object, RawValue> written = java.util.Collections
-		.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-			private static final long serialVersionUID = 1L;
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<Object, RawValue> eldest) {
-				return size() > 256;
-			}
-		});
-
 	public ChatCodec(boolean streamUsage, String maxTokensField, Failures failures) {
-		this.streamUsage = streamUsage;
-		this.maxTokensField = maxTokensField;
+		this.encoder = new ChatRequestEncoder(streamUsage, maxTokensField);
 		this.failures = failures;
 	}
 
@@ -92,163 +60,7 @@ public final class ChatCodec {
 	 * @throws IllegalArgumentException when {@code extra} holds what cannot be sent
 	 */
 	public byte[] encode(ChatRequest request, String model, boolean stream) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		if (model != null) {
-			body.put("model", model);
-		}
-		body.put("messages", messages(request.messages()));
-		putIfSet(body, "temperature", request.temperature());
-		putIfSet(body, this.maxTokensField, request.maxTokens());
-		putIfSet(body, "top_p", request.topP());
-		putIfSet(body, "stop", request.stop());
-		if (!request.tools().isEmpty()) {
-			List<Object> tools = new ArrayList<>(request.tools().size());
-			for (ToolDefinition tool : request.tools()) {
-				tools.add(written(tool, ChatCodec::tool));
-			}
-			body.put("tools", tools);
-		}
-		putIfSet(body, "tool_choice", toolChoice(request.toolChoice()));
-		putIfSet(body, "parallel_tool_calls", request.parallelToolCalls());
-		if (request.responseFormat() != null) {
-			body.put("response_format", written(request.responseFormat(), ChatCodec::responseFormat));
-		}
-		if (stream) {
-			body.put("stream", true);
-		}
-		else if (request.extra().containsKey("stream")) {
-			throw new IllegalArgumentException("ChatRequest.extra must not set 'stream' for chat(): call "
-					+ "LlmClient.stream(...) for a streamed answer");
-		}
-		request.extra().forEach(body::putIfAbsent);
-		if (stream && this.streamUsage) {
-			body.putIfAbsent("stream_options", STREAM_OPTIONS);
-		}
-		try {
-			return MAPPER.writeValueAsBytes(body);
-		}
-		catch (JacksonException ex) {
-			throw new IllegalArgumentException(
-					"ChatRequest.extra holds a value that cannot be written as JSON: " + ex.getOriginalMessage(), ex);
-		}
-	}
-
-	private static void putIfSet(Map<String, Object> body, String name, Object value) {
-		if (value != null) {
-			body.put(name, value);
-		}
-	}
-
-	/**
-	 * The messages as the API reads them: a text message keeps the plain string form of
-	 * {@code content}; only a message built from parts sends the array form.
-	 */
-	private static List<Map<String, Object>> messages(List<ChatMessage> messages) {
-		List<Map<String, Object>> wire = new ArrayList<>(messages.size());
-		for (ChatMessage message : messages) {
-			Map<String, Object> item = new LinkedHashMap<>(4);
-			item.put("role", message.role());
-			if (message.parts() != null) {
-				item.put("content", parts(message.parts()));
-			}
-			else if (message.content() != null) {
-				item.put("content", message.content());
-			}
-			if (!message.toolCalls().isEmpty()) {
-				List<Map<String, Object>> calls = new ArrayList<>(message.toolCalls().size());
-				for (ToolCall call : message.toolCalls()) {
-					calls.add(object("id", call.id(), "type", "function", "function",
-							object("name", call.name(), "arguments", call.arguments())));
-				}
-				item.put("tool_calls", calls);
-			}
-			putIfSet(item, "tool_call_id", message.toolCallId());
-			wire.add(item);
-		}
-		return wire;
-	}
-
-	private static List<Map<String, Object>> parts(List<ContentPart> parts) {
-		List<Map<String, Object>> wire = new ArrayList<>(parts.size());
-		for (ContentPart part : parts) {
-			if (part instanceof ContentPart.Text text) {
-				wire.add(object("type", "text", "text", text.text()));
-			}
-			else if (part instanceof ContentPart.Image image) {
-				Map<String, Object> url = (image.detail() != null)
-						? object("url", image.url(), "detail", image.detail().wireValue()) : object("url", image.url());
-				wire.add(object("type", "image_url", "image_url", url));
-			}
-		}
-		return wire;
-	}
-
-	/** The JSON of a tool or response format, written once per instance. */
-	private <T> RawValue written(T value, java.util.function.Function<T, Object> wire) {
-		RawValue json = this.written.get(new Identity(value));
-		if (json == null) {
-			try {
-				json = new RawValue(MAPPER.writeValueAsString(wire.apply(value)));
-			}
-			catch (JacksonException ex) {
-				throw new IllegalArgumentException(value.getClass().getSimpleName()
-						+ " holds a value that cannot be written as JSON: " + ex.getOriginalMessage(), ex);
-			}
-			this.written.put(new Identity(value), json);
-		}
-		return json;
-	}
-
-	/** A key equal only to itself: records compare by value, deeply. */
-	private record Identity(Object value) {
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof Identity identity && identity.value == this.value;
-		}
-
-		@Override
-		public int hashCode() {
-			return System.identityHashCode(this.value);
-		}
-
-	}
-
-	private static Map<String, Object> tool(ToolDefinition tool) {
-		Map<String, Object> function = new LinkedHashMap<>(4);
-		function.put("name", tool.name());
-		putIfSet(function, "description", tool.description());
-		putIfSet(function, "parameters", tool.parameters());
-		putIfSet(function, "strict", tool.strict());
-		return object("type", "function", "function", function);
-	}
-
-	private static Object toolChoice(ToolChoice choice) {
-		if (choice == null) {
-			return null;
-		}
-		return "function".equals(choice.mode())
-				? object("type", "function", "function", object("name", choice.functionName())) : choice.mode();
-	}
-
-	private static Object responseFormat(ResponseFormat format) {
-		if (!"json_schema".equals(format.type())) {
-			return object("type", format.type());
-		}
-		return object("type", "json_schema", "json_schema",
-				object("name", format.name(), "schema", format.schema(), "strict", format.strict()));
-	}
-
-	/**
-	 * A JSON object whose fields keep the order given, as the API documents them
-	 * ({@code type} first), so bodies read well in wire logs.
-	 */
-	private static Map<String, Object> object(Object... namesAndValues) {
-		Map<String, Object> object = new LinkedHashMap<>(namesAndValues.length);
-		for (int i = 0; i < namesAndValues.length; i += 2) {
-			object.put((String) namesAndValues[i], namesAndValues[i + 1]);
-		}
-		return object;
+		return this.encoder.encode(request, model, stream);
 	}
 
 	/**
@@ -498,47 +310,6 @@ public final class ChatCodec {
 	 */
 	record Chunk(String id, String model, Usage usage, String text, String finishReason, List<ToolCallBody> toolCalls,
 			String refusal, ServerError error) {
-	}
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	public record CompletionResponse(String id, String model, List<Choice> choices, UsageBody usage) {
-	}
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	public record Choice(Integer index, MessageBody message, MessageBody delta,
-			@JsonProperty("finish_reason") String finishReason) {
-	}
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	public record MessageBody(String role, String content, String refusal,
-			@JsonProperty("tool_calls") List<ToolCallBody> toolCalls) {
-	}
-
-	/**
-	 * A tool call, whole in an answer or a fragment in a stream's delta (where
-	 * {@code index} says which call it continues).
-	 */
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	record ToolCallBody(Integer index, String id, String type, FunctionBody function) {
-	}
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	record FunctionBody(String name, JsonNode arguments) {
-	}
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	public record UsageBody(@JsonProperty("prompt_tokens") Integer promptTokens,
-			@JsonProperty("completion_tokens") Integer completionTokens,
-			@JsonProperty("total_tokens") Integer totalTokens) {
-	}
-
-	/**
-	 * One chunk, or an error in the stream: OpenAI's {@code {"error": {...}}} or vLLM's
-	 * {@code {"object": "error", ...}}.
-	 */
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	public record ChunkBody(String id, String object, String model, List<Choice> choices, UsageBody usage,
-			JsonNode error, JsonNode message, JsonNode type, JsonNode code) {
 	}
 
 }

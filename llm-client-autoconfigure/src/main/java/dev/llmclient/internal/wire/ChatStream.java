@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 import dev.llmclient.ChatChunk;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClientException;
-import dev.llmclient.ToolCall;
 import dev.llmclient.Usage;
 
 /**
@@ -80,8 +77,7 @@ public final class ChatStream {
 
 	private final StringBuilder content = new StringBuilder();
 
-	/** Tool calls being assembled from their fragments, in the order of their index. */
-	private final List<PartialCall> toolCalls = new ArrayList<>();
+	private final ToolCallAssembler toolCalls;
 
 	private StringBuilder refusal;
 
@@ -107,6 +103,7 @@ public final class ChatStream {
 			String requestedModel, long start) {
 		this.codec = codec;
 		this.failures = failures;
+		this.toolCalls = new ToolCallAssembler(failures);
 		this.maxResponseSize = maxResponseSize;
 		this.onChunk = onChunk;
 		this.requestedModel = requestedModel;
@@ -253,9 +250,9 @@ public final class ChatStream {
 			return;
 		}
 		if (chunk.toolCalls() != null) {
-			for (ChatCodec.ToolCallBody fragment : chunk.toolCalls()) {
+			for (ChatWire.ToolCallBody fragment : chunk.toolCalls()) {
 				if (fragment != null) {
-					partialCall(fragment).append(fragment);
+					this.toolCalls.append(fragment);
 				}
 			}
 		}
@@ -271,33 +268,6 @@ public final class ChatStream {
 			this.content.append(chunk.text());
 			deliver(new ChatChunk(chunk.text(), finish));
 		}
-	}
-
-	/**
-	 * The call a fragment continues: the one with its {@code index}; without an index
-	 * (some servers send each call whole), a new call when it carries an id of its own,
-	 * else the last one.
-	 */
-	private PartialCall partialCall(ChatCodec.ToolCallBody fragment) {
-		if (fragment.index() != null) {
-			for (PartialCall call : this.toolCalls) {
-				if (call.index == fragment.index()) {
-					return call;
-				}
-			}
-			return add(new PartialCall(fragment.index()));
-		}
-		if (this.toolCalls.isEmpty()
-				|| (fragment.id() != null && this.toolCalls.get(this.toolCalls.size() - 1).id != null
-						&& !fragment.id().equals(this.toolCalls.get(this.toolCalls.size() - 1).id))) {
-			return add(new PartialCall(this.toolCalls.size()));
-		}
-		return this.toolCalls.get(this.toolCalls.size() - 1);
-	}
-
-	private PartialCall add(PartialCall call) {
-		this.toolCalls.add(call);
-		return call;
 	}
 
 	/**
@@ -318,54 +288,10 @@ public final class ChatStream {
 	}
 
 	private ChatResponse assemble() {
-		List<ToolCall> calls = new ArrayList<>(this.toolCalls.size());
-		for (PartialCall call : this.toolCalls) {
-			if (call.name.isEmpty()) {
-				throw this.failures.malformed("a streamed tool call without a function name (index " + call.index
-						+ ", arguments " + this.failures.snippet(call.arguments.toString()) + ")", null);
-			}
-			calls.add(new ToolCall(ChatCodec.toolCallId(call.id, call.index), call.name.toString(),
-					call.arguments.toString()));
-		}
 		return new ChatResponse(this.id, (this.model != null) ? this.model : this.requestedModel,
 				this.content.toString(), this.finishReason, this.usage,
-				Duration.ofNanos(System.nanoTime() - this.start), calls,
+				Duration.ofNanos(System.nanoTime() - this.start), this.toolCalls.calls(),
 				(this.refusal != null) ? this.refusal.toString() : null);
-	}
-
-	/**
-	 * A tool call being streamed: its id and name arrive in the first fragment (some
-	 * servers split the name too), its arguments in pieces.
-	 */
-	private static final class PartialCall {
-
-		private final int index;
-
-		private String id;
-
-		private final StringBuilder name = new StringBuilder();
-
-		private final StringBuilder arguments = new StringBuilder();
-
-		PartialCall(int index) {
-			this.index = index;
-		}
-
-		void append(ChatCodec.ToolCallBody fragment) {
-			if (this.id == null && fragment.id() != null && !fragment.id().isBlank()) {
-				this.id = fragment.id();
-			}
-			if (fragment.function() != null) {
-				String part = fragment.function().name();
-				// most servers send the name once; a few repeat it whole in every
-				// fragment
-				if (part != null && !part.contentEquals(this.name)) {
-					this.name.append(part);
-				}
-				this.arguments.append(ChatCodec.arguments(fragment.function().arguments()));
-			}
-		}
-
 	}
 
 	private static void abort(InputStream body) {

@@ -30,8 +30,6 @@ import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmRateLimitedException;
 import dev.llmclient.LlmStreamException;
 import dev.llmclient.LlmTimeoutException;
-import dev.llmclient.ProxySettings;
-import dev.llmclient.SslSettings;
 
 /**
  * Words every failure built from what happened on the wire or from a server's answer, as
@@ -50,8 +48,7 @@ public final class Failures {
 
 	private final LlmClientSettings settings;
 
-	/** The path of the setting that holds the key calls send: messages name it. */
-	private final String apiKeyPath;
+	private final FailureHints hints;
 
 	public Failures(LlmClientSettings settings) {
 		this(settings, "api-key");
@@ -65,7 +62,7 @@ public final class Failures {
 	 */
 	public Failures(LlmClientSettings settings, String apiKeyPath) {
 		this.settings = settings;
-		this.apiKeyPath = apiKeyPath;
+		this.hints = new FailureHints(settings, apiKeyPath);
 	}
 
 	/**
@@ -140,16 +137,18 @@ public final class Failures {
 					+ "): check " + this.settings.property("endpoint") + " and that the LLM server is running.", ex);
 		}
 		if (ex instanceof SSLException) {
-			return new LlmConnectionException("TLS failure talking to " + endpoint + tlsMaterial() + ": "
-					+ scrub(ex.getMessage()) + ". " + tlsAdvice(), ex);
+			return new LlmConnectionException("TLS failure talking to " + endpoint + this.hints.tlsMaterial() + ": "
+					+ scrub(ex.getMessage()) + ". " + this.hints.tlsAdvice(), ex);
 		}
 		if (ex instanceof NoHttpResponseException) {
 			return new LlmConnectionException(
-					"LLM server at " + endpoint + " closed the connection without answering." + mutualTlsHint(), ex);
+					"LLM server at " + endpoint + " closed the connection without answering." + this.hints.mutualTls(),
+					ex);
 		}
 		if (ex instanceof SocketException) {
 			return new LlmConnectionException(
-					"Connection to " + endpoint + " broke: " + scrub(ex.getMessage()) + "." + mutualTlsHint(), ex);
+					"Connection to " + endpoint + " broke: " + scrub(ex.getMessage()) + "." + this.hints.mutualTls(),
+					ex);
 		}
 		return new LlmConnectionException("I/O failure talking to " + endpoint + ": " + ex.getClass().getSimpleName()
 				+ ((ex.getMessage() != null) ? ": " + scrub(ex.getMessage()) : "") + ".", ex);
@@ -173,7 +172,7 @@ public final class Failures {
 		if (reason != null && !reason.isBlank()) {
 			message.append(": ").append(withoutFinalStop(reason));
 		}
-		String hint = hint(status);
+		String hint = this.hints.forStatus(status);
 		if (hint != null) {
 			message.append(". ").append(hint);
 		}
@@ -255,86 +254,13 @@ public final class Failures {
 				+ " if the model pauses longer between chunks.", LlmTimeoutException.Kind.READ, timeout, cause);
 	}
 
-	/** Why the server refused the API key, with what to check. */
-	private String keyRejected(int status) {
-		String apiKey = this.settings.property(this.apiKeyPath);
-		String given = (this.settings.apiKey() != null) ? "the key in " + apiKey : "a request without " + apiKey;
-		return "GET " + this.settings.displayEndpoint() + "/models answered HTTP " + status + ": the server rejected "
-				+ given + ". Check " + apiKey + ": every call will fail the same way";
-	}
-
 	/**
 	 * Why the server or the proxy refused the client's credentials, with what to check:
 	 * for warm-up and the health probe, which see the status of {@code GET /models}.
 	 * @return the reason, or {@code null} when the status is no refusal
 	 */
 	public String credentialsRejected(int status) {
-		if (status == 407) {
-			return "GET " + this.settings.displayEndpoint() + "/models answered HTTP 407: " + proxyRefused();
-		}
-		return (status == 401 || status == 403) ? keyRejected(status) : null;
-	}
-
-	/** What a 407 means: the proxy on the way refused, or wanted, credentials. */
-	private String proxyRefused() {
-		ProxySettings proxy = this.settings.proxy();
-		String url = this.settings.property("proxy.url");
-		if (proxy.url() == null) {
-			return "The proxy of the JVM's proxy settings asks for credentials: set " + url + " with "
-					+ this.settings.property("proxy.username") + " and " + this.settings.property("proxy.password");
-		}
-		String given = (proxy.effectiveUsername() != null)
-				? "rejected the credentials of user '" + proxy.effectiveUsername() + "'"
-				: "asks for credentials and none are set";
-		return "The proxy " + url + "=" + proxy.displayUrl() + " " + given + ". Check "
-				+ this.settings.property("proxy.username") + " and " + this.settings.property("proxy.password")
-				+ " (or the user-info of " + url + ")";
-	}
-
-	/**
-	 * Over TLS 1.3 a server that requires a client certificate it did not get ends the
-	 * connection after the handshake, so the client sees a closed or reset connection
-	 * rather than a TLS error: say so for https endpoints.
-	 */
-	private String mutualTlsHint() {
-		if (this.settings.endpoint() == null || !"https".equalsIgnoreCase(this.settings.endpoint().getScheme())) {
-			return "";
-		}
-		SslSettings ssl = this.settings.ssl();
-		String bundle = this.settings.property("ssl.bundle");
-		String fix;
-		if (ssl.sslContext() == null) {
-			fix = "configure " + bundle + " with an SSL bundle that holds one";
-		}
-		else if (ssl.bundle() != null) {
-			fix = "check that SSL bundle '" + ssl.bundle() + "' (" + bundle + ") holds one the server accepts";
-		}
-		else {
-			fix = "check that the client's own SSLContext holds one the server accepts";
-		}
-		return " If the server requires a client certificate (mutual TLS), " + fix + ".";
-	}
-
-	/** Which TLS material the failed handshake used, when it was the client's own. */
-	private String tlsMaterial() {
-		SslSettings ssl = this.settings.ssl();
-		if (ssl.sslContext() == null) {
-			return "";
-		}
-		return (ssl.bundle() != null)
-				? " with SSL bundle '" + ssl.bundle() + "' (" + this.settings.property("ssl.bundle") + ")"
-				: " with the client's own SSLContext";
-	}
-
-	private String tlsAdvice() {
-		String bundle = this.settings.property("ssl.bundle");
-		if (this.settings.ssl().sslContext() == null) {
-			return "Check that the endpoint really speaks https. If the server's certificate comes from a private "
-					+ "CA, or the server asks for a client certificate (mutual TLS), configure " + bundle
-					+ " with an SSL bundle that trusts that CA and holds the client certificate.";
-		}
-		return "Check that it trusts the CA that signed the server's certificate, that the certificate names "
-				+ "the endpoint's host, and, for mutual TLS, that it holds a client certificate the server accepts.";
+		return this.hints.credentialsRejected(status);
 	}
 
 	/** The start of a body that has no reason field, on one line. */
@@ -387,21 +313,6 @@ public final class Failures {
 			return (type != null) ? " (type=" + type + ")" : " (code=" + code + ")";
 		}
 		return "";
-	}
-
-	private String hint(int status) {
-		String apiKey = this.settings.property(this.apiKeyPath);
-		String endpoint = this.settings.property("endpoint");
-		String model = this.settings.property("model");
-		return switch (status) {
-			case 401 -> "Check " + apiKey;
-			case 403 -> "The API key lacks access to this model or endpoint: check " + apiKey + " and " + model;
-			case 404 -> "Check " + endpoint + " (OpenAI-compatible servers usually serve under /v1) and " + model;
-			case 407 -> proxyRefused();
-			case 429 ->
-				"The server is rate limiting: lower " + this.settings.property("max-concurrent") + " or retry later";
-			default -> null;
-		};
 	}
 
 	private static boolean isTimeout(IOException ex) {

@@ -93,7 +93,7 @@ class WireLogMaskingTests {
 			.getBytes(StandardCharsets.US_ASCII);
 		for (int split = 0; split <= head.length; split++) {
 			this.log.list.clear();
-			MaskingConnectionFactory.Wire wire = new MaskingConnectionFactory.Wire("test-0", ">>");
+			MaskingWireLog wire = new MaskingWireLog("test-0", ">>");
 			wire.log(head, 0, split);
 			wire.log(head, split, head.length - split);
 			String logged = String.join("\n", messagesOf("org.apache.hc.client5.http.wire"));
@@ -105,8 +105,7 @@ class WireLogMaskingTests {
 
 	@Test
 	void wireLogMasksAValueWithoutASchemeWhole() {
-		new MaskingConnectionFactory.Wire("test-0", ">>")
-			.log("authorization:  sk-raw\r\n".getBytes(StandardCharsets.US_ASCII), 0, 24);
+		new MaskingWireLog("test-0", ">>").log("authorization:  sk-raw\r\n".getBytes(StandardCharsets.US_ASCII), 0, 24);
 		assertThat(messagesOf("org.apache.hc.client5.http.wire"))
 			.containsExactly("test-0 >> \"authorization:  ***[\\r][\\n]\"");
 	}
