@@ -70,11 +70,11 @@ public final class Admission {
 		long start = System.nanoTime();
 		Ticket ticket = new Ticket(permit(wait));
 		try {
-			take(this.requests, 1, LlmRateLimitedException.Budget.REQUESTS, "requests", left(wait, start));
+			take(ticket, this.requests, 1, LlmRateLimitedException.Budget.REQUESTS, "requests", wait, start);
 			ticket.requestTaken = (this.requests != null);
-			take(this.tokens, tokenEstimate, LlmRateLimitedException.Budget.TOKENS, "tokens", left(wait, start));
+			take(ticket, this.tokens, tokenEstimate, LlmRateLimitedException.Budget.TOKENS, "tokens", wait, start);
 			ticket.tokensTaken = (this.tokens != null) ? tokenEstimate : 0;
-			awaitServer(tokenEstimate, wait, start);
+			awaitServer(ticket, tokenEstimate, wait, start);
 			return ticket;
 		}
 		catch (RuntimeException ex) {
@@ -93,8 +93,13 @@ public final class Admission {
 		return permit;
 	}
 
-	private void take(RateBudget budget, long amount, LlmRateLimitedException.Budget name, String reason,
-			Duration wait) {
+	/**
+	 * Takes from a budget; a call that must wait for it gives its permit back meanwhile
+	 * when the limit is adaptive (see {@link Ticket#backingOff()}), and takes one again
+	 * within what is left of its wait.
+	 */
+	private void take(Ticket ticket, RateBudget budget, long amount, LlmRateLimitedException.Budget name, String reason,
+			Duration totalWait, long start) {
 		if (budget == null) {
 			return;
 		}
@@ -103,9 +108,12 @@ public final class Admission {
 				return;
 			}
 			this.metrics.throttled(reason);
+			Duration wait = left(totalWait, start);
+			ticket.backingOff();
 			if (!budget.tryTake(amount, wait)) {
 				throw this.failures.rateLimited(name, refill(budget, amount), wait, this.bulkhead.inFlight());
 			}
+			ticket.resume(left(totalWait, start));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -119,12 +127,17 @@ public final class Admission {
 		return Duration.ofMillis(Math.max(1, missing * 60_000 / budget.limit()));
 	}
 
-	private void awaitServer(long tokenEstimate, Duration wait, long start) {
+	/**
+	 * Waits while the server has paused the client; with an adaptive limit the permit is
+	 * given back meanwhile, as for a budget.
+	 */
+	private void awaitServer(Ticket ticket, long tokenEstimate, Duration wait, long start) {
 		long pause = this.pacing.waitNanos(tokenEstimate);
 		if (pause <= 0) {
 			return;
 		}
 		this.metrics.throttled("server");
+		ticket.backingOff();
 		while (pause > 0) {
 			Duration left = left(wait, start);
 			if (pause > left.toNanos()) {
@@ -141,6 +154,7 @@ public final class Admission {
 			// another answer may have moved the pause on meanwhile
 			pause = this.pacing.waitNanos(tokenEstimate);
 		}
+		ticket.resume(left(wait, start));
 	}
 
 	private static Duration left(Duration wait, long start) {
