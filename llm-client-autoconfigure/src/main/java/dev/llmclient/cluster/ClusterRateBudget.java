@@ -138,8 +138,9 @@ final class ClusterRateBudget implements RateBudget {
 			}
 			if (RedisOutage.isInterruption(ex)) {
 				// another thread's cancellation failed the exchange this call was batched
-				// into: Redis is fine, but the units were not taken
-				return false;
+				// into: Redis is fine and the units were not taken, so this call asks
+				// again (a caller of its own, it is not cancelled)
+				return takeShared(amount, wait);
 			}
 			if (this.redis.answers()) {
 				// Redis is there but the exchange took too long (instances contending for

@@ -19,6 +19,7 @@ import dev.llmclient.traffic.RateBudget;
 import dev.llmclient.internal.call.Admission;
 import dev.llmclient.internal.call.AsyncCalls;
 import dev.llmclient.internal.call.Attempts;
+import dev.llmclient.internal.call.CallBodyConverter;
 import dev.llmclient.internal.call.CallGate;
 import dev.llmclient.internal.call.CallPipeline;
 import dev.llmclient.internal.call.Retrier;
@@ -158,15 +159,16 @@ final class ClientAssembly {
 	}
 
 	/**
-	 * The builder the client's {@code RestClient} is built from, observing each HTTP
-	 * attempt in the same registry as the call, so the attempt's observation is the
-	 * call's child and {@code traceparent} reaches the server on every attempt.
+	 * The builder the client's {@code RestClient} is built from (a copy: the
+	 * application's builder is left as it was): it writes a call's body as
+	 * {@link CallBodyConverter} does, and observes each HTTP attempt in the same registry
+	 * as the call, so the attempt's observation is the call's child and
+	 * {@code traceparent} reaches the server on every attempt.
 	 */
 	private static RestClient.Builder observed(RestClient.Builder builder, ObservationRegistry registry) {
-		if (registry == null) {
-			return builder;
-		}
-		return ((builder != null) ? builder.clone() : RestClient.builder()).observationRegistry(registry);
+		RestClient.Builder own = (builder != null) ? builder.clone() : RestClient.builder();
+		own.messageConverters((converters) -> converters.add(0, new CallBodyConverter()));
+		return (registry != null) ? own.observationRegistry(registry) : own;
 	}
 
 }

@@ -1,11 +1,9 @@
 package dev.llmclient.internal.operation;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 
 import org.springframework.http.MediaType;
-import org.springframework.http.StreamingHttpOutputMessage;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.client.RestClient.RequestHeadersSpec.ExchangeFunction;
 import org.springframework.web.client.RestClientException;
@@ -37,19 +35,18 @@ final class HttpExchange {
 
 	/**
 	 * Posts the call's body to its route; the call learns when the body is written to a
-	 * connection, which is when the server may count the request.
+	 * connection (see {@link dev.llmclient.internal.call.CallBodyConverter}), which is
+	 * when the server may count the request.
 	 */
 	<T> T post(Call call, URI uri, MediaType accept, ExchangeFunction<T> exchange) {
 		Route route = call.route();
-		byte[] body = call.body();
 		try {
 			return route.restClient()
 				.post()
 				.uri(uri)
 				.contentType(MediaType.APPLICATION_JSON)
-				.contentLength(body.length)
 				.accept(accept)
-				.body(new RequestBody(call, body))
+				.body(call)
 				.exchange((request, response) -> {
 					route.signals().observe(response.getStatusCode().value(), response.getHeaders());
 					return exchange.exchange(request, response);
@@ -84,25 +81,6 @@ final class HttpExchange {
 		}
 		return (status >= 400) ? route.failures().fromStatus(status, response.getHeaders(), body)
 				: route.failures().notACompletion(status);
-	}
-
-	/**
-	 * The body of one attempt: tells the call when it is written to a connection, and may
-	 * be written again (a proxy's authentication challenge has it sent twice).
-	 */
-	private record RequestBody(Call call, byte[] body) implements StreamingHttpOutputMessage.Body {
-
-		@Override
-		public void writeTo(OutputStream out) throws IOException {
-			this.call.writingRequest();
-			out.write(this.body);
-		}
-
-		@Override
-		public boolean repeatable() {
-			return true;
-		}
-
 	}
 
 }
