@@ -72,12 +72,19 @@ public final class ClusterLimits implements AutoCloseable {
 
 	private volatile ClusterRateBudget tokens;
 
+	/** The settings of the shared budgets, as messages name them. */
+	private final String requestsProperty;
+
+	private final String tokensProperty;
+
 	ClusterLimits(ClusterSettings settings, LlmClientSettings client,
 			Supplier<StatefulRedisConnection<byte[], byte[]>> connections, MeterRegistry meterRegistry,
 			Duration period) {
 		this.settings = settings;
 		this.key = (settings.key() != null) ? settings.key() : defaultKey(client);
 		this.propertyPrefix = client.propertyPrefix();
+		this.requestsProperty = client.property("cluster.requests-per-minute");
+		this.tokensProperty = client.property("cluster.tokens-per-minute");
 		this.period = period;
 		this.clientName = client.name();
 		this.metrics = ClusterMetrics.of(meterRegistry, client.name(), settings.onRedisFailure());
@@ -191,8 +198,9 @@ public final class ClusterLimits implements AutoCloseable {
 	}
 
 	ClusterRateBudget budget(RateBudget local, String name, long limit) {
+		String property = "requests".equals(name) ? this.requestsProperty : this.tokensProperty;
 		return new ClusterRateBudget(local, this.redis, this.settings.commandTimeout(), redisKey(name), limit,
-				this.period, name, this.outage, this.fallback);
+				this.period, name, property, this.outage, this.fallback);
 	}
 
 	private String redisKey(String what) {

@@ -61,6 +61,9 @@ final class ClusterRateBudget implements RateBudget {
 
 	private final String name;
 
+	/** The setting of this budget's limit, as messages name it. */
+	private final String property;
+
 	private final RedisOutage outage;
 
 	private final ClusterFallback fallback;
@@ -68,7 +71,7 @@ final class ClusterRateBudget implements RateBudget {
 	private volatile Bound bound;
 
 	ClusterRateBudget(RateBudget local, RedisCommands redis, Duration commandTimeout, String key, long limit,
-			Duration period, String name, RedisOutage outage, ClusterFallback fallback) {
+			Duration period, String name, String property, RedisOutage outage, ClusterFallback fallback) {
 		this.local = local;
 		this.redis = redis;
 		this.commandTimeout = commandTimeout;
@@ -84,6 +87,7 @@ final class ClusterRateBudget implements RateBudget {
 			.build();
 		this.configurationVersion = configurationVersion(this.burst, refill, period);
 		this.name = name;
+		this.property = property;
 		this.outage = outage;
 		this.fallback = fallback;
 	}
@@ -173,6 +177,11 @@ final class ClusterRateBudget implements RateBudget {
 	 * Gives the units back; on a thread whose call was cancelled too, as the interrupt
 	 * flag is cleared meanwhile.
 	 */
+	@Override
+	public String property() {
+		return this.property;
+	}
+
 	@Override
 	public void refund(long amount) {
 		Interrupts.runCleared(() -> {

@@ -55,6 +55,18 @@ public interface RateBudget {
 	long limit();
 
 	/**
+	 * Returns the property that sets this budget's limit, as messages name it (such as
+	 * {@code llm.client.cluster.requests-per-minute}), so that a call the budget refuses
+	 * names the setting to raise.
+	 * @return the property, or {@code null} for the client's own
+	 * {@code rate-limit.requests-per-minute} or {@code rate-limit.tokens-per-minute}
+	 * @since 0.1.0
+	 */
+	default String property() {
+		return null;
+	}
+
+	/**
 	 * Creates a budget of {@code limit} units per {@code period} in this JVM, on a
 	 * Bucket4j token bucket. It never lets more than {@code limit} units through in any
 	 * window of {@code period}, wherever the window starts: it holds a burst of one

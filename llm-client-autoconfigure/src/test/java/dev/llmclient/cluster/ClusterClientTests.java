@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.LlmRateLimitedException;
 import dev.llmclient.LlmClusterUnavailableException;
 import dev.llmclient.batch.BatchResult;
 import dev.llmclient.batch.LlmBatchService;
@@ -169,6 +170,27 @@ class ClusterClientTests {
 			assertThat(registry.find("llm.client.throttled").counters()).as("no call waited")
 				.allSatisfy((counter) -> assertThat(counter.count()).isZero());
 			assertThat(limits.details()).containsEntry("state", "active").containsEntry("requestsRemaining", 5L);
+		}
+	}
+
+	@Test
+	void aCallTheClusterBudgetRefusesNamesTheClusterSetting() throws Exception {
+		try (LimitedChatServer server = new LimitedChatServer(); RedisFixture fixture = new RedisFixture(redis)) {
+			LlmClientBuilder builder = builder(server).limits((limits) -> limits.withMaxWait(Duration.ZERO));
+			ClusterLimits limits = fixture.instance(SETTINGS.withKey("refused").withRequestsPerMinute(600L),
+					builder.settings(), Duration.ofDays(1), null);
+			limits.applyTo(builder);
+			try (LlmClient client = builder.build()) {
+				// a burst of 600 / 60 requests, then a day to refill
+				for (int i = 0; i < 10; i++) {
+					client.generate("prompt " + i);
+				}
+				assertThatExceptionOfType(LlmRateLimitedException.class).isThrownBy(() -> client.generate("one more"))
+					.withMessageContaining("llm.client.cluster.requests-per-minute=600")
+					.withMessageNotContaining("rate-limit.requests-per-minute")
+					.satisfies((refused) -> assertThat(refused.property())
+						.isEqualTo("llm.client.cluster.requests-per-minute"));
+			}
 		}
 	}
 

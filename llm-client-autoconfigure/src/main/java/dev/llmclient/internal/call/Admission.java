@@ -111,7 +111,10 @@ public final class Admission {
 			Duration wait = left(totalWait, start);
 			ticket.backingOff();
 			if (!budget.tryTake(amount, wait)) {
-				throw this.failures.rateLimited(name, refill(budget, amount), wait, this.bulkhead.inFlight());
+				throw (budget.property() != null)
+						? this.failures.rateLimited(name, budget.property(), budget.limit(), refill(budget, amount),
+								wait, this.bulkhead.inFlight())
+						: this.failures.rateLimited(name, refill(budget, amount), wait, this.bulkhead.inFlight());
 			}
 			ticket.resume(left(totalWait, start));
 		}

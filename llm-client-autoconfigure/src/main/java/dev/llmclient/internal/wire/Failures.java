@@ -74,17 +74,27 @@ public final class Failures {
 	 */
 	public LlmRateLimitedException rateLimited(LlmRateLimitedException.Budget budget, Duration wouldWait,
 			Duration mayWait, int inFlight) {
-		String maxWait = this.settings.property("max-wait");
-		String property = switch (budget) {
-			case REQUESTS -> this.settings.property("rate-limit.requests-per-minute");
-			case TOKENS -> this.settings.property("rate-limit.tokens-per-minute");
-			case SERVER -> null;
+		return switch (budget) {
+			case REQUESTS -> rateLimited(budget, this.settings.property("rate-limit.requests-per-minute"),
+					this.settings.rateLimit().requestsPerMinute(), wouldWait, mayWait, inFlight);
+			case TOKENS -> rateLimited(budget, this.settings.property("rate-limit.tokens-per-minute"),
+					this.settings.rateLimit().tokensPerMinute(), wouldWait, mayWait, inFlight);
+			case SERVER -> rateLimited(budget, null, null, wouldWait, mayWait, inFlight);
 		};
+	}
+
+	/**
+	 * The failure of a call a budget refused, naming the property that sets it.
+	 * @param property the budget's property as messages name it, {@code null} for the
+	 * server's pause
+	 * @param limit the budget's limit, as its property shows it
+	 */
+	public LlmRateLimitedException rateLimited(LlmRateLimitedException.Budget budget, String property, Long limit,
+			Duration wouldWait, Duration mayWait, int inFlight) {
+		String maxWait = this.settings.property("max-wait");
 		String spent = switch (budget) {
-			case REQUESTS ->
-				"the request budget " + property + "=" + this.settings.rateLimit().requestsPerMinute() + " is spent";
-			case TOKENS ->
-				"the token budget " + property + "=" + this.settings.rateLimit().tokensPerMinute() + " is spent";
+			case REQUESTS -> "the request budget " + property + "=" + limit + " is spent";
+			case TOKENS -> "the token budget " + property + "=" + limit + " is spent";
 			case SERVER -> "the server at " + this.settings.displayEndpoint()
 					+ " said its rate limit is spent (Retry-After or x-ratelimit-* headers)";
 		};
