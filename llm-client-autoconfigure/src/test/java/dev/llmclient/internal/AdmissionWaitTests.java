@@ -2,8 +2,10 @@ package dev.llmclient.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,7 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
+import dev.llmclient.internal.routing.Router;
 import dev.llmclient.testsupport.LoopbackLlmServer;
 import dev.llmclient.testsupport.TestClients;
 import dev.llmclient.traffic.RateBudget;
@@ -23,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With an adaptive limit, a call waiting for a budget holds no permit: the limit counts
- * requests at the server, and waiters counted as in flight would let it climb toward
- * {@code max-concurrent} while the server sees few requests.
+ * With an adaptive limit, a call waiting for a budget or an endpoint holds no permit: the
+ * limit counts requests at the server, and waiters counted as in flight would let it
+ * climb toward {@code max-concurrent} while the server sees few requests.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AdmissionWaitTests {
@@ -59,6 +63,48 @@ class AdmissionWaitTests {
 			calls.forEach((call) -> assertThat(call.join()).isEqualTo("Hello from loopback"));
 			assertThat(client.health().bulkhead().inFlight()).isZero();
 		}
+	}
+
+	@Test
+	void callsWaitingForAnEndpointHoldNoAdaptivePermit() throws Exception {
+		// two endpoints on the same server, one call each at most
+		try (LlmClient client = TestClients.builder()
+			.endpoints(List.of(EndpointSettings.of(this.server.endpoint()).withMaxConcurrent(1),
+					EndpointSettings.of(this.server.endpoint().replace("127.0.0.1", "localhost")).withMaxConcurrent(1)))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.adaptive((adaptive) -> adaptive.withEnabled(true).withMinConcurrent(4))
+			.limits((limits) -> limits.withMaxConcurrent(4))
+			.build()) {
+			this.server.holdChatCompletions();
+			List<CompletableFuture<String>> calls = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				int call = i;
+				calls.add(CompletableFuture.supplyAsync(() -> client.generate("on the wire " + call), this.callers));
+			}
+			assertThat(this.server.awaitHeldChatCompletions(2, Duration.ofSeconds(10))).isTrue();
+			List<Thread> waiting = new CopyOnWriteArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				int call = i;
+				calls.add(CompletableFuture.supplyAsync(() -> {
+					waiting.add(Thread.currentThread());
+					return client.generate("waits for an endpoint " + call);
+				}, this.callers));
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> waiting.size() == 2 && waiting.stream().allMatch(AdmissionWaitTests::waitsForAnEndpoint));
+			assertThat(client.health().bulkhead().inFlight()).as("permits: only the calls on the wire hold one")
+				.isEqualTo(2);
+			this.server.releaseChatCompletions();
+			calls.forEach((call) -> assertThat(call.join()).isEqualTo("Hello from loopback"));
+			assertThat(client.health().bulkhead().inFlight()).isZero();
+		}
+	}
+
+	private static boolean waitsForAnEndpoint(Thread thread) {
+		Thread.State state = thread.getState();
+		return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+				&& Arrays.stream(thread.getStackTrace())
+					.anyMatch((frame) -> frame.getClassName().equals(Router.class.getName()));
 	}
 
 	/** A budget that lets nothing through at once, and everything once opened. */

@@ -1,5 +1,6 @@
 package dev.llmclient.internal.call;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import io.micrometer.observation.Observation;
@@ -129,6 +130,23 @@ public final class Call implements AutoCloseable {
 	 */
 	boolean isAbortable() {
 		return this.deadline.isSet() || this.async != null;
+	}
+
+	/**
+	 * Called before the call waits outside admission (for an endpoint to take it): with
+	 * an adaptive limit, its permit is given back meanwhile, as during a backoff.
+	 */
+	public void waitingOutsideAdmission() {
+		this.ticket.backingOff();
+	}
+
+	/**
+	 * Called after such a wait: takes a permit again if it was given back.
+	 * @param wait the longest wait for it
+	 * @throws dev.llmclient.LlmBulkheadFullException when none came in time
+	 */
+	public void resumeAfterWaiting(Duration wait) {
+		this.ticket.resume(this.deadline.cap(wait));
 	}
 
 	/** Counts an attempt about to start. */

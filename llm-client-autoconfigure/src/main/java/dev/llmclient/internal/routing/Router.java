@@ -93,10 +93,20 @@ public final class Router {
 	 * @throws LlmEndpointsUnavailableException when none took it in time
 	 */
 	private long awaitEndpoint(Call call, RoutedEndpoint previous) {
+		long start = System.nanoTime();
 		long waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
+		// with an adaptive limit, a call waiting here is not in flight at the server
+		call.waitingOutsideAdmission();
 		long lease = this.waiters.await(waitNanos, () -> tryAcquire(previous), this::nanosUntilOneOpens);
 		if (lease == NONE) {
 			throw unavailable(Duration.ofNanos(waitNanos));
+		}
+		try {
+			call.resumeAfterWaiting(Duration.ofNanos(Math.max(0, waitNanos - (System.nanoTime() - start))));
+		}
+		catch (RuntimeException ex) {
+			abandoned(lease);
+			throw ex;
 		}
 		return lease;
 	}
