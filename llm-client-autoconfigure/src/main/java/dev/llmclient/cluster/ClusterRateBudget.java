@@ -111,6 +111,7 @@ final class ClusterRateBudget implements RateBudget {
 	}
 
 	private boolean takeShared(long amount, Duration wait) throws InterruptedException {
+		long start = System.nanoTime();
 		if (!this.outage.shouldTry()) {
 			this.fallback.apply(this.name, null);
 			return true;
@@ -143,8 +144,9 @@ final class ClusterRateBudget implements RateBudget {
 			if (RedisOutage.isInterruption(ex)) {
 				// another thread's cancellation failed the exchange this call was batched
 				// into: Redis is fine and the units were not taken, so this call asks
-				// again (a caller of its own, it is not cancelled)
-				return takeShared(amount, wait);
+				// again (a caller of its own, it is not cancelled), within what is left
+				// of its wait
+				return takeShared(amount, wait.minusNanos(Math.min(wait.toNanos(), System.nanoTime() - start)));
 			}
 			if (this.redis.answers()) {
 				// Redis is there but the exchange took too long (instances contending for
