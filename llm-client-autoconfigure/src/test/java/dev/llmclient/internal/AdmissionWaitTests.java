@@ -2,7 +2,6 @@ package dev.llmclient.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
-import dev.llmclient.internal.routing.Router;
 import dev.llmclient.testsupport.LoopbackLlmServer;
 import dev.llmclient.testsupport.TestClients;
 import dev.llmclient.traffic.RateBudget;
@@ -91,20 +89,13 @@ class AdmissionWaitTests {
 				}, this.callers));
 			}
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> waiting.size() == 2 && waiting.stream().allMatch(AdmissionWaitTests::waitsForAnEndpoint));
+				.until(() -> waiting.size() == 2 && waiting.stream().allMatch(EndpointWaitTests::waitsForAnEndpoint));
 			assertThat(client.health().bulkhead().inFlight()).as("permits: only the calls on the wire hold one")
 				.isEqualTo(2);
 			this.server.releaseChatCompletions();
 			calls.forEach((call) -> assertThat(call.join()).isEqualTo("Hello from loopback"));
 			assertThat(client.health().bulkhead().inFlight()).isZero();
 		}
-	}
-
-	private static boolean waitsForAnEndpoint(Thread thread) {
-		Thread.State state = thread.getState();
-		return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
-				&& Arrays.stream(thread.getStackTrace())
-					.anyMatch((frame) -> frame.getClassName().equals(Router.class.getName()));
 	}
 
 	/** A budget that lets nothing through at once, and everything once opened. */

@@ -113,7 +113,10 @@ class EndpointWaitTests {
 		await().atMost(WITHIN).until(() -> this.replicas.stream().allMatch((replica) -> replica.received(BUSY) == 1));
 	}
 
-	private static boolean waitsForAnEndpoint(Thread thread) {
+	/**
+	 * Whether the thread sleeps in the router, waiting for an endpoint to take its call.
+	 */
+	static boolean waitsForAnEndpoint(Thread thread) {
 		Thread.State state = thread.getState();
 		return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
 				&& Arrays.stream(thread.getStackTrace())

@@ -215,6 +215,7 @@ public final class Call implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		// what Interrupts.runCleared does, written out: no lambda for every call
 		boolean interrupted = Thread.interrupted();
 		try {
 			this.gate.exit();
