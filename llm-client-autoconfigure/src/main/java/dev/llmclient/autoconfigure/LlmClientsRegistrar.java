@@ -6,6 +6,8 @@ import java.util.Map;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.RuntimeBeanReference;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -18,7 +20,6 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
-import org.springframework.util.Assert;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.internal.DefaultLlmClient;
@@ -52,8 +53,6 @@ final class LlmClientsRegistrar implements ImportBeanDefinitionRegistrar, Enviro
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		Assert.isInstanceOf(ListableBeanFactory.class, registry, "llm.clients needs a ListableBeanFactory");
-		ListableBeanFactory beanFactory = (ListableBeanFactory) registry;
 		Binder binder = Binder.get(this.environment);
 		Map<String, LlmClientProperties> entries = binder
 			.bind(PREFIX, Bindable.mapOf(String.class, LlmClientProperties.class))
@@ -63,22 +62,42 @@ final class LlmClientsRegistrar implements ImportBeanDefinitionRegistrar, Enviro
 			if (!properties.isEnabled()) {
 				continue;
 			}
-			RootBeanDefinition client = new RootBeanDefinition(DefaultLlmClient.class,
-					() -> create(name, binder, beanFactory));
-			client.setDefaultCandidate(false);
+			RootBeanDefinition client = factoryMethod(LlmClientsRegistrar.class, "create", name);
 			client.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
 			registry.registerBeanDefinition(name, client);
-			RootBeanDefinition lifecycle = new RootBeanDefinition(LlmClientLifecycle.class,
-					() -> new LlmClientLifecycle(beanFactory.getBean(name, DefaultLlmClient.class)));
+			RootBeanDefinition lifecycle = new RootBeanDefinition(LlmClientLifecycle.class);
+			lifecycle.getConstructorArgumentValues().addIndexedArgumentValue(0, new RuntimeBeanReference(name));
 			lifecycle.setDefaultCandidate(false);
 			registry.registerBeanDefinition(name + "LlmClientLifecycle", lifecycle);
-			LlmClusterAutoConfiguration.registerClusterLimits(registry, name, prefix(name), properties,
-					this.classLoader);
+			LlmClusterAutoConfiguration.registerClusterLimits(registry, name, properties, this.classLoader);
 		}
 	}
 
-	private static DefaultLlmClient create(String name, Binder binder, ListableBeanFactory beanFactory) {
-		LlmClientProperties properties = properties(binder, name);
+	/**
+	 * A bean made by a static factory method from the client's name and the beans it asks
+	 * for: a definition that Spring's AOT processing can write as code.
+	 * @param name the client's name, the factory method's first argument
+	 */
+	static RootBeanDefinition factoryMethod(Class<?> factory, String method, String name) {
+		RootBeanDefinition definition = new RootBeanDefinition(factory);
+		definition.setFactoryMethodName(method);
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, name);
+		definition.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR);
+		definition.setDefaultCandidate(false);
+		return definition;
+	}
+
+	/**
+	 * Creates the client of an entry of {@code llm.clients}, as the auto-configured
+	 * client is created.
+	 * @param name the entry's name
+	 * @param environment where its properties are
+	 * @param beanFactory where the configurer, SSL bundles and its cluster-wide limits
+	 * are
+	 * @return the client, not warmed up yet: its lifecycle does that
+	 */
+	static DefaultLlmClient create(String name, Environment environment, ListableBeanFactory beanFactory) {
+		LlmClientProperties properties = properties(Binder.get(environment), name);
 		return LlmClientAutoConfiguration.create(name, prefix(name), properties,
 				new PropertiesLlmClientConnectionDetails(properties),
 				beanFactory.getBean(LlmClientBuilderConfigurer.class),

@@ -19,10 +19,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
 
@@ -123,15 +125,22 @@ public final class LlmClusterAutoConfiguration {
 	 * ({@code cluster.redis.url}) or the application's, under its {@code cluster.key} or
 	 * one derived from its name, endpoint and model.
 	 * @param name the client's name
-	 * @param prefix the prefix of its properties
 	 * @param properties its properties
 	 * @param classLoader where the Redis libraries must be
 	 */
-	static void registerClusterLimits(BeanDefinitionRegistry registry, String name, String prefix,
-			LlmClientProperties properties, ClassLoader classLoader) {
+	static void registerClusterLimits(BeanDefinitionRegistry registry, String name, LlmClientProperties properties,
+			ClassLoader classLoader) {
 		if (properties.getCluster().isEnabled()) {
 			checkDependencies(classLoader);
-			NamedClusterLimits.register(registry, name, prefix, properties);
+			if (properties.getCluster().getRedis().getUrl() != null) {
+				RootBeanDefinition redis = LlmClientsRegistrar.factoryMethod(NamedClusterLimits.class, "ownRedis",
+						name);
+				redis.setDestroyMethodName("close");
+				registry.registerBeanDefinition(NamedClusterLimits.redisBeanName(name), redis);
+			}
+			RootBeanDefinition limits = LlmClientsRegistrar.factoryMethod(NamedClusterLimits.class, "create", name);
+			limits.setDestroyMethodName("close");
+			registry.registerBeanDefinition(limitsBeanName(name), limits);
 		}
 	}
 
@@ -235,38 +244,33 @@ public final class LlmClusterAutoConfiguration {
 	}
 
 	/**
-	 * The cluster-wide limits of a client of {@code llm.clients.<name>.*}; a class of its
-	 * own so that no Redis class loads unless such a client enables them.
+	 * The cluster-wide limits of a client of {@code llm.clients.<name>.*}, and its own
+	 * Redis client: a class of its own so that no Redis class loads unless such a client
+	 * enables them.
 	 */
 	static final class NamedClusterLimits {
 
 		private NamedClusterLimits() {
 		}
 
-		static void register(BeanDefinitionRegistry registry, String name, String prefix,
-				LlmClientProperties properties) {
-			ListableBeanFactory beanFactory = (ListableBeanFactory) registry;
-			LlmClientProperties.Cluster cluster = properties.getCluster();
-			String redisBeanName = name + "ClusterRedis";
-			String url = cluster.getRedis().getUrl();
-			if (url != null) {
-				RootBeanDefinition redis = new RootBeanDefinition(OwnRedis.class, () -> new OwnRedis(prefix, url,
-						RedisLimitsConfiguration.settings(cluster, prefix).commandTimeout()));
-				redis.setDefaultCandidate(false);
-				redis.setDestroyMethodName("close");
-				registry.registerBeanDefinition(redisBeanName, redis);
-			}
-			RootBeanDefinition limits = new RootBeanDefinition(ClusterLimits.class,
-					() -> create(beanFactory, name, prefix, properties, (url != null) ? redisBeanName : null));
-			limits.setDefaultCandidate(false);
-			limits.setDestroyMethodName("close");
-			registry.registerBeanDefinition(limitsBeanName(name), limits);
+		static String redisBeanName(String name) {
+			return name + "ClusterRedis";
 		}
 
-		private static ClusterLimits create(ListableBeanFactory beanFactory, String name, String prefix,
-				LlmClientProperties properties, String redisBeanName) {
-			Supplier<StatefulRedisConnection<byte[], byte[]>> connections = (redisBeanName != null)
-					? beanFactory.getBean(redisBeanName, OwnRedis.class) : applicationRedis(beanFactory);
+		static OwnRedis ownRedis(String name, Environment environment) {
+			String prefix = LlmClientsRegistrar.prefix(name);
+			LlmClientProperties.Cluster cluster = LlmClientsRegistrar.properties(Binder.get(environment), name)
+				.getCluster();
+			return new OwnRedis(prefix, cluster.getRedis().getUrl(),
+					RedisLimitsConfiguration.settings(cluster, prefix).commandTimeout());
+		}
+
+		static ClusterLimits create(String name, Environment environment, ListableBeanFactory beanFactory) {
+			String prefix = LlmClientsRegistrar.prefix(name);
+			LlmClientProperties properties = LlmClientsRegistrar.properties(Binder.get(environment), name);
+			Supplier<StatefulRedisConnection<byte[], byte[]>> connections = beanFactory
+				.containsBean(redisBeanName(name)) ? beanFactory.getBean(redisBeanName(name), OwnRedis.class)
+						: applicationRedis(beanFactory);
 			LlmClientSettings client = RedisLimitsConfiguration.clientSettings(name, prefix,
 					new PropertiesLlmClientConnectionDetails(properties));
 			ClusterSettings settings = RedisLimitsConfiguration.settings(properties.getCluster(), prefix);
