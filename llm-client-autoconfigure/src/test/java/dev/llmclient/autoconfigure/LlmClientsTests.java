@@ -41,6 +41,7 @@ import dev.llmclient.observation.LlmObservationContext;
 import dev.llmclient.testsupport.LoopbackLlmServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Clients beside the auto-configured one: from {@code llm.clients.<name>.*}, inheriting
@@ -211,6 +212,22 @@ class LlmClientsTests {
 		assertThat(output).contains("Not auto-configuring the LLM client from llm.client.*: the application "
 				+ "defines its own LlmClient bean mine. If it is meant to sit beside the auto-configured client, "
 				+ "declare it with @Bean(defaultCandidate = false)");
+	}
+
+	@Test
+	void aNamedClientWarmsUpAtStartNamingItselfAndClosesWithTheContext(CapturedOutput output) {
+		LlmClient[] fast = new LlmClient[1];
+		int modelsBefore = servers.get(1).modelsRequests();
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=" + endpoint(0), "llm.clients.fast.endpoint=" + endpoint(1),
+					"llm.clients.fast.eager-init=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				fast[0] = context.getBean("fast", LlmClient.class);
+				assertThat(servers.get(1).modelsRequests() - modelsBefore).isEqualTo(2);
+				assertThat(output).contains("LLM client 'fast' warm-up: opened 2 connections to " + endpoint(1));
+			});
+		assertThatIllegalStateException().isThrownBy(() -> fast[0].generate("Hi")).withMessageContaining("is closed");
 	}
 
 	private int[] chatRequests() {
