@@ -190,6 +190,19 @@ class LlmClientsTests {
 	}
 
 	@Test
+	void anUnknownSslBundleOfANamedClientNamesItsFullKey() {
+		this.contextRunner.withPropertyValues("llm.client.endpoint=" + endpoint(0), "llm.clients.fast.ssl.bundle=corp")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new LlmClientPropertiesFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("'llm.clients.fast.ssl.bundle'");
+				assertThat(analysis.getAction()).contains("spring.ssl.bundle.pem.corp")
+					.contains("'llm.clients.fast.ssl.bundle'");
+			});
+	}
+
+	@Test
 	void aDisabledEntryMakesNoClient() {
 		this.contextRunner
 			.withPropertyValues("llm.client.endpoint=" + endpoint(0), "llm.clients.fast.enabled=false",
