@@ -218,7 +218,10 @@ public interface LlmClient extends AutoCloseable {
 	void close();
 
 	/**
-	 * Starts building a client for use outside a Spring application context.
+	 * Starts building a client with no meter or observation registry, customizer or
+	 * {@code RestClient.Builder}: for use outside a Spring application context. In a
+	 * Spring Boot application, inject the {@code llmClientBuilder} bean instead, which
+	 * comes with the application's.
 	 * @return a new builder
 	 */
 	static LlmClientBuilder builder() {

@@ -6,14 +6,19 @@ import java.util.function.UnaryOperator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.web.client.RestClient;
+
 import dev.llmclient.internal.DefaultLlmClient;
 import dev.llmclient.observation.LlmObservationConvention;
 import dev.llmclient.traffic.ConcurrencyLimiter;
 import dev.llmclient.traffic.RateBudget;
 
 /**
- * Builds an {@link LlmClient} outside a Spring application context, and holds the
- * settings the auto-configuration fills from the {@code llm.client.*} properties. Every
+ * Builds an {@link LlmClient}, and holds the settings the auto-configuration fills from
+ * the {@code llm.client.*} properties. In a Spring Boot application, inject the
+ * {@code llmClientBuilder} bean rather than calling {@link LlmClient#builder()}: each
+ * injection is a new builder already given the application's meter and observation
+ * registries, {@link LlmClientCustomizer} beans and {@code RestClient.Builder}. Every
  * setting but the endpoint has a default. Settings of one concern are changed together,
  * on a copy of their record, in any order:
  *
@@ -85,6 +90,8 @@ public final class LlmClientBuilder {
 	private ObservationRegistry observationRegistry;
 
 	private LlmObservationConvention observationConvention;
+
+	private RestClient.Builder restClientBuilder;
 
 	LlmClientBuilder() {
 	}
@@ -460,6 +467,27 @@ public final class LlmClientBuilder {
 	}
 
 	/**
+	 * Sets the {@link RestClient.Builder} the client's HTTP calls start from: in a Spring
+	 * Boot application, Boot's own, so that its {@code RestClientCustomizer} beans apply.
+	 * The client copies it and adds its own connection pool; the builder is not changed.
+	 * The {@code llmClientBuilder} bean comes with it set.
+	 * @param restClientBuilder the builder, or {@code null} for a plain one
+	 * @return this builder
+	 */
+	public LlmClientBuilder restClientBuilder(RestClient.Builder restClientBuilder) {
+		this.restClientBuilder = restClientBuilder;
+		return this;
+	}
+
+	/**
+	 * Returns the {@link RestClient.Builder} set on this builder.
+	 * @return the builder, or {@code null} for a plain one
+	 */
+	public RestClient.Builder restClientBuilder() {
+		return this.restClientBuilder;
+	}
+
+	/**
 	 * Checks every setting and returns them as an immutable value.
 	 * @return the settings
 	 * @throws LlmClientSettingException naming the setting that is missing or invalid and
@@ -482,7 +510,7 @@ public final class LlmClientBuilder {
 	 * cannot be reached
 	 */
 	public LlmClient build() {
-		DefaultLlmClient client = DefaultLlmClient.create(this, null);
+		DefaultLlmClient client = DefaultLlmClient.create(this, this.restClientBuilder);
 		if (client.settings().lifecycle().eagerInit()) {
 			try {
 				client.warmUp();

@@ -3,7 +3,10 @@ package dev.llmclient.autoconfigure;
 import java.util.List;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -19,6 +22,8 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Scope;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 
@@ -52,7 +57,12 @@ import dev.llmclient.observation.LlmObservationConvention;
  * material of the {@link SslBundles SSL bundle} named by {@code llm.client.ssl.bundle},
  * observed in the application's {@link ObservationRegistry} (when there is one) with the
  * {@link LlmObservationConvention} bean, if any; {@link LlmClientLifecycle} warms it at
- * start-up and drains it on shutdown.
+ * start-up and drains it on shutdown. It backs off, saying so in an INFO line, when the
+ * application defines an {@code LlmClient} bean that is a default candidate.
+ * <p>
+ * Beside it: a client per entry of {@code llm.clients.<name>.*} (see
+ * {@link LlmClientsRegistrar}), and the prototype {@code llmClientBuilder} bean, a new
+ * {@link LlmClientBuilder} per injection set up as these clients are.
  *
  * @since 0.1.0
  */
@@ -60,6 +70,7 @@ import dev.llmclient.observation.LlmObservationConvention;
 @ConditionalOnClass({ RestClient.class, org.apache.hc.client5.http.classic.HttpClient.class })
 @ConditionalOnBooleanProperty(name = "llm.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LlmClientProperties.class)
+@Import(LlmClientsRegistrar.class)
 public final class LlmClientAutoConfiguration {
 
 	private static final String PREFIX = "llm.client.";
@@ -76,22 +87,48 @@ public final class LlmClientAutoConfiguration {
 		return new PropertiesLlmClientConnectionDetails(properties);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	LlmClientBuilderConfigurer llmClientBuilderConfigurer(ObjectProvider<LlmClientCustomizer> customizers,
+			ObjectProvider<RestClient.Builder> restClientBuilder,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<LlmObservationConvention> observationConvention) {
+		return new LlmClientBuilderConfigurer(customizers, restClientBuilder, observationRegistry,
+				observationConvention);
+	}
+
+	/**
+	 * A new builder per injection, configured as the auto-configured client is: there
+	 * whether or not the application defines clients of its own.
+	 * @param configurer what every client of the application shares
+	 * @return the builder
+	 */
+	@Bean
+	@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+	@ConditionalOnMissingBean
+	LlmClientBuilder llmClientBuilder(LlmClientBuilderConfigurer configurer) {
+		return configurer.configure(LlmClient.builder());
+	}
+
+	/**
+	 * Declared before {@link #llmClient}, so its condition sees only the application's
+	 * own clients: the ones that make the auto-configured client back off.
+	 * @param beanFactory where those clients are
+	 * @return the log line's bean
+	 */
+	@Bean
+	@ConditionalOnBean(LlmClient.class)
+	static LlmClientBackOffLog llmClientBackOffLog(ConfigurableListableBeanFactory beanFactory) {
+		return new LlmClientBackOffLog(beanFactory);
+	}
+
 	@Bean(BEAN_NAME)
 	@ConditionalOnMissingBean(LlmClient.class)
 	DefaultLlmClient llmClient(LlmClientProperties properties, LlmClientConnectionDetails connectionDetails,
-			ObjectProvider<LlmClientCustomizer> customizers, ObjectProvider<RestClient.Builder> restClientBuilder,
-			ObjectProvider<SslBundles> sslBundles, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<LlmObservationConvention> observationConvention) {
-		try {
-			LlmClientBuilder builder = builder(properties, connectionDetails, sslBundles.getIfAvailable());
-			builder.observationRegistry(observationRegistry.getIfAvailable());
-			builder.observationConvention(observationConvention.getIfAvailable());
-			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-			return DefaultLlmClient.create(builder, restClientBuilder.getIfAvailable(RestClient::builder));
-		}
-		catch (LlmClientSettingException ex) {
-			throw startUpFailure(ex, connectionDetails);
-		}
+			LlmClientBuilderConfigurer configurer, ObjectProvider<SslBundles> sslBundles,
+			ListableBeanFactory beanFactory) {
+		return create(BEAN_NAME, PREFIX, properties, connectionDetails, configurer, sslBundles.getIfAvailable(),
+				beanFactory);
 	}
 
 	@Bean
@@ -102,15 +139,40 @@ public final class LlmClientAutoConfiguration {
 	}
 
 	/**
+	 * Builds a client from its properties, as every client configured by properties is
+	 * built: the properties, then what the configurer adds, then its cluster-wide limits
+	 * when it has them.
+	 * @param name the client's name, which is also its bean name
+	 * @param prefix the prefix of its properties, such as {@code llm.client.}
+	 * @throws InvalidConfigurationPropertyValueException naming the full property of a
+	 * missing or invalid setting
+	 */
+	static DefaultLlmClient create(String name, String prefix, LlmClientProperties properties,
+			LlmClientConnectionDetails connectionDetails, LlmClientBuilderConfigurer configurer, SslBundles sslBundles,
+			ListableBeanFactory beanFactory) {
+		try {
+			LlmClientBuilder builder = builder(name, prefix, properties, connectionDetails, sslBundles);
+			configurer.configure(builder);
+			LlmClusterAutoConfiguration.applyClusterLimits(beanFactory, name, builder);
+			return DefaultLlmClient.create(builder, builder.restClientBuilder());
+		}
+		catch (LlmClientSettingException ex) {
+			throw startUpFailure(ex, prefix, connectionDetails);
+		}
+	}
+
+	/**
 	 * Maps the connection details and the properties onto a builder, one line per
 	 * property: a property left unset ({@code null}) keeps the record's default.
-	 * @param sslBundles the bundles {@code llm.client.ssl.bundle} names one of, or
-	 * {@code null} when there are none
+	 * @param name the client's name
+	 * @param prefix the prefix of the client's properties, such as {@code llm.client.}
+	 * @param sslBundles the bundles {@code ssl.bundle} names one of, or {@code null} when
+	 * there are none
 	 */
-	static LlmClientBuilder builder(LlmClientProperties properties, LlmClientConnectionDetails connectionDetails,
-			SslBundles sslBundles) {
+	private static LlmClientBuilder builder(String name, String prefix, LlmClientProperties properties,
+			LlmClientConnectionDetails connectionDetails, SslBundles sslBundles) {
 		PropertyMapper map = PropertyMapper.get();
-		LlmClientBuilder builder = LlmClient.builder().name(BEAN_NAME).propertyPrefix(PREFIX);
+		LlmClientBuilder builder = LlmClient.builder().name(name).propertyPrefix(prefix);
 		map.from(connectionDetails::endpoint).to(builder::endpoint);
 		map.from(connectionDetails::apiKey).to(builder::apiKey);
 		map.from(connectionDetails::model).to(builder::model);
@@ -167,7 +229,7 @@ public final class LlmClientAutoConfiguration {
 		LlmClientProperties.Ssl sslProperties = properties.getSsl();
 		builder.ssl((ssl) -> map.from(sslProperties::getBundle)
 			.whenHasText()
-			.to(ssl, (current, name) -> fromBundle(current, name, sslBundles)));
+			.to(ssl, (current, bundle) -> fromBundle(current, prefix, bundle, sslBundles)));
 		LlmClientProperties.Proxy proxyProperties = properties.getProxy();
 		builder.proxy((proxy) -> {
 			proxy = map.from(proxyProperties::getUrl).to(proxy, ProxySettings::withUrl);
@@ -223,7 +285,7 @@ public final class LlmClientAutoConfiguration {
 	 * Names what to fix: the property, or the connection details bean when the bad
 	 * endpoint came from one (setting {@code llm.client.endpoint} would not help then).
 	 */
-	private static RuntimeException startUpFailure(LlmClientSettingException ex,
+	private static RuntimeException startUpFailure(LlmClientSettingException ex, String prefix,
 			LlmClientConnectionDetails connectionDetails) {
 		if (ex.setting().equals("endpoint") && !(connectionDetails instanceof PropertiesLlmClientConnectionDetails)) {
 			String value = (ex.value() != null) ? " '" + ex.value() + "'" : "";
@@ -231,15 +293,15 @@ public final class LlmClientAutoConfiguration {
 					+ connectionDetails.getClass().getName() + " " + ex.reason() + ". That bean replaces " + PREFIX
 					+ "endpoint, api-key and model: fix it, or remove it to use the properties.");
 		}
-		return new InvalidConfigurationPropertyValueException(PREFIX + ex.setting(), ex.value(), ex.reason());
+		return new InvalidConfigurationPropertyValueException(prefix + ex.setting(), ex.value(), ex.reason());
 	}
 
 	/**
 	 * The TLS settings of an SSL bundle, as Spring Boot applies a bundle to HttpClient:
 	 * its context, and its protocols and cipher suites when it sets them.
 	 */
-	private static SslSettings fromBundle(SslSettings ssl, String name, SslBundles sslBundles) {
-		SslBundle bundle = bundle(name, sslBundles);
+	private static SslSettings fromBundle(SslSettings ssl, String prefix, String name, SslBundles sslBundles) {
+		SslBundle bundle = bundle(prefix, name, sslBundles);
 		SslOptions options = bundle.getOptions();
 		return ssl.withBundle(name)
 			.withSslContext(bundle.createSslContext())
@@ -247,7 +309,7 @@ public final class LlmClientAutoConfiguration {
 			.withCiphers(names(options.getCiphers()));
 	}
 
-	private static SslBundle bundle(String name, SslBundles sslBundles) {
+	private static SslBundle bundle(String prefix, String name, SslBundles sslBundles) {
 		if (sslBundles != null) {
 			try {
 				return sslBundles.getBundle(name);
@@ -257,7 +319,7 @@ public final class LlmClientAutoConfiguration {
 			}
 		}
 		List<String> names = (sslBundles != null) ? sslBundles.getBundleNames() : List.of();
-		throw new InvalidConfigurationPropertyValueException(PREFIX + "ssl.bundle", name,
+		throw new InvalidConfigurationPropertyValueException(prefix + "ssl.bundle", name,
 				"no SSL bundle of that name is configured under spring.ssl.bundle ("
 						+ (names.isEmpty() ? "there are none" : "there are: " + String.join(", ", names)) + ")");
 	}

@@ -9,6 +9,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -17,15 +19,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
 
 import dev.llmclient.LlmClient;
-import dev.llmclient.LlmClientCustomizer;
+import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.cluster.ClusterLimits;
@@ -33,12 +37,14 @@ import dev.llmclient.cluster.ClusterSettings;
 
 /**
  * Auto-configuration of limits shared by every instance of the application through Redis,
- * when {@code llm.client.cluster.enabled=true}: a {@link ClusterLimits} bean put in front
- * of the client's own limits by an {@link LlmClientCustomizer}, on the application's
- * Redis ({@code spring.data.redis.*} through Spring Data Redis's Lettuce connection
- * factory) or on a connection of its own to {@code llm.client.cluster.redis.url}. Without
- * Lettuce and Bucket4j's Lettuce module on the class path, enabling it fails start-up
- * naming them.
+ * when {@code llm.client.cluster.enabled=true}: a {@link ClusterLimits} bean,
+ * {@code llmClientClusterLimits}, put in front of the auto-configured client's own limits
+ * (and of no other client's), on the application's Redis ({@code spring.data.redis.*}
+ * through Spring Data Redis's Lettuce connection factory) or on a connection of its own
+ * to {@code llm.client.cluster.redis.url}. Without Lettuce and Bucket4j's Lettuce module
+ * on the class path, enabling it fails start-up naming them. A client of
+ * {@code llm.clients.<name>.*} that enables them gets limits of its own,
+ * {@code <name>ClusterLimits}.
  *
  * @since 0.1.0
  */
@@ -53,7 +59,9 @@ public final class LlmClusterAutoConfiguration {
 			"io.lettuce:lettuce-core (or spring-boot-starter-data-redis)",
 			"io.github.bucket4j.redis.lettuce.Bucket4jLettuce", "com.bucket4j:bucket4j_jdk17-lettuce");
 
-	private static final String BEAN_NAME = "llmClientClusterLimits";
+	private static final String PREFIX = "llm.client.";
+
+	private static final String BEAN_NAME = LlmClientAutoConfiguration.BEAN_NAME + "ClusterLimits";
 
 	/**
 	 * Fails start-up when a library the cluster mode needs is missing; the configuration
@@ -61,27 +69,79 @@ public final class LlmClusterAutoConfiguration {
 	 */
 	@Bean
 	LlmClusterDependencies llmClientClusterDependencies(ApplicationContext context) {
+		checkDependencies(context.getClassLoader());
+		return new LlmClusterDependencies();
+	}
+
+	private static void checkDependencies(ClassLoader classLoader) {
 		List<String> missing = new ArrayList<>();
 		REQUIRED.forEach((className, dependency) -> {
-			if (!ClassUtils.isPresent(className, context.getClassLoader())) {
+			if (!ClassUtils.isPresent(className, classLoader)) {
 				missing.add(dependency);
 			}
 		});
 		if (!missing.isEmpty()) {
 			throw new LlmClusterDependencyException(missing.stream().sorted().toList());
 		}
-		return new LlmClusterDependencies();
 	}
 
 	/**
-	 * Returns the details of the cluster-wide limits for health, or {@code null} when
-	 * there are none; never loads a Redis class when there are none.
+	 * Returns the name of the bean holding a client's cluster-wide limits.
+	 * @param clientName the client's name: {@code llmClient}, or a named client's
+	 * @return {@code <clientName>ClusterLimits}
 	 */
-	static Supplier<Map<String, Object>> healthDetails(ListableBeanFactory beanFactory) {
-		if (!beanFactory.containsBean(BEAN_NAME)) {
+	static String limitsBeanName(String clientName) {
+		return clientName + "ClusterLimits";
+	}
+
+	/**
+	 * Returns the details of a client's cluster-wide limits for health, or {@code null}
+	 * when it has none; never loads a Redis class when it has none.
+	 * @param clientName the client's name
+	 */
+	static Supplier<Map<String, Object>> healthDetails(ListableBeanFactory beanFactory, String clientName) {
+		String beanName = limitsBeanName(clientName);
+		if (!beanFactory.containsBean(beanName)) {
 			return null;
 		}
-		return () -> beanFactory.getBean(BEAN_NAME, ClusterLimits.class).details();
+		return () -> beanFactory.getBean(beanName, ClusterLimits.class).details();
+	}
+
+	/**
+	 * Puts a client's cluster-wide limits, when it has them, in front of its own.
+	 * @param clientName the client's name
+	 * @param builder the client's builder
+	 */
+	static void applyClusterLimits(ListableBeanFactory beanFactory, String clientName, LlmClientBuilder builder) {
+		String beanName = limitsBeanName(clientName);
+		if (beanFactory.containsBean(beanName)) {
+			beanFactory.getBean(beanName, ClusterLimits.class).applyTo(builder);
+		}
+	}
+
+	/**
+	 * Registers the cluster-wide limits of a client of {@code llm.clients.<name>.*}, when
+	 * its {@code cluster.enabled} is set: on a Redis connection of its own
+	 * ({@code cluster.redis.url}) or the application's, under its {@code cluster.key} or
+	 * one derived from its name, endpoint and model.
+	 * @param name the client's name
+	 * @param properties its properties
+	 * @param classLoader where the Redis libraries must be
+	 */
+	static void registerClusterLimits(BeanDefinitionRegistry registry, String name, LlmClientProperties properties,
+			ClassLoader classLoader) {
+		if (properties.getCluster().isEnabled()) {
+			checkDependencies(classLoader);
+			if (properties.getCluster().getRedis().getUrl() != null) {
+				RootBeanDefinition redis = LlmClientsRegistrar.factoryMethod(NamedClusterLimits.class, "ownRedis",
+						name);
+				redis.setDestroyMethodName("close");
+				registry.registerBeanDefinition(NamedClusterLimits.redisBeanName(name), redis);
+			}
+			RootBeanDefinition limits = LlmClientsRegistrar.factoryMethod(NamedClusterLimits.class, "create", name);
+			limits.setDestroyMethodName("close");
+			registry.registerBeanDefinition(limitsBeanName(name), limits);
+		}
 	}
 
 	/**
@@ -100,7 +160,7 @@ public final class LlmClusterAutoConfiguration {
 		@ConditionalOnProperty("llm.client.cluster.redis.url")
 		OwnRedis llmClientClusterRedis(LlmClientProperties properties) {
 			LlmClientProperties.Cluster cluster = properties.getCluster();
-			return new OwnRedis(cluster.getRedis().getUrl(), settings(cluster).commandTimeout());
+			return new OwnRedis(PREFIX, cluster.getRedis().getUrl(), settings(cluster, PREFIX).commandTimeout());
 		}
 
 		@Bean(BEAN_NAME)
@@ -112,22 +172,22 @@ public final class LlmClusterAutoConfiguration {
 			if (connections == null) {
 				connections = applicationRedis.getIfAvailable();
 			}
+			return ClusterLimits.create(settings(properties.getCluster(), PREFIX),
+					clientSettings(LlmClientAutoConfiguration.BEAN_NAME, PREFIX, connectionDetails),
+					required(connections, PREFIX));
+		}
+
+		static Supplier<StatefulRedisConnection<byte[], byte[]>> required(
+				Supplier<StatefulRedisConnection<byte[], byte[]>> connections, String prefix) {
 			if (connections == null) {
-				throw new InvalidConfigurationPropertyValueException("llm.client.cluster.redis.url", null,
+				throw new InvalidConfigurationPropertyValueException(prefix + "cluster.redis.url", null,
 						"is required when the application has no Redis of its own (spring.data.redis.* with "
 								+ "spring-boot-starter-data-redis): set it, e.g. redis://localhost:6379");
 			}
-			return ClusterLimits.create(settings(properties.getCluster()), clientSettings(connectionDetails),
-					connections);
+			return connections;
 		}
 
-		@Bean
-		@ConditionalOnMissingBean(name = "llmClientClusterCustomizer")
-		LlmClientCustomizer llmClientClusterCustomizer(ClusterLimits llmClientClusterLimits) {
-			return llmClientClusterLimits::applyTo;
-		}
-
-		private static ClusterSettings settings(LlmClientProperties.Cluster properties) {
+		static ClusterSettings settings(LlmClientProperties.Cluster properties, String prefix) {
 			PropertyMapper map = PropertyMapper.get();
 			ClusterSettings settings = ClusterSettings.DEFAULTS;
 			try {
@@ -141,8 +201,7 @@ public final class LlmClusterAutoConfiguration {
 				return map.from(properties::getTokensPerMinute).to(settings, ClusterSettings::withTokensPerMinute);
 			}
 			catch (LlmClientSettingException ex) {
-				throw new InvalidConfigurationPropertyValueException("llm.client." + ex.setting(), ex.value(),
-						ex.reason());
+				throw new InvalidConfigurationPropertyValueException(prefix + ex.setting(), ex.value(), ex.reason());
 			}
 		}
 
@@ -150,18 +209,18 @@ public final class LlmClusterAutoConfiguration {
 		 * The client's name, prefix, endpoint and model: what the default key and the
 		 * messages are made of.
 		 */
-		private static LlmClientSettings clientSettings(LlmClientConnectionDetails connectionDetails) {
+		static LlmClientSettings clientSettings(String name, String prefix,
+				LlmClientConnectionDetails connectionDetails) {
 			try {
 				return LlmClient.builder()
-					.name(LlmClientAutoConfiguration.BEAN_NAME)
-					.propertyPrefix("llm.client.")
+					.name(name)
+					.propertyPrefix(prefix)
 					.endpoint(connectionDetails.endpoint())
 					.model(connectionDetails.model())
 					.settings();
 			}
 			catch (LlmClientSettingException ex) {
-				throw new InvalidConfigurationPropertyValueException("llm.client." + ex.setting(), ex.value(),
-						ex.reason());
+				throw new InvalidConfigurationPropertyValueException(prefix + ex.setting(), ex.value(), ex.reason());
 			}
 		}
 
@@ -180,6 +239,55 @@ public final class LlmClusterAutoConfiguration {
 		@Bean
 		ApplicationRedis llmClientClusterApplicationRedis(LettuceConnectionFactory connectionFactory) {
 			return new ApplicationRedis(connectionFactory);
+		}
+
+	}
+
+	/**
+	 * The cluster-wide limits of a client of {@code llm.clients.<name>.*}, and its own
+	 * Redis client: a class of its own so that no Redis class loads unless such a client
+	 * enables them.
+	 */
+	static final class NamedClusterLimits {
+
+		private NamedClusterLimits() {
+		}
+
+		static String redisBeanName(String name) {
+			return name + "ClusterRedis";
+		}
+
+		static OwnRedis ownRedis(String name, Environment environment) {
+			String prefix = LlmClientsRegistrar.prefix(name);
+			LlmClientProperties.Cluster cluster = LlmClientsRegistrar.properties(Binder.get(environment), name)
+				.getCluster();
+			return new OwnRedis(prefix, cluster.getRedis().getUrl(),
+					RedisLimitsConfiguration.settings(cluster, prefix).commandTimeout());
+		}
+
+		static ClusterLimits create(String name, Environment environment, ListableBeanFactory beanFactory) {
+			String prefix = LlmClientsRegistrar.prefix(name);
+			LlmClientProperties properties = LlmClientsRegistrar.properties(Binder.get(environment), name);
+			Supplier<StatefulRedisConnection<byte[], byte[]>> connections = beanFactory
+				.containsBean(redisBeanName(name)) ? beanFactory.getBean(redisBeanName(name), OwnRedis.class)
+						: applicationRedis(beanFactory);
+			LlmClientSettings client = RedisLimitsConfiguration.clientSettings(name, prefix,
+					new PropertiesLlmClientConnectionDetails(properties));
+			ClusterSettings settings = RedisLimitsConfiguration.settings(properties.getCluster(), prefix);
+			if (settings.key() == null) {
+				settings = settings.withKey(name + "|" + ClusterLimits.defaultKey(client));
+			}
+			return ClusterLimits.create(settings, client, RedisLimitsConfiguration.required(connections, prefix));
+		}
+
+		private static ApplicationRedis applicationRedis(ListableBeanFactory beanFactory) {
+			if (!ClassUtils.isPresent("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
+					NamedClusterLimits.class.getClassLoader())) {
+				return null;
+			}
+			LettuceConnectionFactory factory = beanFactory.getBeanProvider(LettuceConnectionFactory.class)
+				.getIfAvailable();
+			return (factory != null) ? new ApplicationRedis(factory) : null;
 		}
 
 	}

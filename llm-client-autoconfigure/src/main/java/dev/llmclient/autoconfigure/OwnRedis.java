@@ -11,23 +11,27 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 
 /**
- * The cluster limits' own Redis client, for {@code llm.client.cluster.redis.url}: it
- * rejects commands at once while disconnected instead of queueing them, and connects
- * within the command timeout, so no call waits on a Redis that is down. Shut down with
- * the application context.
+ * The cluster limits' own Redis client, for {@code llm.client.cluster.redis.url} (or a
+ * named client's): it rejects commands at once while disconnected instead of queueing
+ * them, and connects within the command timeout, so no call waits on a Redis that is
+ * down. Shut down with the application context.
  */
 final class OwnRedis implements Supplier<StatefulRedisConnection<byte[], byte[]>>, AutoCloseable {
 
 	private final RedisClient client;
 
-	OwnRedis(String url, Duration commandTimeout) {
+	/**
+	 * Creates the client.
+	 * @param prefix the prefix of the client's properties, such as {@code llm.client.}
+	 */
+	OwnRedis(String prefix, String url, Duration commandTimeout) {
 		RedisURI uri;
 		try {
 			uri = RedisURI.create(url);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
-					"llm.client.cluster.redis.url", url, "is not a Redis URL, e.g. redis://localhost:6379");
+					prefix + "cluster.redis.url", url, "is not a Redis URL, e.g. redis://localhost:6379");
 		}
 		uri.setTimeout(commandTimeout);
 		this.client = RedisClient.create(uri);

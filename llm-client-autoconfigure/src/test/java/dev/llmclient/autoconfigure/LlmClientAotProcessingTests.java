@@ -1,6 +1,8 @@
 package dev.llmclient.autoconfigure;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,18 +11,22 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;
+import org.springframework.aot.generate.GeneratedFiles;
 import org.springframework.aot.generate.InMemoryGeneratedFiles;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
+import org.springframework.core.io.InputStreamSource;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 import org.springframework.javapoet.ClassName;
 
 import dev.llmclient.ChatMessage;
+import dev.llmclient.LlmClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,6 +88,32 @@ class LlmClientAotProcessingTests {
 			assertThat(RuntimeHintsPredicates.reflection().onConstructorInvocation(analyzer.getDeclaredConstructor()))
 				.as(analyzer.getName())
 				.accepts(HINTS);
+		}
+	}
+
+	@Test
+	void clientsOfLlmClientsAreWrittenAsCode() throws IOException {
+		try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
+			TestPropertyValues
+				.of("llm.client.endpoint=http://localhost:11434/v1", "llm.clients.fast.model=small",
+						"llm.clients.large.endpoint=http://gpu-box:8000/v1", "llm.clients.large.cluster.enabled=true",
+						"llm.clients.large.cluster.redis.url=redis://localhost:6379")
+				.applyTo(context);
+			context.register(RestClientAutoConfiguration.class, LlmClientAutoConfiguration.class);
+			InMemoryGeneratedFiles files = new InMemoryGeneratedFiles();
+			DefaultGenerationContext generation = new DefaultGenerationContext(
+					new ClassNameGenerator(ClassName.get(LlmClientAotProcessingTests.class)), files);
+			new ApplicationContextAotGenerator().processAheadOfTime(context, generation);
+			generation.writeGeneratedContent();
+			StringBuilder code = new StringBuilder();
+			for (InputStreamSource source : files.getGeneratedFiles(GeneratedFiles.Kind.SOURCE).values()) {
+				code.append(new String(source.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+			}
+			assertThat(code).contains("LlmClientsRegistrar.create(", "NamedClusterLimits.create(",
+					"setDefaultCandidate(false)", "addQualifier(");
+			assertThat(context.getBeanFactory().getBeanNamesForType(LlmClient.class, true, false)).contains("llmClient",
+					"fast", "large");
+			assertThat(context.getBeanFactory().containsBeanDefinition("largeClusterLimits")).isTrue();
 		}
 	}
 

@@ -74,7 +74,7 @@ class LlmClientLifecycleTests {
 				assertThat(context.getBean(LlmClient.class).generate("Hi")).isEqualTo("Hello from loopback");
 				assertThat(this.server.acceptedConnections()).isEqualTo(3);
 			});
-		assertThat(output).contains("LLM client warm-up: opened 3 connections to " + this.server.endpoint())
+		assertThat(output).contains("LLM client 'llmClient' warm-up: opened 3 connections to " + this.server.endpoint())
 			.doesNotContain("sk-never-logged");
 	}
 

@@ -1,6 +1,7 @@
 package dev.llmclient.autoconfigure;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.lettuce.core.RedisClient;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -124,6 +126,38 @@ class LlmClusterAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(ClusterLimits.class)
 				.hasSingleBean(HealthIndicator.class));
+	}
+
+	@Test
+	void aNamedClientThatEnablesThemGetsLimitsOfItsOwnUnderItsName() {
+		this.contextRunner
+			.withPropertyValues("llm.clients.fast.model=small", "llm.clients.fast.cluster.enabled=true",
+					"llm.clients.fast.cluster.redis.url=" + redis.url(), "llm.clients.fast.cluster.max-concurrent=2")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBeansOfType(ClusterLimits.class)).containsOnlyKeys("fastClusterLimits");
+				assertThat(context.getBean("fastClusterLimits", ClusterLimits.class).key())
+					.isEqualTo("fast|http://127.0.0.1:1/v1|small");
+				Map<String, Map<String, Object>> details = new TreeMap<>();
+				((CompositeHealthContributor) context.getBean("llmClientHealthContributor")).stream()
+					.forEach((entry) -> details.put(entry.name(),
+							((HealthIndicator) entry.contributor()).health(true).getDetails()));
+				assertThat(details).containsOnlyKeys("llmClient", "fast");
+				assertThat(details.get("llmClient")).doesNotContainKey("cluster");
+				@SuppressWarnings("unchecked")
+				Map<String, Object> cluster = (Map<String, Object>) details.get("fast").get("cluster");
+				assertThat(cluster).containsEntry("state", "active").containsEntry("maxConcurrent", 2);
+			});
+	}
+
+	@Test
+	void anInvalidClusterValueOfANamedClientNamesItsFullKey() {
+		this.contextRunner
+			.withPropertyValues("llm.clients.fast.cluster.enabled=true",
+					"llm.clients.fast.cluster.redis.url=" + redis.url(), "llm.clients.fast.cluster.max-concurrent=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.clients.fast.cluster.max-concurrent"));
 	}
 
 }

@@ -91,7 +91,7 @@ class ClientLifecycleTests {
 		assertThat(client.health().pool().available()).isEqualTo(3);
 		assertThat(client.generate("Hi")).isEqualTo("Hello from loopback");
 		assertThat(this.server.acceptedConnections()).isEqualTo(3);
-		assertThat(output).contains("LLM client warm-up: opened 3 connections to " + this.server.endpoint())
+		assertThat(output).contains("LLM client 'default' warm-up: opened 3 connections to " + this.server.endpoint())
 			.doesNotContain(API_KEY);
 	}
 
@@ -128,7 +128,7 @@ class ClientLifecycleTests {
 			.doesNotContain(API_KEY);
 		assertThat(output)
 			.contains("WARN",
-					"LLM client warm-up: GET " + this.server.endpoint() + "/models answered "
+					"LLM client 'default' warm-up: GET " + this.server.endpoint() + "/models answered "
 							+ "HTTP 401: the server rejected the key in llm.client.api-key. Check llm.client.api-key")
 			.doesNotContain(API_KEY);
 		client.generate("Hi");

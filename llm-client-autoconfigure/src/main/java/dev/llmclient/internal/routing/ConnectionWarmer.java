@@ -129,11 +129,11 @@ public final class ConnectionWarmer {
 			String shortfall = (missing > 0)
 					? "; " + missing + " of " + count + " failed: " + describe(failed.isEmpty() ? null : failed.get(0))
 					: "";
-			logger.info("LLM client warm-up: opened " + statuses.size()
-					+ ((statuses.size() == 1) ? " connection" : " connections") + " to "
-					+ this.settings.displayEndpoint() + " in " + millis + " ms (GET /models answered HTTP "
-					+ statuses.get(0) + "; " + this.transport.poolStats().available() + " idle in the pool" + shortfall
-					+ ")");
+			logger
+				.info(prefix() + "opened " + statuses.size() + ((statuses.size() == 1) ? " connection" : " connections")
+						+ " to " + this.settings.displayEndpoint() + " in " + millis + " ms (GET /models answered HTTP "
+						+ statuses.get(0) + "; " + this.transport.poolStats().available() + " idle in the pool"
+						+ shortfall + ")");
 		}
 	}
 
@@ -185,7 +185,8 @@ public final class ConnectionWarmer {
 			throw new LlmConnectionException(what + " Check that the LLM server is running and that " + endpointProperty
 					+ " points at it, or set " + failFast + "=false to start anyway.", typed);
 		}
-		logger.warn(what + " Starting anyway: health reports DOWN until a call succeeds. Check that the LLM server is "
+		logger.warn(prefix() + what
+				+ " Starting anyway: health reports DOWN until a call succeeds. Check that the LLM server is "
 				+ "running and that " + endpointProperty + " points at it; set " + failFast + "=true to stop "
 				+ "start-up instead.");
 	}
@@ -197,7 +198,12 @@ public final class ConnectionWarmer {
 	 */
 	private void credentialsRefused(String reason) {
 		this.recorder.credentialsRefused(reason);
-		logger.warn("LLM client warm-up: " + reason + ". Health reports DOWN until a call succeeds.");
+		logger.warn(prefix() + reason + ". Health reports DOWN until a call succeeds.");
+	}
+
+	/** Names the client: an application may have several. */
+	private String prefix() {
+		return "LLM client '" + this.settings.name() + "' warm-up: ";
 	}
 
 	private LlmClientException typed(Exception failure) {
