@@ -117,10 +117,10 @@ function setChatState(state) {
   $('stop').disabled = !streaming;
 }
 
-function describeSummary(summary) {
+function describeSummary(summary, usage) {
   const parts = [`model ${summary.model}`, `${summary.latencyMs} ms`, `first token ${summary.timeToFirstChunkMs} ms`];
-  if (summary.usage) {
-    parts.push(`tokens ${summary.usage.inputTokens} in / ${summary.usage.outputTokens} out`);
+  if (usage) {
+    parts.push(`tokens ${usage.inputTokens} in / ${usage.outputTokens} out`);
   }
   if (summary.finishReason) {
     parts.push(`finish ${summary.finishReason}`);
@@ -135,18 +135,23 @@ async function sendPrompt() {
   setChatState('streaming');
   chat.controller = new AbortController();
   let ended = false;
+  let usage = null;
   try {
     const response = await postJson('/api/stream', { prompt: $('prompt').value }, chat.controller.signal);
+    // the starter's LlmSseEmitters: {"content"} deltas, then usage and done, or error (a problem detail)
     await readEvents(response, (name, data) => {
       if (name === 'message') {
-        $('answer').append(data);
+        $('answer').append(JSON.parse(data).content);
+      } else if (name === 'usage') {
+        usage = JSON.parse(data);
       } else if (name === 'done') {
         ended = true;
-        $('chat-meta').textContent = describeSummary(JSON.parse(data));
+        $('chat-meta').textContent = describeSummary(JSON.parse(data), usage);
         setChatState('done');
       } else if (name === 'error') {
         ended = true;
-        showError($('chat-error'), JSON.parse(data));
+        const problem = JSON.parse(data);
+        showError($('chat-error'), { type: problem.errorType, error: problem.detail });
         setChatState('error');
       }
     });

@@ -130,6 +130,25 @@ public interface LlmClient extends AutoCloseable {
 	ChatResponse stream(ChatRequest request, Consumer<ChatChunk> onChunk);
 
 	/**
+	 * Streams a chat completion without blocking the caller: the same call as
+	 * {@link #stream(ChatRequest, Consumer)}, run on the client's async executor (where
+	 * {@link #chatAsync(ChatRequest)} calls run). Cancelling the returned future stops
+	 * the stream at once, also while the server is silent: its connection is aborted, its
+	 * {@code max-concurrent} slot is free again, and the call counts as cancelled, never
+	 * as failed.
+	 * @param request the request
+	 * @param onChunk called on the thread running the call for every delta that carries
+	 * text or the finish reason, in order; if it throws, the stream stops and the future
+	 * completes exceptionally with what it threw
+	 * @return a future completed with the assembled answer once the stream has ended, or
+	 * exceptionally with the same exceptions {@link #stream(ChatRequest, Consumer)}
+	 * throws
+	 * @throws IllegalStateException when the client is closed
+	 * @since 0.1.0
+	 */
+	CompletableFuture<ChatResponse> streamAsync(ChatRequest request, Consumer<ChatChunk> onChunk);
+
+	/**
 	 * Turns texts into vectors ({@code POST {endpoint}/embeddings}). Any number of texts
 	 * may be given: they are sent in slices of at most {@code embedding-batch-size}
 	 * texts, at most {@link #maxConcurrent()} slices at once, and the vectors come back

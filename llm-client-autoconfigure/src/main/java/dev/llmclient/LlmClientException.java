@@ -103,6 +103,24 @@ package dev.llmclient;
  * <td>no</td>
  * </tr>
  * <tr>
+ * <td>{@code endpoints_unavailable}</td>
+ * <td>{@link LlmEndpointsUnavailableException}</td>
+ * <td>SERVER</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
+ * <td>{@code structured_output}</td>
+ * <td>{@link LlmStructuredOutputException}</td>
+ * <td>SERVER</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
+ * <td>{@code tool_loop}</td>
+ * <td>{@link LlmToolLoopException}</td>
+ * <td>CLIENT</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
  * <td>{@code other}</td>
  * <td>this class (interrupted, a stream consumer that threw)</td>
  * <td>CLIENT</td>

@@ -126,11 +126,26 @@ public record LlmClientHealth(boolean up, String reason, String endpoint, String
 	/**
 	 * The latest failure.
 	 *
-	 * @param type the exception's simple class name
+	 * @param type the failure's {@link LlmClientException#errorType()}, as the metrics'
+	 * {@code error.type} tag and problem details name it ({@code 401}, {@code timeout},
+	 * {@code io})
+	 * @param exception the exception's simple class name, such as
+	 * {@code LlmHttpException}
 	 * @param message its message (never holds the API key)
 	 * @param at when it happened
 	 */
-	public record LastError(String type, String message, Instant at) {
+	public record LastError(String type, String exception, String message, Instant at) {
+
+		/**
+		 * Describes a failure that happened now.
+		 * @param failure the failure
+		 * @return its description
+		 */
+		public static LastError of(LlmClientException failure) {
+			return new LastError(failure.errorType(), failure.getClass().getSimpleName(), failure.getMessage(),
+					Instant.now());
+		}
+
 	}
 
 }

@@ -115,8 +115,8 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 				"cancelled", calls.cancelled()));
 		LlmClientHealth.LastError lastError = health.lastError();
 		if (lastError != null) {
-			all.put("lastError",
-					details("type", lastError.type(), "message", lastError.message(), "at", lastError.at().toString()));
+			all.put("lastError", details("type", lastError.type(), "exception", lastError.exception(), "message",
+					lastError.message(), "at", lastError.at().toString()));
 		}
 		return all;
 	}

@@ -151,6 +151,14 @@ public final class DefaultLlmClient implements LlmClient {
 	}
 
 	@Override
+	public CompletableFuture<ChatResponse> streamAsync(ChatRequest request, Consumer<ChatChunk> onChunk) {
+		Objects.requireNonNull(request, "request must not be null");
+		Objects.requireNonNull(onChunk, "onChunk must not be null");
+		this.pipeline.ensureOpen();
+		return this.async.submit(this.operations.stream(request, onChunk), this.observations.current());
+	}
+
+	@Override
 	public EmbeddingResponse embed(EmbeddingRequest request) {
 		Objects.requireNonNull(request, "request must not be null");
 		if (request.inputs().size() <= embeddingBatchSize()) {

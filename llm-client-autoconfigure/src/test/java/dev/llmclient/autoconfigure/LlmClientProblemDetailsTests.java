@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An application's controller lets the client's exceptions escape: each reaches its
  * caller as a problem detail whose status says whose fault it is, carrying the error
- * type, the LLM server's status and its own error type
- * ({@link TimeoutProblemDetailsTests} and {@link BulkheadProblemDetailsTests} cover the
- * timeouts, with settings of their own).
+ * type, the LLM server's status and its own error type, and a detail that names neither
+ * the LLM endpoint nor the client's settings ({@link TimeoutProblemDetailsTests} and
+ * {@link BulkheadProblemDetailsTests} cover the timeouts, with settings of their own, the
+ * former also the opt-in to the whole message).
  */
 @LlmCallingApplication.Started
 class LlmClientProblemDetailsTests {
@@ -53,7 +54,7 @@ class LlmClientProblemDetailsTests {
 					 "errorType": "400", "serverStatus": 400, "serverErrorType": "invalid_request_error"}
 					""")
 			.jsonPath("$.detail")
-			.value(String.class, (detail) -> assertThat(detail).contains("maximum context length is 8192 tokens"));
+			.isEqualTo("The language model server refused the request.");
 	}
 
 	@Test
@@ -78,7 +79,8 @@ class LlmClientProblemDetailsTests {
 			.json("{\"title\": \"Bad Gateway\", \"status\": 502, \"errorType\": \"500\", \"serverStatus\": 500, "
 					+ "\"serverErrorType\": \"server_error\"}")
 			.jsonPath("$.detail")
-			.value(String.class, (detail) -> assertThat(detail).contains("The server had an error"));
+			.value(String.class, (detail) -> assertThat(detail).isEqualTo("The language model server failed to answer.")
+				.doesNotContain(llmServer.baseUrl()));
 	}
 
 	@Test
@@ -90,7 +92,7 @@ class LlmClientProblemDetailsTests {
 			.expectBody()
 			.json("{\"errorType\": \"401\", \"serverStatus\": 401, \"serverErrorType\": \"invalid_request_error\"}")
 			.jsonPath("$.detail")
-			.value(String.class, (detail) -> assertThat(detail).contains("llm.client.api-key"));
+			.value(String.class, (detail) -> assertThat(detail).doesNotContain("llm.client", "Incorrect API key"));
 	}
 
 	@Test

@@ -18,11 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An LLM server that stays silent longer than {@code read-timeout} is the application's
- * gateway timing out: a 504 naming the setting. In a class of its own, since a short read
- * timeout would also cut the first, cold, call of the other tests on a loaded machine.
+ * gateway timing out: a 504, whose detail names the setting for an application that opted
+ * in to the whole message. In a class of its own, since a short read timeout would also
+ * cut the first, cold, call of the other tests on a loaded machine.
  */
 @LlmCallingApplication.Started
-@TestPropertySource(properties = "llm.client.read-timeout=500ms")
+@TestPropertySource(
+		properties = { "llm.client.read-timeout=500ms", "llm.client.web.problem-details.include-details=true" })
 class TimeoutProblemDetailsTests {
 
 	@RegisterExtension
@@ -37,7 +39,7 @@ class TimeoutProblemDetailsTests {
 	private int port;
 
 	@Test
-	void silentServerIsAGatewayTimeoutNamingTheSetting() {
+	void silentServerIsAGatewayTimeoutWhoseIncludedDetailNamesTheSetting() {
 		llmServer.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFixedDelay(5_000)
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"choices\": [{\"message\": {\"content\": \"too late\"}}]}")));

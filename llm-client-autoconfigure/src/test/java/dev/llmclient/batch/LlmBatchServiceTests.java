@@ -446,6 +446,12 @@ class LlmBatchServiceTests {
 		}
 
 		@Override
+		public CompletableFuture<ChatResponse> streamAsync(ChatRequest request,
+				java.util.function.Consumer<dev.llmclient.ChatChunk> onChunk) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
 		public dev.llmclient.LlmClientHealth health() {
 			return null;
 		}

@@ -46,15 +46,15 @@ class LlmClientHealthIndicatorTests {
 
 	@Test
 	void downClientSaysWhyAndShowsTheLastError() {
-		var lastError = new LlmClientHealth.LastError("LlmConnectionException", "Could not connect",
+		var lastError = new LlmClientHealth.LastError("io", "LlmConnectionException", "Could not connect",
 				Instant.parse("2026-01-01T00:00:00Z"));
 		given(this.client.health())
 			.willReturn(health(false, "the last 5 calls failed on the server's side", lastError));
 		Health health = this.indicator.health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("reason", "the last 5 calls failed on the server's side");
-		assertThat(health.getDetails().get("lastError")).isEqualTo(
-				Map.of("type", "LlmConnectionException", "message", "Could not connect", "at", "2026-01-01T00:00:00Z"));
+		assertThat(health.getDetails().get("lastError")).isEqualTo(Map.of("type", "io", "exception",
+				"LlmConnectionException", "message", "Could not connect", "at", "2026-01-01T00:00:00Z"));
 	}
 
 	private static LlmClientHealth health(boolean up, String reason, LlmClientHealth.LastError lastError) {

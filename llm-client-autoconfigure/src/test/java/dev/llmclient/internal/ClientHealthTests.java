@@ -82,7 +82,8 @@ class ClientHealthTests {
 		}
 		LlmClientHealth down = this.client.health();
 		assertThat(down.reason()).isEqualTo("the last 3 calls failed on the server's side");
-		assertThat(down.lastError().type()).isEqualTo("LlmConnectionException");
+		assertThat(down.lastError().type()).isEqualTo("io");
+		assertThat(down.lastError().exception()).isEqualTo("LlmConnectionException");
 		assertThat(down.calls()).isEqualTo(new LlmClientHealth.Calls(4, 1, 3));
 
 		this.server = start(port);

@@ -370,7 +370,8 @@ class DefaultLlmClientTests {
 		assertThat(health.calls().total()).isEqualTo(3);
 		assertThat(health.calls().succeeded()).isEqualTo(2);
 		assertThat(health.calls().failed()).isEqualTo(1);
-		assertThat(health.lastError().type()).isEqualTo("LlmHttpException");
+		assertThat(health.lastError().type()).isEqualTo("503");
+		assertThat(health.lastError().exception()).isEqualTo("LlmHttpException");
 		assertThat(health.latency().count()).isEqualTo(3);
 		assertThat(health.endpoint()).isEqualTo(server.baseUrl() + "/v1");
 		assertThat(health.model()).isEqualTo("default-model");

@@ -30,11 +30,11 @@ class SampleStreamTests {
 		SseEvents events = stream("hello big world");
 		assertThat(events.deltas()).containsExactly("echo: ", "hello ", "big ", "world");
 		assertThat(String.join("", events.deltas())).isEqualTo("echo: hello big world");
+		assertThat(events.named("usage").data()).contains("\"outputTokens\":4");
 		SseEvents.Event done = events.last();
 		assertThat(done.name()).isEqualTo("done");
 		assertThat(done.data()).contains("\"finishReason\":\"stop\"")
 			.contains("\"model\":\"echo\"")
-			.contains("\"outputTokens\":4")
 			.contains("\"latencyMs\":");
 	}
 

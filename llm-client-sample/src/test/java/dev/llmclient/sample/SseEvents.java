@@ -3,6 +3,8 @@ package dev.llmclient.sample;
 import java.util.ArrayList;
 import java.util.List;
 
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * Reads a whole {@code text/event-stream} body in tests: name and data of each event,
  * data lines joined with {@code \n} and one space after the colon dropped, as a browser
@@ -40,9 +42,26 @@ record SseEvents(List<Event> events) {
 		return new SseEvents(events);
 	}
 
-	/** The data of the unnamed ({@code message}) events, in order. */
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * The text of the unnamed ({@code message}) events, in order: each carries
+	 * {@code {"content": …}}.
+	 */
 	List<String> deltas() {
-		return this.events.stream().filter((event) -> event.name().equals("message")).map(Event::data).toList();
+		return this.events.stream()
+			.filter((event) -> event.name().equals("message"))
+			.map((event) -> JSON.readTree(event.data()).get("content").asString())
+			.toList();
+	}
+
+	/**
+	 * The event of the given name.
+	 * @param name the name
+	 * @return the first event of that name
+	 */
+	Event named(String name) {
+		return this.events.stream().filter((event) -> event.name().equals(name)).findFirst().orElseThrow();
 	}
 
 	Event last() {

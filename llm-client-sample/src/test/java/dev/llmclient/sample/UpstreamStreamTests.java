@@ -92,9 +92,10 @@ class UpstreamStreamTests {
 		assertThat(events.deltas()).containsExactly("Hel");
 		SseEvents.Event error = events.last();
 		assertThat(error.name()).isEqualTo("error");
-		assertThat(error.data()).contains("\"type\":\"stream_error\"")
-			.contains("\"serverType\":\"server_error\"")
-			.contains("model overloaded");
+		assertThat(error.data()).contains("\"status\":502")
+			.contains("\"errorType\":\"stream_error\"")
+			.contains("\"serverErrorType\":\"server_error\"")
+			.doesNotContain("model overloaded", "127.0.0.1");
 	}
 
 	@Test
@@ -103,7 +104,7 @@ class UpstreamStreamTests {
 		SseEvents events = stream();
 		assertThat(events.deltas()).containsExactly("Hel", "lo");
 		assertThat(events.last().name()).isEqualTo("error");
-		assertThat(events.last().data()).contains("\"type\":\"stream_cut\"").contains("before [DONE]");
+		assertThat(events.last().data()).contains("\"errorType\":\"stream_cut\"").contains("before it was complete");
 	}
 
 	@Test
@@ -116,9 +117,11 @@ class UpstreamStreamTests {
 		assertThat(events.deltas()).isEmpty();
 		assertThat(events.events()).singleElement().satisfies((error) -> {
 			assertThat(error.name()).isEqualTo("error");
-			assertThat(error.data()).contains("\"status\":401")
-				.contains("\"type\":\"401\"")
-				.contains("\"serverType\":\"invalid_request_error\"");
+			assertThat(error.data()).contains("\"status\":502")
+				.contains("\"errorType\":\"401\"")
+				.contains("\"serverStatus\":401")
+				.contains("\"serverErrorType\":\"invalid_request_error\"")
+				.doesNotContain("Incorrect API key", "llm.client");
 		});
 	}
 
@@ -142,7 +145,7 @@ class UpstreamStreamTests {
 			Iterator<String> iterator = lines.iterator();
 			while (iterator.hasNext()) {
 				String line = iterator.next();
-				if (firstDelta == 0 && line.startsWith("data: w0")) {
+				if (firstDelta == 0 && line.startsWith("data:{\"content\":\"w0")) {
 					firstDelta = System.nanoTime();
 				}
 				lastLine = System.nanoTime();

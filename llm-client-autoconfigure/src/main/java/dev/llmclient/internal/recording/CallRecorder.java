@@ -1,6 +1,5 @@
 package dev.llmclient.internal.recording;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -203,7 +202,7 @@ public final class CallRecorder {
 	}
 
 	private static LlmClientHealth.LastError lastError(LlmClientException failure) {
-		return new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(), Instant.now());
+		return LlmClientHealth.LastError.of(failure);
 	}
 
 }

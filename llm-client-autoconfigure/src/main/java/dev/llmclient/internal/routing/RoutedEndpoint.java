@@ -1,7 +1,6 @@
 package dev.llmclient.internal.routing;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -138,8 +137,7 @@ public final class RoutedEndpoint {
 	 * @return whether the endpoint started cooling down now
 	 */
 	boolean failed(long entered, LlmClientException failure, boolean coolAtOnce, Duration serverWait) {
-		this.lastAttemptError = new LlmClientHealth.LastError(failure.getClass().getSimpleName(), failure.getMessage(),
-				Instant.now());
+		this.lastAttemptError = LlmClientHealth.LastError.of(failure);
 		return this.cooldown.failed(entered, coolAtOnce, serverWait);
 	}
 

@@ -50,7 +50,8 @@ class CallRecorderTests {
 		LlmClientHealth health = health();
 		assertThat(health.up()).isTrue();
 		assertThat(health.calls()).isEqualTo(new LlmClientHealth.Calls(6, 0, 6));
-		assertThat(health.lastError().type()).isEqualTo("LlmHttpException");
+		assertThat(health.lastError().type()).isEqualTo("429");
+		assertThat(health.lastError().exception()).isEqualTo("LlmHttpException");
 	}
 
 	@Test
@@ -106,7 +107,7 @@ class CallRecorderTests {
 		LlmClientHealth health = health();
 		assertThat(health.up()).isFalse();
 		assertThat(health.reason()).startsWith("endpoint could not be reached at start-up");
-		assertThat(health.lastError().type()).isEqualTo("LlmConnectionException");
+		assertThat(health.lastError().type()).isEqualTo("io");
 		this.recorder.success(CHAT, "m", 1, null);
 		assertThat(health().up()).isTrue();
 	}
@@ -137,7 +138,8 @@ class CallRecorderTests {
 		assertThat(health.calls()).isEqualTo(new LlmClientHealth.Calls(2, 1, 1));
 		assertThat(health.latency().count()).isEqualTo(1);
 		assertThat(health.latency().maxMs()).isEqualTo(2.0);
-		assertThat(health.lastError().type()).isEqualTo("LlmBulkheadFullException");
+		assertThat(health.lastError().type()).isEqualTo("bulkhead_full");
+		assertThat(health.lastError().exception()).isEqualTo("LlmBulkheadFullException");
 		assertThat(health.up()).isTrue();
 	}
 
