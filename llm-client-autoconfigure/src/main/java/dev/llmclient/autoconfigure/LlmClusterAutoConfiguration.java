@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import io.lettuce.core.api.StatefulRedisConnection;
-
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -108,17 +106,19 @@ public final class LlmClusterAutoConfiguration {
 		ClusterLimits llmClientClusterLimits(LlmClusterDependencies dependencies, LlmClientProperties properties,
 				LlmClientConnectionDetails connectionDetails, ObjectProvider<OwnRedis> ownRedis,
 				ObjectProvider<ApplicationRedis> applicationRedis) {
-			Supplier<StatefulRedisConnection<byte[], byte[]>> connections = ownRedis.getIfAvailable();
-			if (connections == null) {
-				connections = applicationRedis.getIfAvailable();
+			ClusterSettings settings = settings(properties.getCluster());
+			LlmClientSettings client = clientSettings(connectionDetails);
+			OwnRedis own = ownRedis.getIfAvailable();
+			if (own != null) {
+				return ClusterLimits.create(settings, client, own, own::connectPubSub);
 			}
-			if (connections == null) {
-				throw new InvalidConfigurationPropertyValueException("llm.client.cluster.redis.url", null,
-						"is required when the application has no Redis of its own (spring.data.redis.* with "
-								+ "spring-boot-starter-data-redis): set it, e.g. redis://localhost:6379");
+			ApplicationRedis application = applicationRedis.getIfAvailable();
+			if (application != null) {
+				return ClusterLimits.create(settings, client, application, application::connectPubSub);
 			}
-			return ClusterLimits.create(settings(properties.getCluster()), clientSettings(connectionDetails),
-					connections);
+			throw new InvalidConfigurationPropertyValueException("llm.client.cluster.redis.url", null,
+					"is required when the application has no Redis of its own (spring.data.redis.* with "
+							+ "spring-boot-starter-data-redis): set it, e.g. redis://localhost:6379");
 		}
 
 		@Bean
