@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.net.httpserver.HttpExchange;
@@ -65,7 +66,7 @@ public final class ClusterLimitsBenchmark {
 
 	private static final int THROUGHPUT_SECONDS = 6;
 
-	/** Rounds of the throughput scenario, its three setups taking turns. */
+	/** Rounds of each scenario, its setups taking turns; medians are reported. */
 	private static final int ROUNDS = 3;
 
 	private static final AtomicInteger PORT = new AtomicInteger();
@@ -144,16 +145,29 @@ public final class ClusterLimitsBenchmark {
 			throws Exception {
 		provider.delayMs = 0;
 		ClusterSettings settings = ClusterSettings.DEFAULTS.withKey("bench-cost").withMaxConcurrent(64);
-		Sample local = sequential(provider, null, redisClient, redisPid);
-		Sample cluster = sequential(provider, settings, redisClient, redisPid);
-		local = sequential(provider, null, redisClient, redisPid);
-		cluster = sequential(provider, settings, redisClient, redisPid);
-		lines.add(row("latency p50 per call (µs)", local.p50Micros, cluster.p50Micros));
-		lines.add(row("latency p99 per call (µs)", local.p99Micros, cluster.p99Micros));
-		lines.add(row("CPU per call, this JVM (µs)", local.cpuMicrosPerCall, cluster.cpuMicrosPerCall));
-		lines.add(row("CPU per call, redis-server (µs)", local.redisCpuMicrosPerCall, cluster.redisCpuMicrosPerCall));
+		sequential(provider, null, redisClient, redisPid);
+		sequential(provider, settings, redisClient, redisPid);
+		Sample[] local = new Sample[ROUNDS];
+		Sample[] cluster = new Sample[ROUNDS];
+		for (int round = 0; round < ROUNDS; round++) {
+			local[round] = sequential(provider, null, redisClient, redisPid);
+			cluster[round] = sequential(provider, settings, redisClient, redisPid);
+		}
+		lines.add(row("latency p50 per call (µs; median of " + ROUNDS + " rounds)", median(local, Sample::p50Micros),
+				median(cluster, Sample::p50Micros)));
+		lines.add(
+				row("latency p99 per call (µs)", median(local, Sample::p99Micros), median(cluster, Sample::p99Micros)));
+		lines.add(row("CPU per call, this JVM (µs)", median(local, Sample::cpuMicrosPerCall),
+				median(cluster, Sample::cpuMicrosPerCall)));
+		lines.add(row("CPU per call, redis-server (µs)", median(local, Sample::redisCpuMicrosPerCall),
+				median(cluster, Sample::redisCpuMicrosPerCall)));
 		System.err.printf(Locale.ROOT, "added latency: p50 %+.0f µs, p99 %+.0f µs%n",
-				cluster.p50Micros - local.p50Micros, cluster.p99Micros - local.p99Micros);
+				median(cluster, Sample::p50Micros) - median(local, Sample::p50Micros),
+				median(cluster, Sample::p99Micros) - median(local, Sample::p99Micros));
+	}
+
+	private static double median(Sample[] samples, ToDoubleFunction<Sample> value) {
+		return median(Arrays.stream(samples).mapToDouble(value).toArray());
 	}
 
 	private static Sample sequential(Provider provider, ClusterSettings settings, RedisClient redisClient,
