@@ -150,7 +150,7 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 			}
 		}
 		finally {
-			this.waiters.leave();
+			this.waiters.leave(front);
 		}
 	}
 

@@ -42,12 +42,17 @@ final class LeaseWaiters {
 
 	/**
 	 * Counts a call that stopped asking, with or without a lease.
+	 * @param wasFirst whether its last wait ended with a wake-up or a poll: it left the
+	 * front of the line, and the call now first takes over polling
 	 */
-	void leave() {
+	void leave(boolean wasFirst) {
 		this.lock.lock();
 		try {
 			this.asking--;
 			this.kept = Math.min(this.kept, this.asking);
+			if (wasFirst) {
+				signalFirst();
+			}
 		}
 		finally {
 			this.lock.unlock();
@@ -75,10 +80,13 @@ final class LeaseWaiters {
 		}
 		first.woken = true;
 		first.turn.signal();
-		signalFirst();
 	}
 
-	/** Lets the new first call start polling. */
+	/**
+	 * Lets the call now first start polling. Not needed when the first call left to ask
+	 * Redis after a wake-up or a poll: it comes back to the front, or signals when it
+	 * leaves for good, which saves a thread wake-up per release.
+	 */
 	private void signalFirst() {
 		Waiter first = this.queue.peekFirst();
 		if (first != null) {
@@ -112,8 +120,10 @@ final class LeaseWaiters {
 				this.queue.addLast(waiter);
 			}
 			this.asking--;
+			Turn turn = null;
 			try {
-				return awaitTurn(waiter, deadline, pollNanos);
+				turn = awaitTurn(waiter, deadline, pollNanos);
+				return turn;
 			}
 			catch (InterruptedException ex) {
 				if (waiter.woken) {
@@ -126,7 +136,7 @@ final class LeaseWaiters {
 				if (!waiter.woken) {
 					boolean wasFirst = this.queue.peekFirst() == waiter;
 					this.queue.remove(waiter);
-					if (wasFirst) {
+					if (wasFirst && turn != Turn.POLL) {
 						signalFirst();
 					}
 				}

@@ -39,7 +39,7 @@ class LeaseWaitersTests {
 		this.waiters.enter();
 		this.waiters.wake();
 		assertThat(this.waiters.await(System.nanoTime() + HOUR, HOUR, false)).isEqualTo(Turn.WOKEN);
-		this.waiters.leave();
+		this.waiters.leave(true);
 	}
 
 	@Test
@@ -48,7 +48,7 @@ class LeaseWaitersTests {
 		this.waiters.enter();
 		assertThat(this.waiters.await(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50), HOUR, false))
 			.isEqualTo(Turn.DEADLINE);
-		this.waiters.leave();
+		this.waiters.leave(false);
 	}
 
 	@Test
@@ -81,14 +81,16 @@ class LeaseWaitersTests {
 		CompletableFuture<Turn> result = new CompletableFuture<>();
 		Thread thread = new Thread(() -> {
 			this.waiters.enter();
+			Turn turn = null;
 			try {
-				result.complete(this.waiters.await(System.nanoTime() + HOUR, pollNanos, false));
+				turn = this.waiters.await(System.nanoTime() + HOUR, pollNanos, false);
+				result.complete(turn);
 			}
 			catch (Throwable ex) {
 				result.completeExceptionally(ex);
 			}
 			finally {
-				this.waiters.leave();
+				this.waiters.leave(turn == Turn.WOKEN || turn == Turn.POLL);
 			}
 		});
 		thread.setDaemon(true);

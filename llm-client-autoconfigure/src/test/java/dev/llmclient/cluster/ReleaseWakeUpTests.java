@@ -138,6 +138,26 @@ class ReleaseWakeUpTests {
 	}
 
 	@Test
+	void waitThatRunsOutLeavesNoLeaseAndTheLineMovesOn() throws Exception {
+		ClusterSettings settings = SETTINGS.withKey("ran-out");
+		try (RedisFixture fixture = new RedisFixture(redis)) {
+			ConcurrencyLimiter a = limiter(fixture.instance(settings, subscriptions(fixture), NEVER, null));
+			ConcurrencyLimiter b = limiter(fixture.instance(settings, subscriptions(fixture), NEVER, null));
+			Permit held = a.tryAcquire(Duration.ZERO);
+			assertThat(held).isNotNull();
+			assertThat(b.tryAcquire(Duration.ofMillis(200))).as("no permit within the wait").isNull();
+			assertThat(b.inFlight()).as("the local permit is given back").isZero();
+			Waiting next = acquireInBackground(b);
+			await().atMost(Duration.ofSeconds(10)).until(next::isParked);
+			held.release();
+			Permit permit = next.permit();
+			assertThat(permit).as("woken: first in line once the other call left it").isNotNull();
+			assertThat(fixture.raw().sync().zcard(leasesKey(settings))).isOne();
+			permit.release();
+		}
+	}
+
+	@Test
 	void closeEndsTheSubscription() throws Exception {
 		ClusterSettings settings = SETTINGS.withKey("closed");
 		try (RedisFixture fixture = new RedisFixture(redis)) {
