@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisClient;
@@ -79,6 +80,9 @@ public final class ClusterLimits implements AutoCloseable {
 	private final ScheduledExecutorService background;
 
 	private final String instance = UUID.randomUUID().toString();
+
+	/** Numbers the leases of this instance, unique across its limiters. */
+	private final AtomicLong leaseSequence = new AtomicLong();
 
 	private final ReleaseSubscription releases;
 
@@ -244,7 +248,7 @@ public final class ClusterLimits implements AutoCloseable {
 				this.settings.maxConcurrent(), this.settings.leaseTtl().toMillis());
 		ReleaseSubscription releases = this.releases;
 		LeaseLimiter limiter = new LeaseLimiter(local, leases, this.outage, this.fallback, this::metrics, this.instance,
-				(releases != null) ? releases::isActive : () -> false, this.fallbackPoll);
+				this.leaseSequence, (releases != null) ? releases::isActive : () -> false, this.fallbackPoll);
 		this.limiter = limiter;
 		return limiter;
 	}

@@ -53,7 +53,7 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 
 	private final long fallbackPollNanos;
 
-	private final AtomicLong sequence = new AtomicLong();
+	private final AtomicLong sequence;
 
 	private final Set<String> held = ConcurrentHashMap.newKeySet();
 
@@ -67,18 +67,21 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 	 * @param fallback what calls do while it is not
 	 * @param metrics the meters
 	 * @param instance this instance's name, the prefix of its leases
+	 * @param sequence numbers this instance's leases, shared by its limiters
 	 * @param wokenByOthers whether the releases of other instances wake this one's calls
 	 * now
 	 * @param fallbackPoll how often the first waiting call asks again meanwhile
 	 */
 	LeaseLimiter(ConcurrencyLimiter local, RedisLeases leases, RedisOutage outage, ClusterFallback fallback,
-			Supplier<ClusterMetrics> metrics, String instance, BooleanSupplier wokenByOthers, Duration fallbackPoll) {
+			Supplier<ClusterMetrics> metrics, String instance, AtomicLong sequence, BooleanSupplier wokenByOthers,
+			Duration fallbackPoll) {
 		this.local = local;
 		this.leases = leases;
 		this.outage = outage;
 		this.fallback = fallback;
 		this.metrics = metrics;
 		this.instance = instance;
+		this.sequence = sequence;
 		this.wokenByOthers = wokenByOthers;
 		this.fallbackPollNanos = fallbackPoll.toNanos();
 	}

@@ -21,7 +21,7 @@ final class LeaseWaiters {
 
 	private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
 
-	/** Calls between {@link #enter()} and {@link #leave()} that are not queued. */
+	/** Calls between {@link #enter()} and {@link #leave(boolean)} that are not queued. */
 	private int asking;
 
 	/** Wake-ups no queued call took, at most one per asking call. */
