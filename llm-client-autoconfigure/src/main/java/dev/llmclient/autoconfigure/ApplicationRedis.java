@@ -2,8 +2,11 @@ package dev.llmclient.autoconfigure;
 
 import java.util.function.Supplier;
 
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -11,8 +14,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /**
  * The application's Redis connection, from Spring Data Redis's Lettuce connection factory
  * ({@code spring.data.redis.*}): its native connection, which the factory shares with the
- * application's own Redis operations and keeps open. Redis Cluster and pooled connections
- * are not used: the limits then need {@code llm.client.cluster.redis.url}.
+ * application's own Redis operations and keeps open; and a pub/sub connection of the
+ * limits' own, from the factory's Redis client. Redis Cluster and pooled connections are
+ * not used: the limits then need {@code llm.client.cluster.redis.url}.
  */
 final class ApplicationRedis implements Supplier<StatefulRedisConnection<byte[], byte[]>> {
 
@@ -20,6 +24,21 @@ final class ApplicationRedis implements Supplier<StatefulRedisConnection<byte[],
 
 	ApplicationRedis(LettuceConnectionFactory connectionFactory) {
 		this.connectionFactory = connectionFactory;
+	}
+
+	/**
+	 * Opens a pub/sub connection of the limits' own through the factory's Redis client
+	 * (so with its URI, credentials, TLS and client options), on which they hear of
+	 * leases released by other instances.
+	 * @return the connection, which the limits close
+	 * @throws IllegalStateException when the factory's client is not a single Redis
+	 * server's (Redis Cluster): the limits then poll
+	 */
+	StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
+		if (this.connectionFactory.getNativeClient() instanceof RedisClient client) {
+			return client.connectPubSub(ByteArrayCodec.INSTANCE);
+		}
+		throw new IllegalStateException("The application's Redis client is not a single Redis server's");
 	}
 
 	@Override

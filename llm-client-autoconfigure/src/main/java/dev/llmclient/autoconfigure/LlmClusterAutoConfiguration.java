@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import io.lettuce.core.api.StatefulRedisConnection;
-
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -168,23 +166,28 @@ public final class LlmClusterAutoConfiguration {
 		ClusterLimits llmClientClusterLimits(LlmClusterDependencies dependencies, LlmClientProperties properties,
 				LlmClientConnectionDetails connectionDetails, ObjectProvider<OwnRedis> ownRedis,
 				ObjectProvider<ApplicationRedis> applicationRedis) {
-			Supplier<StatefulRedisConnection<byte[], byte[]>> connections = ownRedis.getIfAvailable();
-			if (connections == null) {
-				connections = applicationRedis.getIfAvailable();
-			}
-			return ClusterLimits.create(settings(properties.getCluster(), PREFIX),
+			return limits(settings(properties.getCluster(), PREFIX),
 					clientSettings(LlmClientAutoConfiguration.BEAN_NAME, PREFIX, connectionDetails),
-					required(connections, PREFIX));
+					ownRedis.getIfAvailable(), applicationRedis.getIfAvailable(), PREFIX);
 		}
 
-		static Supplier<StatefulRedisConnection<byte[], byte[]>> required(
-				Supplier<StatefulRedisConnection<byte[], byte[]>> connections, String prefix) {
-			if (connections == null) {
-				throw new InvalidConfigurationPropertyValueException(prefix + "cluster.redis.url", null,
-						"is required when the application has no Redis of its own (spring.data.redis.* with "
-								+ "spring-boot-starter-data-redis): set it, e.g. redis://localhost:6379");
+		/**
+		 * Creates a client's limits on its own Redis when it has one, else on the
+		 * application's, each with the pub/sub connection on which releases by other
+		 * instances wake this one's waiting calls.
+		 * @throws InvalidConfigurationPropertyValueException when there is neither
+		 */
+		static ClusterLimits limits(ClusterSettings settings, LlmClientSettings client, OwnRedis own,
+				ApplicationRedis application, String prefix) {
+			if (own != null) {
+				return ClusterLimits.create(settings, client, own, own::connectPubSub);
 			}
-			return connections;
+			if (application != null) {
+				return ClusterLimits.create(settings, client, application, application::connectPubSub);
+			}
+			throw new InvalidConfigurationPropertyValueException(prefix + "cluster.redis.url", null,
+					"is required when the application has no Redis of its own (spring.data.redis.* with "
+							+ "spring-boot-starter-data-redis): set it, e.g. redis://localhost:6379");
 		}
 
 		static ClusterSettings settings(LlmClientProperties.Cluster properties, String prefix) {
@@ -268,16 +271,16 @@ public final class LlmClusterAutoConfiguration {
 		static ClusterLimits create(String name, Environment environment, ListableBeanFactory beanFactory) {
 			String prefix = LlmClientsRegistrar.prefix(name);
 			LlmClientProperties properties = LlmClientsRegistrar.properties(Binder.get(environment), name);
-			Supplier<StatefulRedisConnection<byte[], byte[]>> connections = beanFactory
-				.containsBean(redisBeanName(name)) ? beanFactory.getBean(redisBeanName(name), OwnRedis.class)
-						: applicationRedis(beanFactory);
+			OwnRedis own = beanFactory.containsBean(redisBeanName(name))
+					? beanFactory.getBean(redisBeanName(name), OwnRedis.class) : null;
 			LlmClientSettings client = RedisLimitsConfiguration.clientSettings(name, prefix,
 					new PropertiesLlmClientConnectionDetails(properties));
 			ClusterSettings settings = RedisLimitsConfiguration.settings(properties.getCluster(), prefix);
 			if (settings.key() == null) {
 				settings = settings.withKey(name + "|" + ClusterLimits.defaultKey(client));
 			}
-			return ClusterLimits.create(settings, client, RedisLimitsConfiguration.required(connections, prefix));
+			return RedisLimitsConfiguration.limits(settings, client, own,
+					(own != null) ? null : applicationRedis(beanFactory), prefix);
 		}
 
 		private static ApplicationRedis applicationRedis(ListableBeanFactory beanFactory) {

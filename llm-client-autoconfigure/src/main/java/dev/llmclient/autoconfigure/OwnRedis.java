@@ -9,12 +9,13 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 /**
  * The cluster limits' own Redis client, for {@code llm.client.cluster.redis.url} (or a
  * named client's): it rejects commands at once while disconnected instead of queueing
  * them, and connects within the command timeout, so no call waits on a Redis that is
- * down. Shut down with the application context.
+ * down. Shut down with the application context, which closes the connections it opened.
  */
 final class OwnRedis implements Supplier<StatefulRedisConnection<byte[], byte[]>>, AutoCloseable {
 
@@ -44,6 +45,15 @@ final class OwnRedis implements Supplier<StatefulRedisConnection<byte[], byte[]>
 	@Override
 	public StatefulRedisConnection<byte[], byte[]> get() {
 		return this.client.connect(ByteArrayCodec.INSTANCE);
+	}
+
+	/**
+	 * Opens a pub/sub connection to the same server, on which the limits hear of leases
+	 * released by other instances.
+	 * @return the connection, which the limits close
+	 */
+	StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
+		return this.client.connectPubSub(ByteArrayCodec.INSTANCE);
 	}
 
 	@Override

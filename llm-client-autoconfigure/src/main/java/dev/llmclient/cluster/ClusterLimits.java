@@ -3,15 +3,18 @@ package dev.llmclient.cluster;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.llmclient.LlmClientBuilder;
@@ -29,22 +32,32 @@ import dev.llmclient.traffic.RateBudget;
  * Permits are leases in a Redis sorted set with a time to live
  * ({@code cluster.lease-ttl}), renewed by one background thread for as long as their
  * calls run, so the permits of an instance that crashed come back by themselves; a call
- * that ends gives its permit back at once. Every Redis command is bounded by
- * {@code cluster.command-timeout}; while Redis is unavailable, calls keep to the
- * instance's own limits or fail with {@link dev.llmclient.LlmClusterUnavailableException}
+ * that ends gives its permit back at once and announces it on a Redis pub/sub channel,
+ * {@code llm-client:{<key>}:released}, which wakes a call waiting for a permit in each
+ * instance; waiting calls also poll, as the fallback for a lost message. Every Redis
+ * command is bounded by {@code cluster.command-timeout}; while Redis is unavailable,
+ * calls keep to the instance's own limits or fail with
+ * {@link dev.llmclient.LlmClusterUnavailableException}
  * ({@code cluster.on-redis-failure}), and the shared limits resume by themselves when it
  * answers again.
  * <p>
  * All keys of one set of limits share a Redis Cluster hash slot:
- * {@code llm-client:{<key>}:leases}, {@code :requests} and {@code :tokens}. The
- * connections are the caller's: closing this object stops the renewal thread but leaves
- * them open.
+ * {@code llm-client:{<key>}:leases}, {@code :requests} and {@code :tokens}. The commands
+ * connection is the caller's: closing this object stops the renewal thread and closes the
+ * pub/sub connection it opened, but leaves the commands connection open.
  *
  * @since 0.1.0
  */
 public final class ClusterLimits implements AutoCloseable {
 
 	private static final Duration MINUTE = Duration.ofMinutes(1);
+
+	/**
+	 * How often the first waiting call of an instance asks Redis again while releases
+	 * wake it: only for the releases no message tells of (a lease that expired, a message
+	 * lost while reconnecting, an instance of an older version that does not announce).
+	 */
+	static final Duration FALLBACK_POLL = Duration.ofMillis(50);
 
 	private final ClusterSettings settings;
 
@@ -66,6 +79,15 @@ public final class ClusterLimits implements AutoCloseable {
 
 	private final ScheduledExecutorService background;
 
+	private final String instance = UUID.randomUUID().toString();
+
+	/** Numbers the leases of this instance, unique across its limiters. */
+	private final AtomicLong leaseSequence = new AtomicLong();
+
+	private final ReleaseSubscription releases;
+
+	private final Duration fallbackPoll;
+
 	private volatile LeaseLimiter limiter;
 
 	private volatile ClusterRateBudget requests;
@@ -78,9 +100,11 @@ public final class ClusterLimits implements AutoCloseable {
 	private final String tokensProperty;
 
 	ClusterLimits(ClusterSettings settings, LlmClientSettings client,
-			Supplier<StatefulRedisConnection<byte[], byte[]>> connections, MeterRegistry meterRegistry,
-			Duration period) {
+			Supplier<StatefulRedisConnection<byte[], byte[]>> connections,
+			Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> subscriptions, MeterRegistry meterRegistry,
+			Duration period, Duration fallbackPoll) {
 		this.settings = settings;
+		this.fallbackPoll = fallbackPoll;
 		this.key = (settings.key() != null) ? settings.key() : defaultKey(client);
 		this.propertyPrefix = client.propertyPrefix();
 		this.requestsProperty = client.property("cluster.requests-per-minute");
@@ -98,18 +122,25 @@ public final class ClusterLimits implements AutoCloseable {
 			return thread;
 		});
 		this.redis = new RedisCommands(connections, settings.commandTimeout(), this.background);
+		this.releases = (subscriptions != null && settings.maxConcurrent() != null) ? new ReleaseSubscription(
+				subscriptions, redisKey("released"), this.instance, this::released, settings.commandTimeout()) : null;
 		try {
 			this.redis.connect();
 		}
 		catch (RuntimeException ex) {
 			this.outage.failed(ex);
 		}
+		if (this.releases != null && !this.outage.isDown()) {
+			this.releases.check();
+		}
 		this.background.scheduleWithFixedDelay(this::renew, renewal.toMillis(), renewal.toMillis(),
 				TimeUnit.MILLISECONDS);
 	}
 
 	/**
-	 * Creates the limits of one client on connections the caller opens and closes.
+	 * Creates the limits of one client on a connection the caller opens and closes,
+	 * without pub/sub: a call waiting for a permit released by another instance finds it
+	 * by polling Redis every few milliseconds.
 	 * @param settings the cluster settings
 	 * @param client the client's settings: its name, property prefix, and the endpoint
 	 * and model the default key is derived from
@@ -120,7 +151,29 @@ public final class ClusterLimits implements AutoCloseable {
 	 */
 	public static ClusterLimits create(ClusterSettings settings, LlmClientSettings client,
 			Supplier<StatefulRedisConnection<byte[], byte[]>> connections) {
-		return new ClusterLimits(settings, client, connections, null, MINUTE);
+		return create(settings, client, connections, null);
+	}
+
+	/**
+	 * Creates the limits of one client on a connection the caller opens and closes, and a
+	 * pub/sub connection of their own on which releases by other instances wake this
+	 * one's waiting calls.
+	 * @param settings the cluster settings
+	 * @param client the client's settings: its name, property prefix, and the endpoint
+	 * and model the default key is derived from
+	 * @param connections opens a connection with byte array keys and values, such as
+	 * {@code () -> redisClient.connect(ByteArrayCodec.INSTANCE)}; called once, and again
+	 * only if the connection was closed
+	 * @param subscriptions opens a pub/sub connection with byte array keys and values to
+	 * the same Redis, such as
+	 * {@code () -> redisClient.connectPubSub(ByteArrayCodec.INSTANCE)}, closed by
+	 * {@link #close()}; {@code null} to poll only
+	 * @return the limits, their renewal thread started; close them when done
+	 */
+	public static ClusterLimits create(ClusterSettings settings, LlmClientSettings client,
+			Supplier<StatefulRedisConnection<byte[], byte[]>> connections,
+			Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> subscriptions) {
+		return new ClusterLimits(settings, client, connections, subscriptions, null, MINUTE, FALLBACK_POLL);
 	}
 
 	/**
@@ -132,7 +185,8 @@ public final class ClusterLimits implements AutoCloseable {
 	 * @return the limits; close them when done
 	 */
 	public static ClusterLimits create(ClusterSettings settings, LlmClientSettings client, RedisClient redis) {
-		return create(settings, client, () -> redis.connect(ByteArrayCodec.INSTANCE));
+		return create(settings, client, () -> redis.connect(ByteArrayCodec.INSTANCE),
+				() -> redis.connectPubSub(ByteArrayCodec.INSTANCE));
 	}
 
 	/**
@@ -190,11 +244,21 @@ public final class ClusterLimits implements AutoCloseable {
 	 */
 	ConcurrencyLimiter limiter(ConcurrencyLimiter local, MeterRegistry meterRegistry) {
 		useMeters(meterRegistry);
-		RedisLeases leases = new RedisLeases(this.redis, redisKey("leases"), this.settings.maxConcurrent(),
-				this.settings.leaseTtl().toMillis());
-		LeaseLimiter limiter = new LeaseLimiter(local, leases, this.outage, this.fallback, this::metrics);
+		RedisLeases leases = new RedisLeases(this.redis, redisKey("leases"), redisKey("released"), this.instance,
+				this.settings.maxConcurrent(), this.settings.leaseTtl().toMillis());
+		ReleaseSubscription releases = this.releases;
+		LeaseLimiter limiter = new LeaseLimiter(local, leases, this.outage, this.fallback, this::metrics, this.instance,
+				this.leaseSequence, (releases != null) ? releases::isActive : () -> false, this.fallbackPoll);
 		this.limiter = limiter;
 		return limiter;
+	}
+
+	/** Another instance released a lease. */
+	private void released() {
+		LeaseLimiter limiter = this.limiter;
+		if (limiter != null) {
+			limiter.wake();
+		}
 	}
 
 	ClusterRateBudget budget(RateBudget local, String name, long limit) {
@@ -269,6 +333,9 @@ public final class ClusterLimits implements AutoCloseable {
 			LeaseLimiter limiter = this.limiter;
 			if (limiter != null) {
 				limiter.renew();
+				if (this.releases != null && !this.outage.isDown()) {
+					this.releases.check();
+				}
 			}
 			else if (this.outage.isDown() && this.outage.shouldTry() && this.redis.answers()) {
 				this.outage.succeeded();
@@ -287,12 +354,15 @@ public final class ClusterLimits implements AutoCloseable {
 	}
 
 	/**
-	 * Stops renewing leases; those still held expire within the lease time to live.
-	 * Leaves the connections open.
+	 * Stops renewing leases, those still held expiring within the lease time to live, and
+	 * closes the pub/sub connection. Leaves the commands connection open.
 	 */
 	@Override
 	public void close() {
 		this.background.shutdownNow();
+		if (this.releases != null) {
+			this.releases.close();
+		}
 	}
 
 	@Override

@@ -12,7 +12,10 @@ import io.micrometer.core.instrument.Timer;
  * {@code full}: none came within {@code max-wait}, {@code fallback}: Redis was
  * unavailable); and {@code llm.client.cluster.fallbacks}, the calls let through on local
  * limits or rejected while Redis was unavailable, by {@code limit} ({@code concurrency},
- * {@code requests}, {@code tokens}) and {@code policy}.
+ * {@code requests}, {@code tokens}) and {@code policy}; and
+ * {@code llm.client.cluster.lease.retries}, the times a waiting call asked Redis again,
+ * by {@code reason} ({@code wake-up}: a lease was released, {@code poll}: its poll
+ * interval was over).
  */
 interface ClusterMetrics {
 
@@ -23,6 +26,9 @@ interface ClusterMetrics {
 	}
 
 	default void fallback(String limit) {
+	}
+
+	default void leaseRetry(String reason) {
 	}
 
 	static ClusterMetrics of(MeterRegistry registry, String clientName, ClusterSettings.OnRedisFailure policy) {
@@ -54,6 +60,16 @@ interface ClusterMetrics {
 				.tag("outcome", outcome)
 				.register(this.registry)
 				.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void leaseRetry(String reason) {
+			Counter.builder("llm.client.cluster.lease.retries")
+				.description("Times a call waiting for a permit of the cluster-wide limit asked Redis again")
+				.tag("llm.client.name", this.clientName)
+				.tag("reason", reason)
+				.register(this.registry)
+				.increment();
 		}
 
 		@Override

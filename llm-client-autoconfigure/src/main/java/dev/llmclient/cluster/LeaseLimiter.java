@@ -3,13 +3,10 @@ package dev.llmclient.cluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisException;
@@ -20,19 +17,23 @@ import dev.llmclient.traffic.Interrupts;
 /**
  * The cluster-wide concurrency limit in front of the instance's own: a call takes a local
  * permit first (so {@code max-concurrent} and the adaptive limit still hold), then a
- * lease in Redis within what is left of its wait. While none is free it asks again, first
- * soon, then every few milliseconds, and at once when a call of this instance ends.
- * Leases are renewed together, one round trip for all, by {@link ClusterLimits}' renewal
- * thread.
+ * lease in Redis within what is left of its wait. While none is free it waits in line
+ * ({@link LeaseWaiters}) and asks again when a lease is released: at once when a call of
+ * this instance ends, and when another instance announces a release on the channel this
+ * instance subscribes to ({@link ReleaseSubscription}). The first call in line also
+ * polls: every few milliseconds while the subscription is not active, every
+ * {@code fallbackPoll} while it is, for the releases no message tells of. Leases are
+ * renewed together, one round trip for all, by {@link ClusterLimits}' renewal thread.
  */
 final class LeaseLimiter implements ConcurrencyLimiter {
 
-	/** The first pause before asking Redis again for a permit. */
+	/** The first pause before asking Redis again while no release wakes this instance. */
 	private static final long MIN_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
 	/**
-	 * The longest pause: permits freed by other instances are found within it, at the
-	 * cost of one small script per pause for each waiting instance.
+	 * The longest pause while no release wakes this instance: permits freed by other
+	 * instances are found within it, at the cost of one small script per pause for each
+	 * waiting instance.
 	 */
 	private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
@@ -46,30 +47,43 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 
 	private final Supplier<ClusterMetrics> metrics;
 
-	private final String instance = UUID.randomUUID().toString();
+	private final String instance;
 
-	private final AtomicLong sequence = new AtomicLong();
+	private final BooleanSupplier wokenByOthers;
+
+	private final long fallbackPollNanos;
+
+	private final AtomicLong sequence;
 
 	private final Set<String> held = ConcurrentHashMap.newKeySet();
 
+	private final LeaseWaiters waiters = new LeaseWaiters();
+
 	/**
-	 * Held by the one waiting call of this instance that asks Redis again and again; the
-	 * others wait for it in turn (fairly), so that Redis sees one poller per instance,
-	 * not one per waiting call.
+	 * Creates the limiter.
+	 * @param local the instance's own limiter
+	 * @param leases the leases in Redis
+	 * @param outage whether Redis is available
+	 * @param fallback what calls do while it is not
+	 * @param metrics the meters
+	 * @param instance this instance's name, the prefix of its leases
+	 * @param sequence numbers this instance's leases, shared by its limiters
+	 * @param wokenByOthers whether the releases of other instances wake this one's calls
+	 * now
+	 * @param fallbackPoll how often the first waiting call asks again meanwhile
 	 */
-	private final Semaphore poller = new Semaphore(1, true);
-
-	private final ReentrantLock lock = new ReentrantLock();
-
-	private final Condition released = this.lock.newCondition();
-
 	LeaseLimiter(ConcurrencyLimiter local, RedisLeases leases, RedisOutage outage, ClusterFallback fallback,
-			Supplier<ClusterMetrics> metrics) {
+			Supplier<ClusterMetrics> metrics, String instance, AtomicLong sequence, BooleanSupplier wokenByOthers,
+			Duration fallbackPoll) {
 		this.local = local;
 		this.leases = leases;
 		this.outage = outage;
 		this.fallback = fallback;
 		this.metrics = metrics;
+		this.instance = instance;
+		this.sequence = sequence;
+		this.wokenByOthers = wokenByOthers;
+		this.fallbackPollNanos = fallbackPoll.toNanos();
 	}
 
 	@Override
@@ -94,8 +108,10 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 
 	private Permit lease(Permit localPermit, long start, long waitNanos) throws InterruptedException {
 		String id = this.instance + ":" + this.sequence.incrementAndGet();
+		long deadline = start + waitNanos;
 		long pause = MIN_POLL_NANOS;
-		boolean polling = false;
+		boolean front = false;
+		this.waiters.enter();
 		try {
 			while (true) {
 				if (!this.outage.shouldTry()) {
@@ -115,32 +131,37 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 					throw ex;
 				}
 				this.outage.succeeded();
-				long elapsed = System.nanoTime() - start;
 				if (acquired) {
 					this.held.add(id);
-					this.metrics.get().leaseAcquisition(elapsed, "acquired");
+					this.metrics.get().leaseAcquisition(System.nanoTime() - start, "acquired");
 					return new LeasePermit(localPermit, id);
 				}
-				long left = waitNanos - elapsed;
-				if (left <= 0 || (!polling && !this.poller.tryAcquire(left, TimeUnit.NANOSECONDS))) {
+				if (deadline - System.nanoTime() <= 0) {
 					this.metrics.get().leaseAcquisition(System.nanoTime() - start, "full");
 					return null;
 				}
-				if (!polling) {
-					// this call now polls for the instance; ask again at once, as the
-					// previous poller may just have taken the last permit
-					polling = true;
-					continue;
+				boolean woken = this.wokenByOthers.getAsBoolean();
+				LeaseWaiters.Turn turn = this.waiters.await(deadline, woken ? this.fallbackPollNanos : pause, front);
+				front = (turn != LeaseWaiters.Turn.DEADLINE);
+				if (turn == LeaseWaiters.Turn.WOKEN) {
+					this.metrics.get().leaseRetry("wake-up");
 				}
-				awaitRelease(Math.min(pause, left));
-				pause = Math.min(pause * 2, MAX_POLL_NANOS);
+				else if (turn == LeaseWaiters.Turn.POLL) {
+					this.metrics.get().leaseRetry("poll");
+					pause = Math.min(pause * 2, MAX_POLL_NANOS);
+				}
 			}
 		}
 		finally {
-			if (polling) {
-				this.poller.release();
-			}
+			this.waiters.leave(front);
 		}
+	}
+
+	/**
+	 * Wakes the first waiting call of this instance: another instance released a lease.
+	 */
+	void wake() {
+		this.waiters.wake();
 	}
 
 	private Permit fallback(Permit localPermit, long start, RuntimeException cause) {
@@ -175,16 +196,6 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 		}
 		catch (RuntimeException ex) {
 			// no connection to send it on: the lease, if it was added, expires by itself
-		}
-	}
-
-	private void awaitRelease(long nanos) throws InterruptedException {
-		this.lock.lock();
-		try {
-			this.released.awaitNanos(nanos);
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 
@@ -266,13 +277,7 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 				LeaseLimiter.this.held.remove(this.id);
 				forget(this.id);
 				this.local.release();
-				LeaseLimiter.this.lock.lock();
-				try {
-					LeaseLimiter.this.released.signal();
-				}
-				finally {
-					LeaseLimiter.this.lock.unlock();
-				}
+				LeaseLimiter.this.waiters.wake();
 			});
 		}
 

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +105,22 @@ final class RedisCommands {
 		catch (RedisNoScriptException ex) {
 			return await(commands.<Long>eval(script.body, ScriptOutputType.INTEGER, keys, args));
 		}
+	}
+
+	/**
+	 * Sends a script without waiting for its answer; should Redis have lost its script
+	 * cache, the script is sent again in full once the refusal comes back.
+	 * @throws RedisException when there is no connection to send it on
+	 */
+	void send(Script script, byte[][] keys, byte[]... args) {
+		RedisAsyncCommands<byte[], byte[]> commands = async();
+		commands.<Long>evalsha(script.sha, ScriptOutputType.INTEGER, keys, args).exceptionally((ex) -> {
+			Throwable cause = (ex instanceof CompletionException) ? ex.getCause() : ex;
+			if (cause instanceof RedisNoScriptException) {
+				commands.<Long>eval(script.body, ScriptOutputType.INTEGER, keys, args);
+			}
+			return null;
+		});
 	}
 
 	/**

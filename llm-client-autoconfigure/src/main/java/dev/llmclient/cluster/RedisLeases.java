@@ -54,6 +54,19 @@ final class RedisLeases {
 			return redis.call('ZCARD', KEYS[1])
 			""");
 
+	/**
+	 * Removes a lease and, if it was there, tells the other instances on the release
+	 * channel; the message names the releasing instance, which has woken its own waiting
+	 * call already.
+	 */
+	private static final RedisCommands.Script RELEASE = new RedisCommands.Script("""
+			if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+				redis.call('PUBLISH', ARGV[2], ARGV[3])
+				return 1
+			end
+			return 0
+			""");
+
 	private final RedisCommands redis;
 
 	private final byte[][] key;
@@ -62,8 +75,23 @@ final class RedisLeases {
 
 	private final byte[] ttlMillis;
 
-	RedisLeases(RedisCommands redis, String key, int max, long ttlMillis) {
+	private final byte[] channel;
+
+	private final byte[] instance;
+
+	/**
+	 * Creates the leases of one key.
+	 * @param redis the commands
+	 * @param key the sorted set of leases
+	 * @param channel where releases are published
+	 * @param instance the releasing instance, as the messages name it
+	 * @param max the most leases held at once
+	 * @param ttlMillis how long a lease lives unless renewed
+	 */
+	RedisLeases(RedisCommands redis, String key, String channel, String instance, int max, long ttlMillis) {
 		this.redis = redis;
+		this.channel = RedisCommands.bytes(channel);
+		this.instance = RedisCommands.bytes(instance);
 		this.key = new byte[][] { RedisCommands.bytes(key) };
 		this.max = RedisCommands.bytes(Integer.toString(max));
 		this.ttlMillis = RedisCommands.bytes(Long.toString(ttlMillis));
@@ -94,10 +122,12 @@ final class RedisLeases {
 
 	/**
 	 * Gives a lease back without waiting for the answer: the call that held it is over,
-	 * and a lease whose removal is lost expires by itself.
+	 * and a lease whose removal is lost expires by itself. If the lease was there, the
+	 * other instances hear of it on the release channel.
+	 * @throws RedisException when there is no connection to send it on
 	 */
 	void release(String leaseId) {
-		this.redis.async().zrem(this.key[0], RedisCommands.bytes(leaseId));
+		this.redis.send(RELEASE, this.key, RedisCommands.bytes(leaseId), this.channel, this.instance);
 	}
 
 	/**

@@ -1,9 +1,11 @@
 package dev.llmclient.autoconfigure;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +24,7 @@ import dev.llmclient.health.LlmClientHealthIndicator;
 import dev.llmclient.testsupport.RedisServerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The cluster mode's auto-configuration against a real Redis: off by default, on the
@@ -70,7 +73,12 @@ class LlmClusterAutoConfigurationTests {
 					.containsEntry("inFlight", 0L)
 					.containsEntry("maxConcurrent", 8)
 					.containsKey("requestsRemaining");
+				assertThat(subscribers("llm-client:{http://127.0.0.1:1/v1|m}:released"))
+					.as("one subscription to releases")
+					.isOne();
 			});
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> subscribers("llm-client:{http://127.0.0.1:1/v1|m}:released") == 0);
 	}
 
 	@Test
@@ -83,7 +91,21 @@ class LlmClusterAutoConfigurationTests {
 				assertThat(context.getBean(ClusterLimits.class).details()).containsEntry("state", "active")
 					.containsEntry("key", "shared")
 					.containsEntry("inFlight", 0L);
+				assertThat(subscribers("llm-client:{shared}:released")).as("one subscription to releases, of its own")
+					.isOne();
 			});
+		await().atMost(Duration.ofSeconds(10)).until(() -> subscribers("llm-client:{shared}:released") == 0);
+	}
+
+	/** Counts the connections subscribed to a channel, as Redis sees them. */
+	private static long subscribers(String channel) {
+		RedisClient client = RedisClient.create(redis.url());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			return connection.sync().pubsubNumsub(channel).get(channel);
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	@Test

@@ -24,7 +24,8 @@ public final class LeaseHolder {
 			.withLeaseTtl(ttl)
 			.withCommandTimeout(ttl.dividedBy(3));
 		ClusterLimits limits = new ClusterLimits(settings, RedisFixture.CLIENT,
-				() -> client.connect(ByteArrayCodec.INSTANCE), null, Duration.ofMinutes(1));
+				() -> client.connect(ByteArrayCodec.INSTANCE), () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
+				null, Duration.ofMinutes(1), ClusterLimits.FALLBACK_POLL);
 		var limiter = limits.limiter(new RedisFixture.LocalLimiter(permits), null);
 		for (int i = 0; i < permits; i++) {
 			if (limiter.tryAcquire(Duration.ofSeconds(10)) == null) {

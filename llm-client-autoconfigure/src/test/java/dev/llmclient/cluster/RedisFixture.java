@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.github.bucket4j.BlockingStrategy;
 import io.lettuce.core.ClientOptions;
@@ -14,6 +15,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.llmclient.LlmClientSettings;
@@ -51,16 +53,54 @@ final class RedisFixture implements AutoCloseable {
 	 */
 	ClusterLimits instance(ClusterSettings settings, LlmClientSettings clientSettings, Duration period,
 			MeterRegistry registry) {
+		RedisClient client = client();
+		return instance(settings, clientSettings, period, registry, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
+				ClusterLimits.FALLBACK_POLL, client);
+	}
+
+	/**
+	 * One instance's limits whose first waiting call polls every given interval while
+	 * releases wake it, subscribed through the given pub/sub connections ({@code null}
+	 * for none).
+	 */
+	ClusterLimits instance(ClusterSettings settings,
+			Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> subscriptions, Duration fallbackPoll,
+			MeterRegistry registry) {
+		return instance(settings, CLIENT, Duration.ofMinutes(1), registry, subscriptions, fallbackPoll, client());
+	}
+
+	/**
+	 * Returns a Redis client of its own for one instance, shut down on close.
+	 */
+	RedisClient client() {
 		RedisClient client = RedisClient.create(RedisURI.create(this.redis.url()));
 		client.setOptions(ClientOptions.builder()
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(500)).build())
 			.build());
 		this.closing.add(client::shutdown);
+		return client;
+	}
+
+	private ClusterLimits instance(ClusterSettings settings, LlmClientSettings clientSettings, Duration period,
+			MeterRegistry registry, Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> subscriptions,
+			Duration fallbackPoll, RedisClient client) {
 		ClusterLimits limits = new ClusterLimits(settings, clientSettings,
-				() -> client.connect(ByteArrayCodec.INSTANCE), registry, period);
+				() -> client.connect(ByteArrayCodec.INSTANCE), subscriptions, registry, period, fallbackPoll);
 		this.closing.add(limits);
 		return limits;
+	}
+
+	/**
+	 * Returns a connection of the test's own to the same Redis, closed on close.
+	 */
+	StatefulRedisConnection<String, String> raw() {
+		if (this.raw == null) {
+			RedisClient client = RedisClient.create(RedisURI.create(this.redis.url()));
+			this.closing.add(client::shutdown);
+			this.raw = client.connect();
+		}
+		return this.raw;
 	}
 
 	/**
@@ -68,12 +108,7 @@ final class RedisFixture implements AutoCloseable {
 	 * sent, and Redis runs them when the pause ends.
 	 */
 	void pauseRedis(Duration pause) {
-		if (this.raw == null) {
-			RedisClient client = RedisClient.create(RedisURI.create(this.redis.url()));
-			this.closing.add(client::shutdown);
-			this.raw = client.connect();
-		}
-		this.raw.sync().clientPause(pause.toMillis());
+		raw().sync().clientPause(pause.toMillis());
 	}
 
 	/**

@@ -27,8 +27,8 @@ public final class BenchmarkMain {
 
 	/**
 	 * @param args {@code --quick},
-	 * {@code --only=overhead,batch,embeddings,first-call,memory,jmh}, {@code --doc=PATH},
-	 * {@code --chart=PATH}, {@code --memory-calls=N}
+	 * {@code --only=overhead,batch,embeddings,first-call,memory,jmh,cluster},
+	 * {@code --doc=PATH}, {@code --chart=PATH}, {@code --memory-calls=N}
 	 * @throws Exception when a scenario fails
 	 */
 	public static void main(String[] args) throws Exception {
@@ -62,9 +62,10 @@ public final class BenchmarkMain {
 		if (settings.runs("jmh")) {
 			jmh = new Jmh(settings).run();
 		}
+		String cluster = settings.runs("cluster") ? clusterLimits() : null;
 		long minutes = ChronoUnit.SECONDS.between(started, Instant.now());
-		String report = report(settings, overhead, batch, embeddings, firstCall, memory, jmh, loadBefore, loadAverage(),
-				minutes);
+		String report = report(settings, overhead, batch, embeddings, firstCall, memory, jmh, cluster, loadBefore,
+				loadAverage(), minutes);
 		System.out.println(report);
 		Path results = Path.of("target", "benchmarks", "results.md");
 		Files.createDirectories(results.getParent());
@@ -84,7 +85,8 @@ public final class BenchmarkMain {
 	}
 
 	private static String report(Settings settings, Overhead overhead, Batch batch, Embeddings embeddings,
-			FirstCall firstCall, Memory memory, Jmh jmh, String loadBefore, String loadAfter, long seconds) {
+			FirstCall firstCall, Memory memory, Jmh jmh, String cluster, String loadBefore, String loadAfter,
+			long seconds) {
 		StringBuilder out = new StringBuilder();
 		out.append("### Machine and run\n\n");
 		out.append(machine(settings, loadBefore, loadAfter, seconds)).append('\n');
@@ -128,7 +130,21 @@ public final class BenchmarkMain {
 			out.append("### Micro benchmarks (JMH, 1 fork, `-prof gc`)\n\n");
 			out.append(jmh.markdown()).append('\n');
 		}
+		if (cluster != null) {
+			out.append("### Cluster-wide limits: Redis on loopback (`ClusterLimitsBenchmark`)\n\n");
+			out.append(cluster).append('\n');
+		}
 		return out.toString();
+	}
+
+	/** The table of {@link ClusterLimitsBenchmark}, or why it did not run. */
+	private static String clusterLimits() throws Exception {
+		String redisServer = ClusterLimitsBenchmark.redisServer();
+		if (redisServer == null) {
+			Log.progress("cluster: no redis-server on the PATH (or LLM_BENCH_REDIS_SERVER): skipped");
+			return "Skipped: no `redis-server` on the PATH; set `LLM_BENCH_REDIS_SERVER` to one.\n";
+		}
+		return ClusterLimitsBenchmark.run(redisServer);
 	}
 
 	private static String machine(Settings settings, String loadBefore, String loadAfter, long seconds) {

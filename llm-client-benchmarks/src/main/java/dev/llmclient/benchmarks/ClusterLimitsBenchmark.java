@@ -19,11 +19,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
@@ -49,8 +51,12 @@ import dev.llmclient.cluster.ClusterSettings;
  * <li><b>Throughput at the limit:</b> a provider answering after {@value #ANSWER_MS} ms;
  * one client of {@code max-concurrent} 64 (the ideal, 64 / 50 ms) against three clients,
  * as three instances, each with 64 threads and {@code max-concurrent} 64, sharing a
- * cluster limit of 64 for {@value #THROUGHPUT_SECONDS} s.</li>
+ * cluster limit of 64 for {@value #THROUGHPUT_SECONDS} s: woken by releases over pub/sub,
+ * then polling only, as a client created without a pub/sub connection does; the three
+ * taking turns for {@value #ROUNDS} rounds, medians reported.</li>
  * </ol>
+ * Also run by {@link BenchmarkMain} with {@code --only=cluster} ({@code redis-server}
+ * from {@code LLM_BENCH_REDIS_SERVER} or the PATH).
  */
 public final class ClusterLimitsBenchmark {
 
@@ -59,6 +65,9 @@ public final class ClusterLimitsBenchmark {
 	private static final int ANSWER_MS = 50;
 
 	private static final int THROUGHPUT_SECONDS = 6;
+
+	/** Rounds of each scenario, its setups taking turns; medians are reported. */
+	private static final int ROUNDS = 3;
 
 	private static final AtomicInteger PORT = new AtomicInteger();
 
@@ -71,12 +80,43 @@ public final class ClusterLimitsBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		String redisServer = "redis-server";
+		String redisServer = redisServer();
 		for (String arg : args) {
 			if (arg.startsWith("--redis-server=")) {
 				redisServer = arg.substring("--redis-server=".length());
 			}
 		}
+		System.out.println(run((redisServer != null) ? redisServer : "redis-server"));
+		System.exit(0);
+	}
+
+	/**
+	 * Returns the {@code redis-server} to run: {@code LLM_BENCH_REDIS_SERVER} if set,
+	 * else the one on the PATH.
+	 * @return its path, or {@code null} when there is none
+	 */
+	static String redisServer() {
+		String configured = System.getenv("LLM_BENCH_REDIS_SERVER");
+		if (configured != null && !configured.isBlank()) {
+			return configured;
+		}
+		String path = System.getenv("PATH");
+		for (String entry : (path != null) ? path.split(java.io.File.pathSeparator) : new String[0]) {
+			Path candidate = Path.of(entry, "redis-server");
+			if (Files.isExecutable(candidate)) {
+				return candidate.toString();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Runs both scenarios against a {@code redis-server} of its own.
+	 * @param redisServer the executable
+	 * @return the table, in Markdown
+	 * @throws Exception when a scenario fails
+	 */
+	static String run(String redisServer) throws Exception {
 		int redisPort = freePort();
 		Path directory = Files.createTempDirectory("llm-client-bench-redis-");
 		Process redis = new ProcessBuilder(redisServer, "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
@@ -92,30 +132,42 @@ public final class ClusterLimitsBenchmark {
 			lines.add("|---|---|---|---|");
 			costPerCall(provider, redisClient, redis.pid(), lines);
 			throughput(provider, redisClient, lines);
-			System.out.println(String.join("\n", lines));
+			return String.join("\n", lines) + "\n";
 		}
 		finally {
 			redisClient.shutdown();
 			redis.destroyForcibly();
 			redis.waitFor(10, TimeUnit.SECONDS);
 		}
-		System.exit(0);
 	}
 
 	private static void costPerCall(Provider provider, RedisClient redisClient, long redisPid, List<String> lines)
 			throws Exception {
 		provider.delayMs = 0;
 		ClusterSettings settings = ClusterSettings.DEFAULTS.withKey("bench-cost").withMaxConcurrent(64);
-		Sample local = sequential(provider, null, redisClient, redisPid);
-		Sample cluster = sequential(provider, settings, redisClient, redisPid);
-		local = sequential(provider, null, redisClient, redisPid);
-		cluster = sequential(provider, settings, redisClient, redisPid);
-		lines.add(row("latency p50 per call (µs)", local.p50Micros, cluster.p50Micros));
-		lines.add(row("latency p99 per call (µs)", local.p99Micros, cluster.p99Micros));
-		lines.add(row("CPU per call, this JVM (µs)", local.cpuMicrosPerCall, cluster.cpuMicrosPerCall));
-		lines.add(row("CPU per call, redis-server (µs)", local.redisCpuMicrosPerCall, cluster.redisCpuMicrosPerCall));
+		sequential(provider, null, redisClient, redisPid);
+		sequential(provider, settings, redisClient, redisPid);
+		Sample[] local = new Sample[ROUNDS];
+		Sample[] cluster = new Sample[ROUNDS];
+		for (int round = 0; round < ROUNDS; round++) {
+			local[round] = sequential(provider, null, redisClient, redisPid);
+			cluster[round] = sequential(provider, settings, redisClient, redisPid);
+		}
+		lines.add(row("latency p50 per call (µs; median of " + ROUNDS + " rounds)", median(local, Sample::p50Micros),
+				median(cluster, Sample::p50Micros)));
+		lines.add(
+				row("latency p99 per call (µs)", median(local, Sample::p99Micros), median(cluster, Sample::p99Micros)));
+		lines.add(row("CPU per call, this JVM (µs)", median(local, Sample::cpuMicrosPerCall),
+				median(cluster, Sample::cpuMicrosPerCall)));
+		lines.add(row("CPU per call, redis-server (µs)", median(local, Sample::redisCpuMicrosPerCall),
+				median(cluster, Sample::redisCpuMicrosPerCall)));
 		System.err.printf(Locale.ROOT, "added latency: p50 %+.0f µs, p99 %+.0f µs%n",
-				cluster.p50Micros - local.p50Micros, cluster.p99Micros - local.p99Micros);
+				median(cluster, Sample::p50Micros) - median(local, Sample::p50Micros),
+				median(cluster, Sample::p99Micros) - median(local, Sample::p99Micros));
+	}
+
+	private static double median(Sample[] samples, ToDoubleFunction<Sample> value) {
+		return median(Arrays.stream(samples).mapToDouble(value).toArray());
 	}
 
 	private static Sample sequential(Provider provider, ClusterSettings settings, RedisClient redisClient,
@@ -155,23 +207,42 @@ public final class ClusterLimitsBenchmark {
 	private static void throughput(Provider provider, RedisClient redisClient, List<String> lines) throws Exception {
 		provider.delayMs = ANSWER_MS;
 		double ideal = 64 * 1000.0 / ANSWER_MS;
-		double local = callsPerSecond(provider, 1, null, redisClient);
-		provider.maxServed.set(0);
-		double cluster = callsPerSecond(provider, 3,
-				ClusterSettings.DEFAULTS.withKey("bench-throughput").withMaxConcurrent(64), redisClient);
-		lines.add(row("calls/s at a limit of 64 (ideal " + Math.round(ideal) + ")", local, cluster));
+		double[] local = new double[ROUNDS];
+		double[] cluster = new double[ROUNDS];
+		double[] polling = new double[ROUNDS];
+		for (int round = 0; round < ROUNDS; round++) {
+			local[round] = callsPerSecond(provider, 1, null, redisClient, true);
+			provider.maxServed.set(0);
+			cluster[round] = callsPerSecond(provider, 3,
+					ClusterSettings.DEFAULTS.withKey("bench-throughput-" + round).withMaxConcurrent(64), redisClient,
+					true);
+			polling[round] = callsPerSecond(provider, 3,
+					ClusterSettings.DEFAULTS.withKey("bench-throughput-polling-" + round).withMaxConcurrent(64),
+					redisClient, false);
+		}
+		lines.add(row("calls/s at a limit of 64 (ideal " + Math.round(ideal) + "; median of " + ROUNDS + " rounds)",
+				median(local), median(cluster)));
+		lines.add(row("same, polling only (no pub/sub wake-up)", median(local), median(polling)));
 		lines.add("| most in flight at the provider | 64 | " + provider.maxServed.get() + " | |");
 	}
 
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
+	}
+
 	private static double callsPerSecond(Provider provider, int instances, ClusterSettings settings,
-			RedisClient redisClient) throws Exception {
+			RedisClient redisClient, boolean wakeUps) throws Exception {
 		List<LlmClient> clients = new ArrayList<>();
 		List<ClusterLimits> limits = new ArrayList<>();
 		for (int i = 0; i < instances; i++) {
 			LlmClientBuilder builder = builder(provider, 64);
 			if (settings != null) {
-				ClusterLimits instance = ClusterLimits.create(settings, builder.settings(),
-						RedisClient.create(redisClient.getResources(), redisUri(redisClient)));
+				RedisClient own = RedisClient.create(redisClient.getResources(), redisUri(redisClient));
+				ClusterLimits instance = wakeUps ? ClusterLimits.create(settings, builder.settings(), own)
+						: ClusterLimits.create(settings, builder.settings(),
+								() -> own.connect(ByteArrayCodec.INSTANCE));
 				instance.applyTo(builder);
 				limits.add(instance);
 			}
@@ -205,7 +276,7 @@ public final class ClusterLimitsBenchmark {
 		limits.forEach(ClusterLimits::close);
 		double perSecond = measured.get() / (double) THROUGHPUT_SECONDS;
 		System.err.printf(Locale.ROOT, "%d instance(s)%s: %.0f calls/s%n", instances,
-				(settings != null) ? " sharing a cluster limit" : "", perSecond);
+				(settings != null) ? " sharing a cluster limit" + (wakeUps ? "" : ", polling only") : "", perSecond);
 		return perSecond;
 	}
 
