@@ -3,6 +3,7 @@ package dev.llmclient.autoconfigure;
 import java.util.List;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -81,7 +82,7 @@ public final class LlmClientAutoConfiguration {
 	DefaultLlmClient llmClient(LlmClientProperties properties, LlmClientConnectionDetails connectionDetails,
 			ObjectProvider<LlmClientCustomizer> customizers, ObjectProvider<RestClient.Builder> restClientBuilder,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<LlmObservationConvention> observationConvention) {
+			ObjectProvider<LlmObservationConvention> observationConvention, ListableBeanFactory beanFactory) {
 		try {
 			LlmClientBuilder builder = builder(properties, connectionDetails, sslBundles.getIfAvailable());
 			builder.observationRegistry(observationRegistry.getIfAvailable());
@@ -90,7 +91,8 @@ public final class LlmClientAutoConfiguration {
 			return DefaultLlmClient.create(builder, restClientBuilder.getIfAvailable(RestClient::builder));
 		}
 		catch (LlmClientSettingException ex) {
-			throw startUpFailure(ex, connectionDetails);
+			IllegalStateException conflict = EndpointConflict.explain(ex, properties, connectionDetails, beanFactory);
+			throw (conflict != null) ? conflict : startUpFailure(ex, connectionDetails);
 		}
 	}
 
