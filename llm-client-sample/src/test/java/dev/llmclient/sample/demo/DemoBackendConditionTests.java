@@ -4,14 +4,17 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.server.ResponseStatusException;
 
 import dev.llmclient.autoconfigure.LlmClientAutoConfiguration;
 import dev.llmclient.autoconfigure.LlmClientConnectionDetails;
 import dev.llmclient.internal.DefaultLlmClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * When the sample starts its demo backend: only when neither {@code llm.client.endpoint}
@@ -67,6 +70,17 @@ class DemoBackendConditionTests {
 				assertThat(context.getBean(DefaultLlmClient.class).settings().endpoint())
 					.hasToString("http://127.0.0.1:4/v1");
 			});
+	}
+
+	@Test
+	void withConnectionDetailsOfTheApplicationTheDemoKnobsAnswer404() {
+		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+		DemoController controller = new DemoController(new DemoControls(Duration.ZERO),
+				beanFactory.getBeanProvider(DemoBackend.class), beanFactory.getBeanProvider(DemoReplicas.class));
+		assertThatExceptionOfType(ResponseStatusException.class).isThrownBy(controller::settings)
+			.satisfies((ex) -> assertThat(ex.getStatusCode().value()).isEqualTo(404));
+		assertThatExceptionOfType(ResponseStatusException.class)
+			.isThrownBy(() -> controller.change(new DemoController.Settings(0L, 503)));
 	}
 
 	@Test
