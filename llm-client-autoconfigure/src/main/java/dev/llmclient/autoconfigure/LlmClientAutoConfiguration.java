@@ -157,7 +157,9 @@ public final class LlmClientAutoConfiguration {
 			return DefaultLlmClient.create(builder, builder.restClientBuilder());
 		}
 		catch (LlmClientSettingException ex) {
-			throw startUpFailure(ex, prefix, connectionDetails);
+			IllegalStateException conflict = PREFIX.equals(prefix)
+					? EndpointConflict.explain(ex, properties, connectionDetails, beanFactory) : null;
+			throw (conflict != null) ? conflict : startUpFailure(ex, prefix, connectionDetails);
 		}
 	}
 

@@ -1,11 +1,14 @@
 package dev.llmclient.autoconfigure;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.internal.DefaultLlmClient;
@@ -118,6 +121,56 @@ class LlmClientConnectionDetailsTests {
 				.rootCause()
 				.hasMessageContaining("Endpoint supplied by the LlmClientConnectionDetails bean "
 						+ Details.class.getName() + " is required"));
+	}
+
+	@Test
+	void endpointsFromThePropertiesBesideABeansEndpointNameTheBeanAndThePropertiesAndTheFix() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoints[0].url=http://127.0.0.1:3/v1",
+					"llm.client.endpoints[1].url=http://127.0.0.1:4/v1")
+			.withBean("demoConnectionDetails", LlmClientConnectionDetails.class,
+					() -> new Details("http://user:secret@127.0.0.1:2/v1", null, null))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(IllegalStateException.class)
+					.hasMessageStartingWith("llm.client.endpoints (2, from the application's properties) must not be "
+							+ "set together with an endpoint supplied by the LlmClientConnectionDetails bean "
+							+ "'demoConnectionDetails' (" + Details.class.getName()
+							+ ") (http://******@127.0.0.1:2/v1)")
+					.hasMessageContaining("remove the LlmClientConnectionDetails bean 'demoConnectionDetails'")
+					.hasMessageContaining("or remove llm.client.endpoints[i].url to call the one")
+					.hasMessageNotContaining("secret");
+			});
+	}
+
+	@Test
+	void endpointsFromACustomizerBesideTheEndpointPropertyNameTheCustomizer() {
+		this.contextRunner.withPropertyValues("llm.client.endpoint=http://127.0.0.1:1/v1")
+			.withBean(LlmClientCustomizer.class,
+					() -> (builder) -> builder.endpoints(List.of(EndpointSettings.of("http://127.0.0.1:3/v1"),
+							EndpointSettings.of("http://127.0.0.1:4/v1"))))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageStartingWith("Endpoints (2 endpoints) set by an LlmClientCustomizer must not be set "
+						+ "together with llm.client.endpoint (http://127.0.0.1:1/v1, from the application's properties)")
+				.hasMessageContaining("remove llm.client.endpoint to call the several endpoints"));
+	}
+
+	@Test
+	void endpointsAndEndpointBothFromThePropertiesKeepTheAnalyzersMessage() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=http://127.0.0.1:1/v1",
+					"llm.client.endpoints[0].url=http://127.0.0.1:3/v1")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new LlmClientPropertiesFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("'llm.client.endpoints'",
+						"must not be set together with llm.client.endpoint (http://127.0.0.1:1/v1)");
+			});
 	}
 
 	private record Details(String endpoint, String apiKey, String model) implements LlmClientConnectionDetails {

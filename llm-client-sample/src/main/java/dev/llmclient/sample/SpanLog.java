@@ -1,6 +1,7 @@
 package dev.llmclient.sample;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 import brave.handler.MutableSpan;
 import brave.handler.SpanHandler;
@@ -12,8 +13,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Writes every finished span to the log: the sample's span exporter, which needs no
- * network. Spring Boot's Brave set-up hands spans to every {@link SpanHandler} bean; an
- * application sends them to a collector instead (see the guide's "Tracing").
+ * network; tags are written as {@code {key=value, ...}}, sorted by key. Spring Boot's
+ * Brave set-up hands spans to every {@link SpanHandler} bean; an application sends them
+ * to a collector instead (see the guide's "Tracing").
  *
  * @since 0.1.0
  */
@@ -27,7 +29,7 @@ public class SpanLog extends SpanHandler {
 		if (cause == Cause.FINISHED && logger.isInfoEnabled()) {
 			logger.info("span '{}' trace={} span={} parent={} {} us tags={} events={}", span.name(),
 					context.traceIdString(), context.spanIdString(), context.parentIdString(),
-					span.finishTimestamp() - span.startTimestamp(), span.tags(),
+					span.finishTimestamp() - span.startTimestamp(), new TreeMap<>(span.tags()),
 					span.annotations().stream().map(Map.Entry::getValue).toList());
 		}
 		return true;

@@ -82,7 +82,7 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void healthShowsTheLlmClientUpWithItsDetailsAfterASuccessfulCall() {
+	void healthShowsTheLlmClientUpWithItsDetailsAndNoRedisOutsideClusterMode() {
 		generate("{\"prompt\": \"warm\"}").expectStatus().isOk();
 		this.client.get()
 			.uri("/actuator/health")
@@ -102,7 +102,11 @@ class SampleApplicationTests {
 			.jsonPath("$.components.llmClient.details.latency.p50Ms")
 			.isNumber()
 			.jsonPath("$.components.llmClient.details.calls.succeeded")
-			.value(Integer.class, (succeeded) -> assertThat(succeeded).isPositive());
+			.value(Integer.class, (succeeded) -> assertThat(succeeded).isPositive())
+			.jsonPath("$.components.llmClient.details.cluster")
+			.doesNotExist()
+			.jsonPath("$.components.redis")
+			.doesNotExist();
 	}
 
 	@Test

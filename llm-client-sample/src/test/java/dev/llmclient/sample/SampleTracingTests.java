@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample traces its requests: the LLM call is a span of the request's trace, its HTTP
- * attempt a child, and the ids are in the log.
+ * attempt a child, and the ids and the span's tags are in the log.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 @AutoConfigureRestTestClient
@@ -48,6 +48,9 @@ class SampleTracingTests {
 		assertThat(output.getOut())
 			.containsPattern("span 'http post' trace=" + traceId + " span=[0-9a-f]{16} parent=" + spanId)
 			.containsPattern("trace=" + traceId + " span=" + call.group(3) + " parent=null");
+		assertThat(output.getOut()).as("the call's tags, as key=value")
+			.containsPattern("span 'chat echo' trace=" + traceId + " .* tags=\\{.*gen_ai\\.operation\\.name=chat.*}")
+			.doesNotContain("UnsafeArray");
 	}
 
 }

@@ -2,17 +2,22 @@ package dev.llmclient.sample.demo;
 
 import java.time.Duration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * {@code GET /api/demo} and {@code PUT /api/demo}: read and turn the demo backend's
  * {@link DemoControls} while the sample runs (the web console's "Demo backend" box).
- * Present only when the demo backend is, so {@code 404} tells a page that the sample
- * talks to a real server.
+ * Answers {@code 404} unless a demo backend (or its replicas) runs, which tells a page
+ * that the sample talks to a real server: absent when {@code llm.client.endpoint} or
+ * {@code llm.client.endpoints} is set, and answering 404 when the application supplies
+ * connection details of its own.
  */
 @RestController
 @Conditional(NoEndpointCondition.class)
@@ -20,17 +25,25 @@ class DemoController {
 
 	private final DemoControls controls;
 
-	DemoController(DemoControls controls) {
+	private final ObjectProvider<DemoBackend> backend;
+
+	private final ObjectProvider<DemoReplicas> replicas;
+
+	DemoController(DemoControls controls, ObjectProvider<DemoBackend> backend, ObjectProvider<DemoReplicas> replicas) {
 		this.controls = controls;
+		this.backend = backend;
+		this.replicas = replicas;
 	}
 
 	@GetMapping("/api/demo")
 	Settings settings() {
+		requireDemo();
 		return new Settings(this.controls.tokenDelay().toMillis(), this.controls.failStatus());
 	}
 
 	@PutMapping("/api/demo")
 	Settings change(@RequestBody Settings change) {
+		requireDemo();
 		if (change.tokenDelayMs() != null) {
 			this.controls.setTokenDelay(Duration.ofMillis(change.tokenDelayMs()));
 		}
@@ -38,6 +51,13 @@ class DemoController {
 			this.controls.setFailStatus(change.failStatus());
 		}
 		return settings();
+	}
+
+	private void requireDemo() {
+		if (this.backend.getIfAvailable() == null && this.replicas.getIfAvailable() == null) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND,
+					"No demo backend: the client calls the server of the application's LlmClientConnectionDetails");
+		}
 	}
 
 	/**
