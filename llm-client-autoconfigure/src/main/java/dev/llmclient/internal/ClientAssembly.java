@@ -170,8 +170,10 @@ final class ClientAssembly {
 		for (int i = 0; i < targets.size(); i++) {
 			LlmClientSettings target = targets.get(i);
 			HttpTransport transport = (i == 0) ? firstTransport : new HttpTransport(target, observedBuilder);
+			ConcurrencyLimiter limiter = endpointLimiter(target);
 			CallMetrics metrics = (meterRegistry != null)
-					? MicrometerCallMetrics.createEndpoint(target, meterRegistry, transport) : CallMetrics.NONE;
+					? MicrometerCallMetrics.createEndpoint(target, meterRegistry, transport, limiter)
+					: CallMetrics.NONE;
 			CallRecorder recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()),
 					clientWindow, metrics, settings.health().downAfterFailures());
 			EndpointSettings endpoint = settings.endpoints().get(i);
@@ -181,8 +183,7 @@ final class ClientAssembly {
 			Route route = new Route(transport.restClient(), recorder, transport, new Failures(target, apiKeyPath),
 					pacing);
 			endpoints.add(new RoutedEndpoint(i, target, endpoint.weight(), transport, route, metrics, nanoClock,
-					endpointLimiter(target), pacing, budget(endpoint.requestsPerMinute()),
-					budget(endpoint.tokensPerMinute())));
+					limiter, pacing, budget(endpoint.requestsPerMinute()), budget(endpoint.tokensPerMinute())));
 			if (settings.health().probeEnabled()) {
 				probes.add(new HealthProbe(target, settings.health().probeTtl(), transport, recorder, nanoClock));
 			}

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,9 +76,11 @@ class EndpointTrafficControlTests {
 
 	@Test
 	void oneEndpointsRefusalsShrinkItsOwnAdaptiveLimitOnly() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		try (LlmClient client = roundRobin(this.first, this.second).retry(TestClients::fastBackoff)
 			.limits((limits) -> limits.withMaxConcurrent(16))
 			.adaptive((adaptive) -> adaptive.withEnabled(true).withMinConcurrent(1))
+			.meterRegistry(registry)
 			.build()) {
 			for (int i = 0; i < 8; i++) {
 				client.generate("grow " + i);
@@ -93,6 +96,12 @@ class EndpointTrafficControlTests {
 			assertThat(limit(client, 0)).as("its own limit shrank").isLessThan(firstBefore);
 			assertThat(limit(client, 1)).as("the other's did not").isGreaterThanOrEqualTo(secondBefore);
 			assertThat(client.health().bulkhead().limit()).as("client-wide: fixed, caps the sum").isEqualTo(16);
+			assertThat(registry.get("llm.client.concurrency.limit")
+				.tag("server.port", Integer.toString(this.first.port()))
+				.gauge()
+				.value()).as("the endpoint's own limit, tagged with its address").isEqualTo(limit(client, 0));
+			assertThat(registry.get("llm.client.concurrency.limit").tag("server.address", "routed").gauge().value())
+				.isEqualTo(16);
 		}
 	}
 
