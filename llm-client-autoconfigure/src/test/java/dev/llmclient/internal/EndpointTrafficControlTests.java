@@ -156,6 +156,26 @@ class EndpointTrafficControlTests {
 		}
 	}
 
+	@Test
+	void callFindingEveryEndpointPacedWaitsNoLongerThanItsTimeout() {
+		this.first.requestsExhausted("60s");
+		this.second.requestsExhausted("60s");
+		try (LlmClient client = roundRobin(this.first, this.second).retry((retry) -> retry.withEnabled(false))
+			.limits((limits) -> limits.withMaxWait(Duration.ofSeconds(30)).withTimeout(Duration.ofMillis(400)))
+			.build()) {
+			for (int i = 0; i < 2; i++) {
+				assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client.generate("limited"));
+			}
+			assertThatExceptionOfType(LlmEndpointsUnavailableException.class)
+				.isThrownBy(() -> client.generate("held back"))
+				.satisfies((ex) -> {
+					assertThat(ex.waited()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(400));
+					assertThat(ex.endpoints()).allSatisfy((state) -> assertThat(state.pacedUntil()).isNotNull());
+				});
+			assertThat(this.first.received("held back") + this.second.received("held back")).isZero();
+		}
+	}
+
 	/**
 	 * The attempt's request never reached the dead replica, so what it took from that
 	 * endpoint's budget goes back, and the call succeeds on the other.
