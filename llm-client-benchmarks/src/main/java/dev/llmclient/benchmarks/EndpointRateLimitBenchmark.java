@@ -29,7 +29,7 @@ import dev.llmclient.batch.LlmBatchService;
  *
  * <pre>
  * ./mvnw -B -q -ntp -Pbench -pl llm-client-benchmarks -am package -DskipTests
- * java -cp llm-client-benchmarks/target/llm-client-benchmarks.jar dev.llmclient.benchmarks.EndpointRateLimitBenchmark
+ * java -cp 'llm-client-benchmarks/target/llm-client-benchmarks.jar:llm-client-benchmarks/target/lib/*' dev.llmclient.benchmarks.EndpointRateLimitBenchmark
  * </pre>
  *
  * Endpoint {@code keyed} (in this JVM, the JDK's HTTP server) takes {@value #KEY_LIMIT}
