@@ -177,6 +177,27 @@ class EndpointTrafficControlTests {
 	}
 
 	/**
+	 * A budget of 60 tokens a minute refills about one a second: the call's estimate
+	 * (over a thousand tokens, with the default {@code estimated-output-tokens}) puts it
+	 * deep in debt until the answer's usage (3 tokens) settles it.
+	 */
+	@Test
+	void endpointTokenBudgetIsSettledWithTheUsageTheServerReported() {
+		try (LlmClient client = TestClients.builder()
+			.endpoints(List.of(EndpointSettings.of(this.first.endpoint()).withTokensPerMinute(60L),
+					EndpointSettings.of(this.second.endpoint())))
+			.routing((routing) -> routing.withStrategy(RoutingSettings.Strategy.ROUND_ROBIN))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.build()) {
+			assertThat(client.generate("p")).isEqualTo("echo: p");
+			assertThat(this.first.chatRequests()).isOne();
+			assertThat(client.health().endpoints().get(0).health().rateLimit().tokensRemaining())
+				.as("one token of burst less the 3 used, give or take a second's refill")
+				.isBetween(-2L, 1L);
+		}
+	}
+
+	/**
 	 * The attempt's request never reached the dead replica, so what it took from that
 	 * endpoint's budget goes back, and the call succeeds on the other.
 	 */
