@@ -17,10 +17,29 @@ import static dev.llmclient.SettingChecks.withoutUserInfo;
  * @param weight its share of calls under round-robin routing, at least 1
  * ({@code endpoints[i].weight})
  * @param maxConcurrent calls it may have in flight at once, or {@code null} for no limit
- * but the client-wide one ({@code endpoints[i].max-concurrent})
+ * but the client-wide one ({@code endpoints[i].max-concurrent}); with
+ * {@code adaptive.enabled}, the ceiling of its own adaptive limit
+ * @param requestsPerMinute requests it takes per minute, or {@code null} for no budget of
+ * its own ({@code endpoints[i].rate-limit.requests-per-minute}); the client-wide
+ * {@code rate-limit.requests-per-minute} still caps every endpoint together
+ * @param tokensPerMinute tokens it takes per minute, or {@code null} for no budget of its
+ * own ({@code endpoints[i].rate-limit.tokens-per-minute})
  * @since 0.1.0
  */
-public record EndpointSettings(String url, String apiKey, String model, int weight, Integer maxConcurrent) {
+public record EndpointSettings(String url, String apiKey, String model, int weight, Integer maxConcurrent,
+		Long requestsPerMinute, Long tokensPerMinute) {
+
+	/**
+	 * Creates an endpoint without budgets of its own.
+	 * @param url base URL of its OpenAI-compatible API
+	 * @param apiKey its bearer token, or {@code null} for the client's
+	 * @param model its default model, or {@code null} for the client's
+	 * @param weight its share of calls under round-robin routing
+	 * @param maxConcurrent its limit of calls in flight, or {@code null} for none
+	 */
+	public EndpointSettings(String url, String apiKey, String model, int weight, Integer maxConcurrent) {
+		this(url, apiKey, model, weight, maxConcurrent, null, null);
+	}
 
 	/**
 	 * Normalises blank values to {@code null}; the values are checked by
@@ -48,7 +67,8 @@ public record EndpointSettings(String url, String apiKey, String model, int weig
 	 * @return the copy
 	 */
 	public EndpointSettings withUrl(String url) {
-		return new EndpointSettings(url, this.apiKey, this.model, this.weight, this.maxConcurrent);
+		return new EndpointSettings(url, this.apiKey, this.model, this.weight, this.maxConcurrent,
+				this.requestsPerMinute, this.tokensPerMinute);
 	}
 
 	/**
@@ -57,7 +77,8 @@ public record EndpointSettings(String url, String apiKey, String model, int weig
 	 * @return the copy
 	 */
 	public EndpointSettings withApiKey(String apiKey) {
-		return new EndpointSettings(this.url, apiKey, this.model, this.weight, this.maxConcurrent);
+		return new EndpointSettings(this.url, apiKey, this.model, this.weight, this.maxConcurrent,
+				this.requestsPerMinute, this.tokensPerMinute);
 	}
 
 	/**
@@ -66,7 +87,8 @@ public record EndpointSettings(String url, String apiKey, String model, int weig
 	 * @return the copy
 	 */
 	public EndpointSettings withModel(String model) {
-		return new EndpointSettings(this.url, this.apiKey, model, this.weight, this.maxConcurrent);
+		return new EndpointSettings(this.url, this.apiKey, model, this.weight, this.maxConcurrent,
+				this.requestsPerMinute, this.tokensPerMinute);
 	}
 
 	/**
@@ -75,7 +97,8 @@ public record EndpointSettings(String url, String apiKey, String model, int weig
 	 * @return the copy
 	 */
 	public EndpointSettings withWeight(int weight) {
-		return new EndpointSettings(this.url, this.apiKey, this.model, weight, this.maxConcurrent);
+		return new EndpointSettings(this.url, this.apiKey, this.model, weight, this.maxConcurrent,
+				this.requestsPerMinute, this.tokensPerMinute);
 	}
 
 	/**
@@ -85,14 +108,36 @@ public record EndpointSettings(String url, String apiKey, String model, int weig
 	 * @return the copy
 	 */
 	public EndpointSettings withMaxConcurrent(Integer maxConcurrent) {
-		return new EndpointSettings(this.url, this.apiKey, this.model, this.weight, maxConcurrent);
+		return new EndpointSettings(this.url, this.apiKey, this.model, this.weight, maxConcurrent,
+				this.requestsPerMinute, this.tokensPerMinute);
+	}
+
+	/**
+	 * Returns a copy with its own budget of requests, within the client-wide one.
+	 * @param requestsPerMinute at least 1, or {@code null} for none of its own
+	 * @return the copy
+	 */
+	public EndpointSettings withRequestsPerMinute(Long requestsPerMinute) {
+		return new EndpointSettings(this.url, this.apiKey, this.model, this.weight, this.maxConcurrent,
+				requestsPerMinute, this.tokensPerMinute);
+	}
+
+	/**
+	 * Returns a copy with its own budget of tokens, within the client-wide one.
+	 * @param tokensPerMinute at least 1, or {@code null} for none of its own
+	 * @return the copy
+	 */
+	public EndpointSettings withTokensPerMinute(Long tokensPerMinute) {
+		return new EndpointSettings(this.url, this.apiKey, this.model, this.weight, this.maxConcurrent,
+				this.requestsPerMinute, tokensPerMinute);
 	}
 
 	@Override
 	public String toString() {
 		return "EndpointSettings[url=" + ((this.url != null) ? withoutUserInfo(this.url) : null) + ", apiKey="
 				+ ((this.apiKey != null) ? "******" : "none") + ", model=" + this.model + ", weight=" + this.weight
-				+ ", maxConcurrent=" + this.maxConcurrent + "]";
+				+ ", maxConcurrent=" + this.maxConcurrent + ", requestsPerMinute=" + this.requestsPerMinute
+				+ ", tokensPerMinute=" + this.tokensPerMinute + "]";
 	}
 
 }

@@ -132,8 +132,10 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 	/**
 	 * Returns the servers calls go to, each as its own settings: for one
 	 * {@code endpoint}, these settings themselves; for several {@code endpoints}, one
-	 * copy per endpoint with its URL, API key and model (the client's when it sets none)
-	 * and its {@code max-concurrent} as the limit of its connection pool.
+	 * copy per endpoint with its URL, API key and model (the client's when it sets none),
+	 * and its {@code max-concurrent} as the limit of its connection pool and of its calls
+	 * in flight, within which its own adaptive limit moves (from {@code min-concurrent},
+	 * or its {@code max-concurrent} when that is smaller).
 	 * @return one settings value per server, in the order configured
 	 */
 	public List<LlmClientSettings> perEndpoint() {
@@ -151,11 +153,10 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 					(target.apiKey() != null) ? target.apiKey() : this.apiKey,
 					(target.model() != null) ? target.model() : this.model, this.streamUsage, this.connection,
 					endpointLimits, this.retry, endpointWarmUp, this.lifecycle, this.health, this.ssl, this.proxy,
-					// admission is client-wide: an endpoint's settings never adapt a
-					// limit
-					// of their own, and its max-concurrent may be below min-concurrent
-					this.observations, AdaptiveSettings.DEFAULTS, this.rateLimit, this.embeddings, List.of(),
-					this.routing, this.chat));
+					this.observations,
+					this.adaptive
+						.withMinConcurrent(Math.min(this.adaptive.minConcurrent(), endpointLimits.maxConcurrent())),
+					this.rateLimit, this.embeddings, List.of(), this.routing, this.chat));
 		}
 		return each;
 	}
@@ -239,9 +240,32 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 						"must be between 1 and max-concurrent (" + maxConcurrent
 								+ "), the client-wide limit that bounds every endpoint together");
 			}
+			checkBudget(prefix + "rate-limit.requests-per-minute", target.requestsPerMinute(), endpoints.size(),
+					"rate-limit.requests-per-minute");
+			checkBudget(prefix + "rate-limit.tokens-per-minute", target.tokensPerMinute(), endpoints.size(),
+					"rate-limit.tokens-per-minute");
 			checked.add(target.withUrl(url.toString()));
 		}
 		return List.copyOf(checked);
+	}
+
+	/**
+	 * Checks an endpoint's own budget: at least 1, and only where there are several
+	 * endpoints to route around one whose budget is spent.
+	 */
+	private static void checkBudget(String setting, Long perMinute, int endpoints, String clientPath) {
+		if (perMinute == null) {
+			return;
+		}
+		if (perMinute < 1) {
+			throw new LlmClientSettingException(setting, perMinute,
+					"must be at least 1, or unset for no budget of this endpoint's own");
+		}
+		if (endpoints == 1) {
+			throw new LlmClientSettingException(setting, perMinute,
+					"applies only when several endpoints are listed: for a single server, set " + clientPath
+							+ " instead");
+		}
 	}
 
 	private static URI checkEndpoint(String setting, URI endpoint) {

@@ -57,6 +57,47 @@ class EndpointsSettingsTests {
 	}
 
 	@Test
+	void endpointBudgetsAreCheckedAndNamedByTheirIndex() {
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().endpoints(List.of(EndpointSettings.of("http://a:1/v1"),
+					EndpointSettings.of("http://b:1/v1").withRequestsPerMinute(0L)))
+				.settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("endpoints[1].rate-limit.requests-per-minute"))
+			.withMessageContaining("at least 1");
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> builder().endpoints(List.of(EndpointSettings.of("http://a:1/v1").withTokensPerMinute(-5L),
+					EndpointSettings.of("http://b:1/v1")))
+				.settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("endpoints[0].rate-limit.tokens-per-minute"));
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(
+					() -> builder().endpoints(List.of(EndpointSettings.of("http://a:1/v1").withRequestsPerMinute(100L)))
+						.settings())
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("endpoints[0].rate-limit.requests-per-minute"))
+			.withMessageContaining("set rate-limit.requests-per-minute instead");
+		LlmClientSettings settings = builder()
+			.endpoints(List.of(EndpointSettings.of("http://a:1/v1").withRequestsPerMinute(100L),
+					EndpointSettings.of("http://b:1/v1").withTokensPerMinute(40_000L)))
+			.settings();
+		assertThat(settings.endpoints()).extracting(EndpointSettings::requestsPerMinute).containsExactly(100L, null);
+		assertThat(settings.endpoints()).extracting(EndpointSettings::tokensPerMinute).containsExactly(null, 40_000L);
+	}
+
+	@Test
+	void eachEndpointAdaptsItsOwnLimitWithinItsMaxConcurrent() {
+		LlmClientSettings settings = builder().limits((limits) -> limits.withMaxConcurrent(16))
+			.adaptive((adaptive) -> adaptive.withEnabled(true).withMinConcurrent(4))
+			.endpoints(List.of(EndpointSettings.of("http://a:1/v1").withMaxConcurrent(2),
+					EndpointSettings.of("http://b:1/v1")))
+			.settings();
+		assertThat(settings.perEndpoint()).extracting((endpoint) -> endpoint.adaptive().minConcurrent())
+			.containsExactly(2, 4);
+		assertThat(settings.perEndpoint()).extracting((endpoint) -> endpoint.limits().maxConcurrent())
+			.containsExactly(2, 16);
+		assertThat(settings.perEndpoint()).allSatisfy((endpoint) -> assertThat(endpoint.adaptive().enabled()).isTrue());
+	}
+
+	@Test
 	void routingIsChecked() {
 		assertThatExceptionOfType(LlmClientSettingException.class)
 			.isThrownBy(() -> RoutingSettings.DEFAULTS.withCooldown(Duration.ZERO))

@@ -182,7 +182,8 @@ public final class LlmClientAutoConfiguration {
 		map.from(properties::getEndpoints)
 			.as((endpoints) -> endpoints.stream()
 				.map((endpoint) -> new EndpointSettings(endpoint.getUrl(), endpoint.getApiKey(), endpoint.getModel(),
-						endpoint.getWeight(), endpoint.getMaxConcurrent()))
+						endpoint.getWeight(), endpoint.getMaxConcurrent(),
+						endpoint.getRateLimit().getRequestsPerMinute(), endpoint.getRateLimit().getTokensPerMinute()))
 				.toList())
 			.to(builder::endpoints);
 		LlmClientProperties.Routing routingProperties = properties.getRouting();

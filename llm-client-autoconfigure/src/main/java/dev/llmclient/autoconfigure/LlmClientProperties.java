@@ -808,6 +808,11 @@ public class LlmClientProperties {
 		 */
 		private Integer maxConcurrent;
 
+		/**
+		 * Budgets of this server's own, within the client-wide ones.
+		 */
+		private final RateLimit rateLimit = new RateLimit();
+
 		public String getUrl() {
 			return this.url;
 		}
@@ -846,6 +851,46 @@ public class LlmClientProperties {
 
 		public void setMaxConcurrent(Integer maxConcurrent) {
 			this.maxConcurrent = maxConcurrent;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+		/**
+		 * Budgets of one server's own ({@code llm.client.endpoints[i].rate-limit}), such
+		 * as the limits of the API key it is called with: when one has no room, calls go
+		 * to another endpoint.
+		 */
+		public static class RateLimit {
+
+			/**
+			 * Requests this server takes per minute. Unset for no budget of its own.
+			 */
+			private Long requestsPerMinute;
+
+			/**
+			 * Tokens (prompt and completion) this server takes per minute. Unset for no
+			 * budget of its own.
+			 */
+			private Long tokensPerMinute;
+
+			public Long getRequestsPerMinute() {
+				return this.requestsPerMinute;
+			}
+
+			public void setRequestsPerMinute(Long requestsPerMinute) {
+				this.requestsPerMinute = requestsPerMinute;
+			}
+
+			public Long getTokensPerMinute() {
+				return this.tokensPerMinute;
+			}
+
+			public void setTokensPerMinute(Long tokensPerMinute) {
+				this.tokensPerMinute = tokensPerMinute;
+			}
+
 		}
 
 	}

@@ -15,6 +15,7 @@ import org.springframework.web.client.RestClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.traffic.ConcurrencyLimiter;
 import dev.llmclient.traffic.RateBudget;
 import dev.llmclient.internal.call.Admission;
 import dev.llmclient.internal.call.AsyncCalls;
@@ -27,6 +28,7 @@ import dev.llmclient.internal.call.Route;
 import dev.llmclient.internal.call.RouteSource;
 import dev.llmclient.internal.http.HttpTransport;
 import dev.llmclient.internal.limits.Bulkhead;
+import dev.llmclient.internal.limits.FixedLimiter;
 import dev.llmclient.internal.limits.ServerPacing;
 import dev.llmclient.internal.limits.ServerSignals;
 import dev.llmclient.internal.operation.Operations;
@@ -81,15 +83,17 @@ final class ClientAssembly {
 		RestClient.Builder observedBuilder = observed(restClientBuilder, observationRegistry);
 		List<LlmClientSettings> targets = settings.perEndpoint();
 		HttpTransport transport = new HttpTransport(targets.get(0), observedBuilder);
-		Bulkhead bulkhead = new Bulkhead(settings, Objects.requireNonNull(
-				builder.concurrencyLimiter().apply(Bulkhead.limiter(settings)), "concurrencyLimiter returned null"));
+		boolean routed = targets.size() > 1;
+		Bulkhead bulkhead = new Bulkhead(settings,
+				Objects.requireNonNull(builder.concurrencyLimiter().apply(clientLimiter(settings, routed)),
+						"concurrencyLimiter returned null"));
 		Failures failures = new Failures(settings);
-		ServerPacing pacing = new ServerPacing(Clock.systemUTC(), settings.retry().maxRetryAfter());
+		ServerPacing pacing = pacing(settings);
 		this.observations = CallObservations.create(targets.get(0), observationRegistry,
 				builder.observationConvention());
 		RouteSource routes;
 		CallRecorder recorder;
-		if (targets.size() == 1) {
+		if (!routed) {
 			this.metrics = (meterRegistry != null)
 					? MicrometerCallMetrics.create(targets.get(0), meterRegistry, transport, bulkhead)
 					: CallMetrics.NONE;
@@ -110,8 +114,10 @@ final class ClientAssembly {
 		}
 		RateBudget requestBudget = builder.requestBudget().apply(budget(settings.rateLimit().requestsPerMinute()));
 		RateBudget tokenBudget = builder.tokenBudget().apply(budget(settings.rateLimit().tokensPerMinute()));
+		// with several endpoints the adaptive limits are the endpoints' own, and the
+		// client-wide permit is held by calls, not attempts
 		Admission admission = new Admission(bulkhead, requestBudget, tokenBudget, pacing, failures, this.metrics,
-				settings.adaptive().enabled());
+				settings.adaptive().enabled() && !routed);
 		CallGate gate = new CallGate(settings);
 		Attempts attempts = new Attempts(settings, routes);
 		Retrier retrier = new Retrier(settings, this.metrics, gate, admission::serverPause, attempts);
@@ -122,11 +128,39 @@ final class ClientAssembly {
 	}
 
 	/**
+	 * The limit of calls in flight of the whole client: adaptive when
+	 * {@code adaptive.enabled} and there is one endpoint, else fixed at
+	 * {@code max-concurrent}. With several endpoints, each adapts a limit of its own, and
+	 * the client-wide one caps their sum.
+	 */
+	private static ConcurrencyLimiter clientLimiter(LlmClientSettings settings, boolean routed) {
+		return routed ? new FixedLimiter(settings.limits().maxConcurrent()) : Bulkhead.limiter(settings);
+	}
+
+	/**
+	 * One endpoint's own limit of calls in flight: fixed at its {@code max-concurrent},
+	 * or adaptive below it when {@code adaptive.enabled}.
+	 * @param endpoint the endpoint's settings, as {@link LlmClientSettings#perEndpoint()}
+	 * gives them
+	 */
+	private static ConcurrencyLimiter endpointLimiter(LlmClientSettings endpoint) {
+		return Bulkhead.limiter(endpoint);
+	}
+
+	/**
+	 * What the server says of its rate limits, read from every answer: the whole client's
+	 * with one endpoint, each endpoint's own with several.
+	 */
+	private static ServerPacing pacing(LlmClientSettings settings) {
+		return new ServerPacing(Clock.systemUTC(), settings.retry().maxRetryAfter());
+	}
+
+	/**
 	 * The endpoints of a client with several: each with its own transport (the first
-	 * shares the client's), metrics, recorder (also feeding the client's latency window)
-	 * and probe, behind one {@link Router}. With several endpoints, one server's limits
-	 * cool that endpoint down instead of pausing the whole client, so the routes ignore
-	 * rate-limit headers.
+	 * shares the client's), metrics, recorder (also feeding the client's latency window),
+	 * probe, limit of calls in flight, budgets and server pacing (its route's signals),
+	 * behind one {@link Router}. One server's rate limits hold back that endpoint only;
+	 * the client's own route, where no attempt goes, ignores them.
 	 */
 	private static RouteSource routedEndpoints(LlmClientSettings settings, List<LlmClientSettings> targets,
 			HttpTransport firstTransport, RestClient.Builder observedBuilder, MeterRegistry meterRegistry,
@@ -136,16 +170,20 @@ final class ClientAssembly {
 		for (int i = 0; i < targets.size(); i++) {
 			LlmClientSettings target = targets.get(i);
 			HttpTransport transport = (i == 0) ? firstTransport : new HttpTransport(target, observedBuilder);
+			ConcurrencyLimiter limiter = endpointLimiter(target);
 			CallMetrics metrics = (meterRegistry != null)
-					? MicrometerCallMetrics.createEndpoint(target, meterRegistry, transport) : CallMetrics.NONE;
+					? MicrometerCallMetrics.createEndpoint(target, meterRegistry, transport, limiter)
+					: CallMetrics.NONE;
 			CallRecorder recorder = new CallRecorder(new LatencyWindow(settings.health().maxLatencyRecords()),
 					clientWindow, metrics, settings.health().downAfterFailures());
 			EndpointSettings endpoint = settings.endpoints().get(i);
 			// messages name the setting that holds the key this endpoint sends
 			String apiKeyPath = (endpoint.apiKey() != null) ? "endpoints[" + i + "].api-key" : "api-key";
+			ServerPacing pacing = pacing(target);
 			Route route = new Route(transport.restClient(), recorder, transport, new Failures(target, apiKeyPath),
-					ServerSignals.IGNORED);
-			endpoints.add(new RoutedEndpoint(i, target, endpoint.weight(), transport, route, metrics, nanoClock));
+					pacing);
+			endpoints.add(new RoutedEndpoint(i, target, endpoint.weight(), transport, route, metrics, nanoClock,
+					limiter, pacing, budget(endpoint.requestsPerMinute()), budget(endpoint.tokensPerMinute())));
 			if (settings.health().probeEnabled()) {
 				probes.add(new HealthProbe(target, settings.health().probeTtl(), transport, recorder, nanoClock));
 			}

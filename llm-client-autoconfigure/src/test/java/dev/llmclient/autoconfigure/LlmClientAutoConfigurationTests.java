@@ -327,6 +327,34 @@ class LlmClientAutoConfigurationTests {
 	}
 
 	@Test
+	void endpointBudgetsAreBoundFromProperties() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=", "llm.client.endpoints[0].url=http://127.0.0.1:1/v1",
+					"llm.client.endpoints[1].url=http://127.0.0.1:2/v1",
+					"llm.client.endpoints[1].rate-limit.requests-per-minute=500",
+					"llm.client.endpoints[1].rate-limit.tokens-per-minute=30000", "llm.client.eager-init=false")
+			.run((context) -> {
+				LlmClientSettings settings = context.getBean(DefaultLlmClient.class).settings();
+				assertThat(settings.endpoints().get(0).requestsPerMinute()).isNull();
+				assertThat(settings.endpoints().get(1).requestsPerMinute()).isEqualTo(500L);
+				assertThat(settings.endpoints().get(1).tokensPerMinute()).isEqualTo(30_000L);
+			});
+	}
+
+	@Test
+	void endpointBudgetOfZeroStopsStartUpNamingTheFullProperty() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=", "llm.client.endpoints[0].url=http://127.0.0.1:1/v1",
+					"llm.client.endpoints[1].url=http://127.0.0.1:2/v1",
+					"llm.client.endpoints[1].rate-limit.requests-per-minute=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.client.endpoints[1].rate-limit.requests-per-minute")
+				.hasMessageContaining("must be at least 1"));
+	}
+
+	@Test
 	void cooldownAfterNoFailureStopsStartUpNamingTheProperty() {
 		this.contextRunner.withPropertyValues("llm.client.routing.cooldown-after-failures=0")
 			.run((context) -> assertThat(context).hasFailed()

@@ -131,6 +131,10 @@ class LlmClientPropertiesTests {
 		compare(defaults, "endpoints[].weight", endpointProperties.getWeight(), endpoint.weight());
 		compare(defaults, "endpoints[].max-concurrent", endpointProperties.getMaxConcurrent(),
 				endpoint.maxConcurrent());
+		compare(defaults, "endpoints[].rate-limit.requests-per-minute",
+				endpointProperties.getRateLimit().getRequestsPerMinute(), endpoint.requestsPerMinute());
+		compare(defaults, "endpoints[].rate-limit.tokens-per-minute",
+				endpointProperties.getRateLimit().getTokensPerMinute(), endpoint.tokensPerMinute());
 		RoutingSettings routing = RoutingSettings.DEFAULTS;
 		LlmClientProperties.Routing routingProperties = properties.getRouting();
 		compare(defaults, "routing.strategy", routingProperties.getStrategy(), routing.strategy());

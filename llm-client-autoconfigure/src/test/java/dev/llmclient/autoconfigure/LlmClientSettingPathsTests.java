@@ -361,20 +361,34 @@ class LlmClientSettingPathsTests {
 				return false;
 			}
 			Matcher list = LIST.matcher(this.properties.getOrDefault(PREFIX + indexed.group(1), ""));
-			return list.matches() && elementProperties(list.group(1)).contains(indexed.group(2));
-		}
-
-		private static Set<String> elementProperties(String type) {
-			Set<String> names = new HashSet<>();
+			if (!list.matches()) {
+				return false;
+			}
 			try {
-				for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(Class.forName(type))) {
-					names.add(descriptor.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
-				}
+				return hasProperty(Class.forName(list.group(1)), indexed.group(2));
 			}
 			catch (ClassNotFoundException ex) {
-				throw new IllegalStateException("Metadata names an element type that is not there: " + type, ex);
+				throw new IllegalStateException("Metadata names an element type that is not there: " + list.group(1),
+						ex);
 			}
-			return names;
+		}
+
+		/**
+		 * Whether the type has the property of this path, such as {@code weight} or
+		 * {@code rate-limit.requests-per-minute} (a property of a nested type).
+		 */
+		private static boolean hasProperty(Class<?> type, String path) {
+			int dot = path.indexOf('.');
+			String name = (dot < 0) ? path : path.substring(0, dot);
+			for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
+				if (descriptor.getName()
+					.replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+					.toLowerCase(Locale.ROOT)
+					.equals(name)) {
+					return (dot < 0) || hasProperty(descriptor.getPropertyType(), path.substring(dot + 1));
+				}
+			}
+			return false;
 		}
 
 	}

@@ -63,8 +63,13 @@ class AdmissionWaitTests {
 		}
 	}
 
+	/**
+	 * With several endpoints the adaptive limits are the endpoints' own, taken by each
+	 * attempt as it is routed: a call waiting for an endpoint holds none of them, only
+	 * its place in the client-wide limit, fixed at {@code max-concurrent}.
+	 */
 	@Test
-	void callsWaitingForAnEndpointHoldNoAdaptivePermit() throws Exception {
+	void callsWaitingForAnEndpointHoldNoPermitOfAnEndpointsAdaptiveLimit() throws Exception {
 		// two endpoints on the same server, one call each at most
 		try (LlmClient client = TestClients.builder()
 			.endpoints(List.of(EndpointSettings.of(this.server.endpoint()).withMaxConcurrent(1),
@@ -90,8 +95,12 @@ class AdmissionWaitTests {
 			}
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> waiting.size() == 2 && waiting.stream().allMatch(EndpointWaitTests::waitsForAnEndpoint));
-			assertThat(client.health().bulkhead().inFlight()).as("permits: only the calls on the wire hold one")
-				.isEqualTo(2);
+			assertThat(client.health().endpoints()).allSatisfy((endpoint) -> {
+				assertThat(endpoint.health().bulkhead().inFlight()).as("endpoint permits: the call on the wire")
+					.isEqualTo(1);
+				assertThat(endpoint.health().bulkhead().limit()).isEqualTo(1);
+			});
+			assertThat(client.health().bulkhead().limit()).as("client-wide limit: fixed, caps the sum").isEqualTo(4);
 			this.server.releaseChatCompletions();
 			calls.forEach((call) -> assertThat(call.join()).isEqualTo("Hello from loopback"));
 			assertThat(client.health().bulkhead().inFlight()).isZero();

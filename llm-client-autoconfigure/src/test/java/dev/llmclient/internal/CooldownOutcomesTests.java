@@ -178,12 +178,15 @@ class CooldownOutcomesTests {
 		return calls;
 	}
 
-	/** A 429 with {@code Retry-After} cools the replica down at once. */
+	/**
+	 * Refused credentials cool the replica down at once (a 429 with {@code Retry-After}
+	 * pauses it instead, see {@code EndpointTrafficControlTests}).
+	 */
 	private void coolDownTheReplica() {
-		this.replica.rateLimit("1");
-		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("rate limited"))
-			.satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(429));
-		this.replica.rateLimit(null);
+		this.replica.requireKey("another-key");
+		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("refused"))
+			.satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(401));
+		this.replica.requireKey(null);
 		assertThat(state()).isEqualTo("cooling-down");
 	}
 

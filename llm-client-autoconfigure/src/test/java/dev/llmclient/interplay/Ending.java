@@ -181,9 +181,15 @@ enum Ending {
 			for (int i = 0; i < holding; i++) {
 				holds.add(holder.chatAsync(Rig.request("hold", i)));
 			}
-			// every permit the holder can take is taken: the adaptive limit starts at 1
+			// every permit the holder can take is taken: the adaptive limit starts at 1;
+			// with several endpoints each adapts its own, and the calls beyond them hold
+			// the client-wide permits while they wait for an endpoint
+			boolean routed = rig.setUp() == SetUp.ROUTED_ADAPTIVE;
 			await().atMost(STORM_LIMIT)
-				.until(() -> rig.held() == (cluster ? holding : holder.health().bulkhead().limit()));
+				.until(() -> cluster ? rig.held() == holding
+						: routed ? holder.health().bulkhead().inFlight() == holding
+								&& rig.held() == rig.limit(holder.health())
+								: rig.held() == holder.health().bulkhead().limit());
 			LlmClient client = rig.client((builder) -> {
 				builder.limits((limits) -> limits.withTimeout(DEADLINE));
 				return cluster ? builder : builder.concurrencyLimiter((own) -> shared.get());

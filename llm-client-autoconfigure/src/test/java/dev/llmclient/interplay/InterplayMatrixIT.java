@@ -159,8 +159,8 @@ class InterplayMatrixIT {
 		checkCluster(rig, findings);
 		checkBudgets(rig, storm, findings);
 		checkBlame(rig, ending, health, findings);
-		if (rig.setUp() == SetUp.ADAPTIVE && health.bulkhead().limit() < rig.highestLimit()) {
-			findings.add("adaptive limit shrank from " + rig.highestLimit() + " to " + health.bulkhead().limit()
+		if (rig.setUp().isAdaptive() && rig.limit(health) < rig.highestLimit()) {
+			findings.add("adaptive limit shrank from " + rig.highestLimit() + " to " + rig.limit(health)
 					+ " though the servers never refused nor timed out");
 		}
 		if (ending == Ending.DEADLINE_BEFORE_SEND && rig.requests() != 0) {

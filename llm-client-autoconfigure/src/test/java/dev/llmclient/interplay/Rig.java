@@ -165,7 +165,7 @@ final class Rig implements AutoCloseable {
 		this.clusterLimits = applyClusterLimits(builder);
 		this.client = builder.build();
 		this.closing.push(this.client);
-		this.highestLimit.set(this.client.health().bulkhead().limit());
+		this.highestLimit.set(limit(this.client.health()));
 		return this.client;
 	}
 
@@ -193,10 +193,17 @@ final class Rig implements AutoCloseable {
 		if (this.servers.size() == 1) {
 			builder.endpoint(this.servers.get(0).endpoint());
 		}
+		else if (this.setUp == SetUp.ROUTED_ADAPTIVE) {
+			builder.endpoints(this.servers.stream()
+				.map((server) -> EndpointSettings.of(server.endpoint())
+					.withRequestsPerMinute(REQUEST_BURST * 60)
+					.withTokensPerMinute(TOKEN_BURST * 60))
+				.toList());
+		}
 		else {
 			builder.endpoints(this.servers.stream().map((server) -> EndpointSettings.of(server.endpoint())).toList());
 		}
-		if (this.setUp == SetUp.ADAPTIVE) {
+		if (this.setUp.isAdaptive()) {
 			builder.adaptive((adaptive) -> adaptive.withEnabled(true));
 		}
 		return builder;
@@ -218,14 +225,25 @@ final class Rig implements AutoCloseable {
 
 	/** Notes the limit of calls in flight as a call ends, to see whether it shrank. */
 	void callEnded() {
-		if (this.setUp == SetUp.ADAPTIVE) {
+		if (this.setUp.isAdaptive()) {
 			try {
-				this.highestLimit.accumulateAndGet(this.client.health().bulkhead().limit(), Math::max);
+				this.highestLimit.accumulateAndGet(limit(this.client.health()), Math::max);
 			}
 			catch (RuntimeException ex) {
 				// a closed client may not answer: the limit is read again at the end
 			}
 		}
+	}
+
+	/**
+	 * The adaptive limit of the moment: the client's, or with several endpoints the sum
+	 * of theirs.
+	 */
+	int limit(LlmClientHealth health) {
+		if (this.setUp != SetUp.ROUTED_ADAPTIVE) {
+			return health.bulkhead().limit();
+		}
+		return health.endpoints().stream().mapToInt((endpoint) -> endpoint.health().bulkhead().limit()).sum();
 	}
 
 	int highestLimit() {

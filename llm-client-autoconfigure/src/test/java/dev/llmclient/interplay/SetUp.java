@@ -16,6 +16,12 @@ enum SetUp {
 	/** One endpoint, the limit of calls in flight adapting (AIMD) to the server. */
 	ADAPTIVE(1),
 
+	/**
+	 * Three endpoints, each adapting a limit of its own and with budgets of its own (the
+	 * client-wide limit fixed, capping the sum).
+	 */
+	ROUTED_ADAPTIVE(3),
+
 	/** One endpoint, budgets of requests and tokens in this JVM. */
 	LOCAL_BUDGETS(1),
 
@@ -33,6 +39,11 @@ enum SetUp {
 
 	int servers() {
 		return this.servers;
+	}
+
+	/** Whether a limit adapts: the client's, or each endpoint's. */
+	boolean isAdaptive() {
+		return this == ADAPTIVE || this == ROUTED_ADAPTIVE;
 	}
 
 	boolean hasBudgets() {

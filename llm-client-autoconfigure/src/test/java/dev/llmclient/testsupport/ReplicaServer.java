@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * OpenAI-compatible server on a {@link RawHttpServer} that echoes each prompt back
  * ({@code "echo: <prompt>"}), so a test can tell every answer apart. It can be killed
  * (its listening socket and every connection closed) and revived on the same port, slowed
- * down, made to answer 429 with {@code Retry-After}, to fail with an error status, or to
- * refuse a wrong API key, and it can hold the answers to a given prompt until the test
- * releases them (what they are is decided then); it records when each chat completion
- * arrived and with which prompt.
+ * down, made to answer 429 with {@code Retry-After} or as a server at its request limit,
+ * to fail with an error status, or to refuse a wrong API key, and it can hold the answers
+ * to a given prompt until the test releases them (what they are is decided then); it
+ * records when each chat completion arrived and with which prompt.
  */
 public final class ReplicaServer implements AutoCloseable {
 
@@ -41,7 +41,8 @@ public final class ReplicaServer implements AutoCloseable {
 
 	private volatile long delayMillis;
 
-	private volatile String rateLimitRetryAfter;
+	/** The headers of a 429 answer, each ending in CRLF; {@code null} for none. */
+	private volatile String rateLimitHeaders;
 
 	private volatile String requiredKey;
 
@@ -130,7 +131,21 @@ public final class ReplicaServer implements AutoCloseable {
 	 * normally again with {@code null}.
 	 */
 	public ReplicaServer rateLimit(String retryAfter) {
-		this.rateLimitRetryAfter = retryAfter;
+		this.rateLimitHeaders = (retryAfter != null) ? "Retry-After: " + retryAfter + "\r\n" : null;
+		return this;
+	}
+
+	/**
+	 * Answers every chat completion 429 from now on as a server at its per-key request
+	 * limit does: {@code x-ratelimit-remaining-requests: 0} and
+	 * {@code x-ratelimit-reset-requests} of this reset (such as {@code 30s}), without
+	 * {@code Retry-After}; normally again with {@code null}.
+	 */
+	public ReplicaServer requestsExhausted(String reset) {
+		this.rateLimitHeaders = (reset != null)
+				? "x-ratelimit-limit-requests: 60\r\nx-ratelimit-remaining-requests: 0\r\n"
+						+ "x-ratelimit-reset-requests: " + reset + "\r\n"
+				: null;
 		return this;
 	}
 
@@ -184,13 +199,13 @@ public final class ReplicaServer implements AutoCloseable {
 					"{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\"}}");
 			return true;
 		}
-		String retryAfter = this.rateLimitRetryAfter;
-		if (retryAfter != null) {
+		String rateLimitHeaders = this.rateLimitHeaders;
+		if (rateLimitHeaders != null) {
 			byte[] body = "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}"
 				.getBytes(StandardCharsets.UTF_8);
 			OutputStream out = exchange.socket().getOutputStream();
-			out.write(("HTTP/1.1 429 Too Many Requests\r\nRetry-After: " + retryAfter
-					+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+			out.write(("HTTP/1.1 429 Too Many Requests\r\n" + rateLimitHeaders
+					+ "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII));
 			out.write(body);
 			out.flush();

@@ -302,7 +302,13 @@ public final class Admission {
 
 	}
 
-	static ConcurrencyLimiter.Signal signal(LlmClientException failure) {
+	/**
+	 * What an attempt's end says of the server's capacity, as an adaptive limit learns
+	 * from it.
+	 * @param failure how the attempt failed, or {@code null} when the server answered
+	 * @return the signal
+	 */
+	public static ConcurrencyLimiter.Signal signal(LlmClientException failure) {
 		if (failure == null) {
 			return ConcurrencyLimiter.Signal.SUCCESS;
 		}

@@ -53,11 +53,12 @@ public final class Attempts implements AutoCloseable {
 			answer = reported(call, operation);
 		}
 		catch (RuntimeException | Error ex) {
+			call.attemptFailed();
 			if (call.endedByCaller()) {
 				this.routes.cancelled(lease);
 			}
 			else if (ex instanceof LlmClientException failure) {
-				this.routes.failed(lease, failure);
+				this.routes.failed(lease, System.nanoTime() - start, failure);
 			}
 			else {
 				this.routes.abandoned(lease);

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 import io.micrometer.observation.Observation;
+
+import dev.llmclient.Usage;
 import dev.llmclient.internal.http.CancellableAttempt;
 import dev.llmclient.internal.recording.OperationName;
 
@@ -45,6 +47,15 @@ public final class Call implements AutoCloseable {
 
 	/** Whether a request body reached a connection: until then the server saw nothing. */
 	private boolean requestWritten;
+
+	/** Whether the latest attempt's request body reached a connection. */
+	private boolean attemptWritten;
+
+	/**
+	 * What the latest attempt took from its endpoint's own budgets, until given back or
+	 * settled; {@code null} when it has none.
+	 */
+	private AttemptBudgets attemptBudgets;
 
 	Call(Operation<?> operation, byte[] body, Deadline deadline, AsyncCall<?> async, Route route,
 			Observation observation, Admission.Ticket ticket, CallGate gate) {
@@ -95,6 +106,19 @@ public final class Call implements AutoCloseable {
 			this.body = this.operation.encode(endpointModel);
 			this.model = endpointModel;
 		}
+	}
+
+	/**
+	 * Notes what the next attempt took from its endpoint's own budgets.
+	 * @param budgets what it took, or {@code null} when the endpoint has none
+	 */
+	public void charged(AttemptBudgets budgets) {
+		this.attemptBudgets = budgets;
+	}
+
+	/** The tokens the call is expected to use, as its budgets are charged. */
+	public long tokenEstimate() {
+		return this.operation.tokenEstimate();
 	}
 
 	/** Where events of the call (retries, waits, first chunk) go. */
@@ -152,6 +176,33 @@ public final class Call implements AutoCloseable {
 	/** Counts an attempt about to start. */
 	void attempting() {
 		this.attempts++;
+		this.attemptWritten = false;
+	}
+
+	/**
+	 * Called when an attempt failed: what it took from its endpoint's own budgets is
+	 * given back if its request never reached a connection, and stays spent otherwise.
+	 */
+	void attemptFailed() {
+		if (this.attemptBudgets != null) {
+			if (!this.attemptWritten) {
+				this.attemptBudgets.giveBack();
+			}
+			this.attemptBudgets = null;
+		}
+	}
+
+	/**
+	 * Settles the token estimates, client-wide and of the endpoint the answer came from,
+	 * with what the server reported the call used.
+	 * @param usage the usage, or {@code null} when the server sent none
+	 */
+	void settle(Usage usage) {
+		this.ticket.settle(usage);
+		if (this.attemptBudgets != null) {
+			this.attemptBudgets.settle(usage);
+			this.attemptBudgets = null;
+		}
 	}
 
 	/**
@@ -168,6 +219,7 @@ public final class Call implements AutoCloseable {
 	 */
 	public void writingRequest() {
 		this.requestWritten = true;
+		this.attemptWritten = true;
 	}
 
 	/**
@@ -219,6 +271,8 @@ public final class Call implements AutoCloseable {
 		boolean interrupted = Thread.interrupted();
 		try {
 			this.gate.exit();
+			// an attempt's budgets not settled by an answer
+			attemptFailed();
 			if (this.requestWritten) {
 				this.ticket.close();
 			}

@@ -188,7 +188,7 @@ public final class CallPipeline {
 			}
 			throw failure;
 		}
-		call.ticket().settle(operation.usage(answer));
+		call.settle(operation.usage(answer));
 		boolean claimed = call.claimOutcome();
 		if (claimed) {
 			call.route()

@@ -27,8 +27,13 @@ public interface RouteSource {
 
 	void succeeded(long lease, long nanos);
 
-	/** The attempt failed, for a reason the endpoint may or may not be the cause of. */
-	void failed(long lease, LlmClientException failure);
+	/**
+	 * The attempt failed, for a reason the endpoint may or may not be the cause of.
+	 * @param lease what {@link #acquire} returned
+	 * @param nanos how long the attempt took
+	 * @param failure how it failed
+	 */
+	void failed(long lease, long nanos, LlmClientException failure);
 
 	/** The attempt ended in a way that says nothing about the endpoint. */
 	void abandoned(long lease);

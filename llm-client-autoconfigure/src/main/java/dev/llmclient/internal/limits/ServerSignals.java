@@ -4,9 +4,9 @@ import org.springframework.http.HttpHeaders;
 
 /**
  * Takes what every answer of a route says of the server's limits (status, rate-limit
- * headers): {@link ServerPacing} for a client of one endpoint; with several endpoints the
- * {@link dev.llmclient.internal.routing.Router} cools the endpoint down instead, and the
- * routes ignore them.
+ * headers): a {@link ServerPacing}, the whole client's with one endpoint, each endpoint's
+ * own with several (the {@link dev.llmclient.internal.routing.Router} skips an endpoint
+ * its pacing holds back).
  */
 @FunctionalInterface
 public interface ServerSignals {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import dev.llmclient.internal.limits.Bulkhead;
+import dev.llmclient.traffic.ConcurrencyLimiter;
 
 /**
  * The {@code llm.client.bulkhead.*} gauges of one client: {@code in-flight},
@@ -43,6 +44,18 @@ final class BulkheadGauges {
 							.description("Calls allowed in flight now: max-concurrent, or the adaptive limit")
 							.tags(tags)
 							.register(registry)));
+	}
+
+	/**
+	 * Registers the {@code llm.client.concurrency.limit} gauge of one endpoint of a
+	 * client with several, tagged with its address: its own limit of the moment.
+	 */
+	static BulkheadGauges registerEndpoint(MeterRegistry registry, Tags tags, ConcurrencyLimiter limiter) {
+		return new BulkheadGauges(registry,
+				List.of(Gauge.builder(LIMIT, limiter, ConcurrencyLimiter::limit)
+					.description("Calls allowed in flight now: max-concurrent, or the adaptive limit")
+					.tags(tags)
+					.register(registry)));
 	}
 
 	private static Gauge gauge(MeterRegistry registry, Tags tags, Bulkhead bulkhead, String name, String description,

@@ -14,6 +14,7 @@ import dev.llmclient.LlmClientSettings;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.http.HttpTransport;
 import dev.llmclient.internal.limits.Bulkhead;
+import dev.llmclient.traffic.ConcurrencyLimiter;
 
 /**
  * Records calls with the OpenTelemetry GenAI client metric names and tags. Every series
@@ -146,15 +147,16 @@ public final class MicrometerCallMetrics implements CallMetrics {
 
 	/**
 	 * Creates the metrics of one endpoint of a client with several, tagged with its
-	 * address, and registers its pool gauges.
+	 * address, and registers its pool gauges and the gauge of its own limit.
 	 * @param settings the endpoint's settings (see
 	 * {@link LlmClientSettings#perEndpoint()})
 	 * @param registry where the meters go
 	 * @param transport the endpoint's transport, whose pool the gauges read
+	 * @param limiter the endpoint's own limit of calls in flight
 	 * @return the metrics; close them with the client
 	 */
 	public static MicrometerCallMetrics createEndpoint(LlmClientSettings settings, MeterRegistry registry,
-			HttpTransport transport) {
+			HttpTransport transport, ConcurrencyLimiter limiter) {
 		URI endpoint = settings.endpoint();
 		int port = (endpoint.getPort() != -1) ? endpoint.getPort()
 				: ("https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80);
@@ -162,7 +164,8 @@ public final class MicrometerCallMetrics implements CallMetrics {
 		Tags clientTags = Tags.of(CLIENT_NAME, settings.name(), "server.address", host, "server.port",
 				Integer.toString(port));
 		Tags commonTags = clientTags.and("gen_ai.operation.name", "chat", "gen_ai.provider.name", providerName(host));
-		return new MicrometerCallMetrics(registry, commonTags, PoolGauges.register(registry, clientTags, transport));
+		return new MicrometerCallMetrics(registry, commonTags, PoolGauges.register(registry, clientTags, transport),
+				BulkheadGauges.registerEndpoint(registry, clientTags, limiter));
 	}
 
 	/**

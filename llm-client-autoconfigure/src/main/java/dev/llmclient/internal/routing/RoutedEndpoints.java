@@ -56,8 +56,8 @@ public final class RoutedEndpoints implements RouteSource {
 	}
 
 	@Override
-	public void failed(long lease, LlmClientException failure) {
-		this.router.failed(lease, failure);
+	public void failed(long lease, long nanos, LlmClientException failure) {
+		this.router.failed(lease, nanos, failure);
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.llmclient.internal.routing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,8 @@ import dev.llmclient.internal.recording.CallRecorder;
 
 /**
  * The health of a client with several endpoints: one entry per endpoint, from its
- * recorder and its routing state (DOWN while cooling down, its latest error being the
+ * recorder, its own limit (its bulkhead), its server's pause and its own budgets (its
+ * rate limit) and its routing state (DOWN while cooling down, its latest error being the
  * latest failed attempt even when the call succeeded on another endpoint), and the whole
  * client UP while at least one endpoint is UP, with the client-wide bulkhead, the
  * latencies of every call, call counts summed and the latest error of all.
@@ -63,9 +65,8 @@ final class RoutedHealth {
 		LlmClientHealth recorded = endpoint.route()
 			.recorder()
 			.health(endpoint.displayUrl(), endpoint.settings().model(), endpoint.transport().poolStats(),
-					new LlmClientHealth.Bulkhead(endpoint.maxConcurrent(), endpoint.maxConcurrent(),
-							endpoint.inFlight(), 0),
-					null);
+					new LlmClientHealth.Bulkhead(endpoint.maxConcurrent(), endpoint.limit(), endpoint.inFlight(), 0),
+					rateLimit(endpoint));
 		Cooldown.State state = endpoint.cooldown().state();
 		LlmClientHealth.LastError lastError = later(recorded.lastError(), endpoint.lastAttemptError());
 		Instant until = null;
@@ -79,7 +80,15 @@ final class RoutedHealth {
 		}
 		return new LlmClientHealth.EndpointHealth(state.label(), until,
 				new LlmClientHealth(up, up ? null : reason, recorded.endpoint(), recorded.model(), recorded.pool(),
-						recorded.bulkhead(), recorded.latency(), recorded.calls(), lastError, null, List.of()));
+						recorded.bulkhead(), recorded.latency(), recorded.calls(), lastError, recorded.rateLimit(),
+						List.of()));
+	}
+
+	/** The endpoint's own budgets and its server's pause. */
+	private static LlmClientHealth.RateLimit rateLimit(RoutedEndpoint endpoint) {
+		long pause = endpoint.pacing().waitNanos(0);
+		return new LlmClientHealth.RateLimit(endpoint.budgets().requestsAvailable(),
+				endpoint.budgets().tokensAvailable(), pause > 0, Duration.ofNanos(pause).toMillis());
 	}
 
 	private static LlmClientHealth.LastError later(LlmClientHealth.LastError a, LlmClientHealth.LastError b) {

@@ -15,17 +15,22 @@ import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmEndpointsUnavailableException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.traffic.ConcurrencyLimiter;
+import dev.llmclient.internal.call.Admission;
 import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Route;
 
 /**
  * Sends each attempt of a call to one of several endpoints: those cooling down, running
- * their half-open trial or at their {@code max-concurrent} are skipped, as is the one the
- * call's previous attempt just failed on while another can take it; the
+ * their half-open trial, at their own limit of calls in flight, paced by their server
+ * (its {@code x-ratelimit-*} headers or {@code Retry-After} say to wait before this
+ * call), or whose own budget has no room now are skipped without waiting, as is the one
+ * the call's previous attempt just failed on while another can take it; the
  * {@link RoutingStrategy} picks among the rest. When none can take the attempt, it waits
  * for the first to come back, within {@code max-wait} and the call's deadline, then fails
- * with an {@link LlmEndpointsUnavailableException} listing each endpoint's state. Each
- * attempt's outcome is reported back, which decides the endpoint's {@link Cooldown}.
+ * with an {@link LlmEndpointsUnavailableException} listing why each endpoint was skipped.
+ * Each attempt's outcome is reported back, which decides the endpoint's {@link Cooldown}
+ * and feeds its own adaptive limit.
  * <p>
  * An attempt is known by its <em>lease</em>, a {@code long} that {@link #acquire} returns
  * and the outcome hands back: the endpoint's index in its low {@value #INDEX_BITS} bits,
@@ -78,12 +83,20 @@ public final class Router {
 	 */
 	long acquire(Call call) {
 		RoutedEndpoint previous = endpointOf(call.route());
-		long lease = tryAcquire(previous);
+		long tokens = call.tokenEstimate();
+		long lease = tryAcquire(previous, tokens);
 		if (lease == NONE) {
-			lease = awaitEndpoint(call, previous);
+			lease = awaitEndpoint(call, previous, tokens);
 		}
 		RoutedEndpoint chosen = endpoint(lease);
-		call.routeTo(chosen.route(), chosen.settings().model());
+		try {
+			call.routeTo(chosen.route(), chosen.settings().model());
+		}
+		catch (RuntimeException ex) {
+			giveBack(lease, tokens);
+			throw ex;
+		}
+		call.charged(chosen.budgets().taken(tokens));
 		return lease;
 	}
 
@@ -92,47 +105,49 @@ public final class Router {
 	 * call's deadline.
 	 * @throws LlmEndpointsUnavailableException when none took it in time
 	 */
-	private long awaitEndpoint(Call call, RoutedEndpoint previous) {
+	private long awaitEndpoint(Call call, RoutedEndpoint previous, long tokens) {
 		long start = System.nanoTime();
 		long waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
 		// with an adaptive limit, a call waiting here is not in flight at the server
 		call.waitingOutsideAdmission();
-		long lease = this.waiters.await(waitNanos, () -> tryAcquire(previous), this::nanosUntilOneOpens);
+		long lease = this.waiters.await(waitNanos, () -> tryAcquire(previous, tokens),
+				() -> nanosUntilOneOpens(tokens));
 		if (lease == NONE) {
-			throw unavailable(Duration.ofNanos(waitNanos));
+			throw unavailable(Duration.ofNanos(waitNanos), tokens);
 		}
 		try {
 			call.resumeAfterWaiting(Duration.ofNanos(Math.max(0, waitNanos - (System.nanoTime() - start))));
 		}
 		catch (RuntimeException ex) {
-			abandoned(lease);
+			giveBack(lease, tokens);
 			throw ex;
 		}
 		return lease;
 	}
 
-	private long tryAcquire(RoutedEndpoint previous) {
+	private long tryAcquire(RoutedEndpoint previous, long tokens) {
 		RoutedEndpoint[] candidates = new RoutedEndpoint[this.endpoints.length];
 		int count = 0;
 		for (RoutedEndpoint endpoint : this.endpoints) {
-			if (endpoint != previous && mayTake(endpoint)) {
+			if (endpoint != previous && mayTake(endpoint, tokens)) {
 				candidates[endpoint.index()] = endpoint;
 				count++;
 			}
 		}
-		if (count == 0 && previous != null && mayTake(previous)) {
+		if (count == 0 && previous != null && mayTake(previous, tokens)) {
 			candidates[previous.index()] = previous;
 			count = 1;
 		}
 		while (count > 0) {
 			RoutedEndpoint chosen = this.strategy.choose(candidates);
-			if (chosen.tryTake()) {
+			if (chosen.tryTake(tokens)) {
 				long entered = chosen.cooldown().tryEnter();
 				if (entered != Cooldown.CLOSED) {
 					return (entered << INDEX_BITS) | chosen.index();
 				}
 				// a call waiting meanwhile may have seen this endpoint full
-				release(chosen);
+				chosen.untake(tokens);
+				this.waiters.attemptEnded();
 			}
 			candidates[chosen.index()] = null;
 			count--;
@@ -140,20 +155,28 @@ public final class Router {
 		return NONE;
 	}
 
-	private static boolean mayTake(RoutedEndpoint endpoint) {
-		return endpoint.inFlight() < endpoint.maxConcurrent() && endpoint.cooldown().isOpen();
+	/**
+	 * Whether the endpoint may take an attempt needing {@code tokens} now: below its
+	 * limit, not cooling down, not paced by its server, with room in its budgets.
+	 */
+	private static boolean mayTake(RoutedEndpoint endpoint, long tokens) {
+		return endpoint.hasRoom() && endpoint.cooldown().isOpen() && endpoint.pacing().waitNanos(tokens) <= 0
+				&& (endpoint.budgets().isNone() || endpoint.budgets().nanosUntilRoom(tokens) == 0);
 	}
 
 	/**
-	 * Nanoseconds until an endpoint with a free place ends its cooldown: 0 when one may
-	 * take an attempt now, {@code Long.MAX_VALUE} when only the end of an attempt can
-	 * change that (each endpoint at its {@code max-concurrent} or running its trial).
+	 * Nanoseconds until an endpoint below its limit may take an attempt needing
+	 * {@code tokens}, as far as its cooldown, its server's pacing and its budgets go: 0
+	 * when one may take it now, {@code Long.MAX_VALUE} when only the end of an attempt
+	 * can change that (each endpoint at its limit or running its trial).
 	 */
-	private long nanosUntilOneOpens() {
+	private long nanosUntilOneOpens(long tokens) {
 		long soonest = Long.MAX_VALUE;
 		for (RoutedEndpoint endpoint : this.endpoints) {
-			if (endpoint.inFlight() < endpoint.maxConcurrent()) {
-				soonest = Math.min(soonest, endpoint.cooldown().nanosUntilOpen());
+			if (endpoint.hasRoom()) {
+				long opens = Math.max(endpoint.cooldown().nanosUntilOpen(),
+						Math.max(endpoint.pacing().waitNanos(tokens), endpoint.budgets().nanosUntilRoom(tokens)));
+				soonest = Math.min(soonest, opens);
 			}
 		}
 		return soonest;
@@ -174,8 +197,9 @@ public final class Router {
 		if (failed == null) {
 			return false;
 		}
+		long tokens = call.tokenEstimate();
 		for (RoutedEndpoint endpoint : this.endpoints) {
-			if (endpoint != failed && mayTake(endpoint)) {
+			if (endpoint != failed && mayTake(endpoint, tokens)) {
 				failed.metrics().failover();
 				return true;
 			}
@@ -197,28 +221,38 @@ public final class Router {
 	 */
 	void succeeded(long lease, long nanos) {
 		RoutedEndpoint endpoint = endpoint(lease);
+		endpoint.attemptEnded(nanos, ConcurrencyLimiter.Signal.SUCCESS);
 		endpoint.succeeded(epoch(lease), nanos);
 		release(endpoint);
 	}
 
 	/**
-	 * Reports a failed attempt: the server's trouble (no connection, timeouts, 5xx, 408,
-	 * 429) counts towards cooling the endpoint down, a 429 with {@code Retry-After} or
-	 * refused credentials cools it down at once; a request the server refused (other 4xx)
-	 * proves the endpoint answers; a failure of the client's own says nothing. Only the
-	 * trial decides a half-open endpoint; the late answer of an attempt sent before the
-	 * endpoint's state changed is not counted.
+	 * Reports a failed attempt to the endpoint's own limit and to its cooldown. A 429
+	 * after which the endpoint's pacing holds it back (its {@code Retry-After} or
+	 * {@code x-ratelimit-*} headers) says the server is at its rate limit, not failing:
+	 * the pacing skips the endpoint until then, and the cooldown does not count it. Else
+	 * the server's trouble (no connection, timeouts, 5xx, 408, 429) counts towards
+	 * cooling the endpoint down; refused credentials, or a 429 asking a wait longer than
+	 * {@code retry.max-retry-after} (which pacing does not honour), cool it down at once;
+	 * a request the server refused (other 4xx) proves the endpoint answers; a failure of
+	 * the client's own says nothing. Only the trial decides a half-open endpoint; the
+	 * late answer of an attempt sent before the endpoint's state changed is not counted.
 	 * @param lease what {@link #acquire} returned
+	 * @param nanos how long the attempt took
 	 * @param failure how the attempt failed
 	 */
-	void failed(long lease, LlmClientException failure) {
+	void failed(long lease, long nanos, LlmClientException failure) {
 		RoutedEndpoint endpoint = endpoint(lease);
 		long entered = epoch(lease);
 		try {
+			endpoint.attemptEnded(nanos, Admission.signal(failure));
 			LlmHttpException http = (failure instanceof LlmHttpException ex) ? ex : null;
 			boolean credentials = failure.origin() == LlmClientException.Origin.CONFIGURATION;
 			boolean rateLimited = http != null && http.statusCode() == 429;
-			if (credentials || rateLimited
+			if (rateLimited && endpoint.pacing().waitNanos(1) > 0) {
+				endpoint.paced(entered, failure);
+			}
+			else if (credentials || rateLimited
 					|| (failure.origin() == LlmClientException.Origin.SERVER
 							&& !(failure instanceof LlmTimeoutException timeout
 									&& timeout.kind() == LlmTimeoutException.Kind.CALL_DEADLINE))) {
@@ -261,6 +295,17 @@ public final class Router {
 		abandoned(lease);
 	}
 
+	/**
+	 * Gives back what an attempt took that does not go out: its place, its budgets, and
+	 * the half-open trial when it was that.
+	 */
+	private void giveBack(long lease, long tokens) {
+		RoutedEndpoint endpoint = endpoint(lease);
+		endpoint.cooldown().abandoned(epoch(lease));
+		endpoint.untake(tokens);
+		this.waiters.attemptEnded();
+	}
+
 	private void cooledDown(RoutedEndpoint endpoint, LlmClientException failure, boolean credentials) {
 		endpoint.metrics().cooldown();
 		Duration remaining = Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(endpoint.cooldown().remainingNanos()));
@@ -299,22 +344,28 @@ public final class Router {
 		return null;
 	}
 
-	/** Each endpoint's state, in the order configured. */
-	List<LlmEndpointsUnavailableException.EndpointState> states() {
+	/**
+	 * Each endpoint's state, in the order configured, as it stands for an attempt needing
+	 * {@code tokens}.
+	 */
+	List<LlmEndpointsUnavailableException.EndpointState> states(long tokens) {
 		List<LlmEndpointsUnavailableException.EndpointState> states = new ArrayList<>(this.endpoints.length);
+		Instant now = Instant.now();
 		for (RoutedEndpoint endpoint : this.endpoints) {
 			Cooldown.State state = endpoint.cooldown().state();
 			long remaining = endpoint.cooldown().remainingNanos();
+			long paced = endpoint.pacing().waitNanos(tokens);
 			LlmClientHealth.LastError lastError = endpoint.lastAttemptError();
 			states.add(new LlmEndpointsUnavailableException.EndpointState(endpoint.displayUrl(), state.label(),
-					(state == Cooldown.State.COOLING_DOWN) ? Instant.now().plusNanos(remaining) : null,
-					endpoint.inFlight(), endpoint.maxConcurrent(), (lastError != null) ? lastError.message() : null));
+					(state == Cooldown.State.COOLING_DOWN) ? now.plusNanos(remaining) : null, endpoint.inFlight(),
+					endpoint.limit(), (lastError != null) ? lastError.message() : null,
+					(paced > 0) ? now.plusNanos(paced) : null, endpoint.budgets().shortage(tokens)));
 		}
 		return states;
 	}
 
-	private LlmEndpointsUnavailableException unavailable(Duration waited) {
-		return new LlmEndpointsUnavailableException(states(), waited, this.settings.property("max-wait"));
+	private LlmEndpointsUnavailableException unavailable(Duration waited, long tokens) {
+		return new LlmEndpointsUnavailableException(states(tokens), waited, this.settings.property("max-wait"));
 	}
 
 }

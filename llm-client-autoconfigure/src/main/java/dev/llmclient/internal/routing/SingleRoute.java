@@ -48,7 +48,7 @@ public final class SingleRoute implements RouteSource {
 	}
 
 	@Override
-	public void failed(long lease, LlmClientException failure) {
+	public void failed(long lease, long nanos, LlmClientException failure) {
 	}
 
 	@Override
