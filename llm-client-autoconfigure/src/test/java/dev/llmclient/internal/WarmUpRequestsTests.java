@@ -151,6 +151,22 @@ class WarmUpRequestsTests {
 				"no answer to GET /models within llm.client.warm-up.timeout=PT2S");
 	}
 
+	@Test
+	void aServerFarAwayGetsFewerThanConfigured(CapturedOutput output) throws IOException {
+		RawHttpServer server = server((exchange) -> {
+			if (exchange.requestNumber() > CONNECTIONS) {
+				// a server 300 ms away: the first call's few milliseconds would not show
+				this.release.await(300, TimeUnit.MILLISECONDS);
+			}
+			return answerModels(exchange);
+		});
+		try (LlmClient client = builder(server).warmUp((warmUp) -> warmUp.withRequests(50)).build()) {
+			assertThat(this.requests).hasSizeLessThan(CONNECTIONS + 10);
+		}
+		assertThat(output).contains("of 50 warm-up requests in",
+				"(stopped: against a server this far away the first call gains nothing from more)");
+	}
+
 	private LlmClientBuilder builder(RawHttpServer server) {
 		return TestClients.builder().endpoint(server.baseUrl() + "/v1").model("m");
 	}

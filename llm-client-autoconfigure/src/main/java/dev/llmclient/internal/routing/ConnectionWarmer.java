@@ -70,6 +70,14 @@ public final class ConnectionWarmer {
 			+ "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}")
 		.getBytes(StandardCharsets.UTF_8);
 
+	/**
+	 * How long the warm-up requests may take in all. They only pay off against a server
+	 * that answers in a millisecond or so, where the first call's few milliseconds of CPU
+	 * would show; against one that takes 100 ms they would add seconds to start-up and
+	 * save nothing visible.
+	 */
+	private static final Duration REQUESTS_BUDGET = Duration.ofSeconds(1);
+
 	private final LlmClientSettings settings;
 
 	private final HttpTransport transport;
@@ -171,7 +179,8 @@ public final class ConnectionWarmer {
 			Future<?> sending = executor.submit(() -> {
 				try (CancellableAttempt current = CancellableAttempt.withoutDeadline()) {
 					attempt.set(current);
-					while (answered.get() < count && System.nanoTime() < deadline) {
+					long stopAt = Math.min(deadline, start + REQUESTS_BUDGET.toNanos());
+					while (answered.get() < count && System.nanoTime() < stopAt) {
 						restClient.get().uri(this.transport.modelsUri()).exchange((request, response) -> {
 							response.getStatusCode();
 							response.getHeaders().getContentType();
@@ -202,6 +211,10 @@ public final class ConnectionWarmer {
 		if (answered.get() == count) {
 			return ", then sent " + count + " warm-up " + ((count == 1) ? "request" : "requests") + " in " + millis
 					+ " ms";
+		}
+		if (failure == null && System.nanoTime() < deadline) {
+			return ", then sent " + answered.get() + " of " + count + " warm-up requests in " + millis
+					+ " ms (stopped: against a server this far away the first call gains nothing from more)";
 		}
 		return ", then sent " + answered.get() + " of " + count + " warm-up requests in " + millis + " ms: "
 				+ describe(failure);
