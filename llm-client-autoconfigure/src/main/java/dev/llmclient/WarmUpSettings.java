@@ -17,7 +17,8 @@ import static dev.llmclient.SettingChecks.positive;
  * ({@code warm-up.fail-fast})
  * @param requests {@code GET {endpoint}/models} requests sent one after another once the
  * connections are open, through the client's own HTTP stack, so the first call runs
- * compiled code; 0 sends none ({@code warm-up.requests})
+ * compiled code; none starts after 1 s of them, and 0 sends none
+ * ({@code warm-up.requests})
  * @since 0.1.0
  */
 public record WarmUpSettings(Integer connections, Duration timeout, boolean failFast, int requests) {

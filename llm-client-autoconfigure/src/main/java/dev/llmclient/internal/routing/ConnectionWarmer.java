@@ -161,7 +161,8 @@ public final class ConnectionWarmer {
 
 	/**
 	 * Sends the warm-up requests on a thread of their own, so that the one in flight can
-	 * be aborted when {@code warm-up.timeout} passes.
+	 * be aborted when {@code warm-up.timeout} passes; no new one starts after
+	 * {@link #REQUESTS_BUDGET}.
 	 * @return what the log line says of them, empty when there are none
 	 */
 	private String sendRequests(long deadline) {
