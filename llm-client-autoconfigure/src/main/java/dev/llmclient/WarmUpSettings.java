@@ -15,15 +15,19 @@ import static dev.llmclient.SettingChecks.positive;
  * @param timeout how long warm-up may take before it gives up ({@code warm-up.timeout})
  * @param failFast whether an unreachable endpoint fails start-up instead of being logged
  * ({@code warm-up.fail-fast})
+ * @param requests {@code GET {endpoint}/models} requests sent one after another once the
+ * connections are open, through the client's own HTTP stack, so the first call runs
+ * compiled code; none starts after 1 s of them, and 0 sends none
+ * ({@code warm-up.requests})
  * @since 0.1.0
  */
-public record WarmUpSettings(Integer connections, Duration timeout, boolean failFast) {
+public record WarmUpSettings(Integer connections, Duration timeout, boolean failFast, int requests) {
 
 	/**
 	 * The defaults: 2 connections (at most {@code max-concurrent}), 10s, log and start
-	 * when the endpoint cannot be reached.
+	 * when the endpoint cannot be reached, 200 warm-up requests.
 	 */
-	public static final WarmUpSettings DEFAULTS = new WarmUpSettings(null, Duration.ofSeconds(10), false);
+	public static final WarmUpSettings DEFAULTS = new WarmUpSettings(null, Duration.ofSeconds(10), false, 200);
 
 	/**
 	 * Checks every value; the upper bound of {@code connections} is checked by
@@ -36,6 +40,10 @@ public record WarmUpSettings(Integer connections, Duration timeout, boolean fail
 					"must be between 1 and max-concurrent: the pool holds no more connections");
 		}
 		positive("warm-up.timeout", timeout);
+		if (requests < 0) {
+			throw new LlmClientSettingException("warm-up.requests", requests,
+					"must be 0 (no warm-up requests) or more");
+		}
 	}
 
 	/**
@@ -45,7 +53,7 @@ public record WarmUpSettings(Integer connections, Duration timeout, boolean fail
 	 * @return the copy
 	 */
 	public WarmUpSettings withConnections(Integer connections) {
-		return new WarmUpSettings(connections, this.timeout, this.failFast);
+		return new WarmUpSettings(connections, this.timeout, this.failFast, this.requests);
 	}
 
 	/**
@@ -54,7 +62,7 @@ public record WarmUpSettings(Integer connections, Duration timeout, boolean fail
 	 * @return the copy
 	 */
 	public WarmUpSettings withTimeout(Duration timeout) {
-		return new WarmUpSettings(this.connections, timeout, this.failFast);
+		return new WarmUpSettings(this.connections, timeout, this.failFast, this.requests);
 	}
 
 	/**
@@ -63,7 +71,16 @@ public record WarmUpSettings(Integer connections, Duration timeout, boolean fail
 	 * @return the copy
 	 */
 	public WarmUpSettings withFailFast(boolean failFast) {
-		return new WarmUpSettings(this.connections, this.timeout, failFast);
+		return new WarmUpSettings(this.connections, this.timeout, failFast, this.requests);
+	}
+
+	/**
+	 * Returns a copy that sends another number of warm-up requests.
+	 * @param requests 0 to send none, or more
+	 * @return the copy
+	 */
+	public WarmUpSettings withRequests(int requests) {
+		return new WarmUpSettings(this.connections, this.timeout, this.failFast, requests);
 	}
 
 }

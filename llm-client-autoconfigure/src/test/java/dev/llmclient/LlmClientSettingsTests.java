@@ -74,6 +74,10 @@ class LlmClientSettingsTests {
 			.isThrownBy(() -> WarmUpSettings.DEFAULTS.withTimeout(Duration.ZERO))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("warm-up.timeout"));
 		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> WarmUpSettings.DEFAULTS.withRequests(-1))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("warm-up.requests"))
+			.withMessage("Invalid warm-up.requests '-1': must be 0 (no warm-up requests) or more");
+		assertThatExceptionOfType(LlmClientSettingException.class)
 			.isThrownBy(() -> HealthSettings.DEFAULTS.withProbeTtl(Duration.ofSeconds(-1)))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("health.probe.ttl"));
 		assertThatExceptionOfType(LlmClientSettingException.class)

@@ -223,7 +223,8 @@ public final class LlmClientAutoConfiguration {
 		builder.warmUp((warmUp) -> {
 			warmUp = map.from(warmUpProperties::getConnections).to(warmUp, WarmUpSettings::withConnections);
 			warmUp = map.from(warmUpProperties::getTimeout).to(warmUp, WarmUpSettings::withTimeout);
-			return map.from(warmUpProperties::isFailFast).to(warmUp, WarmUpSettings::withFailFast);
+			warmUp = map.from(warmUpProperties::isFailFast).to(warmUp, WarmUpSettings::withFailFast);
+			return map.from(warmUpProperties::getRequests).to(warmUp, WarmUpSettings::withRequests);
 		});
 		builder.lifecycle((lifecycle) -> {
 			lifecycle = map.from(properties::isEagerInit).to(lifecycle, LifecycleSettings::withEagerInit);

@@ -698,6 +698,14 @@ public class LlmClientProperties {
 		 */
 		private boolean failFast;
 
+		/**
+		 * Number of 'GET {endpoint}/models' requests sent one after another once the
+		 * connections are open, through the client's own HTTP stack, so that the first
+		 * call runs compiled code. They cost no tokens, are not recorded in metrics,
+		 * health or traces, and none starts after 1s of them. 0 sends none.
+		 */
+		private int requests = 200;
+
 		public Integer getConnections() {
 			return this.connections;
 		}
@@ -720,6 +728,14 @@ public class LlmClientProperties {
 
 		public void setFailFast(boolean failFast) {
 			this.failFast = failFast;
+		}
+
+		public int getRequests() {
+			return this.requests;
+		}
+
+		public void setRequests(int requests) {
+			this.requests = requests;
 		}
 
 	}

@@ -86,15 +86,17 @@ class LlmClientAutoConfigurationTests {
 
 	@Test
 	void propertiesReachTheClient() {
-		this.contextRunner.withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/",
-				"llm.client.model=llama3.2", "llm.client.max-concurrent=32", "llm.client.read-timeout=45s",
-				"llm.client.timeout=2m", "llm.client.max-wait=0s", "llm.client.max-response-size=1MB",
-				"llm.client.max-latency-records=50", "llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5",
-				"llm.client.retry.enabled=false", "llm.client.retry.initial-backoff=1s",
-				"llm.client.retry.max-backoff=20s", "llm.client.retry.multiplier=3", "llm.client.retry.jitter=0",
-				"llm.client.retry.max-retry-after=10s", "llm.client.warm-up.connections=5",
-				"llm.client.warm-up.timeout=3s", "llm.client.warm-up.fail-fast=true", "llm.client.shutdown-timeout=45s",
-				"llm.client.stream-usage=false", "llm.client.validate-after-inactivity=3s")
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=https://llm.example.com/v1/", "llm.client.model=llama3.2",
+					"llm.client.max-concurrent=32", "llm.client.read-timeout=45s", "llm.client.timeout=2m",
+					"llm.client.max-wait=0s", "llm.client.max-response-size=1MB", "llm.client.max-latency-records=50",
+					"llm.client.api-key=sk-abc", "llm.client.retry.max-attempts=5", "llm.client.retry.enabled=false",
+					"llm.client.retry.initial-backoff=1s", "llm.client.retry.max-backoff=20s",
+					"llm.client.retry.multiplier=3", "llm.client.retry.jitter=0",
+					"llm.client.retry.max-retry-after=10s", "llm.client.warm-up.connections=5",
+					"llm.client.warm-up.timeout=3s", "llm.client.warm-up.fail-fast=true",
+					"llm.client.warm-up.requests=7", "llm.client.shutdown-timeout=45s", "llm.client.stream-usage=false",
+					"llm.client.validate-after-inactivity=3s")
 			.run((context) -> {
 				var settings = context.getBean(DefaultLlmClient.class).settings();
 				assertThat(settings.endpoint()).hasToString("https://llm.example.com/v1");
@@ -108,7 +110,7 @@ class LlmClientAutoConfigurationTests {
 				assertThat(settings.streamUsage()).isFalse();
 				assertThat(settings.health().maxLatencyRecords()).isEqualTo(50);
 				assertThat(settings.apiKey()).isEqualTo("sk-abc");
-				assertThat(settings.warmUp()).isEqualTo(new WarmUpSettings(5, Duration.ofSeconds(3), true));
+				assertThat(settings.warmUp()).isEqualTo(new WarmUpSettings(5, Duration.ofSeconds(3), true, 7));
 				assertThat(settings.lifecycle().shutdownTimeout()).hasSeconds(45);
 				assertThat(settings.toString()).doesNotContain("sk-abc");
 				assertThat(settings.retry()).isEqualTo(new RetrySettings(false, 5, Duration.ofSeconds(1),
@@ -226,6 +228,7 @@ class LlmClientAutoConfigurationTests {
 			"llm.client.warm-up.connections=0|llm.client.warm-up.connections|between 1 and max-concurrent",
 			"llm.client.warm-up.connections=11|llm.client.warm-up.connections|between 1 and max-concurrent (10)",
 			"llm.client.warm-up.timeout=0s|llm.client.warm-up.timeout|positive duration",
+			"llm.client.warm-up.requests=-1|llm.client.warm-up.requests|must be 0 (no warm-up requests) or more",
 			"llm.client.shutdown-timeout=-1s|llm.client.shutdown-timeout|zero or a positive duration",
 			"llm.client.adaptive.min-concurrent=11|llm.client.adaptive.min-concurrent|not be above max-concurrent (10)",
 			"llm.client.adaptive.min-concurrent=0|llm.client.adaptive.min-concurrent|at least 1",

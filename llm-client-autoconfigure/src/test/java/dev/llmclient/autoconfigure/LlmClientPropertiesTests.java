@@ -89,6 +89,7 @@ class LlmClientPropertiesTests {
 		compare(defaults, "warm-up.connections", warmUpProperties.getConnections(), warmUp.connections());
 		compare(defaults, "warm-up.timeout", warmUpProperties.getTimeout(), warmUp.timeout());
 		compare(defaults, "warm-up.fail-fast", warmUpProperties.isFailFast(), warmUp.failFast());
+		compare(defaults, "warm-up.requests", warmUpProperties.getRequests(), warmUp.requests());
 		HealthSettings health = HealthSettings.DEFAULTS;
 		LlmClientProperties.Health healthProperties = properties.getHealth();
 		compare(defaults, "max-latency-records", properties.getMaxLatencyRecords(), health.maxLatencyRecords());

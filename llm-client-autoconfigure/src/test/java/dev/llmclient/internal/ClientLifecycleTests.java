@@ -32,6 +32,7 @@ import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientClosedException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmConnectionException;
+import dev.llmclient.WarmUpSettings;
 import dev.llmclient.testsupport.LoopbackLlmServer;
 import dev.llmclient.testsupport.TestClients;
 import dev.llmclient.testsupport.RawHttpServer;
@@ -86,7 +87,8 @@ class ClientLifecycleTests {
 	void eagerBuildOpensDistinctConnectionsBeforeTheFirstCallAndTheFirstCallOpensNone(CapturedOutput output) {
 		LlmClient client = build(builder().warmUp((warmUp) -> warmUp.withConnections(3)));
 		assertThat(this.server.acceptedConnections()).isEqualTo(3);
-		assertThat(this.server.modelsRequests()).isEqualTo(3);
+		// one GET /models per connection, then the warm-up requests on those connections
+		assertThat(this.server.modelsRequests()).isEqualTo(3 + WarmUpSettings.DEFAULTS.requests());
 		assertThat(this.server.chatRequests()).isZero();
 		assertThat(client.health().pool().available()).isEqualTo(3);
 		assertThat(client.generate("Hi")).isEqualTo("Hello from loopback");

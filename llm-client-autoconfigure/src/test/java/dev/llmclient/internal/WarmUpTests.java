@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What eager warm-up leaves behind: connections opened with {@code GET /models} only (no
  * POST, so no chat completion and no tokens), and nothing in the client's metrics, health
- * or the {@code RestClient}'s observations, although it runs a whole call in memory.
+ * or the {@code RestClient}'s observations besides the connections' requests, although it
+ * runs a whole call in memory and sends {@code warm-up.requests} more.
  */
 class WarmUpTests {
 
@@ -36,6 +37,8 @@ class WarmUpTests {
 			+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"finish_reason\":\"stop\"}],"
 			+ "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}")
 		.getBytes(StandardCharsets.UTF_8);
+
+	private static final int WARM_UP_REQUESTS = 5;
 
 	/** Every request the server received, as {@code METHOD path}. */
 	private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -59,7 +62,9 @@ class WarmUpTests {
 	@Test
 	void warmUpSendsOnlyGetModelsAndRecordsNothing() {
 		try (DefaultLlmClient client = warmClient()) {
-			assertThat(this.requests).containsExactly("GET /v1/models", "GET /v1/models");
+			assertThat(this.requests).hasSize(2 + WARM_UP_REQUESTS).containsOnly("GET /v1/models");
+			// the connections' requests are real ones; the warm-up requests are not
+			// observed
 			assertThat(this.observed).containsExactly("GET /v1/models", "GET /v1/models");
 			assertThat(this.meterRegistry.find(MicrometerCallMetrics.DURATION).meters()).isEmpty();
 			assertThat(this.meterRegistry.find(MicrometerCallMetrics.TOKEN_USAGE).meters()).isEmpty();
@@ -77,7 +82,10 @@ class WarmUpTests {
 	void firstCallAfterWarmUpIsTheOnlyOneSentAndRecorded() {
 		try (DefaultLlmClient client = warmClient()) {
 			assertThat(client.generate("Hi")).isEqualTo("Hello");
-			assertThat(this.requests).containsExactly("GET /v1/models", "GET /v1/models", "POST /v1/chat/completions");
+			assertThat(this.requests).hasSize(2 + WARM_UP_REQUESTS + 1)
+				.endsWith("POST /v1/chat/completions")
+				.containsOnlyOnce("POST /v1/chat/completions");
+			assertThat(this.observed).containsExactly("GET /v1/models", "GET /v1/models", "POST /v1/chat/completions");
 			assertThat(this.meterRegistry.get(MicrometerCallMetrics.DURATION).timer().count()).isOne();
 			assertThat(this.meterRegistry.get(MicrometerCallMetrics.TOKEN_USAGE)
 				.tag("gen_ai.token.type", "input")
@@ -94,6 +102,7 @@ class WarmUpTests {
 		DefaultLlmClient client = DefaultLlmClient.create(LlmClient.builder()
 			.endpoint(this.server.baseUrl() + "/v1")
 			.model("m")
+			.warmUp((warmUp) -> warmUp.withRequests(WARM_UP_REQUESTS))
 			.meterRegistry(this.meterRegistry), RestClient.builder().observationRegistry(observationRegistry));
 		client.warmUp();
 		return client;

@@ -27,7 +27,7 @@ public final class BenchmarkMain {
 
 	/**
 	 * @param args {@code --quick},
-	 * {@code --only=overhead,batch,embeddings,first-call,memory,jmh,cluster},
+	 * {@code --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster},
 	 * {@code --doc=PATH}, {@code --chart=PATH}, {@code --memory-calls=N}
 	 * @throws Exception when a scenario fails
 	 */
@@ -40,6 +40,7 @@ public final class BenchmarkMain {
 		FirstCall firstCall = null;
 		Memory memory = null;
 		Embeddings embeddings = null;
+		Structured structured = null;
 		Jmh jmh = null;
 		try (StubProcess stub = StubProcess.start()) {
 			Log.progress("stub server on 127.0.0.1:%d (own JVM)", stub.port());
@@ -51,6 +52,9 @@ public final class BenchmarkMain {
 			}
 			if (settings.runs("embeddings")) {
 				embeddings = new Embeddings(settings).run(stub);
+			}
+			if (settings.runs("structured")) {
+				structured = new Structured(settings).run(stub);
 			}
 			if (settings.runs("first-call")) {
 				firstCall = new FirstCall(settings).run(stub);
@@ -64,8 +68,8 @@ public final class BenchmarkMain {
 		}
 		String cluster = settings.runs("cluster") ? clusterLimits() : null;
 		long minutes = ChronoUnit.SECONDS.between(started, Instant.now());
-		String report = report(settings, overhead, batch, embeddings, firstCall, memory, jmh, cluster, loadBefore,
-				loadAverage(), minutes);
+		String report = report(settings, overhead, batch, embeddings, structured, firstCall, memory, jmh, cluster,
+				loadBefore, loadAverage(), minutes);
 		System.out.println(report);
 		Path results = Path.of("target", "benchmarks", "results.md");
 		Files.createDirectories(results.getParent());
@@ -85,8 +89,8 @@ public final class BenchmarkMain {
 	}
 
 	private static String report(Settings settings, Overhead overhead, Batch batch, Embeddings embeddings,
-			FirstCall firstCall, Memory memory, Jmh jmh, String cluster, String loadBefore, String loadAfter,
-			long seconds) {
+			Structured structured, FirstCall firstCall, Memory memory, Jmh jmh, String cluster, String loadBefore,
+			String loadAfter, long seconds) {
 		StringBuilder out = new StringBuilder();
 		out.append("### Machine and run\n\n");
 		out.append(machine(settings, loadBefore, loadAfter, seconds)).append('\n');
@@ -113,11 +117,16 @@ public final class BenchmarkMain {
 		if (embeddings != null) {
 			out.append(embeddings.heading()).append(embeddings.markdown()).append('\n');
 		}
+		if (structured != null) {
+			out.append(structured.heading()).append(structured.markdown()).append('\n');
+		}
 		if (firstCall != null) {
 			out.append("### First call: a fresh JVM per measurement, zero-latency stub\n\n");
 			out.append(String.format(Locale.ROOT,
 					"%d rounds; steady state is the median of the last %d of %d calls "
-							+ "made right after the first, in the same JVM.\n\n",
+							+ "made right after the first, in the same JVM; the ratios are per round, in wall time and "
+							+ "in the CPU time of the calling thread (which other processes on the machine disturb "
+							+ "less).\n\n",
 					settings.firstCallRounds(), FirstCallProbe.CALLS / 2, FirstCallProbe.CALLS));
 			out.append(firstCall.markdown()).append('\n');
 		}

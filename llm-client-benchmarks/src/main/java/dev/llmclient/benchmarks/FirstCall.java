@@ -6,21 +6,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.llmclient.WarmUpSettings;
+
 /**
  * First call: each variant in a fresh JVM (class loading and JIT are part of a real first
  * call), against a stub answering at once; construction time, first-call latency and the
- * steady-state median of the same JVM after {@link FirstCallProbe#CALLS} calls.
+ * steady-state median of the same JVM after {@link FirstCallProbe#CALLS} calls, in wall
+ * time and in the calling thread's CPU time. llm-client runs eagerly with the default
+ * {@code warm-up.requests} and with none, so the report shows what those requests add to
+ * start-up and take off the first call.
  */
 final class FirstCall {
 
-	static final List<String> VARIANTS = List.of("llm-client-eager", "llm-client-lazy", ContenderKind.FLOOR.name(),
-			ContenderKind.JDK.name(), ContenderKind.SPRING_AI.name(), ContenderKind.LANGCHAIN4J.name());
+	private static final String EAGER = "llm-client-eager";
+
+	private static final String EAGER_NO_REQUESTS = FirstCallProbe.EAGER_REQUESTS + "0";
+
+	static final List<String> VARIANTS = List.of(EAGER, EAGER_NO_REQUESTS, "llm-client-lazy",
+			ContenderKind.FLOOR.name(), ContenderKind.JDK.name(), ContenderKind.SPRING_AI.name(),
+			ContenderKind.LANGCHAIN4J.name());
 
 	private final Settings settings;
 
 	/**
 	 * Per variant and round: construction, first call, steady-state median (ns), idle
-	 * connections after construction.
+	 * connections after construction, first call's and steady-state median CPU time of
+	 * the calling thread (ns).
 	 */
 	final Map<String, List<long[]>> results = new LinkedHashMap<>();
 
@@ -39,8 +50,10 @@ final class FirstCall {
 					.findFirst()
 					.orElseThrow(() -> new IllegalStateException("no result from " + variant + ": " + lines));
 				String[] parts = result.split(" ");
-				long[] values = { Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]),
-						Long.parseLong(parts[4]) };
+				long[] values = new long[6];
+				for (int i = 0; i < values.length; i++) {
+					values[i] = Long.parseLong(parts[i + 1]);
+				}
 				this.results.get(variant).add(values);
 				Log.progress("first call round %d %-22s build %6.1f ms, first call %6.1f ms, steady %6.3f ms",
 						round + 1, variant, values[0] / 1e6, values[1] / 1e6, values[2] / 1e6);
@@ -55,24 +68,49 @@ final class FirstCall {
 
 	String markdown() {
 		Table table = new Table("client", "construction ms", "first call ms", "steady-state call ms (median)",
-				"first call / steady state", "construction + first call ms",
+				"first call / steady state", "same in calling-thread CPU", "construction + first call ms",
 				"idle pooled connections after construction");
 		for (String variant : VARIANTS) {
-			Spread ratio = Spread
-				.of(this.results.get(variant).stream().mapToDouble((v) -> v[1] / (double) v[2]).toArray());
 			Spread total = Spread
 				.of(this.results.get(variant).stream().mapToDouble((v) -> (v[0] + v[1]) / 1e6).toArray());
 			table.row(label(variant), spread(variant, 0, 1e6).format(1), spread(variant, 1, 1e6).format(1),
-					spread(variant, 2, 1e6).format(3), String.format(Locale.ROOT, "%.0f×", ratio.median()),
-					total.format(1), (this.results.get(variant).get(0)[3] < 0) ? "not exposed"
-							: String.format(Locale.ROOT, "%.0f", spread(variant, 3, 1).median()));
+					spread(variant, 2, 1e6).format(3), ratio(variant, 1, 2).format(1) + " ×",
+					ratio(variant, 4, 5).format(1) + " ×", total.format(1), (this.results.get(variant).get(0)[3] < 0)
+							? "not exposed" : String.format(Locale.ROOT, "%.0f", spread(variant, 3, 1).median()));
 		}
-		return table.toString();
+		return table.toString() + "\n" + warmUpRequests();
+	}
+
+	/** First over steady state, per round. */
+	private Spread ratio(String variant, int first, int steady) {
+		return Spread
+			.of(this.results.get(variant).stream().mapToDouble((v) -> v[first] / (double) v[steady]).toArray());
+	}
+
+	/**
+	 * What the warm-up requests add to construction: per round, eager construction with
+	 * the default {@code warm-up.requests} less that with none.
+	 */
+	private String warmUpRequests() {
+		List<long[]> eager = this.results.get(EAGER);
+		List<long[]> none = this.results.get(EAGER_NO_REQUESTS);
+		double[] added = new double[eager.size()];
+		for (int round = 0; round < added.length; round++) {
+			added[round] = (eager.get(round)[0] - none.get(round)[0]) / 1e6;
+		}
+		return String.format(Locale.ROOT,
+				"The %d warm-up requests (`llm.client.warm-up.requests`, the default) add %s ms to construction "
+						+ "(per round, eager construction less that with `warm-up.requests=0`; median (min–max)) and "
+						+ "take the first call from %.1f × to %.1f × a steady-state call (%.1f × to %.1f × in the "
+						+ "calling thread's CPU time).\n",
+				WarmUpSettings.DEFAULTS.requests(), Spread.of(added).format(1), ratio(EAGER_NO_REQUESTS, 1, 2).median(),
+				ratio(EAGER, 1, 2).median(), ratio(EAGER_NO_REQUESTS, 4, 5).median(), ratio(EAGER, 4, 5).median());
 	}
 
 	static String label(String variant) {
 		return switch (variant) {
-			case "llm-client-eager" -> "llm-client, eager-init=true";
+			case EAGER -> "llm-client, eager-init=true";
+			case EAGER_NO_REQUESTS -> "llm-client, eager-init=true, warm-up.requests=0";
 			case "llm-client-lazy" -> "llm-client, eager-init=false";
 			default -> ContenderKind.valueOf(variant).label();
 		};

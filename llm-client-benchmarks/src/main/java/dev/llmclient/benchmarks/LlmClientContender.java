@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.llmclient.LlmClient;
+import dev.llmclient.WarmUpSettings;
 import dev.llmclient.batch.LlmBatchService;
 
 /**
@@ -26,6 +27,11 @@ final class LlmClientContender implements Contender {
 	}
 
 	LlmClientContender(String baseUrl, int poolSize, boolean metrics, boolean eagerInit, int maxLatencyRecords) {
+		this(baseUrl, poolSize, metrics, eagerInit, maxLatencyRecords, WarmUpSettings.DEFAULTS.requests());
+	}
+
+	LlmClientContender(String baseUrl, int poolSize, boolean metrics, boolean eagerInit, int maxLatencyRecords,
+			int warmUpRequests) {
 		SimpleMeterRegistry registry = metrics ? new SimpleMeterRegistry() : null;
 		this.client = LlmClient.builder()
 			.endpoint(baseUrl)
@@ -35,6 +41,7 @@ final class LlmClientContender implements Contender {
 			.connection((connection) -> connection.withConnectTimeout(CONNECT_TIMEOUT).withReadTimeout(READ_TIMEOUT))
 			.retry((retry) -> retry.withEnabled(false))
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(eagerInit))
+			.warmUp((warmUp) -> warmUp.withRequests(warmUpRequests))
 			.health((health) -> health.withMaxLatencyRecords(maxLatencyRecords))
 			.meterRegistry(registry)
 			.build();

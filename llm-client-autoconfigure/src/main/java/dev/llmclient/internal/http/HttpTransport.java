@@ -119,10 +119,27 @@ public final class HttpTransport implements AutoCloseable {
 	 * warm-up must not wait minutes for a server that accepts and never answers.
 	 */
 	public RestClient restClient(Duration responseTimeout) {
+		return this.restClientBuilder.clone().requestFactory(requestFactory(responseTimeout)).build();
+	}
+
+	/**
+	 * Returns a {@link RestClient} like {@link #restClient(Duration)}, on the same pool,
+	 * without observation: warm-up sends its requests that only warm the code path
+	 * through it, which must not show up as requests in the application's metrics or
+	 * traces.
+	 */
+	public RestClient unobservedRestClient(Duration responseTimeout) {
+		return this.restClientBuilder.clone()
+			.requestFactory(requestFactory(responseTimeout))
+			.observationRegistry(ObservationRegistry.NOOP)
+			.build();
+	}
+
+	private AttemptAwareRequestFactory requestFactory(Duration responseTimeout) {
 		AttemptAwareRequestFactory requestFactory = new AttemptAwareRequestFactory(this.httpClient);
 		requestFactory.setReadTimeout(responseTimeout);
 		requestFactory.setConnectionRequestTimeout(responseTimeout);
-		return this.restClientBuilder.clone().requestFactory(requestFactory).build();
+		return requestFactory;
 	}
 
 	/**

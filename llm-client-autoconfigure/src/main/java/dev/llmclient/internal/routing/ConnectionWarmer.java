@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,6 +28,7 @@ import dev.llmclient.LlmClientSettings;
 import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.internal.call.CallExecutors;
+import dev.llmclient.internal.http.CancellableAttempt;
 import dev.llmclient.internal.http.HttpTransport;
 import dev.llmclient.internal.recording.CallRecorder;
 import dev.llmclient.internal.wire.BoundedBody;
@@ -43,6 +46,16 @@ import dev.llmclient.internal.wire.Failures;
  * connection leased until every other one has an answer too (or the timeout passes), so
  * the pool cannot hand one connection to two of them: the connections opened are
  * distinct.
+ * <p>
+ * Then it sends {@code warm-up.requests} more {@code GET {endpoint}/models}, one after
+ * another, through the same stack a call's exchange runs on (this client's
+ * {@code RestClient} with its interceptors, its request factory, a pooled connection and
+ * real socket reads), so that this code is compiled before the first call rather than
+ * interpreted during it. They are not observed (no {@code http.client.requests} sample
+ * and no span for each, which would flood the application's traces at every start-up),
+ * nor recorded in the client's metrics or health; any HTTP answer warms the path as well
+ * as another, and a failure stops them and is logged but never fails start-up: the
+ * connections are already open by then.
  */
 public final class ConnectionWarmer {
 
@@ -56,6 +69,14 @@ public final class ConnectionWarmer {
 			+ "\"model\":\"warm-up\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
 			+ "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}")
 		.getBytes(StandardCharsets.UTF_8);
+
+	/**
+	 * How long the warm-up requests may take in all. They only pay off against a server
+	 * that answers in a millisecond or so, where the first call's few milliseconds of CPU
+	 * would show; against one that takes 100 ms they would add seconds to start-up and
+	 * save nothing visible.
+	 */
+	private static final Duration REQUESTS_BUDGET = Duration.ofSeconds(1);
 
 	private final LlmClientSettings settings;
 
@@ -124,6 +145,7 @@ public final class ConnectionWarmer {
 			.filter(Objects::nonNull)
 			.findFirst()
 			.ifPresent(this::credentialsRefused);
+		String requests = sendRequests(deadline);
 		if (logger.isInfoEnabled()) {
 			int missing = count - statuses.size();
 			String shortfall = (missing > 0)
@@ -133,7 +155,75 @@ public final class ConnectionWarmer {
 				.info(prefix() + "opened " + statuses.size() + ((statuses.size() == 1) ? " connection" : " connections")
 						+ " to " + this.settings.displayEndpoint() + " in " + millis + " ms (GET /models answered HTTP "
 						+ statuses.get(0) + "; " + this.transport.poolStats().available() + " idle in the pool"
-						+ shortfall + ")");
+						+ shortfall + ")" + requests);
+		}
+	}
+
+	/**
+	 * Sends the warm-up requests on a thread of their own, so that the one in flight can
+	 * be aborted when {@code warm-up.timeout} passes; no new one starts after
+	 * {@link #REQUESTS_BUDGET}.
+	 * @return what the log line says of them, empty when there are none
+	 */
+	private String sendRequests(long deadline) {
+		int count = this.settings.warmUp().requests();
+		if (count == 0) {
+			return "";
+		}
+		long start = System.nanoTime();
+		RestClient restClient = this.transport.unobservedRestClient(this.settings.warmUp().timeout());
+		AtomicInteger answered = new AtomicInteger();
+		AtomicReference<CancellableAttempt> attempt = new AtomicReference<>();
+		ExecutorService executor = CallExecutors.create("llm-client-warm-up-requests", 1);
+		Exception failure = null;
+		try {
+			Future<?> sending = executor.submit(() -> {
+				try (CancellableAttempt current = CancellableAttempt.withoutDeadline()) {
+					attempt.set(current);
+					long stopAt = Math.min(deadline, start + REQUESTS_BUDGET.toNanos());
+					while (answered.get() < count && System.nanoTime() < stopAt) {
+						restClient.get().uri(this.transport.modelsUri()).exchange((request, response) -> {
+							response.getStatusCode();
+							response.getHeaders().getContentType();
+							return BoundedBody.read(response.getBody(), this.settings.connection().maxResponseSize());
+						}, true);
+						answered.incrementAndGet();
+					}
+				}
+				return null;
+			});
+			sending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException ex) {
+			failure = (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
+		catch (TimeoutException ex) {
+			abort(attempt.get());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			abort(attempt.get());
+			failure = ex;
+		}
+		finally {
+			executor.shutdown();
+		}
+		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		if (answered.get() == count) {
+			return ", then sent " + count + " warm-up " + ((count == 1) ? "request" : "requests") + " in " + millis
+					+ " ms";
+		}
+		if (failure == null && System.nanoTime() < deadline) {
+			return ", then sent " + answered.get() + " of " + count + " warm-up requests in " + millis
+					+ " ms (stopped: against a server this far away the first call gains nothing from more)";
+		}
+		return ", then sent " + answered.get() + " of " + count + " warm-up requests in " + millis + " ms: "
+				+ describe(failure);
+	}
+
+	private static void abort(CancellableAttempt inFlight) {
+		if (inFlight != null) {
+			inFlight.abort();
 		}
 	}
 
