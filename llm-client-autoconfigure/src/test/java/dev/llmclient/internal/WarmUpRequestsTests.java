@@ -83,7 +83,7 @@ class WarmUpRequestsTests {
 		try (LlmClient client = builder(server).warmUp((warmUp) -> warmUp.withRequests(0)).build()) {
 			assertThat(this.requests).hasSize(CONNECTIONS);
 		}
-		assertThat(output).contains("LLM client warm-up: opened 2 connections").doesNotContain("warm-up request");
+		assertThat(output).contains("warm-up: opened 2 connections").doesNotContain("warm-up request");
 	}
 
 	@Test
