@@ -27,8 +27,8 @@ public final class BenchmarkMain {
 
 	/**
 	 * @param args {@code --quick},
-	 * {@code --only=overhead,batch,embeddings,first-call,memory,jmh}, {@code --doc=PATH},
-	 * {@code --chart=PATH}, {@code --memory-calls=N}
+	 * {@code --only=overhead,batch,embeddings,first-call,memory,jmh,adaptive},
+	 * {@code --doc=PATH}, {@code --chart=PATH}, {@code --memory-calls=N}
 	 * @throws Exception when a scenario fails
 	 */
 	public static void main(String[] args) throws Exception {
@@ -62,9 +62,15 @@ public final class BenchmarkMain {
 		if (settings.runs("jmh")) {
 			jmh = new Jmh(settings).run();
 		}
+		AdaptiveConcurrencyBenchmark.Results adaptive = settings.runs("adaptive") ? AdaptiveConcurrencyBenchmark.run()
+				: null;
 		long minutes = ChronoUnit.SECONDS.between(started, Instant.now());
 		String report = report(settings, overhead, batch, embeddings, firstCall, memory, jmh, loadBefore, loadAverage(),
 				minutes);
+		if (adaptive != null) {
+			report += "### Adaptive concurrency: hidden cap C, bare 429 and 429 with Retry-After\n\n"
+					+ adaptive.markdown() + '\n';
+		}
 		System.out.println(report);
 		Path results = Path.of("target", "benchmarks", "results.md");
 		Files.createDirectories(results.getParent());

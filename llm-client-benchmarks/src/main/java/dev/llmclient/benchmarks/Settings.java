@@ -15,7 +15,7 @@ record Settings(boolean quick, Set<String> scenarios, List<Integer> threads, int
 		int batchPromptsDefault, int batchPromptsAtSmallestN, int firstCallRounds, int memoryCalls,
 		List<Integer> memoryRecords, Path doc, Path chart) {
 
-	static final Set<String> ALL = Set.of("overhead", "batch", "embeddings", "first-call", "memory", "jmh");
+	static final Set<String> ALL = Set.of("overhead", "batch", "embeddings", "first-call", "memory", "jmh", "adaptive");
 
 	static Settings parse(String[] args) {
 		boolean quick = false;
@@ -41,7 +41,7 @@ record Settings(boolean quick, Set<String> scenarios, List<Integer> threads, int
 			}
 			else {
 				throw new IllegalArgumentException("unknown option " + arg
-						+ " (known: --quick, --only=overhead,batch,embeddings,first-call,memory,jmh, --doc=PATH, --chart=PATH, --memory-calls=N)");
+						+ " (known: --quick, --only=overhead,batch,embeddings,first-call,memory,jmh,adaptive, --doc=PATH, --chart=PATH, --memory-calls=N)");
 			}
 		}
 		if (quick) {
