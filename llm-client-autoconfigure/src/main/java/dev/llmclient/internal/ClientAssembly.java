@@ -84,7 +84,7 @@ final class ClientAssembly {
 		Bulkhead bulkhead = new Bulkhead(settings, Objects.requireNonNull(
 				builder.concurrencyLimiter().apply(Bulkhead.limiter(settings)), "concurrencyLimiter returned null"));
 		Failures failures = new Failures(settings);
-		ServerPacing pacing = new ServerPacing(Clock.systemUTC(), settings.retry().maxRetryAfter());
+		ServerPacing pacing = new ServerPacing(settings, Clock.systemUTC());
 		this.observations = CallObservations.create(targets.get(0), observationRegistry,
 				builder.observationConvention());
 		RouteSource routes;
