@@ -64,7 +64,10 @@ public final class Retrier {
 
 	private final CallGate gate;
 
-	/** How long a call that gave its permit back for a backoff waits for one again. */
+	/**
+	 * How long a call that gave its permit back for a backoff waits for one again, and
+	 * how long in all it may wait out refusals without spending attempts.
+	 */
 	private final Duration maxWait;
 
 	/** How much longer the server has paused the whole client; zero when it has not. */

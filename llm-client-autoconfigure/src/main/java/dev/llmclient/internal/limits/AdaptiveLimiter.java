@@ -31,11 +31,12 @@ import dev.llmclient.traffic.ConcurrencyLimiter;
  * overshoot does not leave the limit above the server's cap, and finding the cap again
  * does not cost a tenth of it each time.</li>
  * <li><b>Probing.</b> After slow start the limit grows by one at most once per round, a
- * round being as many answers as the limit and at least {@link #MIN_ROUND}. A probe that
- * is refused doubles the rounds before the next one (up to {@value #MAX_PROBE_INTERVAL});
- * one that holds for a round brings them back to one. A server that keeps its cap is
- * probed less and less often, each probe costing one refused request; a server that grows
- * is followed one step per round.</li>
+ * round being as many answers as the limit and at least {@link #MIN_ROUND}. A step that
+ * is refused (the end of slow start, or a probe) doubles the rounds before the next probe
+ * (up to {@value #MAX_PROBE_INTERVAL}); a probe that holds for a round brings them back
+ * to one. A server that keeps its cap is probed less and less often, each probe costing
+ * one refused request (and, with {@code Retry-After}, that request's wait); a server that
+ * grows is followed one step per round.</li>
  * <li><b>Old news is ignored.</b> Only refusals of attempts started after the last
  * decrease count: earlier ones answer a limit already left behind.</li>
  * </ul>
@@ -153,9 +154,7 @@ final class AdaptiveLimiter implements ConcurrencyLimiter {
 		int next;
 		if (this.slowStart || this.probing) {
 			next = this.limit - 1;
-			if (this.probing) {
-				this.probeInterval = Math.min(MAX_PROBE_INTERVAL, this.probeInterval * 2);
-			}
+			this.probeInterval = Math.min(MAX_PROBE_INTERVAL, this.probeInterval * 2);
 		}
 		else {
 			next = (int) (this.limit * this.backoffRatio);

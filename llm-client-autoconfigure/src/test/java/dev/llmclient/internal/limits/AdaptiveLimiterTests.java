@@ -41,30 +41,45 @@ class AdaptiveLimiterTests {
 	}
 
 	@Test
-	void refusedProbeGoesBackOneStepAndTheNextProbeWaitsTwiceAsLong() throws InterruptedException {
+	void refusedStepGoesBackOneAndTheNextProbeWaitsTwiceAsLong() throws InterruptedException {
 		endSlowStartAt(40);
 		round();
-		assertThat(this.limiter.limit()).as("a probe after one round").isEqualTo(41);
-		refuse(41);
-		assertThat(this.limiter.limit()).as("back to the limit that held").isEqualTo(40);
-		round();
-		assertThat(this.limiter.limit()).as("no probe after one round").isEqualTo(40);
+		assertThat(this.limiter.limit()).as("no probe one round after slow start").isEqualTo(40);
 		round();
 		assertThat(this.limiter.limit()).as("a probe after two").isEqualTo(41);
+		refuse(41);
+		assertThat(this.limiter.limit()).as("back to the limit that held").isEqualTo(40);
+		rounds(3);
+		assertThat(this.limiter.limit()).as("no probe after three rounds").isEqualTo(40);
+		round();
+		assertThat(this.limiter.limit()).as("a probe after four").isEqualTo(41);
+	}
+
+	@Test
+	void probesOfACapThatHoldsComeAtMostEveryEightRounds() throws InterruptedException {
+		endSlowStartAt(40);
+		int probes = 0;
+		for (int i = 0; i < 40; i++) {
+			round();
+			if (this.limiter.limit() == 41) {
+				probes++;
+				refuse(41);
+			}
+		}
+		assertThat(probes).as("after 2, 4, 8, 8, 8, 8 rounds").isEqualTo(6);
 	}
 
 	@Test
 	void probeThatHoldsForARoundIsFollowedByTheNextOne() throws InterruptedException {
 		endSlowStartAt(40);
-		round();
-		round();
-		round();
+		rounds(4);
 		assertThat(this.limiter.limit()).isEqualTo(43);
 	}
 
 	@Test
 	void noProbeBeforeTheRoundHasLastedASecond() throws InterruptedException {
 		endSlowStartAt(40);
+		round();
 		answer(200);
 		assertThat(this.limiter.limit()).isEqualTo(40);
 		this.clock.addAndGet(AdaptiveLimiter.MIN_ROUND.toNanos());
@@ -75,8 +90,6 @@ class AdaptiveLimiterTests {
 	@Test
 	void refusalAtALimitThatHeldCutsItByTheBackoffRatio() throws InterruptedException {
 		endSlowStartAt(40);
-		round();
-		refuse(41);
 		round();
 		assertThat(this.limiter.limit()).isEqualTo(40);
 		refuse(40);
@@ -156,6 +169,12 @@ class AdaptiveLimiterTests {
 		answer(limit - 1);
 		this.clock.addAndGet(AdaptiveLimiter.MIN_ROUND.toNanos());
 		answer(1);
+	}
+
+	private void rounds(int count) throws InterruptedException {
+		for (int i = 0; i < count; i++) {
+			round();
+		}
 	}
 
 	private void answer(int count) throws InterruptedException {
