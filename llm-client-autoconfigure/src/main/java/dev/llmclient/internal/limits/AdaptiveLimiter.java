@@ -22,14 +22,16 @@ import dev.llmclient.traffic.ConcurrencyLimiter;
  * <ul>
  * <li><b>Slow start.</b> The limit starts at {@code min-concurrent} and grows by one per
  * answer (doubling every round trip) until the first refusal.</li>
- * <li><b>A refusal says what the server took.</b> An attempt refused while {@code n}
- * permits were out, its own included, says the server would not take {@code n} at once:
- * the limit drops to at most {@code n - 1}. Below that, it drops to {@code limit - 1}
- * when the step just taken went too far (the refusal that ends slow start, or one in the
- * round of a probe), and to {@code limit × adaptive.backoff-ratio} when the limit had
- * held for a round (the server's capacity shrank, or it is overloaded). So slow start's
- * overshoot does not leave the limit above the server's cap, and finding the cap again
- * does not cost a tenth of it each time.</li>
+ * <li><b>The end of slow start lands on what the server took.</b> The first refusal, of
+ * an attempt that took its permit while {@code n} were out (its own included), says the
+ * server would not take {@code n} at once: the limit drops to {@code n - 1}, but not
+ * below half of it, which the server answered a round trip earlier (when the client is
+ * busy, the count at the time a permit was taken can lag what reached the server). So
+ * slow start's overshoot does not leave the limit above the cap, as a cut by
+ * {@code adaptive.backoff-ratio} of an overshot limit would.</li>
+ * <li><b>Later refusals.</b> A refusal in the round of a probe steps back one: the probe
+ * found the cap. A refusal at a limit that had held for a round cuts it by
+ * {@code adaptive.backoff-ratio}: the server's capacity shrank, or it is overloaded.</li>
  * <li><b>Probing.</b> After slow start the limit grows by one at most once per round, a
  * round being as many answers as the limit and at least {@link #MIN_ROUND}. A step that
  * is refused (the end of slow start, or a probe) doubles the rounds before the next probe
@@ -152,12 +154,17 @@ final class AdaptiveLimiter implements ConcurrencyLimiter {
 			return;
 		}
 		int next;
-		if (this.slowStart || this.probing) {
+		if (this.slowStart) {
+			next = Math.max(this.limit / 2, Math.min(this.limit, permitsOut) - 1);
+		}
+		else if (this.probing) {
 			next = this.limit - 1;
-			this.probeInterval = Math.min(MAX_PROBE_INTERVAL, this.probeInterval * 2);
 		}
 		else {
 			next = (int) (this.limit * this.backoffRatio);
+		}
+		if (this.slowStart || this.probing) {
+			this.probeInterval = Math.min(MAX_PROBE_INTERVAL, this.probeInterval * 2);
 		}
 		this.slowStart = false;
 		this.probing = false;
@@ -165,7 +172,7 @@ final class AdaptiveLimiter implements ConcurrencyLimiter {
 		long now = this.nanoClock.getAsLong();
 		this.lastDecrease = now;
 		startRound(now);
-		resize(Math.min(next, permitsOut - 1));
+		resize(next);
 	}
 
 	private void startRound(long now) {

@@ -109,6 +109,24 @@ class AdaptiveLimiterTests {
 	}
 
 	@Test
+	void endOfSlowStartKeepsAtLeastHalfTheLimitWhenTheCountLagged() throws InterruptedException {
+		answer(59);
+		refuse(41);
+		assertThat(this.limiter.limit()).isEqualTo(40);
+		AdaptiveLimiter lagged = new AdaptiveLimiter(settings(100), this.clock::get);
+		for (int i = 0; i < 59; i++) {
+			ConcurrencyLimiter.Permit permit = lagged.tryAcquire(Duration.ZERO);
+			permit.attemptEnded(this.clock.get(), 1, Signal.SUCCESS);
+			permit.release();
+		}
+		this.clock.addAndGet(1);
+		ConcurrencyLimiter.Permit early = lagged.tryAcquire(Duration.ZERO);
+		early.attemptEnded(this.clock.get(), 1, Signal.DROPPED);
+		early.release();
+		assertThat(lagged.limit()).as("half of 60, not the 1 - 1 the count said").isEqualTo(30);
+	}
+
+	@Test
 	void limitStaysWithinMinConcurrentAndMaxConcurrent() throws InterruptedException {
 		AdaptiveLimiter small = new AdaptiveLimiter(settings(8), this.clock::get);
 		for (int i = 0; i < 20; i++) {
@@ -117,10 +135,12 @@ class AdaptiveLimiterTests {
 			permit.release();
 		}
 		assertThat(small.limit()).isEqualTo(8);
-		this.clock.addAndGet(1);
-		ConcurrencyLimiter.Permit permit = small.tryAcquire(Duration.ZERO);
-		permit.attemptEnded(this.clock.get(), 1, Signal.DROPPED);
-		permit.release();
+		for (int i = 0; i < 10; i++) {
+			this.clock.addAndGet(1);
+			ConcurrencyLimiter.Permit permit = small.tryAcquire(Duration.ZERO);
+			permit.attemptEnded(this.clock.get(), 1, Signal.DROPPED);
+			permit.release();
+		}
 		assertThat(small.limit()).as("at least min-concurrent").isEqualTo(1);
 	}
 
