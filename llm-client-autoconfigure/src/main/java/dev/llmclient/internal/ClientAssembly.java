@@ -152,7 +152,7 @@ final class ClientAssembly {
 	 * with one endpoint, each endpoint's own with several.
 	 */
 	private static ServerPacing pacing(LlmClientSettings settings) {
-		return new ServerPacing(Clock.systemUTC(), settings.retry().maxRetryAfter());
+		return new ServerPacing(settings, Clock.systemUTC());
 	}
 
 	/**

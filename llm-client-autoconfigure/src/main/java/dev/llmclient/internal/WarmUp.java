@@ -1,7 +1,6 @@
 package dev.llmclient.internal;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import org.springframework.web.client.RestClient;
 
@@ -71,7 +70,7 @@ final class WarmUp {
 		Failures failures = this.operations.failures();
 		RestClient inMemory = transport.restClient(new CannedHttpClient(ConnectionWarmer.CANNED_COMPLETION));
 		CallRecorder detached = new CallRecorder(new LatencyWindow(1), this.metrics.detached(), 1);
-		ServerPacing pacing = new ServerPacing(Clock.systemUTC(), Duration.ZERO);
+		ServerPacing pacing = new ServerPacing(this.settings, Clock.systemUTC());
 		Admission admission = new Admission(
 				new Bulkhead(this.settings, new FixedLimiter(this.settings.limits().maxConcurrent())), null, null,
 				pacing, failures, CallMetrics.NONE, false);

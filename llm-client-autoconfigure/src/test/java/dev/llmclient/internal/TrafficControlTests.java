@@ -194,6 +194,24 @@ class TrafficControlTests {
 	}
 
 	@Test
+	void retryAfterOnA429WithTheAdaptiveLimitPausesNoOtherCall() throws Exception {
+		try (LimitedChatServer server = new LimitedChatServer().capacity(0)
+			.headers((request) -> Map.of("Retry-After", "1"));
+				LlmClient client = TestClients.lazy(server.endpoint())
+					.retry((retry) -> retry.withEnabled(false))
+					.adaptive((adaptive) -> adaptive.withEnabled(true))
+					.limits((limits) -> limits.withMaxWait(Duration.ofMillis(200)))
+					.build()) {
+			assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client.generate("first"))
+				.satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(429));
+			assertThat(client.health().rateLimit().pausedByServer()).isFalse();
+			assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client.generate("second"))
+				.satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(429));
+			assertThat(server.requests()).as("the second call was sent").isEqualTo(2);
+		}
+	}
+
+	@Test
 	void unreadableRateLimitHeadersAreIgnoredWithOneDebugLine() throws Exception {
 		Logger logger = (Logger) LoggerFactory.getLogger(ServerPacing.class);
 		ListAppender<ILoggingEvent> log = new ListAppender<>();

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -26,12 +26,16 @@ import dev.llmclient.batch.BatchResult;
 import dev.llmclient.batch.LlmBatchService;
 
 /**
- * Adaptive concurrency against a provider with a hidden concurrency cap: goodput
- * (successful calls per second) and the fraction of requests refused with 429, for a
- * fixed {@code max-concurrent} of C/2, C and 4C, and for the adaptive limit (with
- * {@code max-concurrent} 4C as its ceiling), for C in 4, 16 and 64. Run by hand (a few
- * minutes on two cores; the guide's "Traffic control" and docs/benchmarks.md hold the
- * numbers):
+ * Adaptive concurrency against a provider with a hidden concurrency cap C, for both kinds
+ * of provider side by side: one that refuses with a bare 429 (vLLM, llama.cpp, Ollama)
+ * and one that refuses with {@code Retry-After: 1} and sends {@code x-ratelimit-*}
+ * headers on every answer (a hosted API or gateway). For C in 4, 16 and 64: goodput
+ * (successful calls per second) against the fixed {@code max-concurrent} of C, the
+ * fraction of requests refused with 429, and the items a batch lost, for a fixed limit of
+ * C and of 4C and for the adaptive limit (with {@code max-concurrent} 4C as its ceiling);
+ * then the sample's scenario of issue 29: 1 000 prompts against a cap of 8 with
+ * {@code max-concurrent} 64 and the adaptive limit on. Run by hand (a few minutes on two
+ * cores), or from {@link BenchmarkMain} with {@code --only=adaptive}:
  *
  * <pre>
  * ./mvnw -B -q -Pbench -pl llm-client-benchmarks -am package -DskipTests
@@ -40,11 +44,11 @@ import dev.llmclient.batch.LlmBatchService;
  *
  * The simulated provider (in this JVM, the JDK's HTTP server) answers each request after
  * {@value #ANSWER_MS} ms while fewer than C are being answered, and refuses any request
- * beyond C at once with a 429 without {@code Retry-After}, as a vLLM, llama.cpp or Ollama
- * slot limit does. Each run is one batch of {@value #SECONDS_OF_WORK} s of ideal work (C
- * / {@value #ANSWER_MS} ms × that many seconds of prompts) through
- * {@link LlmBatchService}, with the client's default retry settings (3 attempts); a fresh
- * client per run, one warm-up run first. Ideal goodput is C / {@value #ANSWER_MS} ms.
+ * beyond C at once with a 429. Each run of the table is one batch of
+ * {@value #SECONDS_OF_WORK} s of ideal work (C / {@value #ANSWER_MS} ms × that many
+ * seconds of prompts) through {@link LlmBatchService}, with the client's default retry
+ * settings (3 attempts, {@code retry.max-retry-after} 60 s); a fresh client per run, one
+ * warm-up run first.
  */
 public final class AdaptiveConcurrencyBenchmark {
 
@@ -53,6 +57,14 @@ public final class AdaptiveConcurrencyBenchmark {
 	private static final int SECONDS_OF_WORK = 4;
 
 	private static final int[] CAPS = { 4, 16, 64 };
+
+	private static final List<String> MODES = List.of("fixed C", "fixed 4C", "adaptive (max 4C)");
+
+	private static final int SAMPLE_CAP = 8;
+
+	private static final int SAMPLE_PROMPTS = 1000;
+
+	private static final int SAMPLE_MAX_CONCURRENT = 64;
 
 	private static final byte[] COMPLETION = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"sim\","
 			+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
@@ -73,28 +85,45 @@ public final class AdaptiveConcurrencyBenchmark {
 				chart = Path.of(arg.substring(8));
 			}
 		}
-		List<Row> rows = new ArrayList<>();
-		try (Provider provider = new Provider()) {
-			run(provider, 8, "warm-up", false, 8);
-			for (int cap : CAPS) {
-				rows.add(run(provider, cap, "fixed C/2", false, Math.max(1, cap / 2)));
-				rows.add(run(provider, cap, "fixed C", false, cap));
-				rows.add(run(provider, cap, "fixed 4C", false, 4 * cap));
-				rows.add(run(provider, cap, "adaptive (max 4C)", true, 4 * cap));
-			}
-		}
-		System.out.println(markdown(rows));
+		Results results = run();
+		System.out.println(results.markdown());
 		if (Files.isDirectory(chart.toAbsolutePath().getParent())) {
-			Files.writeString(chart, chart(rows), StandardCharsets.UTF_8);
+			Files.writeString(chart, results.chart(), StandardCharsets.UTF_8);
 			System.out.println("chart written to " + chart);
 		}
 		System.exit(0);
 	}
 
-	private static Row run(Provider provider, int cap, String mode, boolean adaptive, int maxConcurrent)
-			throws IOException {
-		int prompts = cap * (1000 / ANSWER_MS) * SECONDS_OF_WORK;
-		provider.reset(cap);
+	/**
+	 * Runs every row: both provider kinds, each C and limit, then the 1 000-prompt
+	 * scenario.
+	 * @return the rows
+	 * @throws IOException when the simulated provider cannot start
+	 */
+	static Results run() throws IOException {
+		List<Row> rows = new ArrayList<>();
+		List<Row> sample = new ArrayList<>();
+		try (Provider provider = new Provider()) {
+			run(provider, Kind.BARE, 8, "warm-up", false, 8, 8 * 20);
+			for (Kind kind : Kind.values()) {
+				for (int cap : CAPS) {
+					int prompts = cap * (1000 / ANSWER_MS) * SECONDS_OF_WORK;
+					rows.add(run(provider, kind, cap, "fixed C", false, cap, prompts));
+					rows.add(run(provider, kind, cap, "fixed 4C", false, 4 * cap, prompts));
+					rows.add(run(provider, kind, cap, "adaptive (max 4C)", true, 4 * cap, prompts));
+				}
+			}
+			for (Kind kind : Kind.values()) {
+				sample.add(run(provider, kind, SAMPLE_CAP, "adaptive (max 64)", true, SAMPLE_MAX_CONCURRENT,
+						SAMPLE_PROMPTS));
+			}
+		}
+		return new Results(rows, sample);
+	}
+
+	private static Row run(Provider provider, Kind kind, int cap, String mode, boolean adaptive, int maxConcurrent,
+			int prompts) {
+		provider.reset(kind, cap);
 		try (LlmClient client = LlmClient.builder()
 			.endpoint("http://127.0.0.1:" + provider.port() + "/v1")
 			.model("sim")
@@ -105,51 +134,12 @@ public final class AdaptiveConcurrencyBenchmark {
 			List<String> batch = IntStream.range(0, prompts).mapToObj((i) -> "prompt " + i).toList();
 			BatchResult result = new LlmBatchService(client).generateAll(batch);
 			double seconds = result.elapsed().toNanos() / 1e9;
-			Row row = new Row(cap, mode, maxConcurrent, prompts, result.succeeded(), result.failed(), seconds,
+			Row row = new Row(kind, cap, mode, maxConcurrent, prompts, result.succeeded(), result.failed(), seconds,
 					provider.requests(), provider.refused(), provider.maxServed());
-			System.err.printf(Locale.ROOT, "C=%d %-18s goodput %.0f/s (%.2f of ideal), 429 %.1f%%, lost %d%n", cap,
-					mode, row.goodput(), row.ofIdeal(), row.refusedFraction() * 100, row.lost());
+			Log.progress("%s C=%d %-18s %5.2f s, goodput %.0f/s (%.2f of ideal), 429 %.1f%%, lost %d", kind.label, cap,
+					mode, seconds, row.goodput(), row.ofIdeal(), row.refusedFraction() * 100, row.lost());
 			return row;
 		}
-	}
-
-	private static String markdown(List<Row> rows) {
-		StringBuilder out = new StringBuilder();
-		out.append(
-				"| C | client | prompts | goodput (/s) | of ideal C/50ms | of fixed C | 429s of requests | items lost |\n");
-		out.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-		for (Row row : rows) {
-			Row tuned = rows.stream()
-				.filter((r) -> r.cap() == row.cap() && r.mode().equals("fixed C"))
-				.findFirst()
-				.orElse(row);
-			out.append(String.format(Locale.ROOT, "| %d | %s | %d | %.0f | %.2f | %.2f | %.1f %% | %d |%n", row.cap(),
-					row.mode(), row.prompts(), row.goodput(), row.ofIdeal(), row.goodput() / tuned.goodput(),
-					row.refusedFraction() * 100, row.lost()));
-		}
-		return out.toString();
-	}
-
-	private static String chart(List<Row> rows) {
-		List<String> groups = new ArrayList<>();
-		for (int cap : CAPS) {
-			groups.add("C = " + cap);
-		}
-		List<String> series = List.of("fixed C/2", "fixed C", "fixed 4C", "adaptive (max 4C)");
-		double[][] ofIdeal = new double[CAPS.length][series.size()];
-		double[][] refused = new double[CAPS.length][series.size()];
-		for (Row row : rows) {
-			int s = series.indexOf(row.mode());
-			int g = groups.indexOf("C = " + row.cap());
-			ofIdeal[g][s] = row.ofIdeal();
-			refused[g][s] = row.refusedFraction() * 100;
-		}
-		return SvgChart.render(
-				"Hidden cap C, 50 ms answers, one batch of 4 s of ideal work per bar; default retries (3 attempts)",
-				List.of(new SvgChart.Panel("Goodput, fraction of the ideal C / 50 ms", "of ideal", groups, series,
-						ofIdeal, 1.1, List.of(new SvgChart.Reference(1.0, "ideal", true))),
-						new SvgChart.Panel("Requests refused with 429", "% of requests", groups, series, refused,
-								Math.max(5, max(refused) * 1.1), List.of(new SvgChart.Reference(2, "2 %", false)))));
 	}
 
 	private static double max(double[][] values) {
@@ -162,7 +152,99 @@ public final class AdaptiveConcurrencyBenchmark {
 		return max;
 	}
 
-	record Row(int cap, String mode, int maxConcurrent, int prompts, int succeeded, int lost, double seconds,
+	/** How the provider refuses. */
+	enum Kind {
+
+		/** A bare 429, as a vLLM, llama.cpp or Ollama slot limit sends it. */
+		BARE("bare 429"),
+
+		/**
+		 * A 429 with {@code Retry-After: 1}, and {@code x-ratelimit-*} headers (budget
+		 * left) on every answer, as a hosted API sends them.
+		 */
+		RETRY_AFTER("429 + Retry-After");
+
+		final String label;
+
+		Kind(String label) {
+			this.label = label;
+		}
+
+	}
+
+	/** What one run of the benchmark measured. */
+	record Results(List<Row> rows, List<Row> sample) {
+
+		/** The tables, in Markdown, with a line saying what was run. */
+		String markdown() {
+			StringBuilder out = new StringBuilder();
+			out.append(String.format(Locale.ROOT,
+					"Hidden cap C, %d ms answers, one batch of %d s of ideal work per row, default retries "
+							+ "(3 attempts); goodput is relative to the fixed limit of C of the same provider.%n%n",
+					ANSWER_MS, SECONDS_OF_WORK));
+			Table table = new Table("provider", "C", "client", "prompts", "time (s)", "goodput (/s)", "of fixed C",
+					"429s of requests", "items lost");
+			for (Row row : this.rows) {
+				Row tuned = this.rows.stream()
+					.filter((r) -> r.kind() == row.kind() && r.cap() == row.cap() && r.mode().equals("fixed C"))
+					.findFirst()
+					.orElse(row);
+				table.row(row.kind().label, row.cap(), row.mode(), row.prompts(),
+						String.format(Locale.ROOT, "%.2f", row.seconds()),
+						String.format(Locale.ROOT, "%.0f", row.goodput()),
+						String.format(Locale.ROOT, "%.2f", row.goodput() / tuned.goodput()),
+						String.format(Locale.ROOT, "%.1f %%", row.refusedFraction() * 100), row.lost());
+			}
+			out.append(table).append('\n');
+			out.append(String.format(Locale.ROOT,
+					"%d prompts against a cap of %d, max-concurrent %d, adaptive on (issue 29's sample scenario; "
+							+ "ideal %.2f s):%n%n",
+					SAMPLE_PROMPTS, SAMPLE_CAP, SAMPLE_MAX_CONCURRENT,
+					SAMPLE_PROMPTS * ANSWER_MS / 1000.0 / SAMPLE_CAP));
+			Table sampleTable = new Table("provider", "time (s)", "of ideal", "requests", "refused (429)",
+					"429s of requests", "items lost");
+			for (Row row : this.sample) {
+				sampleTable.row(row.kind().label, String.format(Locale.ROOT, "%.2f", row.seconds()),
+						String.format(Locale.ROOT, "%.2f", row.ofIdeal()), row.requests(), row.refused(),
+						String.format(Locale.ROOT, "%.1f %%", row.refusedFraction() * 100), row.lost());
+			}
+			out.append(sampleTable);
+			return out.toString();
+		}
+
+		/** Goodput and 429s per provider kind and C, as an SVG chart. */
+		String chart() {
+			List<String> groups = new ArrayList<>();
+			for (Kind kind : Kind.values()) {
+				for (int cap : CAPS) {
+					groups.add(kind.label + ", C = " + cap);
+				}
+			}
+			double[][] ofFixed = new double[groups.size()][MODES.size()];
+			double[][] refused = new double[groups.size()][MODES.size()];
+			for (Row row : this.rows) {
+				int s = MODES.indexOf(row.mode());
+				int g = groups.indexOf(row.kind().label + ", C = " + row.cap());
+				Row tuned = this.rows.stream()
+					.filter((r) -> r.kind() == row.kind() && r.cap() == row.cap() && r.mode().equals("fixed C"))
+					.findFirst()
+					.orElse(row);
+				ofFixed[g][s] = row.goodput() / tuned.goodput();
+				refused[g][s] = row.refusedFraction() * 100;
+			}
+			return SvgChart.render(
+					"Hidden cap C, 50 ms answers, one batch of 4 s of ideal work per bar; default retries (3 attempts)",
+					List.of(new SvgChart.Panel("Goodput, fraction of the fixed limit of C", "of fixed C", groups, MODES,
+							ofFixed, Math.max(1.1, max(ofFixed) * 1.1),
+							List.of(new SvgChart.Reference(0.9, "0.90", true))),
+							new SvgChart.Panel("Requests refused with 429", "% of requests", groups, MODES, refused,
+									Math.max(5, max(refused) * 1.1),
+									List.of(new SvgChart.Reference(2, "2 %", false)))));
+		}
+
+	}
+
+	record Row(Kind kind, int cap, String mode, int maxConcurrent, int prompts, int succeeded, int lost, double seconds,
 			long requests, long refused, int maxServed) {
 
 		double goodput() {
@@ -181,9 +263,12 @@ public final class AdaptiveConcurrencyBenchmark {
 
 	/**
 	 * The simulated provider: at most {@code cap} requests answered at once, the rest
-	 * refused with 429 at once.
+	 * refused with 429 at once, the way its {@link Kind} says.
 	 */
 	private static final class Provider implements AutoCloseable {
+
+		/** What the provider says its request budget is: far more than a run sends. */
+		private static final long BUDGET = 1_000_000;
 
 		private final HttpServer server;
 
@@ -199,10 +284,16 @@ public final class AdaptiveConcurrencyBenchmark {
 
 		private volatile int cap;
 
+		private volatile Kind kind;
+
 		Provider() throws IOException {
 			// without it the server's separate writes of head and body meet the client's
 			// delayed ACK: 40 ms more per answer
 			System.setProperty("sun.net.httpserver.nodelay", "true");
+			// its default of 200 idle connections closes some of the 256 that a fixed
+			// limit of 4 × 64 keeps, and the client's next request on one fails: not
+			// what this benchmark is about
+			System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
 			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
 			this.server.createContext("/v1/chat/completions", this::answer);
 			this.server.setExecutor(this.executor);
@@ -213,7 +304,8 @@ public final class AdaptiveConcurrencyBenchmark {
 			return this.server.getAddress().getPort();
 		}
 
-		void reset(int cap) {
+		void reset(Kind kind, int cap) {
+			this.kind = kind;
 			this.cap = cap;
 			this.requests.set(0);
 			this.refused.set(0);
@@ -235,12 +327,12 @@ public final class AdaptiveConcurrencyBenchmark {
 		private void answer(HttpExchange exchange) throws IOException {
 			try (exchange) {
 				exchange.getRequestBody().readAllBytes();
-				this.requests.incrementAndGet();
+				long request = this.requests.incrementAndGet();
 				int now = this.serving.incrementAndGet();
 				try {
 					if (now > this.cap) {
 						this.refused.incrementAndGet();
-						respond(exchange, 429, REFUSED);
+						respond(exchange, request, 429, REFUSED);
 						return;
 					}
 					this.maxServed.accumulateAndGet(now, Math::max);
@@ -253,12 +345,21 @@ public final class AdaptiveConcurrencyBenchmark {
 				finally {
 					this.serving.decrementAndGet();
 				}
-				respond(exchange, 200, COMPLETION);
+				respond(exchange, request, 200, COMPLETION);
 			}
 		}
 
-		private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
+		private void respond(HttpExchange exchange, long request, int status, byte[] body) throws IOException {
+			Headers headers = exchange.getResponseHeaders();
+			headers.set("Content-Type", "application/json");
+			if (this.kind == Kind.RETRY_AFTER) {
+				headers.set("x-ratelimit-limit-requests", Long.toString(BUDGET));
+				headers.set("x-ratelimit-remaining-requests", Long.toString(Math.max(1, BUDGET - request)));
+				headers.set("x-ratelimit-reset-requests", "8.64s");
+				if (status == 429) {
+					headers.set("Retry-After", "1");
+				}
+			}
 			exchange.sendResponseHeaders(status, body.length);
 			try (OutputStream out = exchange.getResponseBody()) {
 				out.write(body);

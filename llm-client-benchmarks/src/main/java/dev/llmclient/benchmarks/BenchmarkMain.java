@@ -27,7 +27,7 @@ public final class BenchmarkMain {
 
 	/**
 	 * @param args {@code --quick},
-	 * {@code --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster},
+	 * {@code --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive},
 	 * {@code --doc=PATH}, {@code --chart=PATH}, {@code --memory-calls=N}
 	 * @throws Exception when a scenario fails
 	 */
@@ -67,9 +67,15 @@ public final class BenchmarkMain {
 			jmh = new Jmh(settings).run();
 		}
 		String cluster = settings.runs("cluster") ? clusterLimits() : null;
+		AdaptiveConcurrencyBenchmark.Results adaptive = settings.runs("adaptive") ? AdaptiveConcurrencyBenchmark.run()
+				: null;
 		long minutes = ChronoUnit.SECONDS.between(started, Instant.now());
 		String report = report(settings, overhead, batch, embeddings, structured, firstCall, memory, jmh, cluster,
 				loadBefore, loadAverage(), minutes);
+		if (adaptive != null) {
+			report += "### Adaptive concurrency: hidden cap C, bare 429 and 429 with Retry-After\n\n"
+					+ adaptive.markdown() + '\n';
+		}
 		System.out.println(report);
 		Path results = Path.of("target", "benchmarks", "results.md");
 		Files.createDirectories(results.getParent());

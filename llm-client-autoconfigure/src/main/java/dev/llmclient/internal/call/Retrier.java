@@ -33,11 +33,27 @@ import dev.llmclient.internal.recording.CallObservations;
  * without backoff: a failover is an attempt like any other, within {@code max-attempts}
  * and the deadline, and counts as a retry.
  * <p>
+ * A 429 with {@code Retry-After} is waited out without spending an attempt: the server
+ * refused the request before working on it, and said when to come back. The call waits
+ * what the server asked (never past {@code max-retry-after} nor its deadline) and goes
+ * again; a call whose limit is adaptive gives its permit back meanwhile, so the others go
+ * on at the limit the refusal lowered. Waiting what the server asked is the polite rule,
+ * and costs little: with the adaptive limit such refusals are rare, and with a fixed
+ * limit the whole client waits anyway (see
+ * {@link dev.llmclient.internal.limits.ServerPacing}). So that a call cannot go round
+ * forever, these waits count against {@code max-wait}, each as at least one second (the
+ * unit of {@code Retry-After}): once they would pass it, a refusal spends an attempt as
+ * any other failure does. A fixed limit set too high thus loses no item to a server that
+ * says when to come back.
+ * <p>
  * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the
  * failure, so it cannot honour {@code Retry-After}, nor give up early when the wait would
  * pass the deadline.
  */
 public final class Retrier {
+
+	/** The least a waited-out refusal counts against {@code max-wait}. */
+	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
 	private final RetrySettings settings;
 
@@ -48,7 +64,10 @@ public final class Retrier {
 
 	private final CallGate gate;
 
-	/** How long a call that gave its permit back for a backoff waits for one again. */
+	/**
+	 * How long a call that gave its permit back for a backoff waits for one again, and
+	 * how long in all it may wait out refusals without spending attempts.
+	 */
 	private final Duration maxWait;
 
 	/** How much longer the server has paused the whole client; zero when it has not. */
@@ -74,6 +93,7 @@ public final class Retrier {
 	 */
 	<T> T call(Call call, Operation<T> operation) {
 		int attempts = 0;
+		Duration refusalsWaited = Duration.ZERO;
 		while (true) {
 			try {
 				return this.attempts.run(call, operation);
@@ -83,19 +103,29 @@ public final class Retrier {
 					throw failure; // nobody waits for a retry's answer
 				}
 				attempts++;
-				if (!this.settings.enabled() || attempts >= this.settings.maxAttempts()) {
+				if (!this.settings.enabled()) {
 					throw failure;
 				}
-				if (this.attempts.routes().failsOver(call, failure)) {
+				boolean spent = attempts >= this.settings.maxAttempts();
+				if (!spent && this.attempts.routes().failsOver(call, failure)) {
 					CallObservations.retry(call.observation(), failure.errorType(), Duration.ZERO);
 					this.metrics.retry(call.operation(), failure.errorType());
 					call.ticket().retrying();
 					continue;
 				}
-				if (!failure.isRetryable()) {
+				Duration delay;
+				Duration refusal = refusalWait(failure, call.deadline(), refusalsWaited);
+				if (refusal != null) {
+					attempts--;
+					delay = refusal;
+					refusalsWaited = refusalsWaited.plus(max(delay, ONE_SECOND));
+				}
+				else if (spent || !failure.isRetryable()) {
 					throw failure;
 				}
-				Duration delay = withServerPause(delayBeforeRetry(failure, attempts, call.deadline()), call.deadline());
+				else {
+					delay = withServerPause(delayBeforeRetry(failure, attempts, call.deadline()), call.deadline());
+				}
 				CallObservations.retry(call.observation(), failure.errorType(), delay);
 				call.ticket().backingOff();
 				waitBeforeRetry(delay, failure);
@@ -118,6 +148,29 @@ public final class Retrier {
 			failure.addSuppressed(ex);
 			throw failure;
 		}
+	}
+
+	/**
+	 * The wait of a 429 with {@code Retry-After} that the call waits out without spending
+	 * an attempt (lengthened to the end of a pause of the whole client), or {@code null}
+	 * when it must spend one: when the wait would pass {@code max-retry-after}, the
+	 * deadline, or {@code max-wait} counting the refusals already waited out.
+	 */
+	private Duration refusalWait(LlmClientException failure, Deadline deadline, Duration waited) {
+		if (!(failure instanceof LlmHttpException http) || http.statusCode() != 429 || !failure.isRetryable()) {
+			return null;
+		}
+		Duration asked = http.retryAfter();
+		if (asked == null || asked.compareTo(this.settings.maxRetryAfter()) > 0
+				|| asked.compareTo(deadline.remaining()) >= 0) {
+			return null;
+		}
+		Duration wait = withServerPause(asked, deadline);
+		return (waited.plus(max(wait, ONE_SECOND)).compareTo(this.maxWait) <= 0) ? wait : null;
+	}
+
+	private static Duration max(Duration a, Duration b) {
+		return (a.compareTo(b) >= 0) ? a : b;
 	}
 
 	private Duration delayBeforeRetry(LlmClientException failure, int attempts, Deadline deadline) {

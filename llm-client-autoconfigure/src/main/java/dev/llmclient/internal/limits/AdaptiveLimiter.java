@@ -4,71 +4,103 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.netflix.concurrency.limits.limit.AIMDLimit;
+import java.util.function.LongSupplier;
 
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.traffic.ConcurrencyLimiter;
 
 /**
- * A limit of calls in flight that follows what the server takes, computed by Netflix's
- * {@link AIMDLimit}: additive increase while the server answers, multiplicative decrease
- * (by {@code adaptive.backoff-ratio}) when it refuses or times out, between
- * {@code adaptive.min-concurrent} and {@code max-concurrent}. AIMD rather than the
- * library's delay-based limits (Vegas, Gradient): those read a longer round trip as
- * queueing at the server, but an LLM call's duration is set by how many tokens it
- * generates, so a long answer would shrink the limit for nothing.
+ * A limit of calls in flight that follows what the server takes: additive increase while
+ * the server answers, decrease when it refuses (429, 503) or times out, between
+ * {@code adaptive.min-concurrent} and {@code max-concurrent}. It reacts to refusals only,
+ * never to a longer round trip (as Netflix concurrency-limits' Vegas or Gradient would):
+ * an LLM call's duration is set by how many tokens it generates, so a long answer would
+ * shrink the limit for nothing.
  * <p>
- * How samples are fed to it is this class's own, because LLM calls are slow and few: the
- * library's {@code WindowedLimit} drops any window with fewer than ten samples, drops
- * included, which at a few calls of several seconds each would leave the limit stuck. So:
- * it starts at {@code min-concurrent} and grows by one per success until the first
- * refusal (slow start, so a fast server is reached in a few round trips); after that it
- * grows by one at most once per round, a round being as many completed attempts as the
- * limit and at least {@link #MIN_ROUND}, so that probing above the server's limit costs
- * one refused request per round at most; a refusal shrinks the limit at once, but only
- * refusals of attempts started after the last shrink count, since earlier ones answer a
- * limit already left behind. The permits are a fair semaphore resized as the limit moves;
- * calls beyond a shrunk limit finish, and no new call starts until the count is below it.
+ * The rules, sample by sample (LLM calls are slow and few, so there are no windows of
+ * samples to average):
+ * <ul>
+ * <li><b>Slow start.</b> The limit starts at {@code min-concurrent} and grows by one per
+ * answer (doubling every round trip) until the first refusal.</li>
+ * <li><b>The end of slow start lands on what the server took.</b> The first refusal, of
+ * an attempt that took its permit while {@code n} were out (its own included), says the
+ * server would not take {@code n} at once: the limit drops to {@code n - 1}, but not
+ * below half of it, which the server answered a round trip earlier (when the client is
+ * busy, the count at the time a permit was taken can lag what reached the server). So
+ * slow start's overshoot does not leave the limit above the cap, as a cut by
+ * {@code adaptive.backoff-ratio} of an overshot limit would.</li>
+ * <li><b>Later refusals.</b> A refusal in the round of a probe steps back one: the probe
+ * found the cap. A refusal at a limit that had held for a round cuts it by
+ * {@code adaptive.backoff-ratio}: the server's capacity shrank, or it is overloaded.</li>
+ * <li><b>Probing.</b> After slow start the limit grows by one at most once per round, a
+ * round being as many answers as the limit and at least {@link #MIN_ROUND}. A step that
+ * is refused (the end of slow start, or a probe) doubles the rounds before the next probe
+ * (up to {@value #MAX_PROBE_INTERVAL}); a probe that holds for a round brings them back
+ * to one. A server that keeps its cap is probed less and less often, each probe costing
+ * one refused request (and, with {@code Retry-After}, that request's wait); a server that
+ * grows is followed one step per round.</li>
+ * <li><b>Old news is ignored.</b> Only refusals of attempts started after the last
+ * decrease count: earlier ones answer a limit already left behind.</li>
+ * </ul>
+ * The permits are a fair semaphore resized as the limit moves; calls beyond a shrunk
+ * limit finish, and no new call starts until the count is below it.
  */
 final class AdaptiveLimiter implements ConcurrencyLimiter {
 
 	/** Shortest round between two increases after slow start. */
 	static final Duration MIN_ROUND = Duration.ofSeconds(1);
 
-	private final AIMDLimit limit;
+	/** Most rounds between two probes, after probes kept being refused. */
+	static final int MAX_PROBE_INTERVAL = 8;
+
+	private final int min;
+
+	private final int max;
+
+	private final double backoffRatio;
+
+	private final LongSupplier nanoClock;
 
 	private final Resizable permits;
 
-	private final Permit permit = new AdaptivePermit();
-
-	/** The limit the permits are sized to; only changed under the lock of this. */
-	private int sized;
-
 	private final AtomicInteger inFlight = new AtomicInteger();
+
+	/** The limit; this and the fields below are only used under the lock of this. */
+	private int limit;
+
+	/** The limit the permits are sized to. */
+	private int sized;
 
 	private boolean slowStart = true;
 
-	private int completedInRound;
+	/** Whether the last change was a probe whose round has not ended. */
+	private boolean probing;
 
-	private long roundStart = System.nanoTime();
+	/** Rounds between two probes. */
+	private int probeInterval = 1;
 
-	private long lastDecrease = System.nanoTime();
+	private int roundsSinceProbe;
+
+	private int answersInRound;
+
+	private long roundStart;
+
+	private long lastDecrease;
 
 	AdaptiveLimiter(LlmClientSettings settings) {
-		int min = settings.adaptive().minConcurrent();
-		int max = settings.limits().maxConcurrent();
-		this.limit = AIMDLimit.newBuilder()
-			.minLimit(min)
-			.maxLimit(max)
-			.initialLimit(min)
-			.backoffRatio(settings.adaptive().backoffRatio())
-			// the client decides what a timeout is (read-timeout, timeout): a long
-			// generation is no drop
-			.timeout(Long.MAX_VALUE, TimeUnit.NANOSECONDS)
-			.build();
-		this.sized = min;
-		this.permits = new Resizable(min);
+		this(settings, System::nanoTime);
+	}
+
+	AdaptiveLimiter(LlmClientSettings settings, LongSupplier nanoClock) {
+		this.min = settings.adaptive().minConcurrent();
+		this.max = settings.limits().maxConcurrent();
+		this.backoffRatio = settings.adaptive().backoffRatio();
+		this.nanoClock = nanoClock;
+		this.limit = this.min;
+		this.sized = this.min;
+		this.permits = new Resizable(this.min);
+		this.roundStart = nanoClock.getAsLong();
+		this.lastDecrease = this.roundStart;
 	}
 
 	@Override
@@ -77,13 +109,12 @@ final class AdaptiveLimiter implements ConcurrencyLimiter {
 		if (!taken) {
 			return null;
 		}
-		this.inFlight.incrementAndGet();
-		return this.permit;
+		return new AdaptivePermit(this.inFlight.incrementAndGet());
 	}
 
 	@Override
-	public int limit() {
-		return this.limit.getLimit();
+	public synchronized int limit() {
+		return this.limit;
 	}
 
 	@Override
@@ -91,42 +122,73 @@ final class AdaptiveLimiter implements ConcurrencyLimiter {
 		return this.inFlight.get();
 	}
 
-	private synchronized void sample(long startNanos, long durationNanos, Signal signal) {
-		long now = System.nanoTime();
-		if (signal == Signal.DROPPED) {
-			if (startNanos - this.lastDecrease < 0) {
-				return;
-			}
-			this.slowStart = false;
-			this.lastDecrease = now;
-			startRound(now);
-			this.limit.onSample(startNanos, durationNanos, this.inFlight.get(), true);
+	private synchronized void answered() {
+		if (this.slowStart) {
+			resize(this.limit + 1);
+			return;
 		}
-		else if (signal == Signal.SUCCESS) {
-			this.completedInRound++;
-			if (this.slowStart || (this.completedInRound >= this.limit.getLimit()
-					&& now - this.roundStart >= MIN_ROUND.toNanos())) {
-				startRound(now);
-				this.limit.onSample(startNanos, durationNanos, this.inFlight.get(), false);
-			}
+		long now = this.nanoClock.getAsLong();
+		this.answersInRound++;
+		if (this.answersInRound < this.limit || now - this.roundStart < MIN_ROUND.toNanos()) {
+			return;
 		}
-		resize();
+		if (this.probing) {
+			this.probing = false;
+			this.probeInterval = 1;
+		}
+		startRound(now);
+		this.roundsSinceProbe++;
+		if (this.roundsSinceProbe >= this.probeInterval && this.limit < this.max) {
+			this.probing = true;
+			this.roundsSinceProbe = 0;
+			resize(this.limit + 1);
+		}
+	}
+
+	/**
+	 * @param startNanos when the refused attempt started
+	 * @param permitsOut the permits out when its permit was taken, its own included
+	 */
+	private synchronized void refused(long startNanos, int permitsOut) {
+		if (startNanos - this.lastDecrease < 0) {
+			return;
+		}
+		int next;
+		if (this.slowStart) {
+			next = Math.max(this.limit / 2, Math.min(this.limit, permitsOut) - 1);
+		}
+		else if (this.probing) {
+			next = this.limit - 1;
+		}
+		else {
+			next = (int) (this.limit * this.backoffRatio);
+		}
+		if (this.slowStart || this.probing) {
+			this.probeInterval = Math.min(MAX_PROBE_INTERVAL, this.probeInterval * 2);
+		}
+		this.slowStart = false;
+		this.probing = false;
+		this.roundsSinceProbe = 0;
+		long now = this.nanoClock.getAsLong();
+		this.lastDecrease = now;
+		startRound(now);
+		resize(next);
 	}
 
 	private void startRound(long now) {
-		this.completedInRound = 0;
+		this.answersInRound = 0;
 		this.roundStart = now;
 	}
 
-	private void resize() {
-		int target = this.limit.getLimit();
-		if (target > this.sized) {
-			this.permits.release(target - this.sized);
+	private void resize(int target) {
+		this.limit = Math.max(this.min, Math.min(this.max, target));
+		if (this.limit > this.sized) {
+			this.permits.release(this.limit - this.sized);
 		}
-		else if (target < this.sized) {
-			this.permits.reducePermits(this.sized - target);
+		else if (this.limit < this.sized) {
+			this.permits.reducePermits(this.sized - this.limit);
 		}
-		this.sized = target;
+		this.sized = this.limit;
 	}
 
 	@Override
@@ -134,12 +196,22 @@ final class AdaptiveLimiter implements ConcurrencyLimiter {
 		return "AdaptiveLimiter[limit=" + limit() + ", inFlight=" + inFlight() + "]";
 	}
 
+	/** One permit taken, with the count of permits out when it was taken. */
 	private final class AdaptivePermit implements Permit {
+
+		private final int permitsOut;
+
+		AdaptivePermit(int permitsOut) {
+			this.permitsOut = permitsOut;
+		}
 
 		@Override
 		public void attemptEnded(long startNanos, long durationNanos, Signal signal) {
-			if (signal != Signal.IGNORED) {
-				sample(startNanos, durationNanos, signal);
+			if (signal == Signal.SUCCESS) {
+				answered();
+			}
+			else if (signal == Signal.DROPPED) {
+				refused(startNanos, this.permitsOut);
 			}
 		}
 

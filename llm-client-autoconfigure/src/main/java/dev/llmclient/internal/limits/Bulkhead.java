@@ -104,10 +104,13 @@ public final class Bulkhead {
 		this.waiting.decrementAndGet();
 	}
 
-	/** The failure of a call that waited {@code max-wait} in vain. */
+	/**
+	 * The failure of a call that waited {@code max-wait} in vain, quoting the limit of
+	 * the moment when it is adaptive.
+	 */
 	public LlmBulkheadFullException full() {
-		return new LlmBulkheadFullException(inFlight(), this.maxConcurrent, this.maxWait, this.maxConcurrentName,
-				this.maxWaitName);
+		return new LlmBulkheadFullException(inFlight(), limit(), this.maxConcurrent, this.maxWait,
+				this.maxConcurrentName, this.maxWaitName);
 	}
 
 	public Duration maxWait() {

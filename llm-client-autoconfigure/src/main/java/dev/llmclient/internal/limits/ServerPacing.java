@@ -10,20 +10,29 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.http.HttpHeaders;
+
+import dev.llmclient.LlmClientSettings;
 import dev.llmclient.internal.wire.RetryAfter;
 
 /**
- * Paces the whole client by what the server says of its rate limit: after a 429 with
- * {@code Retry-After} (or {@code retry-after-ms}), no call starts until that time has
- * passed; when {@code x-ratelimit-remaining-requests} is 0, none until
+ * Paces the whole client by what the server says of its rate limit, the one place where
+ * that rule lives: when {@code x-ratelimit-remaining-requests} is 0, no call starts until
  * {@code x-ratelimit-reset-requests} has passed; when
  * {@code x-ratelimit-remaining-tokens} is below a call's token estimate, that call waits
- * for {@code x-ratelimit-reset-tokens}. Resets are Go durations ({@code 1s},
- * {@code 6m0s}, {@code 12ms}, {@code 1m7.5s}), as OpenAI sends them; plain seconds are
- * accepted too. A server that sends none of these headers (vLLM, Ollama, llama.cpp) is
- * never paused; a header that cannot be read is ignored with one DEBUG line. A wait
- * longer than {@code retry.max-retry-after} is not honoured, as the retrier does not
- * honour it either: calls go on, and the server answers for itself.
+ * for {@code x-ratelimit-reset-tokens}; with a fixed limit, a 429 with
+ * {@code Retry-After} (or {@code retry-after-ms}) also stops every call until that time
+ * has passed. With the adaptive limit on, a 429 pauses no other call, whatever its
+ * headers: the limit answers it by shrinking, and the refused call waits out its own
+ * {@code Retry-After} (see {@link dev.llmclient.internal.call.Retrier}); pausing every
+ * call as well would cost a second of silence for each probe of the limit. Only a spent
+ * budget, announced by a remaining count of 0, is the server's word for all calls.
+ * <p>
+ * Resets are Go durations ({@code 1s}, {@code 6m0s}, {@code 12ms}, {@code 1m7.5s}), as
+ * OpenAI sends them; plain seconds are accepted too. A server that sends none of these
+ * headers (vLLM, Ollama, llama.cpp) is never paused; a header that cannot be read is
+ * ignored with one DEBUG line. A wait longer than {@code retry.max-retry-after} is not
+ * honoured, as the retrier does not honour it either: calls go on, and the server answers
+ * for itself.
  */
 public final class ServerPacing implements ServerSignals {
 
@@ -42,6 +51,11 @@ public final class ServerPacing implements ServerSignals {
 
 	private final long longestNanos;
 
+	/**
+	 * Whether a 429 with {@code Retry-After} pauses every call: only with a fixed limit.
+	 */
+	private final boolean refusalsPauseAll;
+
 	/** No call starts before this, in {@link System#nanoTime()}; 0 when never paused. */
 	private volatile long pausedUntil;
 
@@ -52,9 +66,16 @@ public final class ServerPacing implements ServerSignals {
 
 	private volatile long tokensResetAt;
 
-	public ServerPacing(Clock clock, Duration maxRetryAfter) {
+	/**
+	 * Creates the pacing of one server.
+	 * @param settings the settings of the client (or of the endpoint) it paces:
+	 * {@code retry.max-retry-after} and {@code adaptive.enabled}
+	 * @param clock the clock {@code Retry-After} dates are read against
+	 */
+	public ServerPacing(LlmClientSettings settings, Clock clock) {
 		this.clock = clock;
-		this.longestNanos = maxRetryAfter.toNanos();
+		this.longestNanos = settings.retry().maxRetryAfter().toNanos();
+		this.refusalsPauseAll = !settings.adaptive().enabled();
 	}
 
 	/**
@@ -65,7 +86,7 @@ public final class ServerPacing implements ServerSignals {
 	@Override
 	public void observe(int status, HttpHeaders headers) {
 		long now = System.nanoTime();
-		if (status == 429) {
+		if (status == 429 && this.refusalsPauseAll) {
 			Duration retryAfter = RetryAfter.parse(headers, this.clock);
 			if (retryAfter != null && honoured(retryAfter)) {
 				pauseUntil(now + retryAfter.toNanos());

@@ -225,9 +225,10 @@ public final class RoutedEndpoint {
 	}
 
 	/**
-	 * Records a 429 after which the server's pacing holds the endpoint back: the latest
-	 * error, but no outcome of its cooldown (the server is at its rate limit, not
-	 * failing); a half-open trial is given back for another attempt after the pause.
+	 * Records a 429 that the endpoint's adaptive limit answers, or after which the
+	 * server's pacing holds the endpoint back: the latest error, but no outcome of its
+	 * cooldown (the server is at its limit, not failing); a half-open trial is given back
+	 * for another attempt.
 	 * @param entered the epoch of the cooldown the attempt entered
 	 */
 	void paced(long entered, LlmClientException failure) {

@@ -228,11 +228,12 @@ public final class Router {
 
 	/**
 	 * Reports a failed attempt to the endpoint's own limit and to its cooldown. A 429
-	 * after which the endpoint's pacing holds it back (its {@code Retry-After} or
-	 * {@code x-ratelimit-*} headers) says the server is at its rate limit, not failing:
-	 * the pacing skips the endpoint until then, and the cooldown does not count it. Else
-	 * the server's trouble (no connection, timeouts, 5xx, 408, 429) counts towards
-	 * cooling the endpoint down; refused credentials, or a 429 asking a wait longer than
+	 * that the endpoint's adaptive limit answers (by lowering itself), or after which the
+	 * endpoint's pacing holds it back (its {@code Retry-After} or {@code x-ratelimit-*}
+	 * headers), says the server is at its limit, not failing: the limit or the pacing
+	 * keeps attempts off the endpoint, and the cooldown does not count it. Else the
+	 * server's trouble (no connection, timeouts, 5xx, 408, 429) counts towards cooling
+	 * the endpoint down; refused credentials, or a 429 asking a wait longer than
 	 * {@code retry.max-retry-after} (which pacing does not honour), cool it down at once;
 	 * a request the server refused (other 4xx) proves the endpoint answers; a failure of
 	 * the client's own says nothing. Only the trial decides a half-open endpoint; the
@@ -249,7 +250,7 @@ public final class Router {
 			LlmHttpException http = (failure instanceof LlmHttpException ex) ? ex : null;
 			boolean credentials = failure.origin() == LlmClientException.Origin.CONFIGURATION;
 			boolean rateLimited = http != null && http.statusCode() == 429;
-			if (rateLimited && endpoint.pacing().waitNanos(1) > 0) {
+			if (rateLimited && (endpoint.settings().adaptive().enabled() || endpoint.pacing().waitNanos(1) > 0)) {
 				endpoint.paced(entered, failure);
 			}
 			else if (credentials || rateLimited
