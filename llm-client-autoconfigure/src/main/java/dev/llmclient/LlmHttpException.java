@@ -14,6 +14,9 @@ public class LlmHttpException extends LlmClientException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The type and code of OpenAI's 429 for an account whose quota is spent. */
+	private static final String INSUFFICIENT_QUOTA = "insufficient_quota";
+
 	private final int statusCode;
 
 	private final String serverErrorType;
@@ -94,7 +97,9 @@ public class LlmHttpException extends LlmClientException {
 	/**
 	 * Whether sending the request again may succeed: as the server's
 	 * {@code x-should-retry} header says when it sent one, else for 408, 409, 429 and
-	 * 5xx.
+	 * 5xx; but not a 429 saying the account's quota is spent ({@code insufficient_quota}
+	 * as the error's type or code, as OpenAI sends it), which no wait of a call's length
+	 * brings back.
 	 * @return whether the client retries it
 	 */
 	@Override
@@ -102,7 +107,10 @@ public class LlmHttpException extends LlmClientException {
 		if (this.serverRetryHint != null) {
 			return this.serverRetryHint;
 		}
-		return this.statusCode == 408 || this.statusCode == 409 || this.statusCode == 429 || this.statusCode >= 500;
+		if (this.statusCode == 429) {
+			return !INSUFFICIENT_QUOTA.equals(this.serverErrorCode) && !INSUFFICIENT_QUOTA.equals(this.serverErrorType);
+		}
+		return this.statusCode == 408 || this.statusCode == 409 || this.statusCode >= 500;
 	}
 
 	/**

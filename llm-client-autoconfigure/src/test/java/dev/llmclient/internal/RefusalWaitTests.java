@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A 429 that says when to come back ({@code Retry-After}, {@code retry-after-ms}) is
- * waited out without spending one of {@code retry.max-attempts}, within {@code max-wait};
- * one that does not say spends an attempt.
+ * A 429 is waited out without spending one of {@code retry.max-attempts}, within
+ * {@code max-wait}: for what it asks ({@code Retry-After}, {@code retry-after-ms}), or a
+ * backoff when it is bare; one saying the account's quota is spent is not retried.
  */
 class RefusalWaitTests {
 
@@ -56,12 +56,24 @@ class RefusalWaitTests {
 		server.verify(3, postRequestedFor(urlEqualTo(PATH)));
 	}
 
-	@Test
-	void bareRefusalSpendsAnAttempt() {
+	@ParameterizedTest(name = "adaptive={0}")
+	@ValueSource(booleans = { false, true })
+	void bareRefusalSpendsNoAttemptEither(boolean adaptive) {
 		refuseTwiceThenAnswer(refused());
-		this.client = builder(true).retry((retry) -> retry.withMaxAttempts(1)).build();
+		this.client = builder(adaptive).retry((retry) -> retry.withMaxAttempts(1)).build();
+		assertThat(this.client.generate("Hi")).isEqualTo("ok");
+		server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+	}
+
+	@Test
+	void refusalForASpentQuotaIsNotRetried() {
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(429)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\","
+					+ "\"code\":\"insufficient_quota\"}}")));
+		this.client = builder(false).retry((retry) -> retry.withMaxAttempts(3)).build();
 		assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> this.client.generate("Hi"))
-			.satisfies((ex) -> assertThat(ex.statusCode()).isEqualTo(429));
+			.satisfies((ex) -> assertThat(ex.isRetryable()).isFalse());
 		server.verify(1, postRequestedFor(urlEqualTo(PATH)));
 	}
 

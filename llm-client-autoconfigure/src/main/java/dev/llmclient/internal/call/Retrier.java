@@ -33,18 +33,20 @@ import dev.llmclient.internal.recording.CallObservations;
  * without backoff: a failover is an attempt like any other, within {@code max-attempts}
  * and the deadline, and counts as a retry.
  * <p>
- * A 429 with {@code Retry-After} is waited out without spending an attempt: the server
- * refused the request before working on it, and said when to come back. The call waits
- * what the server asked (never past {@code max-retry-after} nor its deadline) and goes
- * again; a call whose limit is adaptive gives its permit back meanwhile, so the others go
- * on at the limit the refusal lowered. Waiting what the server asked is the polite rule,
- * and costs little: with the adaptive limit such refusals are rare, and with a fixed
- * limit the whole client waits anyway (see
- * {@link dev.llmclient.internal.limits.ServerPacing}). So that a call cannot go round
- * forever, these waits count against {@code max-wait}, each as at least one second (the
- * unit of {@code Retry-After}): once they would pass it, a refusal spends an attempt as
- * any other failure does. A fixed limit set too high thus loses no item to a server that
- * says when to come back.
+ * A 429 is waited out without spending an attempt: the server refused the request before
+ * working on it. With {@code Retry-After} the call waits what the server asked (never
+ * past {@code max-retry-after} nor its deadline); a bare 429, as vLLM, llama.cpp or a
+ * gateway's slot limit sends it, says nothing of when, and the call backs off as for a
+ * retry, the backoff growing with each refusal. Then it goes again; a call whose limit is
+ * adaptive gives its permit back meanwhile, so the others go on at the limit the refusal
+ * lowered. Waiting what the server asked is the polite rule, and costs little: with the
+ * adaptive limit such refusals are rare, and with a fixed limit the whole client waits
+ * anyway (see {@link dev.llmclient.internal.limits.ServerPacing}). So that a call cannot
+ * go round forever, these waits count against {@code max-wait}, each as at least one
+ * second (the unit of {@code Retry-After}): once they would pass it, a refusal spends an
+ * attempt as any other failure does. A fixed limit set too high thus loses no item,
+ * whether the server says when to come back or not. A 429 saying the account's quota is
+ * spent is not retried at all (see {@link LlmHttpException#isRetryable()}).
  * <p>
  * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the
  * failure, so it cannot honour {@code Retry-After}, nor give up early when the wait would
@@ -94,6 +96,7 @@ public final class Retrier {
 	<T> T call(Call call, Operation<T> operation) {
 		int attempts = 0;
 		Duration refusalsWaited = Duration.ZERO;
+		int refusals = 0;
 		while (true) {
 			try {
 				return this.attempts.run(call, operation);
@@ -114,9 +117,10 @@ public final class Retrier {
 					continue;
 				}
 				Duration delay;
-				Duration refusal = refusalWait(failure, call.deadline(), refusalsWaited);
+				Duration refusal = refusalWait(failure, call.deadline(), refusals + 1, refusalsWaited);
 				if (refusal != null) {
 					attempts--;
+					refusals++;
 					delay = refusal;
 					refusalsWaited = refusalsWaited.plus(max(delay, ONE_SECOND));
 				}
@@ -151,18 +155,19 @@ public final class Retrier {
 	}
 
 	/**
-	 * The wait of a 429 with {@code Retry-After} that the call waits out without spending
-	 * an attempt (lengthened to the end of a pause of the whole client), or {@code null}
-	 * when it must spend one: when the wait would pass {@code max-retry-after}, the
-	 * deadline, or {@code max-wait} counting the refusals already waited out.
+	 * The wait of a 429 that the call waits out without spending an attempt: what its
+	 * {@code Retry-After} asks or, for a bare 429, the backoff of retry number
+	 * {@code refusal}, either lengthened to the end of a pause of the whole client; or
+	 * {@code null} when it must spend one: when the wait would pass
+	 * {@code max-retry-after}, the deadline, or {@code max-wait} counting the refusals
+	 * already waited out.
 	 */
-	private Duration refusalWait(LlmClientException failure, Deadline deadline, Duration waited) {
+	private Duration refusalWait(LlmClientException failure, Deadline deadline, int refusal, Duration waited) {
 		if (!(failure instanceof LlmHttpException http) || http.statusCode() != 429 || !failure.isRetryable()) {
 			return null;
 		}
-		Duration asked = http.retryAfter();
-		if (asked == null || asked.compareTo(this.settings.maxRetryAfter()) > 0
-				|| asked.compareTo(deadline.remaining()) >= 0) {
+		Duration asked = (http.retryAfter() != null) ? http.retryAfter() : backoff(refusal);
+		if (asked.compareTo(this.settings.maxRetryAfter()) > 0 || asked.compareTo(deadline.remaining()) >= 0) {
 			return null;
 		}
 		Duration wait = withServerPause(asked, deadline);
