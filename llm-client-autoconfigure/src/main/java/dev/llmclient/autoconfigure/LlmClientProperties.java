@@ -702,9 +702,9 @@ public class LlmClientProperties {
 		 * Number of 'GET {endpoint}/models' requests sent one after another once the
 		 * connections are open, through the client's own HTTP stack, so that the first
 		 * call runs compiled code. They cost no tokens, are not recorded in metrics,
-		 * health or traces, and none starts after 1s of them. 0 sends none.
+		 * health or traces, and none starts after 1s of them. 0 (the default) sends none.
 		 */
-		private int requests = 200;
+		private int requests;
 
 		public Integer getConnections() {
 			return this.connections;

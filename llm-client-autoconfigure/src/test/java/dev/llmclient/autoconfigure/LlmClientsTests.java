@@ -233,7 +233,7 @@ class LlmClientsTests {
 		int modelsBefore = servers.get(1).modelsRequests();
 		this.contextRunner
 			.withPropertyValues("llm.client.endpoint=" + endpoint(0), "llm.clients.fast.endpoint=" + endpoint(1),
-					"llm.clients.fast.eager-init=true", "llm.clients.fast.warm-up.requests=0")
+					"llm.clients.fast.eager-init=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				fast[0] = context.getBean("fast", LlmClient.class);

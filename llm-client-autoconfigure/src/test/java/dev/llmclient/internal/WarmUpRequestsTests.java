@@ -20,7 +20,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
-import dev.llmclient.WarmUpSettings;
 import dev.llmclient.testsupport.RawHttpServer;
 import dev.llmclient.testsupport.TestClients;
 
@@ -69,18 +68,9 @@ class WarmUpRequestsTests {
 	}
 
 	@Test
-	void sendsTheDefaultNumberWhenNotSet() throws IOException {
+	void noneAreSentByDefaultBeyondTheConnections(CapturedOutput output) throws IOException {
 		RawHttpServer server = server(this::answerModels);
 		try (LlmClient client = builder(server).build()) {
-			assertThat(this.requests).hasSize(CONNECTIONS + WarmUpSettings.DEFAULTS.requests())
-				.containsOnly("GET /v1/models");
-		}
-	}
-
-	@Test
-	void zeroSendsNoneBeyondTheConnections(CapturedOutput output) throws IOException {
-		RawHttpServer server = server(this::answerModels);
-		try (LlmClient client = builder(server).warmUp((warmUp) -> warmUp.withRequests(0)).build()) {
 			assertThat(this.requests).hasSize(CONNECTIONS);
 		}
 		assertThat(output).contains("warm-up: opened 2 connections").doesNotContain("warm-up request");

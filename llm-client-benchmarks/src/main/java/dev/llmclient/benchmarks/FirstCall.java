@@ -13,16 +13,19 @@ import dev.llmclient.WarmUpSettings;
  * call), against a stub answering at once; construction time, first-call latency and the
  * steady-state median of the same JVM after {@link FirstCallProbe#CALLS} calls, in wall
  * time and in the calling thread's CPU time. llm-client runs eagerly with the default
- * {@code warm-up.requests} and with none, so the report shows what those requests add to
- * start-up and take off the first call.
+ * {@code warm-up.requests} (none) and with {@value #REQUESTS}, so the report shows what
+ * such requests add to start-up and take off the first call.
  */
 final class FirstCall {
 
 	private static final String EAGER = "llm-client-eager";
 
-	private static final String EAGER_NO_REQUESTS = FirstCallProbe.EAGER_REQUESTS + "0";
+	/** The warm-up requests of the variant that sends some. */
+	static final int REQUESTS = 200;
 
-	static final List<String> VARIANTS = List.of(EAGER, EAGER_NO_REQUESTS, "llm-client-lazy",
+	private static final String EAGER_WITH_REQUESTS = FirstCallProbe.EAGER_REQUESTS + REQUESTS;
+
+	static final List<String> VARIANTS = List.of(EAGER, EAGER_WITH_REQUESTS, "llm-client-lazy",
 			ContenderKind.FLOOR.name(), ContenderKind.JDK.name(), ContenderKind.SPRING_AI.name(),
 			ContenderKind.LANGCHAIN4J.name());
 
@@ -88,29 +91,30 @@ final class FirstCall {
 	}
 
 	/**
-	 * What the warm-up requests add to construction: per round, eager construction with
-	 * the default {@code warm-up.requests} less that with none.
+	 * What warm-up requests add to construction: per round, eager construction with
+	 * {@value #REQUESTS} of them less that with the default (none).
 	 */
 	private String warmUpRequests() {
-		List<long[]> eager = this.results.get(EAGER);
-		List<long[]> none = this.results.get(EAGER_NO_REQUESTS);
-		double[] added = new double[eager.size()];
+		List<long[]> with = this.results.get(EAGER_WITH_REQUESTS);
+		List<long[]> none = this.results.get(EAGER);
+		double[] added = new double[with.size()];
 		for (int round = 0; round < added.length; round++) {
-			added[round] = (eager.get(round)[0] - none.get(round)[0]) / 1e6;
+			added[round] = (with.get(round)[0] - none.get(round)[0]) / 1e6;
 		}
 		return String.format(Locale.ROOT,
-				"The %d warm-up requests (`llm.client.warm-up.requests`, the default) add %s ms to construction "
-						+ "(per round, eager construction less that with `warm-up.requests=0`; median (min–max)) and "
-						+ "take the first call from %.1f × to %.1f × a steady-state call (%.1f × to %.1f × in the "
+				"%d warm-up requests (`llm.client.warm-up.requests=%d`; the default is %d) add %s ms to construction "
+						+ "(per round, eager construction less that with the default; median (min–max)) and take "
+						+ "the first call from %.1f × to %.1f × a steady-state call (%.1f × to %.1f × in the "
 						+ "calling thread's CPU time).\n",
-				WarmUpSettings.DEFAULTS.requests(), Spread.of(added).format(1), ratio(EAGER_NO_REQUESTS, 1, 2).median(),
-				ratio(EAGER, 1, 2).median(), ratio(EAGER_NO_REQUESTS, 4, 5).median(), ratio(EAGER, 4, 5).median());
+				REQUESTS, REQUESTS, WarmUpSettings.DEFAULTS.requests(), Spread.of(added).format(1),
+				ratio(EAGER, 1, 2).median(), ratio(EAGER_WITH_REQUESTS, 1, 2).median(), ratio(EAGER, 4, 5).median(),
+				ratio(EAGER_WITH_REQUESTS, 4, 5).median());
 	}
 
 	static String label(String variant) {
 		return switch (variant) {
 			case EAGER -> "llm-client, eager-init=true";
-			case EAGER_NO_REQUESTS -> "llm-client, eager-init=true, warm-up.requests=0";
+			case EAGER_WITH_REQUESTS -> "llm-client, eager-init=true, warm-up.requests=" + REQUESTS;
 			case "llm-client-lazy" -> "llm-client, eager-init=false";
 			default -> ContenderKind.valueOf(variant).label();
 		};
