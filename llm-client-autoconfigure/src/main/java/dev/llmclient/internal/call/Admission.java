@@ -260,13 +260,7 @@ public final class Admission {
 			if (usage == null || this.tokensTaken == 0) {
 				return;
 			}
-			long difference = usage.totalTokens() - this.tokensTaken;
-			if (difference > 0) {
-				Admission.this.tokens.charge(difference);
-			}
-			else if (difference < 0) {
-				Admission.this.tokens.refund(-difference);
-			}
+			TokenSettlement.settle(Admission.this.tokens, this.tokensTaken, usage);
 			this.tokensTaken = 0;
 		}
 

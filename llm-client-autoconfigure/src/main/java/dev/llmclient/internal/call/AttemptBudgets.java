@@ -32,7 +32,7 @@ public final class AttemptBudgets {
 	}
 
 	/** Gives back what the attempt took: its request was never sent. */
-	void giveBack() {
+	public void giveBack() {
 		if (this.requests != null) {
 			this.requests.refund(1);
 		}
@@ -46,15 +46,8 @@ public final class AttemptBudgets {
 	 * @param usage the usage, or {@code null} when the server sent none
 	 */
 	void settle(Usage usage) {
-		if (usage == null || this.tokens == null || this.tokensTaken == 0) {
-			return;
-		}
-		long difference = usage.totalTokens() - this.tokensTaken;
-		if (difference > 0) {
-			this.tokens.charge(difference);
-		}
-		else if (difference < 0) {
-			this.tokens.refund(-difference);
+		if (this.tokens != null && this.tokensTaken > 0) {
+			TokenSettlement.settle(this.tokens, this.tokensTaken, usage);
 		}
 	}
 

@@ -102,16 +102,6 @@ final class EndpointBudgets {
 		}
 	}
 
-	/** Gives back what {@link #tryTake} took for an attempt that did not go out. */
-	void giveBack(long tokens) {
-		if (this.requests != null) {
-			this.requests.refund(1);
-		}
-		if (this.tokens != null && tokens > 0) {
-			this.tokens.refund(tokens);
-		}
-	}
-
 	/**
 	 * What an attempt took, for the call to give back or settle.
 	 * @return the attempt's budgets, or {@code null} when there are none

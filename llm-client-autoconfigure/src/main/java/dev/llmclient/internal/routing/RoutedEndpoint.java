@@ -8,6 +8,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.traffic.ConcurrencyLimiter;
 import dev.llmclient.traffic.RateBudget;
+import dev.llmclient.internal.call.AttemptBudgets;
 import dev.llmclient.internal.call.Route;
 import dev.llmclient.internal.http.HttpTransport;
 import dev.llmclient.internal.limits.ServerPacing;
@@ -185,7 +186,10 @@ public final class RoutedEndpoint {
 
 	/** Gives back what {@link #tryTake} took for an attempt that does not go out. */
 	void untake(long tokens) {
-		this.budgets.giveBack(tokens);
+		AttemptBudgets taken = this.budgets.taken(tokens);
+		if (taken != null) {
+			taken.giveBack();
+		}
 		release();
 	}
 
