@@ -27,11 +27,15 @@ import java.util.Set;
  * @param parallelToolCalls whether the model may ask for several calls at once, or
  * {@code null} for the server's default
  * @param responseFormat the format the answer must have, or {@code null} for text
+ * @param requestClass whether someone waits for the answer or it is work that can wait,
+ * or {@code null} for the default of the way it is sent (see {@link RequestClass})
+ * @param promptCacheKey groups requests that share a prompt prefix so that the server
+ * keeps them on the same cache ({@code prompt_cache_key}), or {@code null}
  * @since 0.1.0
  */
 public record ChatRequest(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens, Double topP,
 		List<String> stop, Map<String, Object> extra, List<ToolDefinition> tools, ToolChoice toolChoice,
-		Boolean parallelToolCalls, ResponseFormat responseFormat) {
+		Boolean parallelToolCalls, ResponseFormat responseFormat, RequestClass requestClass, String promptCacheKey) {
 
 	/**
 	 * Creates a request, checking each field.
@@ -59,6 +63,10 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 		if (topP != null && !(topP > 0 && topP <= 1)) {
 			throw new IllegalArgumentException("ChatRequest.topP must be in (0, 1], was " + topP);
 		}
+		if (promptCacheKey != null && promptCacheKey.isBlank()) {
+			throw new IllegalArgumentException(
+					"ChatRequest.promptCacheKey must not be blank; leave it null to send no prompt_cache_key");
+		}
 		messages = List.copyOf(messages);
 		stop = (stop != null) ? List.copyOf(stop) : null;
 		extra = (extra != null) ? Map.copyOf(extra) : Map.of();
@@ -82,7 +90,38 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 	 */
 	public ChatRequest(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens, Double topP,
 			List<String> stop, Map<String, Object> extra) {
-		this(model, messages, temperature, maxTokens, topP, stop, extra, null, null, null, null);
+		this(model, messages, temperature, maxTokens, topP, stop, extra, null, null, null, null, null, null);
+	}
+
+	/**
+	 * Creates a request of the default class, without a prompt cache key.
+	 * @param model the model, or {@code null} for the client's default model
+	 * @param messages the conversation, at least one message
+	 * @param temperature sampling temperature, or {@code null}
+	 * @param maxTokens upper bound on generated tokens, or {@code null}
+	 * @param topP nucleus sampling, or {@code null}
+	 * @param stop sequences that end generation, or {@code null}
+	 * @param extra further top-level fields, or {@code null}
+	 * @param tools the functions the model may call, or {@code null}
+	 * @param toolChoice whether and which tool the model must call, or {@code null}
+	 * @param parallelToolCalls whether the model may ask for several calls at once, or
+	 * {@code null}
+	 * @param responseFormat the format the answer must have, or {@code null}
+	 */
+	public ChatRequest(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens, Double topP,
+			List<String> stop, Map<String, Object> extra, List<ToolDefinition> tools, ToolChoice toolChoice,
+			Boolean parallelToolCalls, ResponseFormat responseFormat) {
+		this(model, messages, temperature, maxTokens, topP, stop, extra, tools, toolChoice, parallelToolCalls,
+				responseFormat, null, null);
+	}
+
+	/**
+	 * Returns the class this request is sent as when it says none itself.
+	 * @param byDefault the default of the way it is sent
+	 * @return {@link #requestClass()}, or {@code byDefault} when that is {@code null}
+	 */
+	public RequestClass requestClassOr(RequestClass byDefault) {
+		return (this.requestClass != null) ? this.requestClass : byDefault;
 	}
 
 	private static List<ToolDefinition> checkTools(List<ToolDefinition> tools) {
@@ -117,7 +156,9 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 			.tools(this.tools)
 			.toolChoice(this.toolChoice)
 			.parallelToolCalls(this.parallelToolCalls)
-			.responseFormat(this.responseFormat);
+			.responseFormat(this.responseFormat)
+			.requestClass(this.requestClass)
+			.promptCacheKey(this.promptCacheKey);
 		builder.extra.putAll(this.extra);
 		return builder;
 	}
@@ -168,6 +209,10 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 		private Boolean parallelToolCalls;
 
 		private ResponseFormat responseFormat;
+
+		private RequestClass requestClass;
+
+		private String promptCacheKey;
 
 		private Builder() {
 		}
@@ -280,6 +325,28 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 		}
 
 		/**
+		 * Sets whether someone waits for the answer or it is work that can wait.
+		 * @param requestClass the class, or {@code null} for the default of the way it is
+		 * sent: interactive through {@link LlmClient}, batch through
+		 * {@code LlmBatchService}
+		 * @return this builder
+		 */
+		public Builder requestClass(RequestClass requestClass) {
+			this.requestClass = requestClass;
+			return this;
+		}
+
+		/**
+		 * Sets the key that keeps requests sharing a prompt prefix on the same cache.
+		 * @param promptCacheKey the key ({@code prompt_cache_key}), or {@code null}
+		 * @return this builder
+		 */
+		public Builder promptCacheKey(String promptCacheKey) {
+			this.promptCacheKey = promptCacheKey;
+			return this;
+		}
+
+		/**
 		 * Sets the sampling temperature.
 		 * @param temperature 0 or more, or {@code null} for the server's default
 		 * @return this builder
@@ -337,7 +404,8 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
 		 */
 		public ChatRequest build() {
 			return new ChatRequest(this.model, this.messages, this.temperature, this.maxTokens, this.topP, this.stop,
-					this.extra, this.tools, this.toolChoice, this.parallelToolCalls, this.responseFormat);
+					this.extra, this.tools, this.toolChoice, this.parallelToolCalls, this.responseFormat,
+					this.requestClass, this.promptCacheKey);
 		}
 
 	}

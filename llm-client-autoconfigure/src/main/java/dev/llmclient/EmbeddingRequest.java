@@ -15,9 +15,11 @@ import java.util.List;
  * {@code embedding-model} (and, when that is unset too, the server's choice)
  * @param dimensions the length of the vectors to return ({@code dimensions}, only
  * honoured by models that can shorten their vectors), or {@code null} for the model's own
+ * @param requestClass whether someone waits for the vectors or it is work that can wait,
+ * or {@code null} for the default of the way it is sent (see {@link RequestClass})
  * @since 0.1.0
  */
-public record EmbeddingRequest(List<String> inputs, String model, Integer dimensions) {
+public record EmbeddingRequest(List<String> inputs, String model, Integer dimensions, RequestClass requestClass) {
 
 	/**
 	 * Creates a request, checking each field.
@@ -44,6 +46,25 @@ public record EmbeddingRequest(List<String> inputs, String model, Integer dimens
 					+ "; leave it null for the model's own length");
 		}
 		inputs = List.copyOf(inputs);
+	}
+
+	/**
+	 * Creates a request of the default class.
+	 * @param inputs the texts, at least one
+	 * @param model the embedding model, or {@code null} for the client's
+	 * @param dimensions the length of the vectors, or {@code null} for the model's own
+	 */
+	public EmbeddingRequest(List<String> inputs, String model, Integer dimensions) {
+		this(inputs, model, dimensions, null);
+	}
+
+	/**
+	 * Returns the class this request is sent as when it says none itself.
+	 * @param byDefault the default of the way it is sent
+	 * @return {@link #requestClass()}, or {@code byDefault} when that is {@code null}
+	 */
+	public RequestClass requestClassOr(RequestClass byDefault) {
+		return (this.requestClass != null) ? this.requestClass : byDefault;
 	}
 
 	/**
@@ -79,7 +100,7 @@ public record EmbeddingRequest(List<String> inputs, String model, Integer dimens
 	 * @return the copy
 	 */
 	public EmbeddingRequest withInputs(List<String> inputs) {
-		return new EmbeddingRequest(inputs, this.model, this.dimensions);
+		return new EmbeddingRequest(inputs, this.model, this.dimensions, this.requestClass);
 	}
 
 	/**
@@ -92,6 +113,8 @@ public record EmbeddingRequest(List<String> inputs, String model, Integer dimens
 		private String model;
 
 		private Integer dimensions;
+
+		private RequestClass requestClass;
 
 		private Builder() {
 		}
@@ -127,12 +150,24 @@ public record EmbeddingRequest(List<String> inputs, String model, Integer dimens
 		}
 
 		/**
+		 * Sets whether someone waits for the vectors or it is work that can wait.
+		 * @param requestClass the class, or {@code null} for the default of the way it is
+		 * sent: interactive through {@link LlmClient}, batch through
+		 * {@code LlmBatchService}
+		 * @return this builder
+		 */
+		public Builder requestClass(RequestClass requestClass) {
+			this.requestClass = requestClass;
+			return this;
+		}
+
+		/**
 		 * Builds the request.
 		 * @return the request
 		 * @throws IllegalArgumentException naming the field that is invalid
 		 */
 		public EmbeddingRequest build() {
-			return new EmbeddingRequest(this.inputs, this.model, this.dimensions);
+			return new EmbeddingRequest(this.inputs, this.model, this.dimensions, this.requestClass);
 		}
 
 	}

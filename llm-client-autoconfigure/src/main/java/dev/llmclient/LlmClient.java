@@ -88,7 +88,7 @@ public interface LlmClient extends AutoCloseable {
 		// free
 		return new ChatRequest(request.model(), request.messages(), request.temperature(), request.maxTokens(),
 				request.topP(), request.stop(), request.extra(), request.tools(), request.toolChoice(),
-				request.parallelToolCalls(), format);
+				request.parallelToolCalls(), format, request.requestClass(), request.promptCacheKey());
 	}
 
 	/**

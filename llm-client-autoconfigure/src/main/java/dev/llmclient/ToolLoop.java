@@ -140,7 +140,8 @@ public final class ToolLoop {
 	private ChatRequest withMessages(ChatRequest request, List<ChatMessage> conversation, ToolChoice toolChoice) {
 		return new ChatRequest(request.model(), conversation, request.temperature(), request.maxTokens(),
 				request.topP(), request.stop(), request.extra(), concat(request.tools(), this.definitions), toolChoice,
-				request.parallelToolCalls(), request.responseFormat());
+				request.parallelToolCalls(), request.responseFormat(), request.requestClass(),
+				request.promptCacheKey());
 	}
 
 	private static List<ToolDefinition> concat(List<ToolDefinition> first, List<ToolDefinition> second) {

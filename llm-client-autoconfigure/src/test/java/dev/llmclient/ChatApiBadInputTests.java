@@ -91,4 +91,24 @@ class ChatApiBadInputTests {
 			.isEmpty();
 	}
 
+	@Test
+	void blankPromptCacheKeyIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ChatRequest.builder().user("x").promptCacheKey(" ").build())
+			.withMessageContaining("ChatRequest.promptCacheKey");
+	}
+
+	@Test
+	void requestClassAndPromptCacheKeySurviveAVariation() {
+		ChatRequest request = ChatRequest.builder()
+			.user("x")
+			.requestClass(RequestClass.BATCH)
+			.promptCacheKey("faq-v1")
+			.build();
+		ChatRequest variation = request.toBuilder().temperature(0.2).build();
+		assertThat(variation.requestClass()).isEqualTo(RequestClass.BATCH);
+		assertThat(variation.promptCacheKey()).isEqualTo("faq-v1");
+		assertThat(ChatRequest.of("x").requestClassOr(RequestClass.INTERACTIVE)).isEqualTo(RequestClass.INTERACTIVE);
+	}
+
 }
