@@ -358,6 +358,29 @@ class LlmClientAutoConfigurationTests {
 	}
 
 	@Test
+	void cacheAffinityAndItsLoadSlackAreBoundFromProperties() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=", "llm.client.endpoints[0].url=http://127.0.0.1:1/v1",
+					"llm.client.endpoints[1].url=http://127.0.0.1:2/v1", "llm.client.routing.strategy=cache-affinity",
+					"llm.client.routing.cache-affinity.load-slack=0.5", "llm.client.eager-init=false")
+			.run((context) -> {
+				RoutingSettings routing = context.getBean(DefaultLlmClient.class).settings().routing();
+				assertThat(routing.strategy()).isEqualTo(RoutingSettings.Strategy.CACHE_AFFINITY);
+				assertThat(routing.loadSlack()).isEqualTo(0.5);
+			});
+	}
+
+	@Test
+	void negativeLoadSlackStopsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.client.routing.cache-affinity.load-slack=-0.1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.client.routing.cache-affinity.load-slack")
+				.hasMessageContaining("must be 0 or more"));
+	}
+
+	@Test
 	void cooldownAfterNoFailureStopsStartUpNamingTheProperty() {
 		this.contextRunner.withPropertyValues("llm.client.routing.cooldown-after-failures=0")
 			.run((context) -> assertThat(context).hasFailed()
