@@ -2,6 +2,7 @@ package dev.llmclient.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -75,6 +76,23 @@ class CacheAffinityRoutingTests {
 				homes.addAll(replicasOfKey);
 			}
 			assertThat(homes).as("30 keys spread over the three replicas").hasSize(3);
+		}
+	}
+
+	@Test
+	void twoInstancesSendAPrefixToTheSameReplicaWhateverTheOrderOfTheirEndpoints() {
+		List<ReplicaServer> reversed = new ArrayList<>(this.replicas);
+		Collections.reverse(reversed);
+		try (LlmClient one = client(UnaryOperator.identity()).build();
+				LlmClient other = client(UnaryOperator.identity())
+					.endpoints(reversed.stream().map((replica) -> EndpointSettings.of(replica.endpoint())).toList())
+					.build()) {
+			for (int key = 0; key < 10; key++) {
+				one.chat(ChatRequest.builder().user("one-" + key).promptCacheKey("tenant-" + key).build());
+				other.chat(ChatRequest.builder().user("other-" + key).promptCacheKey("tenant-" + key).build());
+				assertThat(replicaThatReceived("other-" + key)).as("tenant-%d", key)
+					.isEqualTo(replicaThatReceived("one-" + key));
+			}
 		}
 	}
 

@@ -50,9 +50,9 @@ final class CacheAffinityStrategy implements RoutingStrategy {
 		int next = 0;
 		for (RoutedEndpoint endpoint : endpoints) {
 			for (int i = 0; i < endpoint.weight() * POINTS_PER_WEIGHT; i++) {
-				// the index too, so that the same URL listed twice still owns points of
-				// its own
-				long point = PromptPrefix.hash(endpoint.displayUrl() + '#' + endpoint.index() + '#' + i);
+				// by URL, not position: every instance, whatever the order of its
+				// endpoints, builds the same ring and sends a prefix to the same endpoint
+				long point = PromptPrefix.hash(endpoint.displayUrl() + '#' + i);
 				ring[next++] = new long[] { point, endpoint.index() };
 			}
 		}
