@@ -31,12 +31,15 @@ import static dev.llmclient.SettingChecks.positive;
 public record RoutingSettings(Strategy strategy, Duration cooldown, double latencyTolerance, int cooldownAfterFailures,
 		double loadSlack) {
 
+	private static final double DEFAULT_LOAD_SLACK = 0.35;
+
 	/**
 	 * The defaults: least busy first, 5s of cooldown after 3 failures in a row, 20% of
-	 * latency tolerance, 25% of load slack.
+	 * latency tolerance, 35% of load slack (with three equal endpoints, one holds at most
+	 * 45% of the calls in flight before spilling).
 	 */
 	public static final RoutingSettings DEFAULTS = new RoutingSettings(Strategy.LEAST_BUSY, Duration.ofSeconds(5), 0.2,
-			3, 0.25);
+			3, DEFAULT_LOAD_SLACK);
 
 	/**
 	 * Checks every value.
@@ -55,7 +58,7 @@ public record RoutingSettings(Strategy strategy, Duration cooldown, double laten
 		atLeastOne("routing.cooldown-after-failures", cooldownAfterFailures);
 		if (!(loadSlack >= 0) || Double.isInfinite(loadSlack)) {
 			throw new LlmClientSettingException("routing.cache-affinity.load-slack", loadSlack,
-					"must be 0 or more, e.g. 0.25 (an endpoint takes up to 1.25 times its share of the calls "
+					"must be 0 or more, e.g. 0.35 (an endpoint takes up to 1.35 times its share of the calls "
 							+ "in flight before its requests spill to the next)");
 		}
 	}
@@ -68,7 +71,7 @@ public record RoutingSettings(Strategy strategy, Duration cooldown, double laten
 	 * @param cooldownAfterFailures failed attempts in a row before a cooldown
 	 */
 	public RoutingSettings(Strategy strategy, Duration cooldown, double latencyTolerance, int cooldownAfterFailures) {
-		this(strategy, cooldown, latencyTolerance, cooldownAfterFailures, 0.25);
+		this(strategy, cooldown, latencyTolerance, cooldownAfterFailures, DEFAULT_LOAD_SLACK);
 	}
 
 	/**
@@ -115,7 +118,7 @@ public record RoutingSettings(Strategy strategy, Duration cooldown, double laten
 	/**
 	 * Returns a copy with another load slack for {@code cache-affinity}: less keeps the
 	 * load more even, more keeps more requests on the endpoint that holds their prefix.
-	 * @param loadSlack 0 or more, such as 0.25 for 25% above an endpoint's share
+	 * @param loadSlack 0 or more, such as 0.35 for 35% above an endpoint's share
 	 * @return the copy
 	 */
 	public RoutingSettings withLoadSlack(double loadSlack) {

@@ -114,7 +114,7 @@ class EndpointsSettingsTests {
 		assertThatExceptionOfType(LlmClientSettingException.class)
 			.isThrownBy(() -> RoutingSettings.DEFAULTS.withLoadSlack(Double.NaN))
 			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("routing.cache-affinity.load-slack"));
-		assertThat(RoutingSettings.DEFAULTS.loadSlack()).isEqualTo(0.25);
+		assertThat(RoutingSettings.DEFAULTS.loadSlack()).isEqualTo(0.35);
 	}
 
 	@Test

@@ -1046,7 +1046,7 @@ public class LlmClientProperties {
 		 * load-slack times its share they spill to the next endpoint of the ring. Less
 		 * keeps the load more even, more keeps more cache hits.
 		 */
-		private double loadSlack = 0.25;
+		private double loadSlack = 0.35;
 
 		public double getLoadSlack() {
 			return this.loadSlack;
