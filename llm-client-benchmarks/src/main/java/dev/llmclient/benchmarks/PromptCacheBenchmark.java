@@ -37,13 +37,16 @@ import dev.llmclient.RoutingSettings;
  * {@value #CACHE_SIZE} with the least recently used evicted, as a replica's KV cache
  * holds only so much, and report {@code usage.prompt_tokens_details.cached_tokens} for a
  * hit as vLLM does; a hit also answers sooner (prefill skipped). {@value #REQUESTS}
- * requests over {@value #PROMPTS} system prompts drawn from a seeded Zipf-like mix (a few
- * prompts frequent, most rare), {@value #CONCURRENCY} callers, one client per strategy,
- * fresh replicas each time, the same requests in the same order. Cached tokens are
- * counted on the servers. The ideal misses each prefix once. A last run routes by
- * {@code cache-affinity} while replica 1 answers 503 for requests
- * {@value #FAIL_FROM}–{@value #FAIL_TO}: it cools down, its prefixes move to the next
- * replica on the ring, and they come back after.
+ * requests over {@value #PROMPTS} system prompts drawn from a seeded Zipf mix (a few
+ * prompts frequent, most rare; then, for least-busy and cache-affinity, a uniform mix),
+ * {@value #CONCURRENCY} callers, one client per strategy, fresh replicas each time, the
+ * same requests in the same order. Cached tokens are counted on the servers. The ideal
+ * misses each prefix once. A last run routes by {@code cache-affinity} while replica 1
+ * answers 503 for requests {@value #FAIL_FROM}–{@value #FAIL_TO}: it cools down, its
+ * prefixes move to the next replica on the ring, and they come back after.
+ * <p>
+ * {@code -Dprompt-cache.load-slack=0.5} measures another
+ * {@code routing.cache-affinity.load-slack} than the default.
  */
 public final class PromptCacheBenchmark {
 
@@ -83,12 +86,13 @@ public final class PromptCacheBenchmark {
 
 	/** Runs each strategy, then the cooldown run, and writes the chart. */
 	static Results run() throws Exception {
-		List<ChatRequest> requests = requests();
+		List<ChatRequest> requests = requests(true);
 		long ideal = idealCachedTokens(requests);
 		// a first pass, not reported, so that the first strategy measured does not pay
 		// for
 		// loading and compiling the client's code
-		measure("warm-up", RoutingSettings.Strategy.LEAST_BUSY, requests.subList(0, REQUESTS / 4), ideal, false);
+		List<ChatRequest> warmUp = requests.subList(0, REQUESTS / 4);
+		measure("warm-up", RoutingSettings.Strategy.LEAST_BUSY, warmUp, idealCachedTokens(warmUp), false);
 		List<Row> rows = new ArrayList<>();
 		for (RoutingSettings.Strategy strategy : List.of(RoutingSettings.Strategy.LEAST_BUSY,
 				RoutingSettings.Strategy.ROUND_ROBIN, RoutingSettings.Strategy.CACHE_AFFINITY)) {
@@ -96,6 +100,12 @@ public final class PromptCacheBenchmark {
 		}
 		rows.add(measure("cache-affinity, replica 1 cooling down", RoutingSettings.Strategy.CACHE_AFFINITY, requests,
 				ideal, true));
+		List<ChatRequest> uniform = requests(false);
+		long uniformIdeal = idealCachedTokens(uniform);
+		for (RoutingSettings.Strategy strategy : List.of(RoutingSettings.Strategy.LEAST_BUSY,
+				RoutingSettings.Strategy.CACHE_AFFINITY)) {
+			rows.add(measure(label(strategy) + " (uniform mix)", strategy, uniform, uniformIdeal, false));
+		}
 		Results results = new Results(rows);
 		Path chart = Path.of("docs", "prompt-cache.svg");
 		if (!Files.isDirectory(chart.getParent())) {
@@ -112,10 +122,10 @@ public final class PromptCacheBenchmark {
 	}
 
 	/**
-	 * The requests: each a system prompt drawn with weight 1/rank (a Zipf mix) and a user
-	 * message of its own.
+	 * The requests: each a system prompt drawn with weight 1/rank (a Zipf mix), or each
+	 * as likely as the others, and a user message of its own.
 	 */
-	static List<ChatRequest> requests() {
+	static List<ChatRequest> requests(boolean zipf) {
 		SplittableRandom random = new SplittableRandom(SEED);
 		List<String> systems = new ArrayList<>();
 		for (int p = 0; p < PROMPTS; p++) {
@@ -128,7 +138,7 @@ public final class PromptCacheBenchmark {
 		double[] cumulative = new double[PROMPTS];
 		double total = 0;
 		for (int p = 0; p < PROMPTS; p++) {
-			total += 1.0 / (p + 1);
+			total += zipf ? 1.0 / (p + 1) : 1.0;
 			cumulative[p] = total;
 		}
 		List<ChatRequest> requests = new ArrayList<>(REQUESTS);
@@ -257,15 +267,17 @@ public final class PromptCacheBenchmark {
 		String markdown() {
 			Row first = this.rows.get(0);
 			StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-					"%d requests over %d system prompts (Zipf mix, seed %d), %d callers, %d replicas caching %d "
-							+ "prefixes each (LRU); ideal cached share %.3f (each prefix missed once). Cached tokens "
-							+ "counted by the replicas.%n%n",
+					"%d requests over %d system prompts (a Zipf mix: the i-th prompt drawn with weight 1/i, seed "
+							+ "%d; the last rows each prompt as likely), %d callers, %d replicas caching %d prefixes each "
+							+ "(LRU); the ideal misses each prefix once (ideal cached share %.3f for the Zipf mix). Cached "
+							+ "tokens counted by the replicas.%n%n",
 					REQUESTS, PROMPTS, SEED, CONCURRENCY, REPLICAS, CACHE_SIZE,
 					(double) first.idealCached() / first.promptTokens()));
-			Table table = new Table("routing", "cached share of prompt tokens", "of ideal", "max endpoint share",
-					"failed calls", "run (ms)");
+			Table table = new Table("routing", "cached share of prompt tokens", "ideal share", "of ideal",
+					"max endpoint share", "failed calls", "run (ms)");
 			for (Row row : this.rows) {
 				table.row(row.label(), String.format(Locale.ROOT, "%.3f", row.cachedShare()),
+						String.format(Locale.ROOT, "%.3f", (double) row.idealCached() / row.promptTokens()),
 						String.format(Locale.ROOT, "%.2f", row.ofIdeal()),
 						String.format(Locale.ROOT, "%.3f", row.maxShare()), row.failed(), row.millis());
 			}
