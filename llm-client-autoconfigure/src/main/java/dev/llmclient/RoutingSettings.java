@@ -64,17 +64,6 @@ public record RoutingSettings(Strategy strategy, Duration cooldown, double laten
 	}
 
 	/**
-	 * Creates settings with the default {@code load-slack}.
-	 * @param strategy how an endpoint is picked
-	 * @param cooldown how long a failing endpoint receives no calls
-	 * @param latencyTolerance the latency tolerance of {@code lowest-latency}
-	 * @param cooldownAfterFailures failed attempts in a row before a cooldown
-	 */
-	public RoutingSettings(Strategy strategy, Duration cooldown, double latencyTolerance, int cooldownAfterFailures) {
-		this(strategy, cooldown, latencyTolerance, cooldownAfterFailures, DEFAULT_LOAD_SLACK);
-	}
-
-	/**
 	 * Returns a copy with another strategy.
 	 * @param strategy how an endpoint is picked
 	 * @return the copy

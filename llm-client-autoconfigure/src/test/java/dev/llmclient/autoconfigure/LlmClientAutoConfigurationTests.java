@@ -323,8 +323,8 @@ class LlmClientAutoConfigurationTests {
 					.containsExactly("http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1");
 				assertThat(settings.endpoints().get(1))
 					.isEqualTo(new EndpointSettings("http://127.0.0.1:2/v1", null, "other", 3, 2));
-				assertThat(settings.routing()).isEqualTo(
-						new RoutingSettings(RoutingSettings.Strategy.LOWEST_LATENCY, Duration.ofSeconds(7), 0.5, 5));
+				assertThat(settings.routing()).isEqualTo(new RoutingSettings(RoutingSettings.Strategy.LOWEST_LATENCY,
+						Duration.ofSeconds(7), 0.5, 5, 0.35));
 				assertThat(context.getBean(LlmClient.class).health().endpoints()).hasSize(2);
 			});
 	}

@@ -98,7 +98,30 @@ class CacheAffinityRoutingTests {
 
 	@Test
 	void aReplicaAboveItsBoundSpillsToTheNextOnTheRingAndTheCountsComeBackAfter() throws Exception {
-		try (LlmClient client = client(UnaryOperator.identity()).build()) {
+		// one call at a time, 3 replicas of weight 1, the default slack 0.35: the bound
+		// on
+		// each is ceil(1.35 x (calls in flight + 1) / 3), so the home takes calls 1, 3
+		// and
+		// 5, the next replica on the ring (always the same) 2, 4 and 6
+		sixHeldCallsOfOnePrefix(UnaryOperator.identity(), 3, 3);
+	}
+
+	@Test
+	void moreLoadSlackKeepsMoreCallsOnTheHome() throws Exception {
+		// slack 1: the bound is ceil(2 x (calls in flight + 1) / 3): the home takes calls
+		// 1, 2, 4 and 5, the next replica on the ring 3 and 6
+		sixHeldCallsOfOnePrefix((routing) -> routing.withLoadSlack(1.0), 4, 2);
+	}
+
+	/**
+	 * Sends six calls of one prefix, one at a time, each held by the replica it reaches
+	 * until all are in flight; checks how many the home and the next replica on the ring
+	 * took (none for the third), then that every count is back to 0 and the prefix goes
+	 * home again.
+	 */
+	private void sixHeldCallsOfOnePrefix(UnaryOperator<RoutingSettings> routing, int onHome, int onNext)
+			throws Exception {
+		try (LlmClient client = client(routing).build()) {
 			client.chat(keyed("probe"));
 			int home = replicaThatReceived("probe");
 			List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
@@ -109,18 +132,15 @@ class CacheAffinityRoutingTests {
 				int sent = i + 1;
 				await().atMost(Duration.ofSeconds(5)).until(() -> heldReceived(sent) == sent);
 			}
-			// one call at a time, 3 replicas of weight 1, the default slack 0.35: the
-			// bound on each is ceil(1.35 x (calls in flight + 1) / 3), so the home takes
-			// calls 1, 3 and 5, the next replica on the ring (always the same) 2, 4 and 6
 			int[] held = new int[3];
 			for (int r = 0; r < 3; r++) {
 				for (int i = 0; i < 6; i++) {
 					held[r] += (int) this.replicas.get(r).received("held-" + i);
 				}
 			}
-			assertThat(held[home]).isEqualTo(3);
-			assertThat(held).containsExactlyInAnyOrder(3, 3, 0);
-			assertThat(client.health().endpoints().get(home).health().bulkhead().inFlight()).isEqualTo(3);
+			assertThat(held[home]).isEqualTo(onHome);
+			assertThat(held).containsExactlyInAnyOrder(onHome, onNext, 0);
+			assertThat(client.health().endpoints().get(home).health().bulkhead().inFlight()).isEqualTo(onHome);
 			for (int i = 0; i < 6; i++) {
 				String prompt = "held-" + i;
 				this.replicas.forEach((replica) -> replica.release(prompt));
