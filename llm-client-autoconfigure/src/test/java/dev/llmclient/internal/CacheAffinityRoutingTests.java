@@ -113,6 +113,42 @@ class CacheAffinityRoutingTests {
 		sixHeldCallsOfOnePrefix((routing) -> routing.withLoadSlack(1.0), 4, 2);
 	}
 
+	@Test
+	void anEndpointAtItsOwnLimitPassesItsPrefixesToTheNextOnTheRing() throws Exception {
+		try (LlmClient client = client((routing) -> routing.withLoadSlack(10))
+			.endpoints(this.replicas.stream()
+				.map((replica) -> EndpointSettings.of(replica.endpoint()).withMaxConcurrent(2))
+				.toList())
+			.build()) {
+			client.chat(keyed("probe"));
+			int home = replicaThatReceived("probe");
+			List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				String prompt = "held-" + i;
+				this.replicas.forEach((replica) -> replica.hold(prompt));
+				calls.add(client.chatAsync(keyed(prompt)));
+				int sent = i + 1;
+				await().atMost(Duration.ofSeconds(5)).until(() -> heldReceived(sent) == sent);
+			}
+			// far below its load bound, but at its max-concurrent (or adaptive limit):
+			// the
+			// home is skipped as under every strategy, and the ring goes on
+			int[] held = new int[3];
+			for (int r = 0; r < 3; r++) {
+				for (int i = 0; i < 5; i++) {
+					held[r] += (int) this.replicas.get(r).received("held-" + i);
+				}
+			}
+			assertThat(held[home]).isEqualTo(2);
+			assertThat(held).containsExactlyInAnyOrder(2, 2, 1);
+			for (int i = 0; i < 5; i++) {
+				String prompt = "held-" + i;
+				this.replicas.forEach((replica) -> replica.release(prompt));
+			}
+			CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		}
+	}
+
 	/**
 	 * Sends six calls of one prefix, one at a time, each held by the replica it reaches
 	 * until all are in flight; checks how many the home and the next replica on the ring
