@@ -111,6 +111,10 @@ class EndpointsSettingsTests {
 		assertThat(RoutingSettings.DEFAULTS.strategy()).isEqualTo(RoutingSettings.Strategy.LEAST_BUSY);
 		assertThat(RoutingSettings.DEFAULTS.cooldown()).hasSeconds(5);
 		assertThat(RoutingSettings.DEFAULTS.cooldownAfterFailures()).isEqualTo(3);
+		assertThatExceptionOfType(LlmClientSettingException.class)
+			.isThrownBy(() -> RoutingSettings.DEFAULTS.withLoadSlack(Double.NaN))
+			.satisfies((ex) -> assertThat(ex.setting()).isEqualTo("routing.cache-affinity.load-slack"));
+		assertThat(RoutingSettings.DEFAULTS.loadSlack()).isEqualTo(0.35);
 	}
 
 	@Test

@@ -192,8 +192,10 @@ public final class LlmClientAutoConfiguration {
 			routing = map.from(routingProperties::getCooldown).to(routing, RoutingSettings::withCooldown);
 			routing = map.from(routingProperties::getLatencyTolerance)
 				.to(routing, RoutingSettings::withLatencyTolerance);
-			return map.from(routingProperties::getCooldownAfterFailures)
+			routing = map.from(routingProperties::getCooldownAfterFailures)
 				.to(routing, RoutingSettings::withCooldownAfterFailures);
+			return map.from(routingProperties.getCacheAffinity()::getLoadSlack)
+				.to(routing, RoutingSettings::withLoadSlack);
 		});
 		builder.connection((connection) -> {
 			connection = map.from(properties::getConnectTimeout).to(connection, ConnectionSettings::withConnectTimeout);

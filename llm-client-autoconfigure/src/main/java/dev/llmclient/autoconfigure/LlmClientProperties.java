@@ -967,8 +967,10 @@ public class LlmClientProperties {
 
 		/**
 		 * How an endpoint is picked for each attempt: least-busy (fewest calls in flight
-		 * relative to its max-concurrent), round-robin (in turn, by weight) or
-		 * lowest-latency (fastest recent attempts, near-equal ones sharing the load).
+		 * relative to its max-concurrent), round-robin (in turn, by weight),
+		 * lowest-latency (fastest recent attempts, near-equal ones sharing the load) or
+		 * cache-affinity (requests sharing a prompt_cache_key or leading system message
+		 * on the same endpoint, so that its prefix cache is hit).
 		 */
 		private RoutingSettings.Strategy strategy = RoutingSettings.Strategy.LEAST_BUSY;
 
@@ -991,6 +993,8 @@ public class LlmClientProperties {
 		 * than half of its last 10 attempts (at least 6) failed.
 		 */
 		private int cooldownAfterFailures = 3;
+
+		private final CacheAffinity cacheAffinity = new CacheAffinity();
 
 		public RoutingSettings.Strategy getStrategy() {
 			return this.strategy;
@@ -1022,6 +1026,34 @@ public class LlmClientProperties {
 
 		public void setCooldownAfterFailures(int cooldownAfterFailures) {
 			this.cooldownAfterFailures = cooldownAfterFailures;
+		}
+
+		public CacheAffinity getCacheAffinity() {
+			return this.cacheAffinity;
+		}
+
+	}
+
+	/**
+	 * How cache-affinity routing balances cache hits against an even load
+	 * ({@code llm.client.routing.cache-affinity}).
+	 */
+	public static class CacheAffinity {
+
+		/**
+		 * How far above its share of the calls in flight an endpoint may go, as a
+		 * fraction, and still take the requests whose prompt prefix it holds; above 1 +
+		 * load-slack times its share they spill to the next endpoint of the ring. Less
+		 * keeps the load more even, more keeps more cache hits.
+		 */
+		private double loadSlack = 0.35;
+
+		public double getLoadSlack() {
+			return this.loadSlack;
+		}
+
+		public void setLoadSlack(double loadSlack) {
+			this.loadSlack = loadSlack;
 		}
 
 	}

@@ -20,11 +20,14 @@ import dev.llmclient.Usage;
  * {@code gen_ai.response.id}, {@code gen_ai.response.finish_reasons},
  * {@code gen_ai.usage.input_tokens}, {@code gen_ai.usage.output_tokens},
  * {@code gen_ai.request.max_tokens}, {@code gen_ai.request.temperature},
- * {@code gen_ai.request.top_p}, and, only when content capture is switched on,
- * {@code gen_ai.input.messages} and {@code gen_ai.output.messages}. An embeddings request
- * ({@code gen_ai.operation.name} {@code embeddings}) has the same low-cardinality keys;
- * its high-cardinality keys are {@code gen_ai.embeddings.dimension.count} and
- * {@code gen_ai.usage.input_tokens} (its texts are never captured).
+ * {@code gen_ai.request.top_p}, {@code llm.client.request.prompt_cache_key} (the
+ * request's {@code prompt_cache_key}), {@code llm.client.endpoint} (with several
+ * endpoints: the one the latest attempt went to), and, only when content capture is
+ * switched on, {@code gen_ai.input.messages} and {@code gen_ai.output.messages}. An
+ * embeddings request ({@code gen_ai.operation.name} {@code embeddings}) has the same
+ * low-cardinality keys; its high-cardinality keys are
+ * {@code gen_ai.embeddings.dimension.count} and {@code gen_ai.usage.input_tokens} (its
+ * texts are never captured).
  *
  * @since 0.1.0
  */
@@ -78,6 +81,8 @@ public class DefaultLlmObservationConvention implements LlmObservationConvention
 		keyValues = add(keyValues, "gen_ai.request.max_tokens", request.maxTokens());
 		keyValues = add(keyValues, "gen_ai.request.temperature", request.temperature());
 		keyValues = add(keyValues, "gen_ai.request.top_p", request.topP());
+		keyValues = add(keyValues, "llm.client.request.prompt_cache_key", request.promptCacheKey());
+		keyValues = add(keyValues, "llm.client.endpoint", context.getEndpoint());
 		ChatResponse response = context.getResponse();
 		if (response != null) {
 			keyValues = add(keyValues, "gen_ai.response.id", response.id());
@@ -99,6 +104,7 @@ public class DefaultLlmObservationConvention implements LlmObservationConvention
 		Integer dimensions = (response != null && response.dimensions() > 0) ? Integer.valueOf(response.dimensions())
 				: (request != null) ? request.dimensions() : null;
 		keyValues = add(keyValues, "gen_ai.embeddings.dimension.count", dimensions);
+		keyValues = add(keyValues, "llm.client.endpoint", context.getEndpoint());
 		Usage usage = (response != null) ? response.usage() : null;
 		return (usage != null) ? add(keyValues, "gen_ai.usage.input_tokens", usage.inputTokens()) : keyValues;
 	}

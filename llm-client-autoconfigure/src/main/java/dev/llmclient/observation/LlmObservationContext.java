@@ -53,6 +53,8 @@ public class LlmObservationContext extends SenderContext<Object> {
 
 	private String outputMessages;
 
+	private volatile String endpoint;
+
 	/**
 	 * Creates the context of one operation.
 	 * @param operationName the {@code gen_ai.operation.name}, such as {@value #CHAT}
@@ -211,6 +213,25 @@ public class LlmObservationContext extends SenderContext<Object> {
 	 */
 	public void setOutputMessages(String outputMessages) {
 		this.outputMessages = outputMessages;
+	}
+
+	/**
+	 * Returns the endpoint the call's latest attempt went to, for a client of several
+	 * endpoints.
+	 * @return its URL as health shows it, or {@code null} for a client of one endpoint
+	 * @since 0.1.0
+	 */
+	public String getEndpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * Sets the endpoint the call's latest attempt went to.
+	 * @param endpoint its URL as health shows it, without user-info or query
+	 * @since 0.1.0
+	 */
+	public void setEndpoint(String endpoint) {
+		this.endpoint = endpoint;
 	}
 
 }

@@ -323,8 +323,8 @@ class LlmClientAutoConfigurationTests {
 					.containsExactly("http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1");
 				assertThat(settings.endpoints().get(1))
 					.isEqualTo(new EndpointSettings("http://127.0.0.1:2/v1", null, "other", 3, 2));
-				assertThat(settings.routing()).isEqualTo(
-						new RoutingSettings(RoutingSettings.Strategy.LOWEST_LATENCY, Duration.ofSeconds(7), 0.5, 5));
+				assertThat(settings.routing()).isEqualTo(new RoutingSettings(RoutingSettings.Strategy.LOWEST_LATENCY,
+						Duration.ofSeconds(7), 0.5, 5, 0.35));
 				assertThat(context.getBean(LlmClient.class).health().endpoints()).hasSize(2);
 			});
 	}
@@ -355,6 +355,29 @@ class LlmClientAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining("llm.client.endpoints[1].rate-limit.requests-per-minute")
 				.hasMessageContaining("must be at least 1"));
+	}
+
+	@Test
+	void cacheAffinityAndItsLoadSlackAreBoundFromProperties() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=", "llm.client.endpoints[0].url=http://127.0.0.1:1/v1",
+					"llm.client.endpoints[1].url=http://127.0.0.1:2/v1", "llm.client.routing.strategy=cache-affinity",
+					"llm.client.routing.cache-affinity.load-slack=0.5", "llm.client.eager-init=false")
+			.run((context) -> {
+				RoutingSettings routing = context.getBean(DefaultLlmClient.class).settings().routing();
+				assertThat(routing.strategy()).isEqualTo(RoutingSettings.Strategy.CACHE_AFFINITY);
+				assertThat(routing.loadSlack()).isEqualTo(0.5);
+			});
+	}
+
+	@Test
+	void negativeLoadSlackStopsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.client.routing.cache-affinity.load-slack=-0.1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.client.routing.cache-affinity.load-slack")
+				.hasMessageContaining("must be 0 or more"));
 	}
 
 	@Test

@@ -144,6 +144,8 @@ class LlmClientPropertiesTests {
 				routing.latencyTolerance());
 		compare(defaults, "routing.cooldown-after-failures", routingProperties.getCooldownAfterFailures(),
 				routing.cooldownAfterFailures());
+		compare(defaults, "routing.cache-affinity.load-slack", routingProperties.getCacheAffinity().getLoadSlack(),
+				routing.loadSlack());
 		ChatSettings chat = ChatSettings.DEFAULTS;
 		LlmClientProperties.Chat chatProperties = properties.getChat();
 		compare(defaults, "chat.max-tokens-field", chatProperties.getMaxTokensField(), chat.maxTokensField());

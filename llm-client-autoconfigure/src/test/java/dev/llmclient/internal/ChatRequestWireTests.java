@@ -78,6 +78,44 @@ class ChatRequestWireTests {
 	}
 
 	@Test
+	void promptCacheKeyIsSentAsPromptCacheKeyInCallsAndStreams() {
+		server.stubFor(post(PATH).willReturn(okJson(CannedBodies.completion("wire-model", "hi"))));
+		ChatRequest request = ChatRequest.builder()
+			.message(ChatMessage.system("You answer questions about the handbook."))
+			.message(ChatMessage.user("Hello"))
+			.promptCacheKey("handbook-v3")
+			.build();
+		try (LlmClient client = client()) {
+			client.chat(request);
+		}
+		String body = onlyBodySent();
+		WireSchemas.assertValidChatRequest(body);
+		assertThat(body).contains("\"prompt_cache_key\":\"handbook-v3\"");
+		server.resetRequests();
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(200)
+			.withHeader("Content-Type", "text/event-stream")
+			.withBody(
+					"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+							+ "data: [DONE]\n\n")));
+		try (LlmClient client = client()) {
+			client.stream(request, (chunk) -> {
+			});
+		}
+		String streamed = onlyBodySent();
+		WireSchemas.assertValidChatRequest(streamed);
+		assertThat(streamed).contains("\"prompt_cache_key\":\"handbook-v3\"");
+	}
+
+	@Test
+	void noPromptCacheKeyIsSentWhenTheRequestSetsNone() {
+		server.stubFor(post(PATH).willReturn(okJson(CannedBodies.completion("wire-model", "hi"))));
+		try (LlmClient client = client()) {
+			client.chat(ChatRequest.of("Hello"));
+		}
+		assertThat(onlyBodySent()).doesNotContain("prompt_cache_key");
+	}
+
+	@Test
 	void schemaRefusesAMisspeltWireName() {
 		String misspelt = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"maxTokens\":5}";
 		assertThat(WireSchemas.violations("chat-completion-request.schema.json", misspelt)).singleElement()

@@ -22,6 +22,7 @@ import org.springframework.boot.health.contributor.Health;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.RoutingSettings;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientSettings;
@@ -133,7 +134,9 @@ final class Rig implements AutoCloseable {
 		while (prompt.length() < PROMPT_LENGTH) {
 			prompt.append('.');
 		}
-		return ChatRequest.of(prompt.toString());
+		// a few prompt cache keys: cache-affinity keeps each on its endpoint, the other
+		// set-ups send the key along and route as they would without it
+		return ChatRequest.builder().user(prompt.toString()).promptCacheKey("matrix-" + number % 4).build();
 	}
 
 	static List<String> prompts(int count) {
@@ -205,6 +208,9 @@ final class Rig implements AutoCloseable {
 		}
 		if (this.setUp.isAdaptive()) {
 			builder.adaptive((adaptive) -> adaptive.withEnabled(true));
+		}
+		if (this.setUp == SetUp.CACHE_AFFINITY) {
+			builder.routing((routing) -> routing.withStrategy(RoutingSettings.Strategy.CACHE_AFFINITY));
 		}
 		return builder;
 	}

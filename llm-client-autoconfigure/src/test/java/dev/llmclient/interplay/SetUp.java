@@ -17,6 +17,12 @@ enum SetUp {
 	ADAPTIVE(1),
 
 	/**
+	 * Three endpoints routed by {@code cache-affinity}: calls of a few prompt cache keys,
+	 * each held on its endpoint up to its load bound.
+	 */
+	CACHE_AFFINITY(3),
+
+	/**
 	 * Three endpoints, each adapting a limit of its own and with budgets of its own (the
 	 * client-wide limit fixed, capping the sum).
 	 */

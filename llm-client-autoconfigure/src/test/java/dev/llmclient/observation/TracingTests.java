@@ -107,9 +107,36 @@ class TracingTests {
 					"gen_ai.usage.input_tokens", "12", "gen_ai.usage.output_tokens", "3", "gen_ai.request.max_tokens",
 					"50", "gen_ai.request.temperature", "0.2"));
 		assertThat(call.getTags()).doesNotContainKeys("gen_ai.input.messages", "gen_ai.output.messages",
-				"gen_ai.request.top_p");
+				"gen_ai.request.top_p", "llm.client.request.prompt_cache_key", "llm.client.endpoint");
 		assertThat(attemptsOf(call)).singleElement()
 			.satisfies((attempt) -> assertThat(attempt.getKind()).isEqualTo(Span.Kind.CLIENT));
+	}
+
+	@Test
+	void spanCarriesThePromptCacheKeyAndWithSeveralEndpointsTheOneTheAttemptWentTo() throws IOException {
+		serve((exchange) -> exchange.respond(200, "application/json", CannedBodies.completion("gpt-test", "Hi")));
+		try (RawHttpServer other = new RawHttpServer((exchange) -> {
+			exchange.respond(200, "application/json", CannedBodies.completion("gpt-test", "Hi"));
+			return true;
+		})) {
+			String first = this.server.baseUrl();
+			String second = "http://127.0.0.1:" + other.port() + "/v1";
+			this.client = TestClients.builder()
+				.endpoints(List.of(dev.llmclient.EndpointSettings.of(first), dev.llmclient.EndpointSettings.of(second)))
+				.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+				.model("gpt-test")
+				.observationRegistry(this.registry)
+				.build();
+			this.client.chat(ChatRequest.builder().user("Hello").promptCacheKey("tenant-42").build());
+			this.client.chat(ChatRequest.of("No key"));
+			this.client.close();
+			List<FinishedSpan> calls = spans("chat gpt-test");
+			assertThat(calls).hasSize(2);
+			assertThat(calls.get(0).getTags()).containsEntry("llm.client.request.prompt_cache_key", "tenant-42");
+			assertThat(calls.get(1).getTags()).doesNotContainKey("llm.client.request.prompt_cache_key");
+			assertThat(calls)
+				.allSatisfy((call) -> assertThat(call.getTags().get("llm.client.endpoint")).isIn(first, second));
+		}
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.client.RestClient;
 
+import dev.llmclient.ChatRequest;
 import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
@@ -26,18 +27,23 @@ import dev.llmclient.internal.DefaultLlmClient;
 /**
  * JMH: what routing costs per call, with the network cut out as in
  * {@link InProcessCallBenchmark}: one endpoint (no router at all) against three endpoints
- * under each strategy (picking, taking a place, reporting the outcome). On one thread the
- * time per call is the CPU per call. {@link #main} measures that CPU directly (the
- * calling thread's CPU time, which other processes on a shared machine do not inflate),
- * the settings taking turns over rounds.
+ * under each strategy, {@code cache-affinity} included (picking, taking a place,
+ * reporting the outcome). On one thread the time per call is the CPU per call.
+ * {@link #main} measures that CPU directly (the calling thread's CPU time, which other
+ * processes on a shared machine do not inflate), the settings taking turns over rounds.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RoutingOverheadBenchmark {
 
-	@Param({ "one", "least-busy", "round-robin", "lowest-latency" })
+	@Param({ "one", "least-busy", "round-robin", "lowest-latency", "cache-affinity" })
 	public String routing;
+
+	private static final ChatRequest REQUEST = ChatRequest.builder()
+		.user(ClosedLoop.PROMPT)
+		.promptCacheKey("bench-prefix")
+		.build();
 
 	private LlmClient llmClient;
 
@@ -75,9 +81,13 @@ public class RoutingOverheadBenchmark {
 		this.llmClient.close();
 	}
 
+	/**
+	 * One call; it carries a prompt cache key under every setting, so that
+	 * {@code cache-affinity} walks its ring and the others send the same body.
+	 */
 	@Benchmark
 	public String call() {
-		return this.llmClient.generate(ClosedLoop.PROMPT);
+		return this.llmClient.chat(REQUEST).content();
 	}
 
 	/**
@@ -89,7 +99,7 @@ public class RoutingOverheadBenchmark {
 	public static void main(String[] args) {
 		int rounds = intArg(args, "rounds", 15);
 		int calls = intArg(args, "calls", 20_000);
-		String[] settings = { "one", "least-busy", "round-robin", "lowest-latency" };
+		String[] settings = { "one", "least-busy", "round-robin", "lowest-latency", "cache-affinity" };
 		RoutingOverheadBenchmark[] clients = new RoutingOverheadBenchmark[settings.length];
 		for (int i = 0; i < settings.length; i++) {
 			clients[i] = new RoutingOverheadBenchmark();

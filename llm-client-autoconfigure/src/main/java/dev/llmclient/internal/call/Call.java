@@ -121,6 +121,11 @@ public final class Call implements AutoCloseable {
 		return this.operation.tokenEstimate();
 	}
 
+	/** The hash of the call's prompt prefix, as {@link Operation#promptPrefix()} says. */
+	public long promptPrefix() {
+		return this.operation.promptPrefix();
+	}
+
 	/** Where events of the call (retries, waits, first chunk) go. */
 	public Observation observation() {
 		return this.observation;

@@ -55,6 +55,15 @@ public abstract class Operation<T> {
 	public abstract long tokenEstimate();
 
 	/**
+	 * The hash of the prompt prefix the call shares with others, which
+	 * {@code cache-affinity} routing keeps on one endpoint; {@link PromptPrefix#NONE}
+	 * when it has none to share.
+	 */
+	public long promptPrefix() {
+		return PromptPrefix.NONE;
+	}
+
+	/**
 	 * Encodes the request body; throws for a request the server could not take.
 	 * @param model the model to name in it
 	 */

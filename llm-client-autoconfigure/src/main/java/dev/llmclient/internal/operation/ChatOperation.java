@@ -11,6 +11,7 @@ import dev.llmclient.ChatResponse;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Operation;
+import dev.llmclient.internal.call.PromptPrefix;
 import dev.llmclient.internal.call.Route;
 import dev.llmclient.internal.recording.CallObservations;
 import dev.llmclient.internal.recording.OperationName;
@@ -22,6 +23,11 @@ class ChatOperation extends Operation<ChatResponse> {
 
 	final ChatRequest request;
 
+	/** The hash of the request's prompt prefix, computed on first use. */
+	private long promptPrefix;
+
+	private boolean promptPrefixKnown;
+
 	ChatOperation(Operations operations, ChatRequest request) {
 		super(OperationName.CHAT, operations.model(request));
 		this.operations = operations;
@@ -31,6 +37,15 @@ class ChatOperation extends Operation<ChatResponse> {
 	@Override
 	public long tokenEstimate() {
 		return this.operations.tokenEstimate(this.request);
+	}
+
+	@Override
+	public long promptPrefix() {
+		if (!this.promptPrefixKnown) {
+			this.promptPrefix = PromptPrefix.of(this.request);
+			this.promptPrefixKnown = true;
+		}
+		return this.promptPrefix;
 	}
 
 	@Override

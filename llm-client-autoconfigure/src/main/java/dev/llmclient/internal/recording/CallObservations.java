@@ -123,6 +123,16 @@ public final class CallObservations {
 		return context;
 	}
 
+	/**
+	 * Notes on the observation the endpoint an attempt goes to, for a client of several.
+	 * @param endpoint the endpoint's URL as health shows it
+	 */
+	public static void routed(Observation observation, String endpoint) {
+		if (!observation.isNoop() && observation.getContext() instanceof LlmObservationContext context) {
+			context.setEndpoint(endpoint);
+		}
+	}
+
 	/** Gives the observation the server's answer. */
 	public void answered(Observation observation, ChatResponse response) {
 		if (observation.isNoop()) {

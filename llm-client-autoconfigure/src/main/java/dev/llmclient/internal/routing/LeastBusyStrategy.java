@@ -12,7 +12,7 @@ final class LeastBusyStrategy implements RoutingStrategy {
 	private final AtomicInteger turn = new AtomicInteger();
 
 	@Override
-	public RoutedEndpoint choose(RoutedEndpoint[] candidates) {
+	public RoutedEndpoint choose(RoutedEndpoint[] candidates, long promptPrefix) {
 		return leastBusy(candidates, this.turn.getAndIncrement(), Long.MAX_VALUE);
 	}
 

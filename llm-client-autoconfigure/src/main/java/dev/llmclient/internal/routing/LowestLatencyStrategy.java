@@ -22,7 +22,7 @@ final class LowestLatencyStrategy implements RoutingStrategy {
 	}
 
 	@Override
-	public RoutedEndpoint choose(RoutedEndpoint[] candidates) {
+	public RoutedEndpoint choose(RoutedEndpoint[] candidates, long promptPrefix) {
 		int turn = this.turn.getAndIncrement();
 		if (Math.floorMod(turn, EXPLORE_EVERY) == EXPLORE_EVERY - 1) {
 			return LeastBusyStrategy.leastBusy(candidates, turn, Long.MAX_VALUE);

@@ -18,7 +18,9 @@ import dev.llmclient.LlmTimeoutException;
 import dev.llmclient.traffic.ConcurrencyLimiter;
 import dev.llmclient.internal.call.Admission;
 import dev.llmclient.internal.call.Call;
+import dev.llmclient.internal.call.PromptPrefix;
 import dev.llmclient.internal.call.Route;
+import dev.llmclient.internal.recording.CallObservations;
 
 /**
  * Sends each attempt of a call to one of several endpoints: those cooling down, running
@@ -84,9 +86,10 @@ public final class Router {
 	long acquire(Call call) {
 		RoutedEndpoint previous = endpointOf(call.route());
 		long tokens = call.tokenEstimate();
-		long lease = tryAcquire(previous, tokens);
+		long promptPrefix = (this.strategy instanceof CacheAffinityStrategy) ? call.promptPrefix() : PromptPrefix.NONE;
+		long lease = tryAcquire(previous, tokens, promptPrefix);
 		if (lease == NONE) {
-			lease = awaitEndpoint(call, previous, tokens);
+			lease = awaitEndpoint(call, previous, tokens, promptPrefix);
 		}
 		RoutedEndpoint chosen = endpoint(lease);
 		try {
@@ -97,6 +100,7 @@ public final class Router {
 			throw ex;
 		}
 		call.charged(chosen.budgets().taken(tokens));
+		CallObservations.routed(call.observation(), chosen.displayUrl());
 		return lease;
 	}
 
@@ -105,12 +109,12 @@ public final class Router {
 	 * call's deadline.
 	 * @throws LlmEndpointsUnavailableException when none took it in time
 	 */
-	private long awaitEndpoint(Call call, RoutedEndpoint previous, long tokens) {
+	private long awaitEndpoint(Call call, RoutedEndpoint previous, long tokens, long promptPrefix) {
 		long start = System.nanoTime();
 		long waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
 		// with an adaptive limit, a call waiting here is not in flight at the server
 		call.waitingOutsideAdmission();
-		long lease = this.waiters.await(waitNanos, () -> tryAcquire(previous, tokens),
+		long lease = this.waiters.await(waitNanos, () -> tryAcquire(previous, tokens, promptPrefix),
 				() -> nanosUntilOneOpens(tokens));
 		if (lease == NONE) {
 			throw unavailable(Duration.ofNanos(waitNanos), tokens);
@@ -125,7 +129,7 @@ public final class Router {
 		return lease;
 	}
 
-	private long tryAcquire(RoutedEndpoint previous, long tokens) {
+	private long tryAcquire(RoutedEndpoint previous, long tokens, long promptPrefix) {
 		RoutedEndpoint[] candidates = new RoutedEndpoint[this.endpoints.length];
 		int count = 0;
 		for (RoutedEndpoint endpoint : this.endpoints) {
@@ -139,7 +143,7 @@ public final class Router {
 			count = 1;
 		}
 		while (count > 0) {
-			RoutedEndpoint chosen = this.strategy.choose(candidates);
+			RoutedEndpoint chosen = this.strategy.choose(candidates, promptPrefix);
 			if (chosen.tryTake(tokens)) {
 				long entered = chosen.cooldown().tryEnter();
 				if (entered != Cooldown.CLOSED) {

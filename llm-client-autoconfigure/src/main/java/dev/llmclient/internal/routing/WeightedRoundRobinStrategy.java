@@ -40,7 +40,7 @@ final class WeightedRoundRobinStrategy implements RoutingStrategy {
 	}
 
 	@Override
-	public RoutedEndpoint choose(RoutedEndpoint[] candidates) {
+	public RoutedEndpoint choose(RoutedEndpoint[] candidates, long promptPrefix) {
 		for (int k = 0; k < this.schedule.length; k++) {
 			RoutedEndpoint candidate = candidates[this.schedule[Math.floorMod(this.next.getAndIncrement(),
 					this.schedule.length)]];

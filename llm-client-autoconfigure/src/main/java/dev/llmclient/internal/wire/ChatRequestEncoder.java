@@ -85,6 +85,7 @@ final class ChatRequestEncoder {
 		if (request.responseFormat() != null) {
 			body.put("response_format", written(request.responseFormat(), ChatRequestEncoder::responseFormat));
 		}
+		putIfSet(body, "prompt_cache_key", request.promptCacheKey());
 		if (stream) {
 			body.put("stream", true);
 		}

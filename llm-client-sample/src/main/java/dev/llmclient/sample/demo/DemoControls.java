@@ -16,8 +16,26 @@ final class DemoControls {
 
 	private volatile int failStatus;
 
+	private final int prefixCacheSize;
+
 	DemoControls(Duration tokenDelay) {
+		this(tokenDelay, PrefixCache.DEFAULT_SIZE);
+	}
+
+	/**
+	 * Creates the knobs.
+	 * @param tokenDelay the time the echo model takes per generated token
+	 * @param prefixCacheSize the prompt prefixes each backend caches
+	 * ({@code sample.demo.prefix-cache-size})
+	 */
+	DemoControls(Duration tokenDelay, int prefixCacheSize) {
 		setTokenDelay(tokenDelay);
+		this.prefixCacheSize = prefixCacheSize;
+	}
+
+	/** The prompt prefixes each backend started from now on caches. */
+	int prefixCacheSize() {
+		return this.prefixCacheSize;
 	}
 
 	Duration tokenDelay() {

@@ -33,7 +33,7 @@ final class DemoHandler implements HttpHandler {
 
 	private final String basePath;
 
-	private final EchoModel model = new EchoModel();
+	private final EchoModel model;
 
 	private final DemoEmbeddings embeddings = new DemoEmbeddings();
 
@@ -42,6 +42,7 @@ final class DemoHandler implements HttpHandler {
 	DemoHandler(String basePath, DemoControls controls) {
 		this.basePath = basePath;
 		this.controls = controls;
+		this.model = new EchoModel(new PrefixCache(controls.prefixCacheSize()));
 	}
 
 	@Override

@@ -23,8 +23,9 @@ class DemoSettingsConfiguration {
 	private static final Log logger = LogFactory.getLog(DemoSettingsConfiguration.class);
 
 	@Bean
-	DemoControls demoControls(@Value("${sample.demo.token-delay:0ms}") Duration tokenDelay) {
-		return new DemoControls(tokenDelay);
+	DemoControls demoControls(@Value("${sample.demo.token-delay:0ms}") Duration tokenDelay,
+			@Value("${sample.demo.prefix-cache-size:" + PrefixCache.DEFAULT_SIZE + "}") int prefixCacheSize) {
+		return new DemoControls(tokenDelay, prefixCacheSize);
 	}
 
 	@Bean

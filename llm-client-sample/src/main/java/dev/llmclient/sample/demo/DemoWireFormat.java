@@ -66,7 +66,12 @@ final class DemoWireFormat {
 	}
 
 	record TokenUsage(@JsonProperty("prompt_tokens") int promptTokens,
-			@JsonProperty("completion_tokens") int completionTokens, @JsonProperty("total_tokens") int totalTokens) {
+			@JsonProperty("completion_tokens") int completionTokens, @JsonProperty("total_tokens") int totalTokens,
+			@JsonProperty("prompt_tokens_details") PromptTokensDetails promptTokensDetails) {
+	}
+
+	/** How many of the prompt's tokens the server's prefix cache served. */
+	record PromptTokensDetails(@JsonProperty("cached_tokens") int cachedTokens) {
 	}
 
 	record ModelList(String object, List<Model> data) {

@@ -20,6 +20,7 @@ import dev.llmclient.sample.demo.DemoWireFormat.Function;
 import dev.llmclient.sample.demo.DemoWireFormat.Message;
 import dev.llmclient.sample.demo.DemoWireFormat.Model;
 import dev.llmclient.sample.demo.DemoWireFormat.ModelList;
+import dev.llmclient.sample.demo.DemoWireFormat.PromptTokensDetails;
 import dev.llmclient.sample.demo.DemoWireFormat.TokenUsage;
 import dev.llmclient.sample.demo.DemoWireFormat.ToolCall;
 
@@ -27,7 +28,9 @@ import dev.llmclient.sample.demo.DemoWireFormat.ToolCall;
  * The demo's model: answers {@code echo: <last user message>}, so no answer can be
  * mistaken for a real model's, and counts tokens as whitespace-separated words. Offered
  * tools, it first asks for one tool call, then echoes the tools' results; asked for
- * structured output, it answers an instance of the schema ({@link DemoAnswers}).
+ * structured output, it answers an instance of the schema ({@link DemoAnswers}). Its
+ * leading system message is a prefix its {@link PrefixCache} may hold, reported as cached
+ * tokens.
  */
 final class EchoModel {
 
@@ -40,6 +43,12 @@ final class EchoModel {
 	private static final Pattern PIECE = Pattern.compile("\\S+\\s*");
 
 	private final long created = Instant.now().getEpochSecond();
+
+	private final PrefixCache prefixCache;
+
+	EchoModel(PrefixCache prefixCache) {
+		this.prefixCache = prefixCache;
+	}
 
 	Completion complete(CompletionRequest request) {
 		Answer answer = answer(request);
@@ -98,11 +107,13 @@ final class EchoModel {
 		return pieces(text).size();
 	}
 
-	private static Answer answer(CompletionRequest request) {
+	private Answer answer(CompletionRequest request) {
 		if (request == null || request.messages() == null || request.messages().isEmpty()) {
 			throw new IllegalArgumentException("'messages' must hold at least one message");
 		}
 		String lastUserMessage = "";
+		String prefix = null;
+		int prefixTokens = 0;
 		int promptTokens = 0;
 		Map<String, String> toolNames = new HashMap<>();
 		List<String> toolResults = new ArrayList<>();
@@ -114,6 +125,11 @@ final class EchoModel {
 			}
 			String text = DemoAnswers.text(message.content());
 			promptTokens += countWords(text);
+			if (message == request.messages().get(0)
+					&& ("system".equals(message.role()) || "developer".equals(message.role()))) {
+				prefix = text;
+				prefixTokens = promptTokens;
+			}
 			if ("user".equals(message.role())) {
 				lastUserMessage = text;
 			}
@@ -140,7 +156,8 @@ final class EchoModel {
 		}
 		int completionTokens = (content != null) ? countWords(content) : countWords(toolCall.function().arguments());
 		return new Answer(id, Instant.now().getEpochSecond(), model, content, toolCall,
-				new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens));
+				new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens,
+						new PromptTokensDetails(this.prefixCache.cachedTokens(prefix, prefixTokens))));
 	}
 
 	private static List<String> pieces(String text) {

@@ -65,6 +65,47 @@ class DemoBackendTests {
 	}
 
 	@Test
+	void aRepeatedSystemMessageIsReportedAsCachedTokensLikeVllm() throws Exception {
+		String body = """
+				{"messages": [{"role": "system", "content": "You answer from the cache test handbook"},
+				  {"role": "user", "content": "question %d"}]%s}
+				""";
+		DocumentContext first = JsonPath.parse(postChat(body.formatted(1, "")).body());
+		assertThat(first.read("$.usage.prompt_tokens", Integer.class)).isEqualTo(9);
+		assertThat(first.read("$.usage.prompt_tokens_details.cached_tokens", Integer.class)).isZero();
+		DocumentContext second = JsonPath.parse(postChat(body.formatted(2, "")).body());
+		assertThat(second.read("$.usage.prompt_tokens_details.cached_tokens", Integer.class)).isEqualTo(7);
+		String streamed = postChat(body.formatted(3, ", \"stream\": true")).body();
+		assertThat(streamed).contains("\"prompt_tokens_details\":{\"cached_tokens\":7}");
+		DocumentContext noSystem = JsonPath
+			.parse(postChat("{\"messages\": [{\"role\": \"user\", \"content\": \"question 4\"}]}").body());
+		assertThat(noSystem.read("$.usage.prompt_tokens_details.cached_tokens", Integer.class)).isZero();
+	}
+
+	@Test
+	void theLeastRecentlyUsedPrefixIsEvictedOnceTheCacheIsFull() throws Exception {
+		try (DemoBackend small = DemoBackend.start(new DemoControls(Duration.ZERO, 2), ProviderLimits.NONE)) {
+			assertThat(cachedTokens(small, "alpha prefix")).isZero();
+			assertThat(cachedTokens(small, "beta prefix")).isZero();
+			assertThat(cachedTokens(small, "alpha prefix")).isEqualTo(2);
+			assertThat(cachedTokens(small, "gamma prefix")).isZero();
+			assertThat(cachedTokens(small, "beta prefix")).as("evicted by gamma").isZero();
+			assertThat(cachedTokens(small, "gamma prefix")).isEqualTo(2);
+		}
+	}
+
+	private int cachedTokens(DemoBackend target, String system) throws Exception {
+		String body = "{\"messages\": [{\"role\": \"system\", \"content\": \"" + system
+				+ "\"}, {\"role\": \"user\", \"content\": \"hi\"}]}";
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create(target.baseUrl() + "/chat/completions"))
+				.header("Content-Type", "application/json")
+				.POST(BodyPublishers.ofString(body))
+				.build(), BodyHandlers.ofString());
+		return JsonPath.parse(response.body()).read("$.usage.prompt_tokens_details.cached_tokens", Integer.class);
+	}
+
+	@Test
 	void chatWithoutAModelAnswersAsTheEchoModel() throws Exception {
 		HttpResponse<String> response = postChat("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
 		assertThat(JsonPath.parse(response.body()).read("$.model", String.class)).isEqualTo("echo");
