@@ -194,6 +194,21 @@ class BatchJobTests {
 	}
 
 	@Test
+	void awaitEndsWhenItsThreadIsInterrupted() {
+		this.provider.pollsToFinish = 1000;
+		BatchJob<BatchResult> job = service().submit(prompts(1));
+		Thread.currentThread().interrupt();
+		try {
+			assertThatExceptionOfType(LlmClientException.class).isThrownBy(() -> job.await(WAIT));
+			assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(job.await(Duration.ofMillis(30))).as("the job goes on").isEqualTo(BatchJob.Status.IN_PROGRESS);
+	}
+
+	@Test
 	void failedValidationNamesTheLine() {
 		this.provider.endAs = "failed";
 		BatchJob<BatchResult> job = service().submit(prompts(3));
