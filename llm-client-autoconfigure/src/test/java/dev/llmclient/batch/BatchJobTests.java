@@ -324,6 +324,21 @@ class BatchJobTests {
 	}
 
 	@Test
+	void jobCallsShareTheClientsLimitsAndGiveEverythingBack() {
+		this.provider.uploadFailures.set(1);
+		LlmBatchService service = service(TestClients.lazy(this.provider.endpoint())
+			.limits((limits) -> limits.withMaxConcurrent(1))
+			.adaptive((adaptive) -> adaptive.withEnabled(true)), UnaryOperator.identity());
+		BatchJob<BatchResult> job = service.submit(prompts(3));
+		assertThat(job.await(WAIT)).isEqualTo(BatchJob.Status.COMPLETED);
+		assertThat(job.result().allSucceeded()).isTrue();
+		LlmClient client = this.clients.get(0);
+		assertThat(client.health().bulkhead().inFlight()).isZero();
+		assertThat(client.health().up()).isTrue();
+		assertThat(client.chat(ChatRequest.of("live")).content()).isEqualTo("echo: live");
+	}
+
+	@Test
 	void uploadIsRetriedAfter503() {
 		this.provider.uploadFailures.set(1);
 		BatchJob<BatchResult> job = service().submit(prompts(2));
@@ -357,6 +372,18 @@ class BatchJobTests {
 		assertThat(((EmbeddingItem.Success) result.items().get(2)).vector()).containsExactly(3f, 0f, 0.5f);
 		assertThatIllegalArgumentException().isThrownBy(() -> service.job(job.id()))
 			.withMessageContaining("embeddingsJob(id)");
+	}
+
+	@Test
+	void embeddingsJobIsResumedByIdInANewClient() {
+		this.provider.pollsToFinish = 3;
+		String id = service().submitEmbeddings(List.of(EmbeddingRequest.of("a", "bb"), EmbeddingRequest.of("ccc")))
+			.id();
+		BatchJob<EmbeddingBatchResult> resumed = service().embeddingsJob(id);
+		assertThat(resumed.await(WAIT)).isEqualTo(BatchJob.Status.COMPLETED);
+		EmbeddingBatchResult result = resumed.result();
+		assertThat(result.items()).extracting(EmbeddingItem::text).containsExactly("a", "bb", "ccc");
+		assertThat(((EmbeddingItem.Success) result.items().get(2)).model()).isEqualTo("embed-test");
 	}
 
 	@Test
