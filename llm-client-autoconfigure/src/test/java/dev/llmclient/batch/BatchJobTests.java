@@ -403,6 +403,22 @@ class BatchJobTests {
 	}
 
 	@Test
+	void liveJobIsCancelledLikeAnInterruptedBatch() {
+		this.provider.noBatchApi = true;
+		this.provider.liveLatencyMillis = 500;
+		BatchJob<BatchResult> job = service((jobs) -> jobs.withMode(BatchJobSettings.Mode.LIVE)).submit(prompts(40));
+		job.cancel();
+		assertThat(job.await(WAIT)).isEqualTo(BatchJob.Status.CANCELLED);
+		BatchResult result = job.result();
+		assertThat(result.size()).isEqualTo(40);
+		assertThat(result.failed()).as("items not started when it was cancelled").isGreaterThanOrEqualTo(30);
+		assertThat(this.registry.get("llm.client.batch.jobs")
+			.tags("mode", "live", "status", "cancelled")
+			.counter()
+			.count()).isEqualTo(1);
+	}
+
+	@Test
 	void serverWithoutBatchApiIsRefusedInProviderMode() {
 		this.provider.noBatchApi = true;
 		LlmBatchService service = service((jobs) -> jobs.withMode(BatchJobSettings.Mode.PROVIDER));

@@ -69,6 +69,9 @@ final class FakeBatchProvider implements AutoCloseable {
 	/** Uploads answered 503 (with {@code retry-after-ms: 1}) before one succeeds. */
 	final AtomicInteger uploadFailures = new AtomicInteger();
 
+	/** How long a live chat completion takes. */
+	volatile long liveLatencyMillis;
+
 	volatile int pollsToFinish = 1;
 
 	volatile String endAs = "completed";
@@ -80,7 +83,7 @@ final class FakeBatchProvider implements AutoCloseable {
 
 	FakeBatchProvider() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-		this.server.setExecutor(Executors.newFixedThreadPool(4));
+		this.server.setExecutor(Executors.newFixedThreadPool(16));
 		this.server.createContext("/", this::handle);
 		this.server.start();
 	}
@@ -113,6 +116,15 @@ final class FakeBatchProvider implements AutoCloseable {
 			this.requests.add(new Request(method, path, exchange.getRequestHeaders().getFirst("Content-Type"),
 					new String(body, StandardCharsets.UTF_8)));
 			if (path.equals("/v1/chat/completions")) {
+				if (this.liveLatencyMillis > 0) {
+					try {
+						Thread.sleep(this.liveLatencyMillis);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+				}
 				JsonNode request = JSON.readTree(body);
 				JsonNode messages = request.path("messages");
 				String text = messages.get(messages.size() - 1).path("content").asString();
