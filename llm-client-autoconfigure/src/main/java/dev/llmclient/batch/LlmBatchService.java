@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
+import dev.llmclient.BatchJobSettings;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClient;
+import dev.llmclient.internal.DefaultLlmClient;
 
 /**
  * Sends many requests through one {@link LlmClient} and answers every one of them, in
@@ -58,6 +60,8 @@ public final class LlmBatchService {
 	private final BatchMetrics metrics;
 
 	private final ObservationRegistry observationRegistry;
+
+	private final BatchJobs jobs;
 
 	/**
 	 * Creates a batch service that keeps as many items in flight as the client's
@@ -126,6 +130,13 @@ public final class LlmBatchService {
 		this.metrics = (meterRegistry != null) ? new MicrometerBatchMetrics(meterRegistry, client.name())
 				: BatchMetrics.NONE;
 		this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
+		this.jobs = (client instanceof DefaultLlmClient own)
+				? new BatchJobs(this, own.batchApi(), own.settings().batchJobs(), this.metrics)
+				: new BatchJobs(this, null, BatchJobSettings.DEFAULTS, this.metrics);
+	}
+
+	LlmClient client() {
+		return this.client;
 	}
 
 	private static int maxConcurrentOf(LlmClient client) {
@@ -338,6 +349,97 @@ public final class LlmBatchService {
 		};
 		BatchRun.Tally tally = run(slices, this.client::embedAsync, slots, options);
 		return new EmbeddingBatchResult(Arrays.asList(items), tally.succeeded(), tally.failed(), tally.elapsed());
+	}
+
+	/**
+	 * Hands chat requests to the provider as one batch job and returns its handle at once
+	 * (after the input file is uploaded and the batch created). See {@link BatchJob} and
+	 * the guide's "Batch jobs": half the price of live calls, answered within the
+	 * completion window; on a server without the Batch API (404), and with
+	 * {@code batch-jobs.mode=auto}, the requests run through {@link #chatAll} behind the
+	 * same handle ({@link BatchJob.Mode#LIVE}).
+	 * @param requests the requests, none {@code null}
+	 * @return the job's handle
+	 * @throws IllegalArgumentException before anything is sent, naming the first
+	 * {@code null} request
+	 * @throws dev.llmclient.LlmClientException when the file cannot be uploaded or the
+	 * batch created, or the server has no Batch API and {@code batch-jobs.mode} is
+	 * {@code provider}
+	 */
+	public BatchJob<BatchResult> submit(List<ChatRequest> requests) {
+		return submit(requests, BatchJobOptions.defaults());
+	}
+
+	/**
+	 * Hands chat requests to the provider as one batch job, with a completion window,
+	 * metadata or mode of its own; see {@link #submit(List)}.
+	 * @param requests the requests, none {@code null}
+	 * @param options the job's options
+	 * @return the job's handle
+	 */
+	public BatchJob<BatchResult> submit(List<ChatRequest> requests, BatchJobOptions options) {
+		return this.jobs.submit(JobKind.CHAT, copyOf(requests),
+				(options != null) ? options : BatchJobOptions.defaults());
+	}
+
+	/**
+	 * Hands embeddings requests to the provider as one batch job; one item of the result
+	 * per text, in order over all requests. See {@link #submit(List)}.
+	 * @param requests the requests, none {@code null}
+	 * @return the job's handle
+	 */
+	public BatchJob<EmbeddingBatchResult> submitEmbeddings(List<EmbeddingRequest> requests) {
+		return submitEmbeddings(requests, BatchJobOptions.defaults());
+	}
+
+	/**
+	 * Hands embeddings requests to the provider as one batch job, with options of its
+	 * own; see {@link #submitEmbeddings(List)}.
+	 * @param requests the requests, none {@code null}
+	 * @param options the job's options
+	 * @return the job's handle
+	 */
+	public BatchJob<EmbeddingBatchResult> submitEmbeddings(List<EmbeddingRequest> requests, BatchJobOptions options) {
+		return this.jobs.submit(JobKind.EMBEDDINGS, copyOf(requests),
+				(options != null) ? options : BatchJobOptions.defaults());
+	}
+
+	/**
+	 * Finds a chat batch job again from its id alone, after a restart or in another
+	 * process: the requests are read back from the provider's input file.
+	 * @param id what {@link BatchJob#id()} returned
+	 * @return the job's handle
+	 * @throws IllegalArgumentException for an id that is not a batch job's, or the id of
+	 * a {@link BatchJob.Mode#LIVE} job of another process (which cannot be resumed)
+	 * @throws dev.llmclient.LlmClientException when the provider cannot be asked, or does
+	 * not know the id
+	 */
+	public BatchJob<BatchResult> job(String id) {
+		return this.jobs.job(JobKind.CHAT, id);
+	}
+
+	/**
+	 * Finds an embeddings batch job again from its id alone; see {@link #job(String)}.
+	 * @param id what {@link BatchJob#id()} returned
+	 * @return the job's handle
+	 */
+	public BatchJob<EmbeddingBatchResult> embeddingsJob(String id) {
+		return this.jobs.job(JobKind.EMBEDDINGS, id);
+	}
+
+	/** A copy of the requests of a job, none {@code null} and at least one. */
+	private static <Q> List<Q> copyOf(List<Q> requests) {
+		if (requests == null || requests.isEmpty()) {
+			throw new IllegalArgumentException("requests must hold at least one request; nothing was sent");
+		}
+		List<Q> copy = new ArrayList<>(requests.size());
+		for (Q request : requests) {
+			if (request == null) {
+				throw new IllegalArgumentException("requests[" + copy.size() + "] must not be null; nothing was sent");
+			}
+			copy.add(request);
+		}
+		return copy;
 	}
 
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {
