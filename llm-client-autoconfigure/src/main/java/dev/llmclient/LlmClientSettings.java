@@ -52,13 +52,16 @@ import static dev.llmclient.SettingChecks.withoutUserInfo;
  * @param routing how calls are spread over {@code endpoints} and how a failing one is
  * left alone for a while
  * @param chat how requests are written and structured answers read
+ * @param pricing the prices of the models, to tell what calls cost
+ * @param budget the most the client may spend per day and per hour
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
 		boolean streamUsage, ConnectionSettings connection, LimitsSettings limits, RetrySettings retry,
 		WarmUpSettings warmUp, LifecycleSettings lifecycle, HealthSettings health, SslSettings ssl, ProxySettings proxy,
 		ObservationSettings observations, AdaptiveSettings adaptive, RateLimitSettings rateLimit,
-		EmbeddingSettings embeddings, List<EndpointSettings> endpoints, RoutingSettings routing, ChatSettings chat) {
+		EmbeddingSettings embeddings, List<EndpointSettings> endpoints, RoutingSettings routing, ChatSettings chat,
+		PricingSettings pricing, BudgetSettings budget) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -111,6 +114,15 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("embeddings", embeddings);
 		require("routing", routing);
 		require("chat", chat);
+		require("pricing", pricing);
+		require("budget", budget);
+		if (budget.isSet() && pricing.isEmpty()) {
+			throw new LlmClientSettingException(
+					(budget.costPerDay() != null) ? "budget.cost-per-day" : "budget.cost-per-hour",
+					(budget.costPerDay() != null) ? budget.costPerDay() : budget.costPerHour(),
+					"needs prices to count spend: set " + propertyPrefix + "pricing.models.<model>.input and .output "
+							+ "for the models the client calls (0 for a self-hosted one)");
+		}
 		endpoints = checkEndpoints(endpoints, limits.maxConcurrent());
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
@@ -127,6 +139,42 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 							+ "): the adaptive limit moves between the two");
 		}
 		proxy.checkComplete();
+	}
+
+	/**
+	 * Creates settings without prices or spend budget.
+	 * @param name the client's name
+	 * @param propertyPrefix prepended to setting names in messages
+	 * @param endpoint base URL of the OpenAI-compatible API, or {@code null} with
+	 * {@code endpoints}
+	 * @param apiKey bearer token, or {@code null}
+	 * @param model default model, or {@code null}
+	 * @param streamUsage whether streams ask for token usage
+	 * @param connection timeouts and limits of one connection
+	 * @param limits how many calls run at once, how long they wait and may take
+	 * @param retry when and how failed calls are retried
+	 * @param warmUp what eager initialisation does
+	 * @param lifecycle when the client opens connections and how long closing waits
+	 * @param health when the client reports itself down
+	 * @param ssl TLS material
+	 * @param proxy the HTTP proxy
+	 * @param observations what observations may carry of the messages
+	 * @param adaptive whether the concurrency limit adapts
+	 * @param rateLimit budgets of requests and tokens per minute
+	 * @param embeddings embeddings model and request size
+	 * @param endpoints several servers, or empty
+	 * @param routing how calls are spread over {@code endpoints}
+	 * @param chat how requests are written and structured answers read
+	 */
+	public LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
+			boolean streamUsage, ConnectionSettings connection, LimitsSettings limits, RetrySettings retry,
+			WarmUpSettings warmUp, LifecycleSettings lifecycle, HealthSettings health, SslSettings ssl,
+			ProxySettings proxy, ObservationSettings observations, AdaptiveSettings adaptive,
+			RateLimitSettings rateLimit, EmbeddingSettings embeddings, List<EndpointSettings> endpoints,
+			RoutingSettings routing, ChatSettings chat) {
+		this(name, propertyPrefix, endpoint, apiKey, model, streamUsage, connection, limits, retry, warmUp, lifecycle,
+				health, ssl, proxy, observations, adaptive, rateLimit, embeddings, endpoints, routing, chat,
+				PricingSettings.DEFAULTS, BudgetSettings.DEFAULTS);
 	}
 
 	/**
@@ -156,7 +204,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 					this.observations,
 					this.adaptive
 						.withMinConcurrent(Math.min(this.adaptive.minConcurrent(), endpointLimits.maxConcurrent())),
-					this.rateLimit, this.embeddings, List.of(), this.routing, this.chat));
+					this.rateLimit, this.embeddings, List.of(), this.routing, this.chat, this.pricing, this.budget));
 		}
 		return each;
 	}
@@ -213,7 +261,8 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ this.retry + ", warmUp=" + this.warmUp + ", lifecycle=" + this.lifecycle + ", health=" + this.health
 				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + ", observations=" + this.observations + ", adaptive="
 				+ this.adaptive + ", rateLimit=" + this.rateLimit + ", embeddings=" + this.embeddings + ", endpoints="
-				+ this.endpoints + ", routing=" + this.routing + ", chat=" + this.chat + "]";
+				+ this.endpoints + ", routing=" + this.routing + ", chat=" + this.chat + ", pricing=" + this.pricing
+				+ ", budget=" + this.budget + "]";
 	}
 
 	/**

@@ -1,0 +1,186 @@
+package dev.llmclient.cluster;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+import io.lettuce.core.RedisException;
+
+import dev.llmclient.traffic.Interrupts;
+import dev.llmclient.traffic.RateBudget;
+
+/**
+ * A spend budget ({@code budget.cost-per-day} or {@code budget.cost-per-hour}) shared by
+ * every instance: one counter in Redis per window (the UTC day or the hour, by the
+ * instances' clocks), taken from by a script that refuses what does not fit, and kept
+ * until the next window has started. The instance's own budget of the same cap is taken
+ * too, so that while Redis is unavailable each instance keeps at least to it (or calls
+ * are rejected, as {@code cluster.on-redis-failure} says).
+ */
+final class ClusterSpendBudget implements RateBudget {
+
+	/** Takes ARGV[1] units when the window's counter stays within ARGV[2]. */
+	private static final RedisCommands.Script TAKE = new RedisCommands.Script("""
+			local spent = tonumber(redis.call('GET', KEYS[1]) or '0')
+			if spent + tonumber(ARGV[1]) > tonumber(ARGV[2]) then
+				return 0
+			end
+			redis.call('INCRBY', KEYS[1], ARGV[1])
+			redis.call('PEXPIRE', KEYS[1], ARGV[3])
+			return 1
+			""");
+
+	/** Adds ARGV[1] units (negative to give back), never below zero. */
+	private static final RedisCommands.Script ADD = new RedisCommands.Script("""
+			local spent = redis.call('INCRBY', KEYS[1], ARGV[1])
+			if spent < 0 then
+				redis.call('SET', KEYS[1], 0)
+				spent = 0
+			end
+			redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			return spent
+			""");
+
+	private final RateBudget local;
+
+	private final RedisCommands redis;
+
+	private final String keyPrefix;
+
+	private final long limit;
+
+	private final long periodMillis;
+
+	private final RedisOutage outage;
+
+	private final ClusterFallback fallback;
+
+	private final LongSupplier clock;
+
+	ClusterSpendBudget(RateBudget local, RedisCommands redis, String keyPrefix, long limit, Duration period,
+			RedisOutage outage, ClusterFallback fallback, LongSupplier clock) {
+		this.local = local;
+		this.redis = redis;
+		this.keyPrefix = keyPrefix;
+		this.limit = limit;
+		this.periodMillis = period.toMillis();
+		this.outage = outage;
+		this.fallback = fallback;
+		this.clock = clock;
+	}
+
+	@Override
+	public boolean tryTake(long amount, Duration wait) throws InterruptedException {
+		if (!this.local.tryTake(amount, Duration.ZERO)) {
+			return false;
+		}
+		boolean taken = false;
+		try {
+			taken = takeShared(amount);
+			return taken;
+		}
+		finally {
+			if (!taken) {
+				this.local.refund(amount);
+			}
+		}
+	}
+
+	private boolean takeShared(long amount) throws InterruptedException {
+		if (!this.outage.shouldTry()) {
+			this.fallback.apply("spend", null);
+			return true;
+		}
+		try {
+			boolean taken = this.redis.run(TAKE, keys(), RedisCommands.bytes(Long.toString(amount)),
+					RedisCommands.bytes(Long.toString(this.limit)), ttl()) == 1;
+			this.outage.succeeded();
+			return taken;
+		}
+		catch (RedisException ex) {
+			if (Thread.interrupted()) {
+				InterruptedException interrupted = new InterruptedException("Interrupted while waiting for Redis");
+				interrupted.initCause(ex);
+				throw interrupted;
+			}
+			this.outage.failed(ex);
+			this.fallback.apply("spend", ex);
+			return true;
+		}
+	}
+
+	@Override
+	public void charge(long amount) {
+		this.local.charge(amount);
+		add(amount);
+	}
+
+	@Override
+	public void refund(long amount) {
+		this.local.refund(amount);
+		add(-amount);
+	}
+
+	/**
+	 * Changes the shared counter; on a thread whose call was cancelled too, as the
+	 * interrupt flag is cleared meanwhile.
+	 */
+	private void add(long amount) {
+		if (this.outage.isDown()) {
+			return;
+		}
+		Interrupts.runCleared(() -> {
+			try {
+				this.redis.run(ADD, keys(), RedisCommands.bytes(Long.toString(amount)), ttl());
+			}
+			catch (RedisException ex) {
+				this.outage.failed(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+	}
+
+	/**
+	 * Returns what is left of the shared budget in this window, or of the local one while
+	 * Redis is unavailable.
+	 */
+	@Override
+	public long available() {
+		if (!this.outage.isDown()) {
+			try {
+				byte[] spent = this.redis.await(this.redis.async().get(keys()[0]));
+				return this.limit - ((spent != null) ? Long.parseLong(new String(spent)) : 0);
+			}
+			catch (RedisException ex) {
+				this.outage.failed(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		return this.local.available();
+	}
+
+	@Override
+	public long limit() {
+		return this.limit;
+	}
+
+	/** The key of the window the clock is in. */
+	private byte[][] keys() {
+		return new byte[][] {
+				RedisCommands.bytes(this.keyPrefix + ":" + (this.clock.getAsLong() / this.periodMillis)) };
+	}
+
+	/** Kept until the next window has started, then left to expire. */
+	private byte[] ttl() {
+		return RedisCommands.bytes(Long.toString(2 * this.periodMillis));
+	}
+
+	@Override
+	public String toString() {
+		return "ClusterSpendBudget[" + this.keyPrefix + ", " + this.limit + " per window]";
+	}
+
+}
