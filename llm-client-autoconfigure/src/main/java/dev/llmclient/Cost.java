@@ -8,7 +8,8 @@ import java.util.Objects;
  * application configured ({@code pricing.*}): an amount in the configured currency.
  * <p>
  * The amount is exact ({@link BigDecimal}, not rounded to cents): a call of a small model
- * costs fractions of a cent, and the sum of many stays exact.
+ * costs fractions of a cent, and the sum of many stays exact. It is kept without trailing
+ * zeros, so costs of the same amount are equal whatever scale they were computed at.
  *
  * @param amount the amount, zero or more
  * @param currency the currency the prices are in, such as {@code USD}
@@ -18,7 +19,7 @@ import java.util.Objects;
 public record Cost(BigDecimal amount, String currency) {
 
 	/**
-	 * Checks the values.
+	 * Checks the values and drops the amount's trailing zeros.
 	 * @throws IllegalArgumentException when either is missing or the amount is negative
 	 */
 	public Cost {
@@ -27,6 +28,7 @@ public record Cost(BigDecimal amount, String currency) {
 		if (amount.signum() < 0) {
 			throw new IllegalArgumentException("A cost cannot be negative, but was " + amount);
 		}
+		amount = amount.stripTrailingZeros();
 	}
 
 	/**

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * @param batchDiscount the fraction taken off for calls run as a provider batch job, from
  * 0 (none) to 1, such as {@code 0.5} for OpenAI's Batch API
  * ({@code pricing.batch-discount})
- * @param models the price of each model by name ({@code pricing.models.<model>.*})
+ * @param models the price of each model by name ({@code pricing.models[<model>].*})
  * @since 0.1.0
  */
 public record PricingSettings(String currency, BigDecimal batchDiscount, Map<String, ModelPrice> models) {
@@ -59,10 +59,10 @@ public record PricingSettings(String currency, BigDecimal batchDiscount, Map<Str
 					throw new LlmClientSettingException("pricing.models", model, "must name a model");
 				}
 				if (price == null) {
-					throw new LlmClientSettingException("pricing.models." + model + ".input", null,
+					throw new LlmClientSettingException("pricing.models[" + model + "].input", null,
 							"is required: the price of a million input tokens, e.g. 2.50");
 				}
-				price.check("pricing.models." + model + ".");
+				price.check(model);
 				checked.put(model, price);
 			});
 		}
@@ -132,7 +132,7 @@ public record PricingSettings(String currency, BigDecimal batchDiscount, Map<Str
 			if (batchJob && this.batchDiscount.signum() > 0) {
 				amount = amount.multiply(BigDecimal.ONE.subtract(this.batchDiscount));
 			}
-			return new Cost(amount.stripTrailingZeros(), this.currency);
+			return new Cost(amount, this.currency);
 		});
 	}
 
@@ -201,14 +201,14 @@ public record PricingSettings(String currency, BigDecimal batchDiscount, Map<Str
 			return new ModelPrice(new BigDecimal(input), null, new BigDecimal(output));
 		}
 
-		void check(String prefix) {
+		void check(String model) {
 			if (this.input == null) {
-				throw new LlmClientSettingException(prefix + "input", null,
+				throw new LlmClientSettingException("pricing.models[" + model + "].input", null,
 						"is required: the price of a million input tokens, e.g. 2.50 (0 for a self-hosted model)");
 			}
-			notNegative(prefix + "input", this.input);
-			notNegative(prefix + "cached-input", this.cachedInput);
-			notNegative(prefix + "output", this.output);
+			notNegative("pricing.models[" + model + "].input", this.input);
+			notNegative("pricing.models[" + model + "].cached-input", this.cachedInput);
+			notNegative("pricing.models[" + model + "].output", this.output);
 		}
 
 		private static void notNegative(String setting, BigDecimal price) {
