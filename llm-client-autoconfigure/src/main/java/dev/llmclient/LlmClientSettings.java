@@ -120,7 +120,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 			throw new LlmClientSettingException(
 					(budget.costPerDay() != null) ? "budget.cost-per-day" : "budget.cost-per-hour",
 					(budget.costPerDay() != null) ? budget.costPerDay() : budget.costPerHour(),
-					"needs prices to count spend: set " + propertyPrefix + "pricing.models.<model>.input and .output "
+					"needs prices to count spend: set " + propertyPrefix + "pricing.models[<model>].input and .output "
 							+ "for the models the client calls (0 for a self-hosted one)");
 		}
 		endpoints = checkEndpoints(endpoints, limits.maxConcurrent());

@@ -208,7 +208,9 @@ public final class Admission {
 	LlmClientHealth.RateLimit rateLimitStats() {
 		long pause = this.pacing.waitNanos(0);
 		return new LlmClientHealth.RateLimit((this.requests != null) ? this.requests.available() : null,
-				(this.tokens != null) ? this.tokens.available() : null, pause > 0, Duration.ofNanos(pause).toMillis());
+				(this.tokens != null) ? this.tokens.available() : null, pause > 0, Duration.ofNanos(pause).toMillis(),
+				(this.spend != null) ? this.spend.dailyLeft() : null,
+				(this.spend != null) ? this.spend.hourlyLeft() : null);
 	}
 
 	/**
