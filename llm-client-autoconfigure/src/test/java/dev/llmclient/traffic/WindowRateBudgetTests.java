@@ -18,14 +18,14 @@ class WindowRateBudgetTests {
 	private final RateBudget budget = new WindowRateBudget(10, Duration.ofDays(1), this.now::get);
 
 	@Test
-	void allOfTheLimitMayBeTakenAtOnceAndNothingMore() {
+	void allOfTheLimitMayBeTakenAtOnceAndNothingMore() throws InterruptedException {
 		assertThat(this.budget.tryTake(10, Duration.ZERO)).isTrue();
 		assertThat(this.budget.tryTake(1, Duration.ofSeconds(1))).as("never waits for the next window").isFalse();
 		assertThat(this.budget.available()).isZero();
 	}
 
 	@Test
-	void aNewUtcDayStartsEmpty() {
+	void aNewUtcDayStartsEmpty() throws InterruptedException {
 		this.budget.tryTake(8, Duration.ZERO);
 		this.budget.charge(5);
 		assertThat(this.budget.available()).as("in debt until the day ends").isEqualTo(-3);
@@ -37,7 +37,7 @@ class WindowRateBudgetTests {
 	}
 
 	@Test
-	void refundsNeverMakeMoreThanTheLimit() {
+	void refundsNeverMakeMoreThanTheLimit() throws InterruptedException {
 		this.budget.tryTake(4, Duration.ZERO);
 		this.budget.refund(6);
 		assertThat(this.budget.available()).isEqualTo(10);
