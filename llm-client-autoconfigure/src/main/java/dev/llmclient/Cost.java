@@ -29,6 +29,9 @@ public record Cost(BigDecimal amount, String currency) {
 			throw new IllegalArgumentException("A cost cannot be negative, but was " + amount);
 		}
 		amount = amount.stripTrailingZeros();
+		if (amount.scale() < 0) {
+			amount = amount.setScale(0);
+		}
 	}
 
 	/**
