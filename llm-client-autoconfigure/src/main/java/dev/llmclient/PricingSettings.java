@@ -36,8 +36,6 @@ public record PricingSettings(String currency, BigDecimal batchDiscount, Map<Str
 
 	private static final Pattern DATE_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
 
-	private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
-
 	/**
 	 * Checks every value.
 	 * @throws LlmClientSettingException naming the invalid setting
@@ -231,7 +229,7 @@ public record PricingSettings(String currency, BigDecimal batchDiscount, Map<Str
 			if (this.output != null) {
 				perMillion = perMillion.add(this.output.multiply(BigDecimal.valueOf(usage.outputTokens())));
 			}
-			return perMillion.divide(MILLION);
+			return perMillion.movePointLeft(6);
 		}
 
 		/**
@@ -246,7 +244,7 @@ public record PricingSettings(String currency, BigDecimal batchDiscount, Map<Str
 			if (this.output != null) {
 				perMillion = perMillion.add(this.output.multiply(BigDecimal.valueOf(outputTokens)));
 			}
-			return perMillion.divide(MILLION);
+			return perMillion.movePointLeft(6);
 		}
 
 	}

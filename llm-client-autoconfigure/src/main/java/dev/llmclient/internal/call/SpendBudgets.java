@@ -135,7 +135,7 @@ public final class SpendBudgets {
 
 	/** Billionths of the currency, rounded up. */
 	static long units(BigDecimal cost) {
-		return cost.setScale(SCALE, RoundingMode.CEILING).unscaledValue().longValueExact();
+		return cost.movePointRight(SCALE).setScale(0, RoundingMode.CEILING).longValueExact();
 	}
 
 	/** What health and tests read: the units left in a budget, as an amount. */
