@@ -239,8 +239,8 @@ public final class ClusterLimits implements AutoCloseable {
 		if (local == null) {
 			return null;
 		}
-		return new ClusterSpendBudget(local, this.redis, redisKey(name), local.limit(), period, this.outage,
-				this.fallback, System::currentTimeMillis);
+		return new ClusterSpendBudget(local, this.redis, this.settings.commandTimeout(), redisKey(name), local.limit(),
+				period, this.outage, this.fallback, System::currentTimeMillis);
 	}
 
 	private void useMeters(MeterRegistry meterRegistry) {

@@ -1,11 +1,16 @@
 package dev.llmclient.cluster;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 
-import dev.llmclient.traffic.Interrupts;
 import dev.llmclient.traffic.RateBudget;
 
 /**
@@ -19,7 +24,7 @@ import dev.llmclient.traffic.RateBudget;
 final class ClusterSpendBudget implements RateBudget {
 
 	/** Takes ARGV[1] units when the window's counter stays within ARGV[2]. */
-	private static final RedisCommands.Script TAKE = new RedisCommands.Script("""
+	private static final byte[] TAKE = RedisCommands.bytes("""
 			local spent = tonumber(redis.call('GET', KEYS[1]) or '0')
 			if spent + tonumber(ARGV[1]) > tonumber(ARGV[2]) then
 				return 0
@@ -30,7 +35,7 @@ final class ClusterSpendBudget implements RateBudget {
 			""");
 
 	/** Adds ARGV[1] units (negative to give back), never below zero. */
-	private static final RedisCommands.Script ADD = new RedisCommands.Script("""
+	private static final byte[] ADD = RedisCommands.bytes("""
 			local spent = redis.call('INCRBY', KEYS[1], ARGV[1])
 			if spent < 0 then
 				redis.call('SET', KEYS[1], 0)
@@ -44,6 +49,8 @@ final class ClusterSpendBudget implements RateBudget {
 
 	private final RedisCommands redis;
 
+	private final Duration commandTimeout;
+
 	private final String keyPrefix;
 
 	private final long limit;
@@ -56,10 +63,11 @@ final class ClusterSpendBudget implements RateBudget {
 
 	private final LongSupplier clock;
 
-	ClusterSpendBudget(RateBudget local, RedisCommands redis, String keyPrefix, long limit, Duration period,
-			RedisOutage outage, ClusterFallback fallback, LongSupplier clock) {
+	ClusterSpendBudget(RateBudget local, RedisCommands redis, Duration commandTimeout, String keyPrefix, long limit,
+			Duration period, RedisOutage outage, ClusterFallback fallback, LongSupplier clock) {
 		this.local = local;
 		this.redis = redis;
+		this.commandTimeout = commandTimeout;
 		this.keyPrefix = keyPrefix;
 		this.limit = limit;
 		this.periodMillis = period.toMillis();
@@ -85,26 +93,54 @@ final class ClusterSpendBudget implements RateBudget {
 		}
 	}
 
-	private boolean takeShared(long amount) throws InterruptedException {
+	private boolean takeShared(long amount) {
 		if (!this.outage.shouldTry()) {
 			this.fallback.apply("spend", null);
 			return true;
 		}
 		try {
-			boolean taken = this.redis.run(TAKE, keys(), RedisCommands.bytes(Long.toString(amount)),
+			boolean taken = run(TAKE, RedisCommands.bytes(Long.toString(amount)),
 					RedisCommands.bytes(Long.toString(this.limit)), ttl()) == 1;
 			this.outage.succeeded();
 			return taken;
 		}
 		catch (RedisException ex) {
-			if (Thread.interrupted()) {
-				InterruptedException interrupted = new InterruptedException("Interrupted while waiting for Redis");
-				interrupted.initCause(ex);
-				throw interrupted;
-			}
 			this.outage.failed(ex);
 			this.fallback.apply("spend", ex);
 			return true;
+		}
+	}
+
+	/**
+	 * Runs a script and waits for its answer, deferring an interrupt until it has come
+	 * (at most the command timeout): a script sent has run or will, so a caller cancelled
+	 * meanwhile must know its answer to give back what it took, exactly once.
+	 * @throws RedisException when Redis fails or does not answer in time
+	 */
+	private long run(byte[] script, byte[]... args) {
+		boolean interrupted = Thread.interrupted();
+		try {
+			RedisFuture<Long> answer = this.redis.async().eval(script, ScriptOutputType.INTEGER, keys(), args);
+			long deadline = System.nanoTime() + this.commandTimeout.toNanos();
+			while (true) {
+				try {
+					return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+				catch (TimeoutException ex) {
+					throw new RedisCommandTimeoutException("Redis did not answer within " + this.commandTimeout);
+				}
+				catch (ExecutionException ex) {
+					throw (ex.getCause() instanceof RedisException redis) ? redis : new RedisException(ex.getCause());
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 
@@ -121,24 +157,18 @@ final class ClusterSpendBudget implements RateBudget {
 	}
 
 	/**
-	 * Changes the shared counter; on a thread whose call was cancelled too, as the
-	 * interrupt flag is cleared meanwhile.
+	 * Changes the shared counter, also on a thread whose call was cancelled meanwhile.
 	 */
 	private void add(long amount) {
 		if (this.outage.isDown()) {
 			return;
 		}
-		Interrupts.runCleared(() -> {
-			try {
-				this.redis.run(ADD, keys(), RedisCommands.bytes(Long.toString(amount)), ttl());
-			}
-			catch (RedisException ex) {
-				this.outage.failed(ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
+		try {
+			run(ADD, RedisCommands.bytes(Long.toString(amount)), ttl());
+		}
+		catch (RedisException ex) {
+			this.outage.failed(ex);
+		}
 	}
 
 	/**
