@@ -117,10 +117,34 @@ function setChatState(state) {
   $('stop').disabled = !streaming;
 }
 
+/** Token counts with the details the server reported: cached input, cache writes, reasoning. */
+function describeUsage(usage) {
+  const input = [`${usage.inputTokens} in`];
+  if (usage.cachedInputTokens !== null && usage.cachedInputTokens !== undefined) {
+    input.push(`(${usage.cachedInputTokens} cached)`);
+  }
+  if (usage.cacheWriteInputTokens !== null && usage.cacheWriteInputTokens !== undefined) {
+    input.push(`(${usage.cacheWriteInputTokens} written to cache)`);
+  }
+  const output = [`${usage.outputTokens} out`];
+  if (usage.reasoningTokens !== null && usage.reasoningTokens !== undefined) {
+    output.push(`(${usage.reasoningTokens} reasoning)`);
+  }
+  return `tokens ${input.join(' ')} / ${output.join(' ')}`;
+}
+
+/** A cost as the server-side BigDecimal gave it, in full: small calls cost fractions of a cent. */
+function describeCost(cost) {
+  return `cost ${cost.amount} ${cost.currency}`;
+}
+
 function describeSummary(summary, usage) {
   const parts = [`model ${summary.model}`, `${summary.latencyMs} ms`, `first token ${summary.timeToFirstChunkMs} ms`];
   if (usage) {
-    parts.push(`tokens ${usage.inputTokens} in / ${usage.outputTokens} out`);
+    parts.push(describeUsage(usage));
+  }
+  if (summary.cost) {
+    parts.push(describeCost(summary.cost));
   }
   if (summary.finishReason) {
     parts.push(`finish ${summary.finishReason}`);
@@ -239,8 +263,14 @@ async function runBatch() {
       } else if (name === 'item') {
         addResultRow(prompts, event);
       } else if (name === 'done') {
-        $('batch-summary').textContent =
-          `${event.succeeded} answered, ${event.failed} failed, in ${(event.elapsedMs / 1000).toFixed(2)} s`;
+        const parts = [`${event.succeeded} answered, ${event.failed} failed, in ${(event.elapsedMs / 1000).toFixed(2)} s`];
+        if (event.usage) {
+          parts.push(describeUsage(event.usage));
+        }
+        if (event.cost) {
+          parts.push(describeCost(event.cost));
+        }
+        $('batch-summary').textContent = parts.join(' · ');
       }
     });
   } catch (failure) {

@@ -2,6 +2,7 @@ package dev.llmclient;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import dev.llmclient.internal.json.StructuredJson;
 
 /**
@@ -19,16 +20,35 @@ import dev.llmclient.internal.json.StructuredJson;
  * @param toolCalls the tool calls the model asked for, complete (also when streamed);
  * never {@code null}
  * @param refusal the model's refusal to answer in the requested format, or {@code null}
+ * @param cost what the call cost, priced from its usage with {@code pricing.*}; empty
+ * when its model is not priced or the server reported no usage
  * @since 0.1.0
  */
 public record ChatResponse(String id, String model, String content, String finishReason, Usage usage, Duration latency,
-		List<ToolCall> toolCalls, String refusal) {
+		List<ToolCall> toolCalls, String refusal, Optional<Cost> cost) {
 
 	/**
 	 * Creates a response, copying its tool calls.
 	 */
 	public ChatResponse {
 		toolCalls = (toolCalls != null) ? List.copyOf(toolCalls) : List.of();
+		cost = (cost != null) ? cost : Optional.empty();
+	}
+
+	/**
+	 * Creates a response without a cost.
+	 * @param id the server's completion id, or {@code null}
+	 * @param model the model that answered
+	 * @param content the text
+	 * @param finishReason why generation stopped, or {@code null}
+	 * @param usage token counts, or {@code null}
+	 * @param latency time the call took
+	 * @param toolCalls the tool calls, or {@code null} for none
+	 * @param refusal the model's refusal, or {@code null}
+	 */
+	public ChatResponse(String id, String model, String content, String finishReason, Usage usage, Duration latency,
+			List<ToolCall> toolCalls, String refusal) {
+		this(id, model, content, finishReason, usage, latency, toolCalls, refusal, Optional.empty());
 	}
 
 	/**
@@ -42,6 +62,16 @@ public record ChatResponse(String id, String model, String content, String finis
 	 */
 	public ChatResponse(String id, String model, String content, String finishReason, Usage usage, Duration latency) {
 		this(id, model, content, finishReason, usage, latency, null, null);
+	}
+
+	/**
+	 * Returns a copy with a cost.
+	 * @param cost what the call cost, or {@code null} for none
+	 * @return the copy
+	 */
+	public ChatResponse withCost(Cost cost) {
+		return new ChatResponse(this.id, this.model, this.content, this.finishReason, this.usage, this.latency,
+				this.toolCalls, this.refusal, Optional.ofNullable(cost));
 	}
 
 	/**

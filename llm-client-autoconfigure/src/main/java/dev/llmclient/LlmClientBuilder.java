@@ -1,5 +1,6 @@
 package dev.llmclient;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -70,6 +71,14 @@ public final class LlmClientBuilder {
 	private AdaptiveSettings adaptive = AdaptiveSettings.DEFAULTS;
 
 	private RateLimitSettings rateLimit = RateLimitSettings.DEFAULTS;
+
+	private PricingSettings pricing = PricingSettings.DEFAULTS;
+
+	private BudgetSettings budget = BudgetSettings.DEFAULTS;
+
+	private UnaryOperator<RateBudget> dailySpend = UnaryOperator.identity();
+
+	private UnaryOperator<RateBudget> hourlySpend = UnaryOperator.identity();
 
 	private UnaryOperator<ConcurrencyLimiter> concurrencyLimiter = UnaryOperator.identity();
 
@@ -260,6 +269,61 @@ public final class LlmClientBuilder {
 	 */
 	public UnaryOperator<ConcurrencyLimiter> concurrencyLimiter() {
 		return this.concurrencyLimiter;
+	}
+
+	/**
+	 * Changes the prices of the models, which tell what calls cost.
+	 * @param change returns the new settings from the current ones
+	 * @return this builder
+	 */
+	public LlmClientBuilder pricing(UnaryOperator<PricingSettings> change) {
+		this.pricing = change.apply(this.pricing);
+		return this;
+	}
+
+	/**
+	 * Changes the most the client may spend per day and per hour.
+	 * @param change returns the new settings from the current ones
+	 * @return this builder
+	 */
+	public LlmClientBuilder budget(UnaryOperator<BudgetSettings> change) {
+		this.budget = change.apply(this.budget);
+		return this;
+	}
+
+	/**
+	 * Wraps or replaces the spend budget that {@code budget.cost-per-day} (for
+	 * {@code Duration.ofDays(1)}) or {@code budget.cost-per-hour} (for
+	 * {@code Duration.ofHours(1)}) asks for, counted in billionths of the currency, such
+	 * as with one shared by several application instances. Several calls compose.
+	 * @param period one day or one hour
+	 * @param change returns the budget to use from the configured one, which is
+	 * {@code null} when none is configured
+	 * @return this builder
+	 * @throws IllegalArgumentException for another period
+	 */
+	public LlmClientBuilder spendBudget(Duration period, UnaryOperator<RateBudget> change) {
+		if (Duration.ofDays(1).equals(period)) {
+			UnaryOperator<RateBudget> before = this.dailySpend;
+			this.dailySpend = (budget) -> change.apply(before.apply(budget));
+		}
+		else if (Duration.ofHours(1).equals(period)) {
+			UnaryOperator<RateBudget> before = this.hourlySpend;
+			this.hourlySpend = (budget) -> change.apply(before.apply(budget));
+		}
+		else {
+			throw new IllegalArgumentException("A spend budget is per day or per hour, not per " + period);
+		}
+		return this;
+	}
+
+	/**
+	 * Returns how the configured spend budget of a period is wrapped or replaced.
+	 * @param period one day or one hour
+	 * @return the change; the identity when none was asked for
+	 */
+	public UnaryOperator<RateBudget> spendBudget(Duration period) {
+		return Duration.ofDays(1).equals(period) ? this.dailySpend : this.hourlySpend;
 	}
 
 	/**
@@ -512,7 +576,7 @@ public final class LlmClientBuilder {
 		return new LlmClientSettings(this.name, this.propertyPrefix, LlmClientSettings.parseEndpoint(this.endpoint),
 				this.apiKey, this.model, this.streamUsage, this.connection, this.limits, this.retry, this.warmUp,
 				this.lifecycle, this.health, this.ssl, this.proxy, this.observations, this.adaptive, this.rateLimit,
-				this.embeddings, this.endpoints, this.routing, this.chat, this.batchJobs);
+				this.embeddings, this.endpoints, this.routing, this.chat, this.batchJobs, this.pricing, this.budget);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.llmclient;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -81,9 +82,25 @@ public record LlmClientHealth(boolean up, String reason, String endpoint, String
 	 * is spent ({@code Retry-After} on a 429, or {@code x-ratelimit-remaining-*} at zero)
 	 * @param pauseRemainingMs how much longer that pause lasts, in milliseconds; 0 when
 	 * not paused
+	 * @param costPerDayRemaining what is left to spend this UTC day, in the currency of
+	 * {@code pricing.currency}, or {@code null} without {@code budget.cost-per-day}
+	 * @param costPerHourRemaining what is left to spend this hour, or {@code null}
+	 * without {@code budget.cost-per-hour}
 	 */
-	public record RateLimit(Long requestsRemaining, Long tokensRemaining, boolean pausedByServer,
-			long pauseRemainingMs) {
+	public record RateLimit(Long requestsRemaining, Long tokensRemaining, boolean pausedByServer, long pauseRemainingMs,
+			BigDecimal costPerDayRemaining, BigDecimal costPerHourRemaining) {
+
+		/**
+		 * Creates the budgets' state without spend budgets.
+		 * @param requestsRemaining requests that could start now, or {@code null}
+		 * @param tokensRemaining tokens that could be reserved now, or {@code null}
+		 * @param pausedByServer whether the server paused new calls
+		 * @param pauseRemainingMs how much longer the pause lasts
+		 */
+		public RateLimit(Long requestsRemaining, Long tokensRemaining, boolean pausedByServer, long pauseRemainingMs) {
+			this(requestsRemaining, tokensRemaining, pausedByServer, pauseRemainingMs, null, null);
+		}
+
 	}
 
 	/**

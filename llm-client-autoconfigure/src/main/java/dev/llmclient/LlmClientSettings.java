@@ -53,6 +53,8 @@ import static dev.llmclient.SettingChecks.withoutUserInfo;
  * left alone for a while
  * @param chat how requests are written and structured answers read
  * @param batchJobs how batch jobs run on the provider's Batch API
+ * @param pricing the prices of the models, to tell what calls cost
+ * @param budget the most the client may spend per day and per hour
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
@@ -60,7 +62,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		WarmUpSettings warmUp, LifecycleSettings lifecycle, HealthSettings health, SslSettings ssl, ProxySettings proxy,
 		ObservationSettings observations, AdaptiveSettings adaptive, RateLimitSettings rateLimit,
 		EmbeddingSettings embeddings, List<EndpointSettings> endpoints, RoutingSettings routing, ChatSettings chat,
-		BatchJobSettings batchJobs) {
+		BatchJobSettings batchJobs, PricingSettings pricing, BudgetSettings budget) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -114,6 +116,15 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("routing", routing);
 		require("chat", chat);
 		require("batch-jobs", batchJobs);
+		require("pricing", pricing);
+		require("budget", budget);
+		if (budget.isSet() && pricing.isEmpty()) {
+			throw new LlmClientSettingException(
+					(budget.costPerDay() != null) ? "budget.cost-per-day" : "budget.cost-per-hour",
+					(budget.costPerDay() != null) ? budget.costPerDay() : budget.costPerHour(),
+					"needs prices to count spend: set " + propertyPrefix + "pricing.models[<model>].input and .output "
+							+ "for the models the client calls (0 for a self-hosted one)");
+		}
 		endpoints = checkEndpoints(endpoints, limits.maxConcurrent());
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
@@ -130,6 +141,42 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 							+ "): the adaptive limit moves between the two");
 		}
 		proxy.checkComplete();
+	}
+
+	/**
+	 * Creates settings without prices or spend budget.
+	 * @param name the client's name
+	 * @param propertyPrefix prepended to setting names in messages
+	 * @param endpoint base URL of the OpenAI-compatible API, or {@code null} with
+	 * {@code endpoints}
+	 * @param apiKey bearer token, or {@code null}
+	 * @param model default model, or {@code null}
+	 * @param streamUsage whether streams ask for token usage
+	 * @param connection timeouts and limits of one connection
+	 * @param limits how many calls run at once, how long they wait and may take
+	 * @param retry when and how failed calls are retried
+	 * @param warmUp what eager initialisation does
+	 * @param lifecycle when the client opens connections and how long closing waits
+	 * @param health when the client reports itself down
+	 * @param ssl TLS material
+	 * @param proxy the HTTP proxy
+	 * @param observations what observations may carry of the messages
+	 * @param adaptive whether the concurrency limit adapts
+	 * @param rateLimit budgets of requests and tokens per minute
+	 * @param embeddings embeddings model and request size
+	 * @param endpoints several servers, or empty
+	 * @param routing how calls are spread over {@code endpoints}
+	 * @param chat how requests are written and structured answers read
+	 */
+	public LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
+			boolean streamUsage, ConnectionSettings connection, LimitsSettings limits, RetrySettings retry,
+			WarmUpSettings warmUp, LifecycleSettings lifecycle, HealthSettings health, SslSettings ssl,
+			ProxySettings proxy, ObservationSettings observations, AdaptiveSettings adaptive,
+			RateLimitSettings rateLimit, EmbeddingSettings embeddings, List<EndpointSettings> endpoints,
+			RoutingSettings routing, ChatSettings chat) {
+		this(name, propertyPrefix, endpoint, apiKey, model, streamUsage, connection, limits, retry, warmUp, lifecycle,
+				health, ssl, proxy, observations, adaptive, rateLimit, embeddings, endpoints, routing, chat,
+				BatchJobSettings.DEFAULTS, PricingSettings.DEFAULTS, BudgetSettings.DEFAULTS);
 	}
 
 	/**
@@ -157,9 +204,10 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 					(target.model() != null) ? target.model() : this.model, this.streamUsage, this.connection,
 					endpointLimits, this.retry, endpointWarmUp, this.lifecycle, this.health, this.ssl, this.proxy,
 					this.observations,
-					this.adaptive
-						.withMinConcurrent(Math.min(this.adaptive.minConcurrent(), endpointLimits.maxConcurrent())),
-					this.rateLimit, this.embeddings, List.of(), this.routing, this.chat, this.batchJobs));
+					this.adaptive.withMinConcurrent(
+							Math.min(this.adaptive.minConcurrent(), endpointLimits.maxConcurrent())),
+					this.rateLimit, this.embeddings, List.of(), this.routing, this.chat, this.batchJobs, this.pricing,
+					this.budget));
 		}
 		return each;
 	}
@@ -217,7 +265,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + ", observations=" + this.observations + ", adaptive="
 				+ this.adaptive + ", rateLimit=" + this.rateLimit + ", embeddings=" + this.embeddings + ", endpoints="
 				+ this.endpoints + ", routing=" + this.routing + ", chat=" + this.chat + ", batchJobs=" + this.batchJobs
-				+ "]";
+				+ ", pricing=" + this.pricing + ", budget=" + this.budget + "]";
 	}
 
 	/**

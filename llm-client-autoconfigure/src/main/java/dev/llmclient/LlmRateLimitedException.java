@@ -6,10 +6,11 @@ import java.time.Duration;
  * A call could not start because a rate budget was spent and would not refill within
  * {@code max-wait} (or the call's deadline): the client's own
  * {@code rate-limit.requests-per-minute} or {@code rate-limit.tokens-per-minute}, or the
- * server's, when it said so with {@code Retry-After} or {@code x-ratelimit-*} headers.
- * Nothing was sent. A kind of {@link LlmBulkheadFullException}, so code that handles a
- * full client handles this too; told apart by {@link #budget()} and its
- * {@link #errorType()}, {@code rate_limited}.
+ * server's, when it said so with {@code Retry-After} or {@code x-ratelimit-*} headers; or
+ * the spend budget ({@code budget.cost-per-day}, {@code budget.cost-per-hour}) has no
+ * room left for the call's estimated cost. Nothing was sent. A kind of
+ * {@link LlmBulkheadFullException}, so code that handles a full client handles this too;
+ * told apart by {@link #budget()} and its {@link #errorType()}, {@code rate_limited}.
  *
  * @since 0.1.0
  */
@@ -94,7 +95,14 @@ public class LlmRateLimitedException extends LlmBulkheadFullException {
 		 * The server's: it asked to wait ({@code Retry-After} on a 429) or said its
 		 * budget is spent until a reset ({@code x-ratelimit-remaining-*} at zero).
 		 */
-		SERVER
+		SERVER,
+
+		/**
+		 * The client's spend budget ({@code budget.cost-per-day} or
+		 * {@code budget.cost-per-hour}): the call's estimated cost is more than is left
+		 * of it until the day or hour ends.
+		 */
+		SPEND
 
 	}
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
@@ -101,10 +102,14 @@ public final class ToolLoop {
 		List<Execution> executions = new ArrayList<>();
 		ChatRequest round = withMessages(request, conversation, request.toolChoice());
 		ToolChoice laterChoice = afterFirstRound(request.toolChoice());
+		Usage usage = null;
+		Cost cost = null;
 		for (int rounds = 1;; rounds++) {
 			ChatResponse response = this.client.chat(round);
+			usage = (usage != null) ? usage.plus(response.usage()) : response.usage();
+			cost = (cost != null) ? cost.plus(response.cost().orElse(null)) : response.cost().orElse(null);
 			if (!response.hasToolCalls()) {
-				return new Result(response, executions, conversation, rounds);
+				return new Result(response, executions, conversation, rounds, usage, Optional.ofNullable(cost));
 			}
 			conversation.add(ChatMessage.assistant(response.content().isEmpty() ? null : response.content(),
 					response.toolCalls()));
@@ -335,10 +340,14 @@ public final class ToolLoop {
 	 * @param conversation every message sent, the tools' results included, without the
 	 * final answer
 	 * @param rounds calls made
+	 * @param usage the usage of every round summed by the rule of {@link Usage#plus}
+	 * (where the final {@code response.usage()} is the last round's only), or
+	 * {@code null} when no round reported usage
+	 * @param cost what every round cost together; empty when no round was priced
 	 * @since 0.1.0
 	 */
-	public record Result(ChatResponse response, List<Execution> executions, List<ChatMessage> conversation,
-			int rounds) {
+	public record Result(ChatResponse response, List<Execution> executions, List<ChatMessage> conversation, int rounds,
+			Usage usage, Optional<Cost> cost) {
 
 		/**
 		 * Creates a result.
@@ -346,6 +355,18 @@ public final class ToolLoop {
 		public Result {
 			executions = List.copyOf(executions);
 			conversation = List.copyOf(conversation);
+			cost = (cost != null) ? cost : Optional.empty();
+		}
+
+		/**
+		 * Creates the result of a run whose usage and cost are the final response's.
+		 * @param response the model's final answer
+		 * @param executions the tool calls run
+		 * @param conversation every message sent
+		 * @param rounds calls made
+		 */
+		public Result(ChatResponse response, List<Execution> executions, List<ChatMessage> conversation, int rounds) {
+			this(response, executions, conversation, rounds, response.usage(), response.cost());
 		}
 
 	}

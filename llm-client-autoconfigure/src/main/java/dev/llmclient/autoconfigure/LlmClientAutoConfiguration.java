@@ -1,6 +1,8 @@
 package dev.llmclient.autoconfigure;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -42,6 +44,7 @@ import dev.llmclient.LlmClientCustomizer;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.ObservationSettings;
 import dev.llmclient.ProxySettings;
+import dev.llmclient.PricingSettings;
 import dev.llmclient.RateLimitSettings;
 import dev.llmclient.RetrySettings;
 import dev.llmclient.RoutingSettings;
@@ -275,6 +278,20 @@ public final class LlmClientAutoConfiguration {
 			return map.from(rateLimitProperties::getEstimatedOutputTokens)
 				.to(rateLimit, RateLimitSettings::withEstimatedOutputTokens);
 		});
+		LlmClientProperties.Pricing pricingProperties = properties.getPricing();
+		builder.pricing((pricing) -> {
+			pricing = map.from(pricingProperties::getCurrency).to(pricing, PricingSettings::withCurrency);
+			pricing = map.from(pricingProperties::getBatchDiscount).to(pricing, PricingSettings::withBatchDiscount);
+			Map<String, PricingSettings.ModelPrice> models = new LinkedHashMap<>();
+			pricingProperties.getModels()
+				.forEach((model, price) -> models.put(model, (price != null)
+						? new PricingSettings.ModelPrice(price.getInput(), price.getCachedInput(), price.getOutput())
+						: null));
+			return pricing.withModels(models);
+		});
+		LlmClientProperties.Budget budgetProperties = properties.getBudget();
+		builder.budget((budget) -> budget.withCostPerDay(budgetProperties.getCostPerDay())
+			.withCostPerHour(budgetProperties.getCostPerHour()));
 		builder.embeddings((embeddings) -> {
 			embeddings = map.from(properties::getEmbeddingModel).to(embeddings, EmbeddingSettings::withModel);
 			return map.from(properties::getEmbeddingBatchSize).to(embeddings, EmbeddingSettings::withBatchSize);

@@ -1,8 +1,11 @@
 package dev.llmclient.autoconfigure;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -139,6 +142,10 @@ public class LlmClientProperties {
 	private final Adaptive adaptive = new Adaptive();
 
 	private final RateLimit rateLimit = new RateLimit();
+
+	private final Pricing pricing = new Pricing();
+
+	private final Budget budget = new Budget();
 
 	/**
 	 * Several servers for one client (replicas of a model, or the same model at several
@@ -313,6 +320,14 @@ public class LlmClientProperties {
 
 	public RateLimit getRateLimit() {
 		return this.rateLimit;
+	}
+
+	public Pricing getPricing() {
+		return this.pricing;
+	}
+
+	public Budget getBudget() {
+		return this.budget;
 	}
 
 	public Chat getChat() {
@@ -1021,6 +1036,138 @@ public class LlmClientProperties {
 				this.tokensPerMinute = tokensPerMinute;
 			}
 
+		}
+
+	}
+
+	/**
+	 * Prices of the models the client calls, to tell what each call costs; none are
+	 * bundled.
+	 */
+	public static class Pricing {
+
+		/**
+		 * Currency the prices are in, as the cost metric and responses show it.
+		 */
+		private String currency = "USD";
+
+		/**
+		 * Fraction of the price taken off for calls run as a provider batch job, from 0
+		 * to 1 (0.5 for OpenAI's Batch API).
+		 */
+		private BigDecimal batchDiscount = BigDecimal.ZERO;
+
+		/**
+		 * Price of each model per million tokens, by the model's name; a name with a dot
+		 * is written in brackets, such as models[gpt-4.1].input. A dated name the server
+		 * answers with (gpt-4o-2024-08-06) is priced as its undated one when that is
+		 * priced.
+		 */
+		private final Map<String, ModelPrice> models = new LinkedHashMap<>();
+
+		public String getCurrency() {
+			return this.currency;
+		}
+
+		public void setCurrency(String currency) {
+			this.currency = currency;
+		}
+
+		public BigDecimal getBatchDiscount() {
+			return this.batchDiscount;
+		}
+
+		public void setBatchDiscount(BigDecimal batchDiscount) {
+			this.batchDiscount = batchDiscount;
+		}
+
+		public Map<String, ModelPrice> getModels() {
+			return this.models;
+		}
+
+		/**
+		 * Price of one model per million tokens.
+		 */
+		public static class ModelPrice {
+
+			/**
+			 * Price of a million prompt tokens not served from the prompt cache; 0 for a
+			 * self-hosted model.
+			 */
+			private BigDecimal input;
+
+			/**
+			 * Price of a million prompt tokens served from the prompt cache. Unset to
+			 * price them as input.
+			 */
+			private BigDecimal cachedInput;
+
+			/**
+			 * Price of a million generated tokens (reasoning tokens included). Unset for
+			 * a model that generates none, such as an embedding model.
+			 */
+			private BigDecimal output;
+
+			public BigDecimal getInput() {
+				return this.input;
+			}
+
+			public void setInput(BigDecimal input) {
+				this.input = input;
+			}
+
+			public BigDecimal getCachedInput() {
+				return this.cachedInput;
+			}
+
+			public void setCachedInput(BigDecimal cachedInput) {
+				this.cachedInput = cachedInput;
+			}
+
+			public BigDecimal getOutput() {
+				return this.output;
+			}
+
+			public void setOutput(BigDecimal output) {
+				this.output = output;
+			}
+
+		}
+
+	}
+
+	/**
+	 * Most the client may spend, in the currency of the prices: a call whose estimated
+	 * cost does not fit in what is left is refused at once.
+	 */
+	public static class Budget {
+
+		/**
+		 * Most the client may spend per UTC day (shared by every instance in cluster
+		 * mode). Unset for no cap.
+		 */
+		private BigDecimal costPerDay;
+
+		/**
+		 * Most the client may spend per hour (shared by every instance in cluster mode).
+		 * Unset for no cap.
+		 */
+		private BigDecimal costPerHour;
+
+		public BigDecimal getCostPerDay() {
+			return this.costPerDay;
+		}
+
+		public void setCostPerDay(BigDecimal costPerDay) {
+			this.costPerDay = costPerDay;
+		}
+
+		public BigDecimal getCostPerHour() {
+			return this.costPerHour;
+		}
+
+		public void setCostPerHour(BigDecimal costPerHour) {
+			this.costPerHour = costPerHour;
 		}
 
 	}

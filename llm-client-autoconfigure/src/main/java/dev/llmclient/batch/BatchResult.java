@@ -3,6 +3,12 @@ package dev.llmclient.batch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import dev.llmclient.ChatResponse;
+import dev.llmclient.Cost;
+import dev.llmclient.Usage;
 
 /**
  * The outcome of a batch: exactly one {@link BatchItem} per input, in input order.
@@ -34,6 +40,32 @@ public record BatchResult(List<BatchItem> items, int succeeded, int failed, Dura
 	 */
 	public int size() {
 		return this.items.size();
+	}
+
+	/**
+	 * Returns the usage of the items that got an answer, summed by the rule of
+	 * {@link Usage#plus}: a detail such as cached tokens is the sum of the answers that
+	 * report it, and {@code null} when none does. A failed item's tokens are unknown and
+	 * not counted. Computed on each call.
+	 * @return the sum, or {@code null} when no answer reported usage
+	 */
+	public Usage usage() {
+		return Usage.sum(() -> answers().map(ChatResponse::usage).iterator());
+	}
+
+	/**
+	 * Returns what the items that got an answer cost together
+	 * ({@link ChatResponse#cost()} of each). Computed on each call.
+	 * @return the sum; empty when no answer was priced
+	 */
+	public Optional<Cost> cost() {
+		return Optional.ofNullable(Cost.sum(() -> answers().map((answer) -> answer.cost().orElse(null)).iterator()));
+	}
+
+	private Stream<ChatResponse> answers() {
+		return this.items.stream()
+			.filter(BatchItem.Success.class::isInstance)
+			.map((item) -> ((BatchItem.Success) item).response());
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -16,10 +17,12 @@ import io.micrometer.observation.ObservationRegistry;
 import dev.llmclient.BatchJobSettings;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.Cost;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClient;
 import dev.llmclient.internal.DefaultLlmClient;
+import dev.llmclient.Usage;
 
 /**
  * Sends many requests through one {@link LlmClient} and answers every one of them, in
@@ -328,6 +331,7 @@ public final class LlmBatchService {
 			slices.add(request.withInputs(texts.subList(from, Math.min(from + size, texts.size()))));
 		}
 		EmbeddingItem[] items = new EmbeddingItem[texts.size()];
+		EmbeddingResponse[] answers = new EmbeddingResponse[slices.size()];
 		BatchRun.Slots<EmbeddingResponse> slots = new BatchRun.Slots<>() {
 
 			@Override
@@ -338,6 +342,7 @@ public final class LlmBatchService {
 			@Override
 			public void record(int unit, EmbeddingResponse response, Throwable error) {
 				int first = unit * size;
+				answers[unit] = response;
 				List<String> inputs = slices.get(unit).inputs();
 				for (int i = 0; i < inputs.size(); i++) {
 					items[first + i] = (error == null)
@@ -348,7 +353,10 @@ public final class LlmBatchService {
 
 		};
 		BatchRun.Tally tally = run(slices, this.client::embedAsync, slots, options);
-		return new EmbeddingBatchResult(Arrays.asList(items), tally.succeeded(), tally.failed(), tally.elapsed());
+		List<EmbeddingResponse> answered = Arrays.stream(answers).filter(Objects::nonNull).toList();
+		return new EmbeddingBatchResult(Arrays.asList(items), tally.succeeded(), tally.failed(), tally.elapsed(),
+				Usage.sum(answered.stream().map(EmbeddingResponse::usage).toList()),
+				Optional.ofNullable(Cost.sum(answered.stream().map((answer) -> answer.cost().orElse(null)).toList())));
 	}
 
 	/**

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+
+import dev.llmclient.Cost;
+import dev.llmclient.Usage;
 
 /**
  * The outcome of a structured batch ({@link LlmBatchService#chatAll(List, Class)}): the
@@ -31,6 +35,24 @@ public record StructuredBatchResult<T>(BatchResult batch, List<T> values) {
 					"StructuredBatchResult has " + values.size() + " values for " + batch.size() + " items");
 		}
 		values = Collections.unmodifiableList(new ArrayList<>(values));
+	}
+
+	/**
+	 * Returns the usage of the items that got an answer, as {@link BatchResult#usage()}
+	 * sums it (an answer that did not fit the record was still generated, and counts).
+	 * @return the sum, or {@code null} when no answer reported usage
+	 */
+	public Usage usage() {
+		return this.batch.usage();
+	}
+
+	/**
+	 * Returns what the items that got an answer cost together, as
+	 * {@link BatchResult#cost()} sums it.
+	 * @return the sum; empty when no answer was priced
+	 */
+	public Optional<Cost> cost() {
+		return this.batch.cost();
 	}
 
 	/**

@@ -223,6 +223,24 @@ public final class ClusterLimits implements AutoCloseable {
 				return this.tokens = budget(local, "tokens", this.settings.tokensPerMinute());
 			});
 		}
+		builder.spendBudget(Duration.ofDays(1), (local) -> spendBudget(local, "spend-day", Duration.ofDays(1)));
+		builder.spendBudget(Duration.ofHours(1), (local) -> spendBudget(local, "spend-hour", Duration.ofHours(1)));
+	}
+
+	/**
+	 * Returns the spend budget shared by every instance in front of the instance's own,
+	 * when {@code budget.cost-per-day} or {@code budget.cost-per-hour} sets one.
+	 * @param local the instance's own budget, or {@code null} when the cap is not set
+	 * @param name the budget's name in its Redis key
+	 * @param period one day or one hour
+	 * @return the shared budget, or {@code null} without a cap
+	 */
+	RateBudget spendBudget(RateBudget local, String name, Duration period) {
+		if (local == null) {
+			return null;
+		}
+		return new ClusterSpendBudget(local, this.redis, this.settings.commandTimeout(), redisKey(name), local.limit(),
+				period, this.outage, this.fallback, System::currentTimeMillis);
 	}
 
 	private void useMeters(MeterRegistry meterRegistry) {

@@ -103,6 +103,12 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 			if (rateLimit.tokensRemaining() != null) {
 				rateLimitDetails.put("tokensRemaining", rateLimit.tokensRemaining());
 			}
+			if (rateLimit.costPerDayRemaining() != null) {
+				rateLimitDetails.put("costPerDayRemaining", rateLimit.costPerDayRemaining());
+			}
+			if (rateLimit.costPerHourRemaining() != null) {
+				rateLimitDetails.put("costPerHourRemaining", rateLimit.costPerHourRemaining());
+			}
 			all.put("rateLimit", rateLimitDetails);
 		}
 		LlmClientHealth.Latency latency = health.latency();

@@ -26,6 +26,7 @@ import dev.llmclient.internal.call.CallPipeline;
 import dev.llmclient.internal.call.Retrier;
 import dev.llmclient.internal.call.Route;
 import dev.llmclient.internal.call.RouteSource;
+import dev.llmclient.internal.call.SpendBudgets;
 import dev.llmclient.internal.http.HttpTransport;
 import dev.llmclient.internal.limits.Bulkhead;
 import dev.llmclient.internal.limits.FixedLimiter;
@@ -51,6 +52,10 @@ import dev.llmclient.internal.wire.Failures;
  * the async calls and the warm-up.
  */
 final class ClientAssembly {
+
+	private static final Duration DAY = Duration.ofDays(1);
+
+	private static final Duration HOUR = Duration.ofHours(1);
 
 	final LlmClientSettings settings;
 
@@ -116,7 +121,10 @@ final class ClientAssembly {
 		RateBudget tokenBudget = builder.tokenBudget().apply(budget(settings.rateLimit().tokensPerMinute()));
 		// with several endpoints the adaptive limits are the endpoints' own, and the
 		// client-wide permit is held by calls, not attempts
-		Admission admission = new Admission(bulkhead, requestBudget, tokenBudget, pacing, failures, this.metrics,
+		SpendBudgets spend = new SpendBudgets(
+				builder.spendBudget(DAY).apply(SpendBudgets.budget(settings.budget().costPerDay(), DAY)),
+				builder.spendBudget(HOUR).apply(SpendBudgets.budget(settings.budget().costPerHour(), HOUR)), settings);
+		Admission admission = new Admission(bulkhead, requestBudget, tokenBudget, spend, pacing, failures, this.metrics,
 				settings.adaptive().enabled() && !routed);
 		CallGate gate = new CallGate(settings);
 		Attempts attempts = new Attempts(settings, routes);

@@ -5,6 +5,7 @@ import io.micrometer.common.KeyValues;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.Cost;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClientException;
@@ -18,14 +19,18 @@ import dev.llmclient.Usage;
  * {@code gen_ai.request.model}, {@code gen_ai.response.model}, {@code server.address},
  * {@code server.port}, {@code error.type}. High-cardinality keys (when known):
  * {@code gen_ai.response.id}, {@code gen_ai.response.finish_reasons},
- * {@code gen_ai.usage.input_tokens}, {@code gen_ai.usage.output_tokens},
- * {@code gen_ai.request.max_tokens}, {@code gen_ai.request.temperature},
- * {@code gen_ai.request.top_p}, {@code llm.client.request.prompt_cache_key} (the
- * request's {@code prompt_cache_key}), {@code llm.client.endpoint} (with several
- * endpoints: the one the latest attempt went to), and, only when content capture is
- * switched on, {@code gen_ai.input.messages} and {@code gen_ai.output.messages}. An
- * embeddings request ({@code gen_ai.operation.name} {@code embeddings}) has the same
- * low-cardinality keys; its high-cardinality keys are
+ * {@code gen_ai.usage.input_tokens}, {@code gen_ai.usage.output_tokens}, and those the
+ * server reports of {@code gen_ai.usage.cache_read.input_tokens},
+ * {@code gen_ai.usage.cache_creation.input_tokens} and
+ * {@code gen_ai.usage.reasoning.output_tokens} (attribute names of the GenAI semantic
+ * conventions, development status), {@code llm.client.cost} (amount and currency) when
+ * the model is priced, {@code gen_ai.request.max_tokens},
+ * {@code gen_ai.request.temperature}, {@code gen_ai.request.top_p},
+ * {@code llm.client.request.prompt_cache_key} (the request's {@code prompt_cache_key}),
+ * {@code llm.client.endpoint} (with several endpoints: the one the latest attempt went
+ * to), and, only when content capture is switched on, {@code gen_ai.input.messages} and
+ * {@code gen_ai.output.messages}. An embeddings request ({@code gen_ai.operation.name}
+ * {@code embeddings}) has the same low-cardinality keys; its high-cardinality keys are
  * {@code gen_ai.embeddings.dimension.count} and {@code gen_ai.usage.input_tokens} (its
  * texts are never captured).
  *
@@ -91,7 +96,11 @@ public class DefaultLlmObservationConvention implements LlmObservationConvention
 			if (usage != null) {
 				keyValues = add(keyValues, "gen_ai.usage.input_tokens", usage.inputTokens());
 				keyValues = add(keyValues, "gen_ai.usage.output_tokens", usage.outputTokens());
+				keyValues = add(keyValues, "gen_ai.usage.cache_read.input_tokens", usage.cachedInputTokens());
+				keyValues = add(keyValues, "gen_ai.usage.cache_creation.input_tokens", usage.cacheWriteInputTokens());
+				keyValues = add(keyValues, "gen_ai.usage.reasoning.output_tokens", usage.reasoningTokens());
 			}
+			keyValues = add(keyValues, "llm.client.cost", response.cost().map(Cost::toString).orElse(null));
 		}
 		keyValues = add(keyValues, "gen_ai.input.messages", context.getInputMessages());
 		return add(keyValues, "gen_ai.output.messages", context.getOutputMessages());
@@ -106,7 +115,11 @@ public class DefaultLlmObservationConvention implements LlmObservationConvention
 		keyValues = add(keyValues, "gen_ai.embeddings.dimension.count", dimensions);
 		keyValues = add(keyValues, "llm.client.endpoint", context.getEndpoint());
 		Usage usage = (response != null) ? response.usage() : null;
-		return (usage != null) ? add(keyValues, "gen_ai.usage.input_tokens", usage.inputTokens()) : keyValues;
+		if (usage != null) {
+			keyValues = add(keyValues, "gen_ai.usage.input_tokens", usage.inputTokens());
+		}
+		return (response != null) ? add(keyValues, "llm.client.cost", response.cost().map(Cost::toString).orElse(null))
+				: keyValues;
 	}
 
 	private static String responseModel(LlmObservationContext context) {

@@ -82,4 +82,21 @@ public interface RateBudget {
 		return new BucketRateBudget(limit, period);
 	}
 
+	/**
+	 * Creates a budget of {@code limit} units per fixed window of {@code period} in this
+	 * JVM, windows aligned to the epoch (whole UTC days for one day, whole hours for one
+	 * hour), as a spend cap per day counts: unlike {@link #perPeriod}, all of the limit
+	 * may be taken at once, and a call that does not fit never waits (the window ends too
+	 * late for any wait). Units charged above the limit stay owed until the window ends.
+	 * @param limit units per window, at least 1
+	 * @param period the length of a window, such as one day
+	 * @return the budget
+	 * @throws IllegalArgumentException when {@code limit} is below 1 or {@code period} is
+	 * shorter than a millisecond
+	 * @since 0.1.0
+	 */
+	static RateBudget perWindow(long limit, Duration period) {
+		return new WindowRateBudget(limit, period, System::currentTimeMillis);
+	}
+
 }

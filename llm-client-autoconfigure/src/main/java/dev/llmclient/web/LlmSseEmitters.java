@@ -40,9 +40,12 @@ import dev.llmclient.LlmClientException;
  * leading space or a line break included (written as a bare {@code data:} line, a reader
  * would drop the first space of {@code " world"});</li>
  * <li>{@code event: usage} with the token counts ({@code inputTokens},
- * {@code outputTokens}, {@code totalTokens}), when the server reported them;</li>
- * <li>{@code event: done} with {@code finishReason}, {@code model}, {@code latencyMs} and
- * {@code timeToFirstChunkMs}, the last event of a complete answer;</li>
+ * {@code outputTokens}, {@code totalTokens}, and {@code cachedInputTokens},
+ * {@code cacheWriteInputTokens}, {@code reasoningTokens}, {@code null} when not
+ * reported), when the server reported them;</li>
+ * <li>{@code event: done} with {@code finishReason}, {@code model}, {@code latencyMs},
+ * {@code timeToFirstChunkMs} and, when the model is priced, {@code cost} ({@code amount},
+ * {@code currency}), the last event of a complete answer;</li>
  * <li>or {@code event: error} in place of {@code done} when the call fails, before or
  * during the stream: the problem detail {@link LlmProblemDetails} would answer
  * ({@code status}, {@code title}, {@code errorType}, a {@code detail} without the
@@ -119,6 +122,7 @@ public final class LlmSseEmitters {
 			done.put("model", response.model());
 			done.put("latencyMs", response.latency().toMillis());
 			done.put("timeToFirstChunkMs", timeToFirstChunkMs);
+			response.cost().ifPresent((cost) -> done.put("cost", cost));
 			send(emitter, SseEmitter.event().name("done").data(done, MediaType.APPLICATION_JSON));
 			emitter.complete();
 		}

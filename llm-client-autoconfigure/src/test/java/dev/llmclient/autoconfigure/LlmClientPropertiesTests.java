@@ -17,6 +17,7 @@ import org.springframework.beans.BeanUtils;
 
 import dev.llmclient.AdaptiveSettings;
 import dev.llmclient.BatchJobSettings;
+import dev.llmclient.BudgetSettings;
 import dev.llmclient.ChatSettings;
 import dev.llmclient.ConnectionSettings;
 import dev.llmclient.EmbeddingSettings;
@@ -27,6 +28,7 @@ import dev.llmclient.LimitsSettings;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.ObservationSettings;
+import dev.llmclient.PricingSettings;
 import dev.llmclient.ProxySettings;
 import dev.llmclient.RateLimitSettings;
 import dev.llmclient.RetrySettings;
@@ -126,6 +128,15 @@ class LlmClientPropertiesTests {
 				rateLimit.tokensPerMinute());
 		compare(defaults, "rate-limit.estimated-output-tokens", rateLimitProperties.getEstimatedOutputTokens(),
 				rateLimit.estimatedOutputTokens());
+		PricingSettings pricing = PricingSettings.DEFAULTS;
+		LlmClientProperties.Pricing pricingProperties = properties.getPricing();
+		compare(defaults, "pricing.currency", pricingProperties.getCurrency(), pricing.currency());
+		compare(defaults, "pricing.batch-discount", pricingProperties.getBatchDiscount(), pricing.batchDiscount());
+		compare(defaults, "pricing.models", pricingProperties.getModels(), pricing.models());
+		BudgetSettings budget = BudgetSettings.DEFAULTS;
+		LlmClientProperties.Budget budgetProperties = properties.getBudget();
+		compare(defaults, "budget.cost-per-day", budgetProperties.getCostPerDay(), budget.costPerDay());
+		compare(defaults, "budget.cost-per-hour", budgetProperties.getCostPerHour(), budget.costPerHour());
 		EndpointSettings endpoint = EndpointSettings.of("http://localhost:1/v1");
 		LlmClientProperties.Endpoint endpointProperties = new LlmClientProperties.Endpoint();
 		compare(defaults, "endpoints[].api-key", endpointProperties.getApiKey(), endpoint.apiKey());

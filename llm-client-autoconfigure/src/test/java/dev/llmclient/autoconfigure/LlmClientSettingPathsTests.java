@@ -324,7 +324,8 @@ class LlmClientSettingPathsTests {
 
 		private static final Pattern INDEXED = Pattern.compile("(.+)\\[\\*]\\.(.+)");
 
-		private static final Pattern LIST = Pattern.compile("java\\.util\\.List<(.+)>");
+		private static final Pattern LIST = Pattern
+			.compile("java\\.util\\.(?:List<|Map<java\\.lang\\.String,\\s*)(.+)>");
 
 		private final Map<String, String> properties = new HashMap<>();
 

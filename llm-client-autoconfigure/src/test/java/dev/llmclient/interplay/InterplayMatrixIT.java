@@ -1,5 +1,6 @@
 package dev.llmclient.interplay;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * <li>no lease left in Redis, and the cluster limits active, not degraded;</li>
  * <li>budgets hold what the calls sent took: a request per request the servers received,
  * and per call the usage the servers report (fixed) when its answer was read, else its
- * estimate when it was sent, else nothing (see {@link #checkBudgets});</li>
+ * estimate when it was sent, else nothing (see {@link #checkBudgets}), and the spend
+ * budget the same in money;</li>
  * <li>no endpoint cooling down, health UP, and for cancellations no latest error;</li>
  * <li>an adaptive limit that never shrank;</li>
  * <li>{@code gen_ai.client.operation.duration} timing every call made exactly once:
@@ -275,6 +277,14 @@ class InterplayMatrixIT {
 			String expected = (least == most) ? String.valueOf(Rig.TOKEN_BURST - most)
 					: "between " + (Rig.TOKEN_BURST - most) + " and " + (Rig.TOKEN_BURST - least);
 			findings.add("token budget holds " + tokensRemaining + ", expected " + expected + facts);
+		}
+		// priced at 1 USD a token, the spend budget takes what the token budget takes
+		BigDecimal spendRemaining = rig.spendRemaining();
+		if (spendRemaining == null || spendRemaining.compareTo(BigDecimal.valueOf(Rig.SPEND_CAP - most)) < 0
+				|| spendRemaining.compareTo(BigDecimal.valueOf(Rig.SPEND_CAP - least)) > 0) {
+			String expected = (least == most) ? String.valueOf(Rig.SPEND_CAP - most)
+					: "between " + (Rig.SPEND_CAP - most) + " and " + (Rig.SPEND_CAP - least);
+			findings.add("spend budget holds " + spendRemaining + ", expected " + expected + facts);
 		}
 	}
 

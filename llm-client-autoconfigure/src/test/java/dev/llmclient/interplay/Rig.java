@@ -1,6 +1,7 @@
 package dev.llmclient.interplay;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.springframework.boot.health.contributor.Health;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.PricingSettings.ModelPrice;
 import dev.llmclient.RoutingSettings;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.EndpointSettings;
@@ -68,6 +70,12 @@ final class Rig implements AutoCloseable {
 
 	/** Tokens the local token budget holds at first. */
 	static final long TOKEN_BURST = 100_000;
+
+	/**
+	 * The daily spend budget of the set-ups with budgets, in USD: the model is priced at
+	 * 1 USD a token, so what a call reserves and spends reads as its tokens.
+	 */
+	static final long SPEND_CAP = 10_000_000;
 
 	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofMillis(40);
 
@@ -163,6 +171,9 @@ final class Rig implements AutoCloseable {
 					(configured) -> this.requestBudget = RateBudget.perPeriod(REQUEST_BURST * 60, BUDGET_PERIOD));
 			builder
 				.tokenBudget((configured) -> this.tokenBudget = RateBudget.perPeriod(TOKEN_BURST * 60, BUDGET_PERIOD));
+			BigDecimal perToken = BigDecimal.valueOf(1_000_000);
+			builder.pricing((pricing) -> pricing.withModel("matrix-model", new ModelPrice(perToken, null, perToken)))
+				.budget((budget) -> budget.withCostPerDay(BigDecimal.valueOf(SPEND_CAP)));
 		}
 		builder = change.apply(builder);
 		this.clusterLimits = applyClusterLimits(builder);
@@ -319,6 +330,14 @@ final class Rig implements AutoCloseable {
 			return health().rateLimit().requestsRemaining();
 		}
 		return (this.requestBudget != null) ? this.requestBudget.available() : null;
+	}
+
+	/**
+	 * What is left of the daily spend budget, as health shows it (shared through Redis in
+	 * a cluster, where only this instance spends); {@code null} without budgets.
+	 */
+	BigDecimal spendRemaining() {
+		return health().rateLimit().costPerDayRemaining();
 	}
 
 	/** As {@link #requestsRemaining()}, for tokens. */

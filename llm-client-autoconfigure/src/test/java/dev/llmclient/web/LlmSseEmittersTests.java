@@ -89,18 +89,19 @@ class LlmSseEmittersTests {
 			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
 		assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
 		String body = response.body();
-		assertThat(body).startsWith("""
-				data:{"content":"Hello"}
+		assertThat(body).startsWith(
+				"""
+						data:{"content":"Hello"}
 
-				data:{"content":" streaming"}
+						data:{"content":" streaming"}
 
-				data:{"content":" world,\\n  indented"}
+						data:{"content":" world,\\n  indented"}
 
-				event:usage
-				data:{"inputTokens":5,"outputTokens":3,"totalTokens":8}
+						event:usage
+						data:{"inputTokens":5,"outputTokens":3,"totalTokens":8,"cachedInputTokens":null,"cacheWriteInputTokens":null,"reasoningTokens":null}
 
-				event:done
-				data:{"finishReason":"stop","model":"m",""");
+						event:done
+						data:{"finishReason":"stop","model":"m",""");
 		assertThat(body).endsWith("}\n\n").doesNotContain("event:error");
 	}
 

@@ -2,6 +2,7 @@ package dev.llmclient.benchmarks;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,6 +24,7 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.client.RestClient;
 
 import dev.llmclient.LlmClient;
+import dev.llmclient.PricingSettings.ModelPrice;
 import dev.llmclient.internal.DefaultLlmClient;
 
 /**
@@ -36,7 +38,13 @@ import dev.llmclient.internal.DefaultLlmClient;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class InProcessCallBenchmark {
 
-	@Param({ "llm-client", "llm-client-no-metrics", "floor" })
+	/**
+	 * {@code llm-client}: metrics on; {@code llm-client-priced}: metrics and prices on
+	 * ({@code llm.client.pricing.*}, so each call is priced and counted in
+	 * {@code llm.client.cost}); {@code llm-client-spend-budget}: prices and a daily spend
+	 * budget too; {@code llm-client-no-metrics}; {@code floor}: a bare RestClient.
+	 */
+	@Param({ "llm-client", "llm-client-priced", "llm-client-spend-budget", "llm-client-no-metrics", "floor" })
 	public String client;
 
 	private LlmClient llmClient;
@@ -60,7 +68,13 @@ public class InProcessCallBenchmark {
 			.model(Contender.MODEL)
 			.retry((retry) -> retry.withEnabled(false))
 			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
-			.meterRegistry(this.client.equals("llm-client") ? new SimpleMeterRegistry() : null);
+			.meterRegistry(this.client.equals("llm-client-no-metrics") ? null : new SimpleMeterRegistry());
+		if (!this.client.equals("llm-client") && !this.client.equals("llm-client-no-metrics")) {
+			builder.pricing((pricing) -> pricing.withModel(Contender.MODEL, ModelPrice.of("2.50", "10")));
+		}
+		if (this.client.equals("llm-client-spend-budget")) {
+			builder.budget((budget) -> budget.withCostPerDay(new BigDecimal("1000000")));
+		}
 		this.llmClient = DefaultLlmClient.create(builder, RestClient.builder().requestInterceptor(canned));
 	}
 

@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.llmclient.Cost;
+import dev.llmclient.Usage;
 import dev.llmclient.batch.BatchItem;
 import dev.llmclient.batch.BatchResult;
 
@@ -14,12 +16,15 @@ import dev.llmclient.batch.BatchResult;
  * @param succeeded prompts answered
  * @param failed prompts that failed
  * @param elapsedMs time the whole batch took, in milliseconds
+ * @param usage the answers' token counts summed, or {@code null} when none reported usage
+ * @param cost what the answers cost together, or {@code null} when nothing was priced
  */
-record BatchResponse(List<Result> results, int succeeded, int failed, long elapsedMs) {
+record BatchResponse(List<Result> results, int succeeded, int failed, long elapsedMs, Usage usage, Cost cost) {
 
 	static BatchResponse from(BatchResult result) {
 		List<Result> results = result.items().stream().map(Result::from).toList();
-		return new BatchResponse(results, result.succeeded(), result.failed(), result.elapsed().toMillis());
+		return new BatchResponse(results, result.succeeded(), result.failed(), result.elapsed().toMillis(),
+				result.usage(), result.cost().orElse(null));
 	}
 
 	/**

@@ -22,6 +22,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
+import dev.llmclient.Cost;
+import dev.llmclient.Usage;
 import dev.llmclient.batch.BatchItem;
 import dev.llmclient.batch.BatchOptions;
 import dev.llmclient.batch.BatchProgress;
@@ -34,7 +36,7 @@ import dev.llmclient.batch.LlmBatchService;
  * the batch service's progress callback, an {@code event: item} (the JSON of one result
  * of {@code /api/batch}, with its {@code index}: prompts end in any order) and an
  * {@code event: progress} ({@code completed}, {@code total}, {@code elapsedMs}); at the
- * end, {@code event: done} with the totals.
+ * end, {@code event: done} with the totals, the answers' summed usage and their cost.
  * <p>
  * The request is checked, and refused with 400, before the stream starts. Batches run on
  * a small pool of their own, since a batch blocks its thread; when it is full the request
@@ -112,7 +114,8 @@ class BatchStreamController implements DisposableBean {
 					}
 
 				}));
-		events.send("done", new Totals(result.succeeded(), result.failed(), result.elapsed().toMillis()));
+		events.send("done", new Totals(result.succeeded(), result.failed(), result.elapsed().toMillis(), result.usage(),
+				result.cost().orElse(null)));
 		events.complete();
 	}
 
@@ -178,8 +181,11 @@ class BatchStreamController implements DisposableBean {
 	 * @param succeeded prompts answered
 	 * @param failed prompts that failed
 	 * @param elapsedMs time the whole batch took, in milliseconds
+	 * @param usage the answers' token counts summed, or {@code null} when none reported
+	 * usage
+	 * @param cost what the answers cost together, or {@code null} when nothing was priced
 	 */
-	record Totals(int succeeded, int failed, long elapsedMs) {
+	record Totals(int succeeded, int failed, long elapsedMs, Usage usage, Cost cost) {
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.llmclient.sample;
 
 import dev.llmclient.ChatResponse;
+import dev.llmclient.Cost;
 import dev.llmclient.Usage;
 
 /**
@@ -10,12 +11,14 @@ import dev.llmclient.Usage;
  * @param model the model that answered
  * @param usage token counts, or {@code null} when the LLM server reported none
  * @param latencyMs time the LLM call took, in milliseconds
+ * @param cost what the call cost ({@code amount}, {@code currency}), or {@code null} when
+ * its model is not priced ({@code llm.client.pricing.*})
  */
-record GenerateResponse(String text, String model, Usage usage, long latencyMs) {
+record GenerateResponse(String text, String model, Usage usage, long latencyMs, Cost cost) {
 
 	static GenerateResponse from(ChatResponse response) {
 		return new GenerateResponse(response.content(), response.model(), response.usage(),
-				response.latency().toMillis());
+				response.latency().toMillis(), response.cost().orElse(null));
 	}
 
 }

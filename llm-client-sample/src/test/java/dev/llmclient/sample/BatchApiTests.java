@@ -31,12 +31,25 @@ class BatchApiTests {
 
 	@Test
 	void batchAnswersEveryPromptInOrder() {
-		batch("{\"prompts\": [\"one\", \"two words\", \"three\"]}").expectStatus().isOk().expectBody().json("""
-				{"results": [{"index": 0, "ok": true, "text": "echo: one"},
-				             {"index": 1, "ok": true, "text": "echo: two words"},
-				             {"index": 2, "ok": true, "text": "echo: three"}],
-				 "succeeded": 3, "failed": 0}
-				""").jsonPath("$.results[0].error").doesNotExist().jsonPath("$.elapsedMs").isNumber();
+		batch("{\"prompts\": [\"one\", \"two words\", \"three\"]}").expectStatus()
+			.isOk()
+			.expectBody()
+			.json("""
+					{"results": [{"index": 0, "ok": true, "text": "echo: one"},
+					             {"index": 1, "ok": true, "text": "echo: two words"},
+					             {"index": 2, "ok": true, "text": "echo: three"}],
+					 "succeeded": 3, "failed": 0}
+					""")
+			.jsonPath("$.results[0].error")
+			.doesNotExist()
+			.jsonPath("$.elapsedMs")
+			.isNumber()
+			.jsonPath("$.usage.inputTokens")
+			.isEqualTo(4)
+			.jsonPath("$.usage.outputTokens")
+			.isEqualTo(7)
+			.jsonPath("$.cost.amount")
+			.isEqualTo(0.00008);
 	}
 
 	@Test

@@ -129,7 +129,10 @@ class ConsoleBrowserTests {
 			.as("answer texts seen while streaming")
 			.hasSizeGreaterThanOrEqualTo(3);
 		assertThat(text("answer")).isEqualTo("echo: one two three four five six");
-		assertThat(text("chat-meta")).contains("model echo").contains("first token").contains("tokens 6 in / 7 out");
+		assertThat(text("chat-meta")).contains("model echo")
+			.contains("first token")
+			.contains("tokens 6 in / 7 out")
+			.contains("cost 0.000085 USD");
 	}
 
 	@Test
@@ -165,6 +168,7 @@ class ConsoleBrowserTests {
 				""");
 		byId("batch-run").click();
 		waitUntil((page) -> text("batch-summary").startsWith("50 answered, 0 failed"));
+		assertThat(text("batch-summary")).contains("tokens").contains("cost ").contains(" USD");
 		List<Double> progress = ((List<?>) script("return window.progress")).stream()
 			.map((value) -> ((Number) value).doubleValue())
 			.toList();

@@ -36,7 +36,11 @@ class SampleApplicationTests {
 			.jsonPath("$.usage.totalTokens")
 			.isEqualTo(7)
 			.jsonPath("$.latencyMs")
-			.isNumber();
+			.isNumber()
+			.jsonPath("$.cost.amount")
+			.isEqualTo(0.0000475)
+			.jsonPath("$.cost.currency")
+			.isEqualTo("USD");
 	}
 
 	@Test

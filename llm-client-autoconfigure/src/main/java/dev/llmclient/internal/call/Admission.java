@@ -1,8 +1,10 @@
 package dev.llmclient.internal.call;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.llmclient.Cost;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmHttpException;
@@ -21,9 +23,11 @@ import dev.llmclient.internal.wire.Failures;
  * items): a call takes, in this order, a permit of the client-wide limit, a request from
  * the request budget, its token estimate from the token budget, and waits while the
  * server has paused the client; all of it within the wait the call is allowed
- * ({@code max-wait}, capped by its deadline). A step that fails gives back what the
- * earlier ones took, and counts the throttling under its reason ({@code concurrency},
- * {@code requests}, {@code tokens}, {@code server}); so does a step that had to wait.
+ * ({@code max-wait}, capped by its deadline). A call of a priced model takes its
+ * estimated cost from the spend budgets too, without waiting ({@link SpendBudgets}). A
+ * step that fails gives back what the earlier ones took, and counts the throttling under
+ * its reason ({@code concurrency}, {@code requests}, {@code tokens}, {@code server}); so
+ * does a step that had to wait.
  */
 public final class Admission {
 
@@ -37,6 +41,8 @@ public final class Admission {
 
 	private final ServerPacing pacing;
 
+	private final SpendBudgets spend;
+
 	private final Failures failures;
 
 	private final CallMetrics metrics;
@@ -49,6 +55,15 @@ public final class Admission {
 
 	public Admission(Bulkhead bulkhead, RateBudget requests, RateBudget tokens, ServerPacing pacing, Failures failures,
 			CallMetrics metrics, boolean yieldDuringBackoff) {
+		this(bulkhead, requests, tokens, null, pacing, failures, metrics, yieldDuringBackoff);
+	}
+
+	/**
+	 * @param spend the spend budgets, or {@code null} for none
+	 */
+	public Admission(Bulkhead bulkhead, RateBudget requests, RateBudget tokens, SpendBudgets spend, ServerPacing pacing,
+			Failures failures, CallMetrics metrics, boolean yieldDuringBackoff) {
+		this.spend = (spend != null && spend.isSet()) ? spend : null;
 		this.yieldDuringBackoff = yieldDuringBackoff;
 		this.bulkhead = bulkhead;
 		this.requests = requests;
@@ -62,14 +77,18 @@ public final class Admission {
 	 * Lets a call in, or fails it.
 	 * @param wait the longest the call may wait in all, already capped by its deadline
 	 * @param tokenEstimate the tokens the call is expected to use
+	 * @param costEstimate the most the call may cost, or {@code null} when its model is
+	 * not priced
 	 * @return what the call took, to be closed exactly once
 	 * @throws dev.llmclient.LlmBulkheadFullException when no permit came in time
-	 * @throws LlmRateLimitedException when a budget would not refill in time
+	 * @throws LlmRateLimitedException when a budget would not refill in time, or a spend
+	 * budget has no room for the estimate
 	 */
-	Ticket admit(Duration wait, long tokenEstimate) {
+	Ticket admit(Duration wait, long tokenEstimate, BigDecimal costEstimate) {
 		long start = System.nanoTime();
 		Ticket ticket = new Ticket(permit(wait));
 		try {
+			takeSpend(ticket, costEstimate);
 			take(ticket, this.requests, 1, LlmRateLimitedException.Budget.REQUESTS, "requests", wait, start);
 			ticket.requestTaken = (this.requests != null);
 			take(ticket, this.tokens, tokenEstimate, LlmRateLimitedException.Budget.TOKENS, "tokens", wait, start);
@@ -81,6 +100,23 @@ public final class Admission {
 			ticket.refund();
 			ticket.close();
 			throw ex;
+		}
+	}
+
+	private void takeSpend(Ticket ticket, BigDecimal costEstimate) {
+		if (this.spend == null) {
+			return;
+		}
+		try {
+			ticket.spendTaken = this.spend.take(costEstimate, this.bulkhead.inFlight());
+		}
+		catch (LlmRateLimitedException ex) {
+			this.metrics.throttled("spend");
+			throw ex;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LlmClientException("Interrupted while taking from the spend budget", ex);
 		}
 	}
 
@@ -172,7 +208,9 @@ public final class Admission {
 	LlmClientHealth.RateLimit rateLimitStats() {
 		long pause = this.pacing.waitNanos(0);
 		return new LlmClientHealth.RateLimit((this.requests != null) ? this.requests.available() : null,
-				(this.tokens != null) ? this.tokens.available() : null, pause > 0, Duration.ofNanos(pause).toMillis());
+				(this.tokens != null) ? this.tokens.available() : null, pause > 0, Duration.ofNanos(pause).toMillis(),
+				(this.spend != null) ? this.spend.dailyLeft() : null,
+				(this.spend != null) ? this.spend.hourlyLeft() : null);
 	}
 
 	/**
@@ -194,6 +232,9 @@ public final class Admission {
 		private boolean requestTaken;
 
 		private long tokensTaken;
+
+		/** Billionths of the currency taken from the spend budgets. */
+		private long spendTaken;
 
 		private boolean closed;
 
@@ -253,10 +294,16 @@ public final class Admission {
 		}
 
 		/**
-		 * Settles the token estimate with what the server reported the call used.
+		 * Settles the token and cost estimates with what the server reported the call
+		 * used, once.
 		 * @param usage the usage, or {@code null} when the server sent none
+		 * @param cost its cost, or {@code null} when it has none
 		 */
-		void settle(Usage usage) {
+		void settle(Usage usage, Cost cost) {
+			if (this.spendTaken > 0 && cost != null) {
+				Admission.this.spend.settle(this.spendTaken, cost);
+				this.spendTaken = 0;
+			}
 			if (usage == null || this.tokensTaken == 0) {
 				return;
 			}
@@ -280,6 +327,10 @@ public final class Admission {
 			}
 			if (this.tokensTaken > 0) {
 				Admission.this.tokens.refund(this.tokensTaken);
+			}
+			if (this.spendTaken > 0) {
+				Admission.this.spend.refund(this.spendTaken);
+				this.spendTaken = 0;
 			}
 		}
 

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import io.micrometer.observation.Observation;
 
+import dev.llmclient.Cost;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.http.CancellableAttempt;
 import dev.llmclient.internal.recording.OperationName;
@@ -207,11 +208,13 @@ public final class Call implements AutoCloseable {
 
 	/**
 	 * Settles the token estimates, client-wide and of the endpoint the answer came from,
-	 * with what the server reported the call used.
+	 * with what the server reported the call used, and the spend budgets' estimate with
+	 * its cost.
 	 * @param usage the usage, or {@code null} when the server sent none
+	 * @param cost its cost, or {@code null} when it has none
 	 */
-	void settle(Usage usage) {
-		this.ticket.settle(usage);
+	void settle(Usage usage, Cost cost) {
+		this.ticket.settle(usage, cost);
 		if (this.attemptBudgets != null) {
 			this.attemptBudgets.settle(usage);
 			this.attemptBudgets = null;

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.micrometer.observation.Observation;
 
+import dev.llmclient.Cost;
 import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
@@ -135,7 +136,8 @@ public final class CallPipeline {
 	private Admission.Ticket acquirePermit(Deadline deadline, Operation<?> operation, AsyncCall<?> async) {
 		long queued = System.nanoTime();
 		try {
-			return this.admission.admit(deadline.cap(permitWait(async)), operation.tokenEstimate());
+			return this.admission.admit(deadline.cap(permitWait(async)), operation.tokenEstimate(),
+					operation.costEstimate());
 		}
 		catch (LlmClientException ex) {
 			if (async != null && !async.claimOutcome()) {
@@ -188,12 +190,17 @@ public final class CallPipeline {
 			}
 			throw failure;
 		}
-		call.settle(operation.usage(answer));
+		answer = operation.priced(answer);
+		Cost cost = operation.cost(answer);
+		call.settle(operation.usage(answer), cost);
 		boolean claimed = call.claimOutcome();
 		if (claimed) {
-			call.route()
-				.recorder()
-				.success(call.operation(), call.model(), operation.latency(answer).toNanos(), operation.usage(answer));
+			CallRecorder recorder = call.route().recorder();
+			recorder.success(call.operation(), call.model(), operation.latency(answer).toNanos(),
+					operation.usage(answer));
+			if (cost != null) {
+				recorder.cost(call.operation(), call.model(), cost);
+			}
 		}
 		operation.ended(call, null, claimed);
 		return answer;

@@ -1,9 +1,11 @@
 package dev.llmclient.internal.call;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 import io.micrometer.observation.Observation;
 
+import dev.llmclient.Cost;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.recording.CallObservations;
@@ -61,6 +63,28 @@ public abstract class Operation<T> {
 	 */
 	public long promptPrefix() {
 		return PromptPrefix.NONE;
+	}
+
+	/**
+	 * The most the call may cost, reserved from the spend budgets; {@code null} when its
+	 * model is not priced.
+	 */
+	public BigDecimal costEstimate() {
+		return null;
+	}
+
+	/**
+	 * Returns the answer with its cost, when its model is priced.
+	 * @param answer the answer as read
+	 * @return the answer to give the caller
+	 */
+	public T priced(T answer) {
+		return answer;
+	}
+
+	/** The answer's cost, or {@code null} when it has none. */
+	public Cost cost(T answer) {
+		return null;
 	}
 
 	/**

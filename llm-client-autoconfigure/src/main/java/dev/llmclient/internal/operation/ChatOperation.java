@@ -1,5 +1,6 @@
 package dev.llmclient.internal.operation;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 import io.micrometer.observation.Observation;
@@ -8,6 +9,7 @@ import org.springframework.http.MediaType;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.Cost;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Operation;
@@ -46,6 +48,25 @@ class ChatOperation extends Operation<ChatResponse> {
 			this.promptPrefixKnown = true;
 		}
 		return this.promptPrefix;
+	}
+
+	@Override
+	public BigDecimal costEstimate() {
+		return this.operations.costEstimate(this.request, model());
+	}
+
+	@Override
+	public ChatResponse priced(ChatResponse answer) {
+		return this.operations.settings()
+			.pricing()
+			.cost(answer.model(), model(), answer.usage())
+			.map(answer::withCost)
+			.orElse(answer);
+	}
+
+	@Override
+	public Cost cost(ChatResponse answer) {
+		return answer.cost().orElse(null);
 	}
 
 	@Override

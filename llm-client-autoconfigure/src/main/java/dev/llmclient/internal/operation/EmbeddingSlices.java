@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
+import dev.llmclient.Cost;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.Usage;
@@ -178,20 +180,15 @@ public final class EmbeddingSlices extends CompletableFuture<EmbeddingResponse> 
 			total += answer.vectors().size();
 		}
 		List<float[]> vectors = new ArrayList<>(total);
-		int input = 0;
-		int all = 0;
-		boolean reported = false;
+		List<Usage> usages = new ArrayList<>(this.answers.length);
+		List<Cost> costs = new ArrayList<>(this.answers.length);
 		for (EmbeddingResponse answer : this.answers) {
 			vectors.addAll(answer.vectors());
-			Usage usage = answer.usage();
-			if (usage != null) {
-				reported = true;
-				input += usage.inputTokens();
-				all += usage.totalTokens();
-			}
+			usages.add(answer.usage());
+			costs.add(answer.cost().orElse(null));
 		}
-		return new EmbeddingResponse(vectors, this.answers[0].model(), reported ? new Usage(input, 0, all) : null,
-				Duration.ofNanos(System.nanoTime() - this.start));
+		return new EmbeddingResponse(vectors, this.answers[0].model(), Usage.sum(usages),
+				Duration.ofNanos(System.nanoTime() - this.start), Optional.ofNullable(Cost.sum(costs)));
 	}
 
 	private static Throwable unwrap(Throwable error) {

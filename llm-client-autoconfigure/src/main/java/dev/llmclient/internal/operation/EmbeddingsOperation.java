@@ -1,11 +1,13 @@
 package dev.llmclient.internal.operation;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 import io.micrometer.observation.Observation;
 
 import org.springframework.http.MediaType;
 
+import dev.llmclient.Cost;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.Usage;
@@ -34,6 +36,29 @@ final class EmbeddingsOperation extends Operation<EmbeddingResponse> {
 	@Override
 	public long tokenEstimate() {
 		return Operations.tokenEstimate(this.slice);
+	}
+
+	@Override
+	public BigDecimal costEstimate() {
+		return this.operations.settings()
+			.pricing()
+			.priceOf(null, model())
+			.map((price) -> price.estimate(Operations.tokenEstimate(this.slice), 0))
+			.orElse(null);
+	}
+
+	@Override
+	public EmbeddingResponse priced(EmbeddingResponse answer) {
+		return this.operations.settings()
+			.pricing()
+			.cost(answer.model(), model(), answer.usage())
+			.map(answer::withCost)
+			.orElse(answer);
+	}
+
+	@Override
+	public Cost cost(EmbeddingResponse answer) {
+		return answer.cost().orElse(null);
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.llmclient.internal.operation;
 
+import java.math.BigDecimal;
 import java.util.function.Consumer;
 
 import dev.llmclient.ChatChunk;
@@ -64,6 +65,25 @@ public final class Operations {
 	 * {@code max_tokens} or else {@code rate-limit.estimated-output-tokens}.
 	 */
 	long tokenEstimate(ChatRequest request) {
+		return Math.max(1, promptEstimate(request) + outputEstimate(request));
+	}
+
+	/**
+	 * The most a chat call may cost, as the spend budgets reserve it: its prompt estimate
+	 * priced as uncached input and its output estimate as output; {@code null} when the
+	 * model is not priced.
+	 */
+	BigDecimal costEstimate(ChatRequest request, String model) {
+		if (this.settings.pricing().isEmpty()) {
+			return null;
+		}
+		return this.settings.pricing()
+			.priceOf(null, model)
+			.map((price) -> price.estimate(promptEstimate(request), outputEstimate(request)))
+			.orElse(null);
+	}
+
+	private static long promptEstimate(ChatRequest request) {
 		long characters = 0;
 		for (ChatMessage message : request.messages()) {
 			characters += (message.content() != null) ? message.content().length() : 0;
@@ -73,9 +93,11 @@ public final class Operations {
 				}
 			}
 		}
-		long output = (request.maxTokens() != null) ? request.maxTokens()
-				: this.settings.rateLimit().estimatedOutputTokens();
-		return Math.max(1, characters / 4 + output);
+		return characters / 4;
+	}
+
+	private long outputEstimate(ChatRequest request) {
+		return (request.maxTokens() != null) ? request.maxTokens() : this.settings.rateLimit().estimatedOutputTokens();
 	}
 
 	/**

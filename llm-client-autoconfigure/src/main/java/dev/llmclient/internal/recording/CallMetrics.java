@@ -1,5 +1,6 @@
 package dev.llmclient.internal.recording;
 
+import dev.llmclient.Cost;
 import dev.llmclient.Usage;
 
 /**
@@ -35,6 +36,15 @@ public interface CallMetrics {
 	void record(OperationName operation, String model, long nanos, String errorType, Usage usage);
 
 	/**
+	 * Adds what a priced call cost to {@code llm.client.cost}.
+	 * @param operation the {@code gen_ai.operation.name}
+	 * @param model the requested model, or {@code null}
+	 * @param cost the call's cost
+	 */
+	default void cost(OperationName operation, String model, Cost cost) {
+	}
+
+	/**
 	 * Records the time from the start of a streamed call (always a chat call) to its
 	 * first chunk, once the stream has ended.
 	 * @param model the requested model, or {@code null}
@@ -54,8 +64,8 @@ public interface CallMetrics {
 
 	/**
 	 * Counts one call that had to wait for a limit, or was refused by it.
-	 * @param reason {@code concurrency}, {@code requests}, {@code tokens} or
-	 * {@code server}
+	 * @param reason {@code concurrency}, {@code requests}, {@code tokens}, {@code spend}
+	 * or {@code server}
 	 */
 	default void throttled(String reason) {
 	}

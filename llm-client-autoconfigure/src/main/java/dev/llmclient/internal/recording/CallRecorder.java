@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.llmclient.LlmClientException;
 import dev.llmclient.LlmClientHealth;
+import dev.llmclient.Cost;
 import dev.llmclient.Usage;
 
 /**
@@ -95,6 +96,16 @@ public final class CallRecorder {
 			this.credentialsRefused = null;
 		}
 		this.metrics.record(operation, model, nanos, CallMetrics.SUCCESS, usage);
+	}
+
+	/**
+	 * Counts what a call that succeeded cost.
+	 * @param operation what it did
+	 * @param model the requested model, or {@code null}
+	 * @param cost its cost
+	 */
+	public void cost(OperationName operation, String model, Cost cost) {
+		this.metrics.cost(operation, model, cost);
 	}
 
 	public void failure(OperationName operation, String model, long nanos, LlmClientException failure) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.llmclient.Cost;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.Usage;
@@ -37,6 +38,22 @@ public final class MicrometerCallMetrics implements CallMetrics {
 	public static final String TOKEN_USAGE = "gen_ai.client.token.usage";
 
 	public static final String RETRIES = "llm.client.retries";
+
+	/** What priced calls cost, in the currency tagged {@code currency}. */
+	public static final String COST = "llm.client.cost";
+
+	/**
+	 * The {@code gen_ai.token.type} of prompt tokens served from the cache: a part of
+	 * {@code input}, named as the GenAI conventions name the span attribute
+	 * ({@code gen_ai.usage.cache_read.input_tokens}).
+	 */
+	public static final String CACHE_READ = "cache_read";
+
+	/** The {@code gen_ai.token.type} of prompt tokens written to the cache. */
+	public static final String CACHE_CREATION = "cache_creation";
+
+	/** The {@code gen_ai.token.type} of output tokens spent on reasoning. */
+	public static final String REASONING = "reasoning";
 
 	static final String THROTTLED = "llm.client.throttled";
 
@@ -197,7 +214,21 @@ public final class MicrometerCallMetrics implements CallMetrics {
 			if (meters.operation.generates) {
 				meters.outputTokens().record(usage.outputTokens());
 			}
+			if (usage.cachedInputTokens() != null) {
+				meters.cacheReadTokens().record(usage.cachedInputTokens());
+			}
+			if (usage.cacheWriteInputTokens() != null) {
+				meters.cacheCreationTokens().record(usage.cacheWriteInputTokens());
+			}
+			if (usage.reasoningTokens() != null) {
+				meters.reasoningTokens().record(usage.reasoningTokens());
+			}
 		}
+	}
+
+	@Override
+	public void cost(OperationName operation, String model, Cost cost) {
+		meters(operation, model).cost(cost.currency()).increment(cost.amount().doubleValue());
 	}
 
 	@Override

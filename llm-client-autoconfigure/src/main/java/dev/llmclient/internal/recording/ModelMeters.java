@@ -2,6 +2,7 @@ package dev.llmclient.internal.recording;
 
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 
@@ -25,6 +26,16 @@ final class ModelMeters {
 	private volatile DistributionSummary inputTokens;
 
 	private volatile DistributionSummary outputTokens;
+
+	/** The details only some servers report, created on the first that does. */
+	private volatile DistributionSummary cacheReadTokens;
+
+	private volatile DistributionSummary cacheCreationTokens;
+
+	private volatile DistributionSummary reasoningTokens;
+
+	/** Created on the first priced call; a client prices in one currency. */
+	private volatile Counter cost;
 
 	ModelMeters(OperationMeters operation, String model) {
 		this.operation = operation;
@@ -79,6 +90,47 @@ final class ModelMeters {
 		return summary;
 	}
 
+	DistributionSummary cacheReadTokens() {
+		DistributionSummary summary = this.cacheReadTokens;
+		if (summary == null) {
+			summary = newTokens(MicrometerCallMetrics.CACHE_READ);
+			this.cacheReadTokens = summary;
+		}
+		return summary;
+	}
+
+	DistributionSummary cacheCreationTokens() {
+		DistributionSummary summary = this.cacheCreationTokens;
+		if (summary == null) {
+			summary = newTokens(MicrometerCallMetrics.CACHE_CREATION);
+			this.cacheCreationTokens = summary;
+		}
+		return summary;
+	}
+
+	DistributionSummary reasoningTokens() {
+		DistributionSummary summary = this.reasoningTokens;
+		if (summary == null) {
+			summary = newTokens(MicrometerCallMetrics.REASONING);
+			this.reasoningTokens = summary;
+		}
+		return summary;
+	}
+
+	Counter cost(String currency) {
+		Counter counter = this.cost;
+		if (counter == null) {
+			counter = Counter.builder(MicrometerCallMetrics.COST)
+				.description("What the LLM client's calls cost, priced from their usage with llm.client.pricing.*")
+				.tags(this.operation.tags)
+				.tag("gen_ai.request.model", this.model)
+				.tag("currency", currency)
+				.register(this.operation.registry);
+			this.cost = counter;
+		}
+		return counter;
+	}
+
 	private Timer newTimer(String errorType) {
 		return Timer.builder(MicrometerCallMetrics.DURATION)
 			.description("Duration of GenAI operations (chat completions, embeddings) made by the LLM client")
@@ -95,7 +147,8 @@ final class ModelMeters {
 	 */
 	private DistributionSummary newTokens(String type) {
 		return DistributionSummary.builder(MicrometerCallMetrics.TOKEN_USAGE)
-			.description("Number of input and output tokens used by the LLM client's operations")
+			.description("Number of input and output tokens used by the LLM client's operations (cache_read, "
+					+ "cache_creation and reasoning are parts of input and output)")
 			.tags(this.operation.tags)
 			.tag("gen_ai.request.model", this.model)
 			.tag("gen_ai.token.type", type)

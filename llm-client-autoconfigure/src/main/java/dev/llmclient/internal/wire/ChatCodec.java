@@ -272,7 +272,13 @@ public final class ChatCodec {
 		int input = (body.promptTokens() != null) ? body.promptTokens() : 0;
 		int output = (body.completionTokens() != null) ? body.completionTokens() : 0;
 		int total = (body.totalTokens() != null) ? body.totalTokens() : input + output;
-		return new Usage(input, output, total);
+		ChatWire.PromptDetails prompt = body.promptDetails();
+		Integer cached = (prompt != null && prompt.cachedTokens() != null) ? prompt.cachedTokens()
+				: body.promptCacheHitTokens();
+		Integer cacheWrite = (prompt != null && prompt.cacheWriteTokens() != null) ? prompt.cacheWriteTokens()
+				: body.cacheCreationInputTokens();
+		Integer reasoning = (body.completionDetails() != null) ? body.completionDetails().reasoningTokens() : null;
+		return new Usage(input, output, total, cached, cacheWrite, reasoning);
 	}
 
 	private static String text(JsonNode node) {

@@ -45,10 +45,27 @@ public final class ChatWire {
 	record FunctionBody(String name, JsonNode arguments) {
 	}
 
+	/**
+	 * Token counts, with the details servers report under various names: see
+	 * {@link dev.llmclient.Usage} for which field is read for what.
+	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	public record UsageBody(@JsonProperty("prompt_tokens") Integer promptTokens,
 			@JsonProperty("completion_tokens") Integer completionTokens,
-			@JsonProperty("total_tokens") Integer totalTokens) {
+			@JsonProperty("total_tokens") Integer totalTokens,
+			@JsonProperty("prompt_tokens_details") PromptDetails promptDetails,
+			@JsonProperty("completion_tokens_details") CompletionDetails completionDetails,
+			@JsonProperty("prompt_cache_hit_tokens") Integer promptCacheHitTokens,
+			@JsonProperty("cache_creation_input_tokens") Integer cacheCreationInputTokens) {
+	}
+
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	public record PromptDetails(@JsonProperty("cached_tokens") Integer cachedTokens,
+			@JsonProperty("cache_write_tokens") Integer cacheWriteTokens) {
+	}
+
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	public record CompletionDetails(@JsonProperty("reasoning_tokens") Integer reasoningTokens) {
 	}
 
 	/**

@@ -79,7 +79,7 @@ public final class Failures {
 					this.settings.rateLimit().requestsPerMinute(), wouldWait, mayWait, inFlight);
 			case TOKENS -> rateLimited(budget, this.settings.property("rate-limit.tokens-per-minute"),
 					this.settings.rateLimit().tokensPerMinute(), wouldWait, mayWait, inFlight);
-			case SERVER -> rateLimited(budget, null, null, wouldWait, mayWait, inFlight);
+			case SERVER, SPEND -> rateLimited(budget, null, null, wouldWait, mayWait, inFlight);
 		};
 	}
 
@@ -97,6 +97,7 @@ public final class Failures {
 			case TOKENS -> "the token budget " + property + "=" + limit + " is spent";
 			case SERVER -> "the server at " + this.settings.displayEndpoint()
 					+ " said its rate limit is spent (Retry-After or x-ratelimit-* headers)";
+			case SPEND -> "the spend budget " + property + " is spent";
 		};
 		String fix = (property != null)
 				? "Raise " + property + " if the provider grants more, or " + maxWait + " to queue longer."
