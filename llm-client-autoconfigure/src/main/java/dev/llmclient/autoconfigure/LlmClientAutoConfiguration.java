@@ -279,8 +279,15 @@ public final class LlmClientAutoConfiguration {
 		LlmClientProperties.Chat chatProperties = properties.getChat();
 		builder.chat((chat) -> {
 			chat = map.from(chatProperties::getMaxTokensField).to(chat, ChatSettings::withMaxTokensField);
-			return map.from(chatProperties::isStructuredOutputRepair)
+			chat = map.from(chatProperties::isStructuredOutputRepair)
 				.to(chat, ChatSettings::withStructuredOutputRepair);
+			chat = map.from(chatProperties::getPriorityField).to(chat, ChatSettings::withPriorityField);
+			chat = map.from(chatProperties.getPriority()::getInteractive)
+				.to(chat, ChatSettings::withInteractivePriority);
+			chat = map.from(chatProperties.getPriority()::getBatch).to(chat, ChatSettings::withBatchPriority);
+			chat = map.from(properties.getBatch()::getServiceTier).to(chat, ChatSettings::withBatchServiceTier);
+			return map.from(properties.getBatch()::isServiceTierFallback)
+				.to(chat, ChatSettings::withServiceTierFallback);
 		});
 		return builder;
 	}

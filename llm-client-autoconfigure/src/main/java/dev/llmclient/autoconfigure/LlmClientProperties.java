@@ -150,6 +150,8 @@ public class LlmClientProperties {
 
 	private final Chat chat = new Chat();
 
+	private final Batch batch = new Batch();
+
 	private final Cluster cluster = new Cluster();
 
 	public boolean isEnabled() {
@@ -314,6 +316,10 @@ public class LlmClientProperties {
 
 	public Chat getChat() {
 		return this.chat;
+	}
+
+	public Batch getBatch() {
+		return this.batch;
 	}
 
 	public Cluster getCluster() {
@@ -594,6 +600,16 @@ public class LlmClientProperties {
 		 */
 		private boolean structuredOutputRepair;
 
+		/**
+		 * Body field each chat call's priority is sent in, by its request class:
+		 * "priority" for vLLM's priority scheduling (a vLLM not started with
+		 * "--scheduling-policy priority" refuses any priority but 0). Unset, no priority
+		 * is sent.
+		 */
+		private String priorityField;
+
+		private final Priority priority = new Priority();
+
 		public TokenLimitField getMaxTokensField() {
 			return this.maxTokensField;
 		}
@@ -608,6 +624,90 @@ public class LlmClientProperties {
 
 		public void setStructuredOutputRepair(boolean structuredOutputRepair) {
 			this.structuredOutputRepair = structuredOutputRepair;
+		}
+
+		public String getPriorityField() {
+			return this.priorityField;
+		}
+
+		public void setPriorityField(String priorityField) {
+			this.priorityField = priorityField;
+		}
+
+		public Priority getPriority() {
+			return this.priority;
+		}
+
+		/**
+		 * Priorities sent in chat.priority-field, by request class.
+		 */
+		public static class Priority {
+
+			/**
+			 * Priority sent with interactive calls (chat, stream, chatAsync unless the
+			 * request says otherwise). vLLM serves lower values first.
+			 */
+			private int interactive = 0;
+
+			/**
+			 * Priority sent with batch calls (what LlmBatchService sends unless the
+			 * request says otherwise).
+			 */
+			private int batch = 10;
+
+			public int getInteractive() {
+				return this.interactive;
+			}
+
+			public void setInteractive(int interactive) {
+				this.interactive = interactive;
+			}
+
+			public int getBatch() {
+				return this.batch;
+			}
+
+			public void setBatch(int batch) {
+				this.batch = batch;
+			}
+
+		}
+
+	}
+
+	/**
+	 * Hints about batch calls sent to the provider.
+	 */
+	public static class Batch {
+
+		/**
+		 * OpenAI "service_tier" sent with batch-class chat calls, such as "flex" (lower
+		 * price, slower, sometimes refused for capacity). Unset, no tier is sent and the
+		 * project's default applies.
+		 */
+		private String serviceTier;
+
+		/**
+		 * Whether a batch call refused because its service tier has no capacity now
+		 * (OpenAI's 429 "resource unavailable" for flex) is sent once more without
+		 * service-tier, on the project's default tier and price.
+		 */
+		private boolean serviceTierFallback;
+
+		public String getServiceTier() {
+			return this.serviceTier;
+		}
+
+		public void setServiceTier(String serviceTier) {
+			this.serviceTier = serviceTier;
+		}
+
+		public boolean isServiceTierFallback() {
+			return this.serviceTierFallback;
+		}
+
+		public void setServiceTierFallback(boolean serviceTierFallback) {
+			this.serviceTierFallback = serviceTierFallback;
 		}
 
 	}

@@ -188,6 +188,31 @@ class LlmClientAutoConfigurationTests {
 	}
 
 	@Test
+	void providerHintsAreBound() {
+		this.contextRunner
+			.withPropertyValues("llm.client.chat.priority-field=priority", "llm.client.chat.priority.interactive=1",
+					"llm.client.chat.priority.batch=5", "llm.client.batch.service-tier=flex",
+					"llm.client.batch.service-tier-fallback=true")
+			.run((context) -> {
+				var chat = context.getBean(DefaultLlmClient.class).settings().chat();
+				assertThat(chat.priorityField()).isEqualTo("priority");
+				assertThat(chat.interactivePriority()).isEqualTo(1);
+				assertThat(chat.batchPriority()).isEqualTo(5);
+				assertThat(chat.batchServiceTier()).isEqualTo("flex");
+				assertThat(chat.serviceTierFallback()).isTrue();
+			});
+	}
+
+	@Test
+	void aServiceTierThatCannotBeSentStopsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.client.batch.service-tier=Flex tier")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.client.batch.service-tier"));
+	}
+
+	@Test
 	void customizerMaySupplyTheEndpoint() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class))
 			.withPropertyValues("llm.client.eager-init=false")

@@ -149,6 +149,13 @@ class LlmClientPropertiesTests {
 		compare(defaults, "chat.max-tokens-field", chatProperties.getMaxTokensField(), chat.maxTokensField());
 		compare(defaults, "chat.structured-output-repair", chatProperties.isStructuredOutputRepair(),
 				chat.structuredOutputRepair());
+		compare(defaults, "chat.priority-field", chatProperties.getPriorityField(), chat.priorityField());
+		compare(defaults, "chat.priority.interactive", chatProperties.getPriority().getInteractive(),
+				chat.interactivePriority());
+		compare(defaults, "chat.priority.batch", chatProperties.getPriority().getBatch(), chat.batchPriority());
+		compare(defaults, "batch.service-tier", properties.getBatch().getServiceTier(), chat.batchServiceTier());
+		compare(defaults, "batch.service-tier-fallback", properties.getBatch().isServiceTierFallback(),
+				chat.serviceTierFallback());
 		ClusterSettings cluster = ClusterSettings.DEFAULTS;
 		LlmClientProperties.Cluster clusterProperties = properties.getCluster();
 		compare(defaults, "cluster.key", clusterProperties.getKey(), cluster.key());

@@ -15,6 +15,7 @@ import dev.llmclient.internal.limits.Bulkhead;
 import dev.llmclient.internal.limits.ServerPacing;
 import dev.llmclient.internal.recording.CallMetrics;
 import dev.llmclient.internal.wire.Failures;
+import dev.llmclient.internal.wire.TierCapacity;
 
 /**
  * The one way into the client for every operation (chat, stream, embeddings, batch
@@ -305,6 +306,9 @@ public final class Admission {
 	public static ConcurrencyLimiter.Signal signal(LlmClientException failure) {
 		if (failure == null) {
 			return ConcurrencyLimiter.Signal.SUCCESS;
+		}
+		if (TierCapacity.unavailable(failure)) {
+			return ConcurrencyLimiter.Signal.IGNORED; // the tier is full, not the server
 		}
 		if (failure instanceof LlmHttpException http) {
 			int status = http.statusCode();

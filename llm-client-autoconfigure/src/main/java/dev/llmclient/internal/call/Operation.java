@@ -89,6 +89,18 @@ public abstract class Operation<T> {
 	}
 
 	/**
+	 * Whether the call goes again on the provider's default tier after a failure: when
+	 * the failure is a refusal for the capacity of the service tier the client added to
+	 * the request, and the settings ask for the fallback. From then on {@link #encode}
+	 * leaves the tier out. Answers {@code true} at most once per call.
+	 * @param failure how the attempt failed
+	 * @return whether to encode the request again and send it at once
+	 */
+	public boolean fallsBackToDefaultTier(LlmClientException failure) {
+		return false;
+	}
+
+	/**
 	 * Says what a failure means for this operation when it can tell more than the failure
 	 * does; returns it unchanged otherwise.
 	 */

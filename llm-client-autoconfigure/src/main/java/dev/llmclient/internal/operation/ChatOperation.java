@@ -8,12 +8,14 @@ import org.springframework.http.MediaType;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.LlmClientException;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Operation;
 import dev.llmclient.internal.call.Route;
 import dev.llmclient.internal.recording.CallObservations;
 import dev.llmclient.internal.recording.OperationName;
+import dev.llmclient.internal.wire.TierCapacity;
 
 /** A chat completion answered in one piece. */
 class ChatOperation extends Operation<ChatResponse> {
@@ -21,6 +23,12 @@ class ChatOperation extends Operation<ChatResponse> {
 	final Operations operations;
 
 	final ChatRequest request;
+
+	/**
+	 * Whether the call fell back to the default tier, its service tier having refused it
+	 * for capacity.
+	 */
+	private boolean onDefaultTier;
 
 	ChatOperation(Operations operations, ChatRequest request) {
 		super(OperationName.CHAT, operations.model(request));
@@ -35,7 +43,19 @@ class ChatOperation extends Operation<ChatResponse> {
 
 	@Override
 	public byte[] encode(String model) {
-		return this.operations.chatCodec().encode(this.request, model, isStream());
+		return this.onDefaultTier ? this.operations.chatCodec().encodeOnDefaultTier(this.request, model, isStream())
+				: this.operations.chatCodec().encode(this.request, model, isStream());
+	}
+
+	@Override
+	public boolean fallsBackToDefaultTier(LlmClientException failure) {
+		if (this.onDefaultTier || !this.operations.settings().chat().serviceTierFallback()
+				|| this.operations.chatCodec().serviceTier(this.request) == null
+				|| !TierCapacity.unavailable(failure)) {
+			return false;
+		}
+		this.onDefaultTier = true;
+		return true;
 	}
 
 	@Override

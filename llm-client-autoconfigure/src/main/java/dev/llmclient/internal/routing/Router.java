@@ -19,6 +19,7 @@ import dev.llmclient.traffic.ConcurrencyLimiter;
 import dev.llmclient.internal.call.Admission;
 import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Route;
+import dev.llmclient.internal.wire.TierCapacity;
 
 /**
  * Sends each attempt of a call to one of several endpoints: those cooling down, running
@@ -250,7 +251,11 @@ public final class Router {
 			LlmHttpException http = (failure instanceof LlmHttpException ex) ? ex : null;
 			boolean credentials = failure.origin() == LlmClientException.Origin.CONFIGURATION;
 			boolean rateLimited = http != null && http.statusCode() == 429;
-			if (rateLimited && (endpoint.settings().adaptive().enabled() || endpoint.pacing().waitNanos(1) > 0)) {
+			if (TierCapacity.unavailable(failure)) {
+				endpoint.cooldown().succeeded(entered); // it answers: only the tier is
+														// full
+			}
+			else if (rateLimited && (endpoint.settings().adaptive().enabled() || endpoint.pacing().waitNanos(1) > 0)) {
 				endpoint.paced(entered, failure);
 			}
 			else if (credentials || rateLimited
