@@ -8,6 +8,7 @@ import org.springframework.http.MediaType;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Operation;
@@ -23,7 +24,7 @@ class ChatOperation extends Operation<ChatResponse> {
 	final ChatRequest request;
 
 	ChatOperation(Operations operations, ChatRequest request) {
-		super(OperationName.CHAT, operations.model(request));
+		super(OperationName.CHAT, operations.model(request), request.requestClassOr(RequestClass.INTERACTIVE));
 		this.operations = operations;
 		this.request = request;
 	}
