@@ -207,6 +207,8 @@ public final class LlmClientAutoConfiguration {
 		builder.limits((limits) -> {
 			limits = map.from(properties::getMaxConcurrent).to(limits, LimitsSettings::withMaxConcurrent);
 			limits = map.from(properties::getMaxWait).to(limits, LimitsSettings::withMaxWait);
+			limits = map.from(properties::getBatchShare).to(limits, LimitsSettings::withBatchShare);
+			limits = map.from(properties::getInteractiveShare).to(limits, LimitsSettings::withInteractiveShare);
 			return map.from(properties::getTimeout).to(limits, LimitsSettings::withTimeout);
 		});
 		LlmClientProperties.Retry retryProperties = properties.getRetry();

@@ -85,6 +85,21 @@ public class LlmClientProperties {
 	private Duration maxWait = Duration.ofSeconds(30);
 
 	/**
+	 * Fraction of the current concurrency limit (max-concurrent, the adaptive or the
+	 * cluster-wide limit) that batch-class calls (LlmBatchService's by default) may hold
+	 * while interactive calls wait for a permit; all of it while none wait. Waiting
+	 * interactive calls always get a permit before waiting batch calls.
+	 */
+	private double batchShare = 0.75;
+
+	/**
+	 * Fraction of the current concurrency limit that interactive calls may hold while
+	 * batch calls wait, so that a flood of interactive calls still leaves batch calls the
+	 * rest. With batch-share it must add up to at least 1.
+	 */
+	private double interactiveShare = 0.75;
+
+	/**
 	 * Largest response body read, all events of a stream together; a larger one fails the
 	 * call without being held in memory.
 	 */
@@ -240,6 +255,22 @@ public class LlmClientProperties {
 
 	public void setMaxWait(Duration maxWait) {
 		this.maxWait = maxWait;
+	}
+
+	public double getBatchShare() {
+		return this.batchShare;
+	}
+
+	public void setBatchShare(double batchShare) {
+		this.batchShare = batchShare;
+	}
+
+	public double getInteractiveShare() {
+		return this.interactiveShare;
+	}
+
+	public void setInteractiveShare(double interactiveShare) {
+		this.interactiveShare = interactiveShare;
 	}
 
 	public DataSize getMaxResponseSize() {

@@ -18,6 +18,7 @@ import dev.llmclient.ChatResponse;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClient;
+import dev.llmclient.RequestClass;
 
 /**
  * Sends many requests through one {@link LlmClient} and answers every one of them, in
@@ -177,7 +178,7 @@ public final class LlmBatchService {
 				throw new IllegalArgumentException("prompts[" + index + "] must not be "
 						+ ((prompt == null) ? "null" : "blank") + "; nothing was sent");
 			}
-			requests.add(ChatRequest.of(prompt));
+			requests.add(batchClass(ChatRequest.of(prompt)));
 			index++;
 		}
 		return run(requests, options);
@@ -212,7 +213,7 @@ public final class LlmBatchService {
 			if (request == null) {
 				throw new IllegalArgumentException("requests[" + index + "] must not be null; nothing was sent");
 			}
-			copy.add(request);
+			copy.add(batchClass(request));
 			index++;
 		}
 		return run(copy, options);
@@ -257,7 +258,7 @@ public final class LlmBatchService {
 			if (request == null) {
 				throw new IllegalArgumentException("requests[" + index + "] must not be null; nothing was sent");
 			}
-			structured.add(LlmClient.structured(request, type));
+			structured.add(LlmClient.structured(batchClass(request), type));
 			index++;
 		}
 		AtomicReferenceArray<T> values = new AtomicReferenceArray<>(structured.size());
@@ -312,9 +313,11 @@ public final class LlmBatchService {
 					+ size + ": it must be at least 1");
 		}
 		List<String> texts = request.inputs();
+		EmbeddingRequest batch = (request.requestClass() != null) ? request
+				: new EmbeddingRequest(texts, request.model(), request.dimensions(), RequestClass.BATCH);
 		List<EmbeddingRequest> slices = new ArrayList<>((texts.size() + size - 1) / size);
 		for (int from = 0; from < texts.size(); from += size) {
-			slices.add(request.withInputs(texts.subList(from, Math.min(from + size, texts.size()))));
+			slices.add(batch.withInputs(texts.subList(from, Math.min(from + size, texts.size()))));
 		}
 		EmbeddingItem[] items = new EmbeddingItem[texts.size()];
 		BatchRun.Slots<EmbeddingResponse> slots = new BatchRun.Slots<>() {
@@ -338,6 +341,15 @@ public final class LlmBatchService {
 		};
 		BatchRun.Tally tally = run(slices, this.client::embedAsync, slots, options);
 		return new EmbeddingBatchResult(Arrays.asList(items), tally.succeeded(), tally.failed(), tally.elapsed());
+	}
+
+	/**
+	 * The request as a batch sends it: of {@link RequestClass#BATCH} unless it names a
+	 * class.
+	 */
+	private static ChatRequest batchClass(ChatRequest request) {
+		return (request.requestClass() != null) ? request
+				: request.toBuilder().requestClass(RequestClass.BATCH).build();
 	}
 
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {

@@ -8,6 +8,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmRateLimitedException;
 import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.traffic.ConcurrencyLimiter;
 import dev.llmclient.traffic.RateBudget;
@@ -63,13 +64,14 @@ public final class Admission {
 	 * Lets a call in, or fails it.
 	 * @param wait the longest the call may wait in all, already capped by its deadline
 	 * @param tokenEstimate the tokens the call is expected to use
+	 * @param requestClass the call's class: interactive calls wait before batch calls
 	 * @return what the call took, to be closed exactly once
 	 * @throws dev.llmclient.LlmBulkheadFullException when no permit came in time
 	 * @throws LlmRateLimitedException when a budget would not refill in time
 	 */
-	Ticket admit(Duration wait, long tokenEstimate) {
+	Ticket admit(Duration wait, long tokenEstimate, RequestClass requestClass) {
 		long start = System.nanoTime();
-		Ticket ticket = new Ticket(permit(wait));
+		Ticket ticket = new Ticket(permit(wait, requestClass), requestClass);
 		try {
 			take(ticket, this.requests, 1, LlmRateLimitedException.Budget.REQUESTS, "requests", wait, start);
 			ticket.requestTaken = (this.requests != null);
@@ -85,11 +87,19 @@ public final class Admission {
 		}
 	}
 
-	private ConcurrencyLimiter.Permit permit(Duration wait) {
-		ConcurrencyLimiter.Permit permit = this.bulkhead.tryAcquireNow();
-		if (permit == null) {
-			this.metrics.throttled("concurrency");
-			permit = this.bulkhead.acquire(wait);
+	private ConcurrencyLimiter.Permit permit(Duration wait, RequestClass requestClass) {
+		ConcurrencyLimiter.Permit permit = this.bulkhead.tryAcquireNow(requestClass);
+		if (permit != null) {
+			this.metrics.permitWait(requestClass, 0);
+			return permit;
+		}
+		this.metrics.throttled("concurrency");
+		long start = System.nanoTime();
+		try {
+			permit = this.bulkhead.acquire(requestClass, wait);
+		}
+		finally {
+			this.metrics.permitWait(requestClass, System.nanoTime() - start);
 		}
 		return permit;
 	}
@@ -198,8 +208,11 @@ public final class Admission {
 
 		private boolean closed;
 
-		private Ticket(ConcurrencyLimiter.Permit permit) {
+		private final RequestClass requestClass;
+
+		private Ticket(ConcurrencyLimiter.Permit permit, RequestClass requestClass) {
 			this.permit = permit;
+			this.requestClass = requestClass;
 		}
 
 		/**
@@ -242,7 +255,7 @@ public final class Admission {
 		 */
 		void resume(Duration wait) {
 			if (this.permit == null && !this.closed) {
-				this.permit = permit(wait);
+				this.permit = permit(wait, this.requestClass);
 			}
 		}
 

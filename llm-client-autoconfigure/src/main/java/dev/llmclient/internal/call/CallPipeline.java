@@ -135,7 +135,8 @@ public final class CallPipeline {
 	private Admission.Ticket acquirePermit(Deadline deadline, Operation<?> operation, AsyncCall<?> async) {
 		long queued = System.nanoTime();
 		try {
-			return this.admission.admit(deadline.cap(permitWait(async)), operation.tokenEstimate());
+			return this.admission.admit(deadline.cap(permitWait(async)), operation.tokenEstimate(),
+					operation.requestClass());
 		}
 		catch (LlmClientException ex) {
 			if (async != null && !async.claimOutcome()) {

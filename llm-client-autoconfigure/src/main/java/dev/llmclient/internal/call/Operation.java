@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.micrometer.observation.Observation;
 
 import dev.llmclient.LlmClientException;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.recording.CallObservations;
 import dev.llmclient.internal.recording.OperationName;
@@ -23,15 +24,29 @@ public abstract class Operation<T> {
 
 	private final String model;
 
+	private final RequestClass requestClass;
+
 	/**
-	 * Creates the operation.
+	 * Creates an interactive operation.
 	 * @param name what it does
 	 * @param model the model asked for: the request's, else the client's default; may be
 	 * {@code null}
 	 */
 	protected Operation(OperationName name, String model) {
+		this(name, model, RequestClass.INTERACTIVE);
+	}
+
+	/**
+	 * Creates the operation.
+	 * @param name what it does
+	 * @param model the model asked for: the request's, else the client's default; may be
+	 * {@code null}
+	 * @param requestClass the call's class, as admission orders it
+	 */
+	protected Operation(OperationName name, String model, RequestClass requestClass) {
 		this.name = name;
 		this.model = model;
+		this.requestClass = requestClass;
 	}
 
 	public final OperationName name() {
@@ -41,6 +56,11 @@ public abstract class Operation<T> {
 	/** The model asked for, or {@code null}. */
 	public final String model() {
 		return this.model;
+	}
+
+	/** The call's class: interactive unless its request says batch. */
+	public final RequestClass requestClass() {
+		return this.requestClass;
 	}
 
 	/**

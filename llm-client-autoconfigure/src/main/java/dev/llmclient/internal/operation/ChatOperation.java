@@ -9,6 +9,7 @@ import org.springframework.http.MediaType;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClientException;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Operation;
@@ -31,7 +32,7 @@ class ChatOperation extends Operation<ChatResponse> {
 	private boolean onDefaultTier;
 
 	ChatOperation(Operations operations, ChatRequest request) {
-		super(OperationName.CHAT, operations.model(request));
+		super(OperationName.CHAT, operations.model(request), request.requestClassOr(RequestClass.INTERACTIVE));
 		this.operations = operations;
 		this.request = request;
 	}

@@ -1,5 +1,6 @@
 package dev.llmclient.internal.recording;
 
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 
 /**
@@ -58,6 +59,14 @@ public interface CallMetrics {
 	 * {@code server}
 	 */
 	default void throttled(String reason) {
+	}
+
+	/**
+	 * Records how long a call waited for its permit of the client-wide limit.
+	 * @param requestClass the call's class
+	 * @param nanos the wait, zero when a permit was free
+	 */
+	default void permitWait(RequestClass requestClass, long nanos) {
 	}
 
 	/**
