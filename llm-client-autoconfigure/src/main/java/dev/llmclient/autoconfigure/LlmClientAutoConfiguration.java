@@ -283,11 +283,13 @@ public final class LlmClientAutoConfiguration {
 			chat = map.from(chatProperties::getMaxTokensField).to(chat, ChatSettings::withMaxTokensField);
 			chat = map.from(chatProperties::isStructuredOutputRepair)
 				.to(chat, ChatSettings::withStructuredOutputRepair);
-			chat = map.from(chatProperties::getPriorityField).to(chat, ChatSettings::withPriorityField);
+			chat = map.from(chatProperties::getPriorityField).whenHasText().to(chat, ChatSettings::withPriorityField);
 			chat = map.from(chatProperties.getPriority()::getInteractive)
 				.to(chat, ChatSettings::withInteractivePriority);
 			chat = map.from(chatProperties.getPriority()::getBatch).to(chat, ChatSettings::withBatchPriority);
-			chat = map.from(properties.getBatch()::getServiceTier).to(chat, ChatSettings::withBatchServiceTier);
+			chat = map.from(properties.getBatch()::getServiceTier)
+				.whenHasText()
+				.to(chat, ChatSettings::withBatchServiceTier);
 			return map.from(properties.getBatch()::isServiceTierFallback)
 				.to(chat, ChatSettings::withServiceTierFallback);
 		});

@@ -634,8 +634,8 @@ public class LlmClientProperties {
 		/**
 		 * Body field each chat call's priority is sent in, by its request class:
 		 * "priority" for vLLM's priority scheduling (a vLLM not started with
-		 * "--scheduling-policy priority" refuses any priority but 0). Unset, no priority
-		 * is sent.
+		 * "--scheduling-policy priority" refuses any priority but 0). Unset or empty, no
+		 * priority is sent.
 		 */
 		private String priorityField;
 
@@ -713,8 +713,8 @@ public class LlmClientProperties {
 
 		/**
 		 * OpenAI "service_tier" sent with batch-class chat calls, such as "flex" (lower
-		 * price, slower, sometimes refused for capacity). Unset, no tier is sent and the
-		 * project's default applies.
+		 * price, slower, sometimes refused for capacity). Unset or empty, no tier is sent
+		 * and the project's default applies.
 		 */
 		private String serviceTier;
 

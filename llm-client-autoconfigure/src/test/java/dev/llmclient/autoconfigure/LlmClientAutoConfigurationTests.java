@@ -201,6 +201,12 @@ class LlmClientAutoConfigurationTests {
 				assertThat(chat.batchServiceTier()).isEqualTo("flex");
 				assertThat(chat.serviceTierFallback()).isTrue();
 			});
+		this.contextRunner.withPropertyValues("llm.client.chat.priority-field=", "llm.client.batch.service-tier=")
+			.run((context) -> {
+				var chat = context.getBean(DefaultLlmClient.class).settings().chat();
+				assertThat(chat.priorityField()).isNull();
+				assertThat(chat.batchServiceTier()).isNull();
+			});
 	}
 
 	@Test

@@ -219,6 +219,19 @@ class ProviderHintsTests {
 	}
 
 	@Test
+	void aServerRefusingThePriorityNamesTheSettingToChange() {
+		server.stubFor(post(PATH).willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"object\":\"error\",\"message\":\"Got priority 10 but Priority scheduling is not "
+					+ "enabled.\",\"type\":\"BadRequestError\",\"code\":400}")));
+		try (LlmClient client = builder().chat((chat) -> chat.withPriorityField("priority")).build()) {
+			assertThatExceptionOfType(LlmHttpException.class).isThrownBy(() -> client.chat(request(RequestClass.BATCH)))
+				.withMessageContaining("--scheduling-policy priority")
+				.withMessageContaining("llm.client.chat.priority-field");
+		}
+	}
+
+	@Test
 	void aServiceTierOrPriorityFieldThatCannotBeSentIsRefusedNamingTheProperty() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> ChatSettings.DEFAULTS.withBatchServiceTier("Flex tier"))

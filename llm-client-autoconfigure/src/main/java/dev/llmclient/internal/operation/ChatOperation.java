@@ -9,6 +9,8 @@ import org.springframework.http.MediaType;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.LlmHttpException;
 import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.call.Call;
@@ -62,6 +64,30 @@ class ChatOperation extends Operation<ChatResponse> {
 	@Override
 	public boolean followsEndpointModel() {
 		return this.request.model() == null;
+	}
+
+	/**
+	 * Names the setting to change when a server refuses a hint the client added: the
+	 * priority field (a vLLM without priority scheduling, or a server that knows no such
+	 * field) or the batch service tier (a model without it).
+	 */
+	@Override
+	public RuntimeException explain(RuntimeException failure) {
+		if (!(failure instanceof LlmHttpException http) || (http.statusCode() != 400 && http.statusCode() != 422)) {
+			return failure;
+		}
+		LlmClientSettings settings = this.operations.settings();
+		String priorityField = settings.chat().priorityField();
+		if (priorityField != null && http.getMessage().contains(priorityField)) {
+			return http.withNote("the server may not take the request's priority: start vLLM with "
+					+ "--scheduling-policy priority, or unset " + settings.property("chat.priority-field"));
+		}
+		if (!this.onDefaultTier && this.operations.chatCodec().serviceTier(this.request) != null
+				&& http.getMessage().contains("service_tier")) {
+			return http.withNote("the server or model may not offer service tier '" + settings.chat().batchServiceTier()
+					+ "': unset " + settings.property("batch.service-tier"));
+		}
+		return failure;
 	}
 
 	@Override
