@@ -12,10 +12,13 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.llmclient.ChatMessage;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatSettings;
+import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.RequestClass;
+import dev.llmclient.RoutingSettings;
 import dev.llmclient.testsupport.CannedBodies;
 import dev.llmclient.testsupport.LoopbackWireMock;
 import dev.llmclient.testsupport.TestClients;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -44,6 +48,9 @@ class ProviderHintsTests {
 
 	@RegisterExtension
 	static WireMockExtension server = LoopbackWireMock.extension();
+
+	@RegisterExtension
+	static WireMockExtension other = LoopbackWireMock.extension();
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -216,6 +223,32 @@ class ProviderHintsTests {
 			client.chat(request(RequestClass.BATCH));
 			assertThat(client.health().bulkhead().limit()).isGreaterThan(before);
 		}
+	}
+
+	@Test
+	void withSeveralEndpointsARefusalForCapacityCoolsNoEndpointDown() {
+		for (WireMockExtension endpoint : List.of(server, other)) {
+			endpoint.stubFor(post(PATH).withRequestBody(matchingJsonPath("$.service_tier"))
+				.atPriority(1)
+				.willReturn(flexUnavailable()));
+			endpoint.stubFor(post(PATH).atPriority(2).willReturn(okJson(CannedBodies.contentOnly("ok"))));
+		}
+		try (LlmClient client = TestClients.builder()
+			.endpoints(List.of(EndpointSettings.of(server.baseUrl() + "/v1"),
+					EndpointSettings.of(other.baseUrl() + "/v1")))
+			.routing((routing) -> routing.withStrategy(RoutingSettings.Strategy.ROUND_ROBIN)
+				.withCooldownAfterFailures(1))
+			.lifecycle((lifecycle) -> lifecycle.withEagerInit(false))
+			.chat((chat) -> chat.withBatchServiceTier("flex").withServiceTierFallback(true))
+			.meterRegistry(this.registry)
+			.build()) {
+			for (int i = 0; i < 6; i++) {
+				assertThat(client.chat(request(RequestClass.BATCH)).content()).isEqualTo("ok");
+			}
+			assertThat(client.health().endpoints()).extracting(LlmClientHealth.EndpointHealth::state)
+				.containsOnly("active");
+		}
+		assertThat(fallbacks().count()).isEqualTo(6);
 	}
 
 	@Test
