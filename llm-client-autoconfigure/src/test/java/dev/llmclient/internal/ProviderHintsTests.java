@@ -226,6 +226,16 @@ class ProviderHintsTests {
 	}
 
 	@Test
+	void aRefusalForCapacityWithRetryAfterPausesNoOtherCall() {
+		refuseOnceThenAnswer(flexUnavailable().withHeader("Retry-After", "30"));
+		try (LlmClient client = fallbackClient().build()) {
+			assertThat(client.chat(request(RequestClass.BATCH)).content()).isEqualTo("ok");
+			assertThat(client.health().rateLimit().pausedByServer()).as("paused by the flex tier's Retry-After")
+				.isFalse();
+		}
+	}
+
+	@Test
 	void withSeveralEndpointsARefusalForCapacityCoolsNoEndpointDown() {
 		for (WireMockExtension endpoint : List.of(server, other)) {
 			endpoint.stubFor(post(PATH).withRequestBody(matchingJsonPath("$.service_tier"))
