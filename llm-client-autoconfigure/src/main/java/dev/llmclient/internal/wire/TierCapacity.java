@@ -11,7 +11,7 @@ import dev.llmclient.LlmHttpException;
  * Unavailable" when flex capacity runs out, unbilled; Groq answers its flex tier's
  * shortage with a 498 {@code capacity_exceeded}. Neither says the client sends too much:
  * the same request on the default tier is served, so an adaptive limit must not lower
- * itself for it, nor an endpoint cool down.
+ * itself for it, an endpoint cool down, nor its {@code Retry-After} pause other calls.
  */
 public final class TierCapacity {
 
