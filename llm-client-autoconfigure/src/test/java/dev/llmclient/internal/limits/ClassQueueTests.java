@@ -37,6 +37,9 @@ class ClassQueueTests {
 
 	private final ExecutorService threads = Executors.newCachedThreadPool();
 
+	/** The time the recent peak of interactive calls ages by. */
+	private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
 	@AfterEach
 	void stopThreads() throws InterruptedException {
 		this.threads.shutdownNow();
@@ -46,7 +49,7 @@ class ClassQueueTests {
 	@Test
 	void waitingInteractiveCallsGetPermitsBeforeBatchCallsThatWaitedLonger() throws Exception {
 		FixedLimiter limiter = new FixedLimiter(2);
-		Bulkhead bulkhead = new Bulkhead(settings(2, 0.75, 0.75), limiter);
+		Bulkhead bulkhead = bulkhead(settings(2, 0.75, 0.75), limiter);
 		List<ConcurrencyLimiter.Permit> held = take(bulkhead, BATCH, 2);
 		Future<ConcurrencyLimiter.Permit> batch = waitFor(bulkhead, BATCH);
 		await().until(() -> bulkhead.waiting(BATCH) == 1);
@@ -64,20 +67,36 @@ class ClassQueueTests {
 	}
 
 	@Test
-	void interactiveCallPassesWaitingBatchCallsToAFreePermit() throws Exception {
-		FixedLimiter limiter = new FixedLimiter(2);
-		Bulkhead bulkhead = new Bulkhead(settings(2, 0.75, 0.75), limiter);
-		List<ConcurrencyLimiter.Permit> held = take(bulkhead, BATCH, 1);
-		ConcurrencyLimiter.Permit other = bulkhead.tryAcquireNow(INTERACTIVE);
-		Future<ConcurrencyLimiter.Permit> batch = waitFor(bulkhead, BATCH);
+	void batchKeepsPermitsFreeForTheInteractiveCallsSeenLately() throws Exception {
+		FixedLimiter limiter = new FixedLimiter(8);
+		Bulkhead bulkhead = bulkhead(settings(8, 0.5, 0.75), limiter);
+		assertThat(take(bulkhead, BATCH, 8)).as("a batch alone takes the whole limit")
+			.allSatisfy(ConcurrencyLimiter.Permit::release);
+		// three interactive calls at once
+		take(bulkhead, INTERACTIVE, 3).forEach(ConcurrencyLimiter.Permit::release);
+		List<ConcurrencyLimiter.Permit> batch = take(bulkhead, BATCH, 5);
+		assertThat(bulkhead.tryAcquireNow(BATCH)).as("three permits kept free").isNull();
+		assertThat(bulkhead.stats().byClass().get("batch").share()).isEqualTo(5 / 8.0);
+		List<ConcurrencyLimiter.Permit> interactive = take(bulkhead, INTERACTIVE, 3);
+		assertThat(bulkhead.stats().byClass().get("interactive").share()).isEqualTo(1.0);
+		interactive.forEach(ConcurrencyLimiter.Permit::release);
+		batch.forEach(ConcurrencyLimiter.Permit::release);
+		// never more than 1 - batch-share of the limit kept free
+		take(bulkhead, INTERACTIVE, 8).forEach(ConcurrencyLimiter.Permit::release);
+		batch = take(bulkhead, BATCH, 4);
+		assertThat(bulkhead.tryAcquireNow(BATCH)).as("batch-share 0.5 of 8").isNull();
+		batch.forEach(ConcurrencyLimiter.Permit::release);
+		// a batch waiting in line gets the whole limit again once no interactive call
+		// came
+		// for a while
+		List<ConcurrencyLimiter.Permit> all = take(bulkhead, BATCH, 4);
+		Future<ConcurrencyLimiter.Permit> waiting = waitFor(bulkhead, BATCH);
 		await().until(() -> bulkhead.waiting(BATCH) == 1);
-		assertThat(bulkhead.tryAcquireNow(BATCH)).as("a batch call does not pass batch calls in line").isNull();
-		other.release();
-		// the permit goes to the batch call waiting, or to an interactive call that asks
-		// first: both are right, nothing is lost
-		ConcurrencyLimiter.Permit taken = batch.get(10, TimeUnit.SECONDS);
-		taken.release();
-		held.get(0).release();
+		this.clock.addAndGet(TimeUnit.SECONDS.toNanos(2 * ClassQueue.RECENT_SECONDS));
+		all.add(waiting.get(10, TimeUnit.SECONDS));
+		all.addAll(take(bulkhead, BATCH, 3));
+		assertThat(bulkhead.inFlight(BATCH)).isEqualTo(8);
+		all.forEach(ConcurrencyLimiter.Permit::release);
 		assertAllBack(bulkhead, limiter);
 	}
 
@@ -85,7 +104,7 @@ class ClassQueueTests {
 	void interactiveFloodLeavesBatchTheRestOfTheLimit() throws Exception {
 		FixedLimiter limiter = new FixedLimiter(4);
 		// interactive-share 0.75 of 4: interactive calls hold at most 3 while batch waits
-		Bulkhead bulkhead = new Bulkhead(settings(4, 0.75, 0.75), limiter);
+		Bulkhead bulkhead = bulkhead(settings(4, 0.75, 0.75), limiter);
 		List<ConcurrencyLimiter.Permit> interactiveHeld = take(bulkhead, INTERACTIVE, 4);
 		List<Future<ConcurrencyLimiter.Permit>> flood = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
@@ -122,7 +141,7 @@ class ClassQueueTests {
 			.adaptive((adaptive) -> adaptive.withEnabled(true))
 			.settings();
 		AdaptiveLimiter limiter = new AdaptiveLimiter(settings, clock::get);
-		Bulkhead bulkhead = new Bulkhead(settings, limiter);
+		Bulkhead bulkhead = new Bulkhead(settings, limiter, this.clock::get);
 		// slow start: one more per answer, up to max-concurrent 8
 		for (int i = 0; i < 7; i++) {
 			ConcurrencyLimiter.Permit permit = bulkhead.tryAcquireNow(BATCH);
@@ -147,6 +166,8 @@ class ClassQueueTests {
 	 * @return the interactive calls in flight when the batch call got its permit
 	 */
 	private int interactiveHeldWhenBatchGetsAPermit(Bulkhead bulkhead) throws Exception {
+		// no interactive call for a while: batch calls may take the whole limit
+		this.clock.addAndGet(TimeUnit.SECONDS.toNanos(2 * ClassQueue.RECENT_SECONDS));
 		int limit = bulkhead.limit();
 		List<ConcurrencyLimiter.Permit> batchHeld = take(bulkhead, BATCH, limit);
 		List<ConcurrencyLimiter.Permit> interactiveHeld = new ArrayList<>();
@@ -179,7 +200,7 @@ class ClassQueueTests {
 	@Test
 	void waitsThatTimeOutOrAreInterruptedGiveEverythingBack() throws Exception {
 		FixedLimiter limiter = new FixedLimiter(1);
-		Bulkhead bulkhead = new Bulkhead(settings(1, 0.75, 0.75), limiter);
+		Bulkhead bulkhead = bulkhead(settings(1, 0.75, 0.75), limiter);
 		ConcurrencyLimiter.Permit held = bulkhead.tryAcquireNow(BATCH);
 		Future<ConcurrencyLimiter.Permit> interrupted = waitFor(bulkhead, INTERACTIVE);
 		await().until(() -> bulkhead.waiting(INTERACTIVE) == 1);
@@ -199,7 +220,7 @@ class ClassQueueTests {
 	@Test
 	void fullBulkheadSaysWhenTheClassWaitedForItsShare() throws Exception {
 		FixedLimiter limiter = new FixedLimiter(4);
-		Bulkhead bulkhead = new Bulkhead(settings(4, 0.75, 0.5), limiter);
+		Bulkhead bulkhead = bulkhead(settings(4, 0.75, 0.5), limiter);
 		List<ConcurrencyLimiter.Permit> held = take(bulkhead, INTERACTIVE, 4);
 		Future<ConcurrencyLimiter.Permit> batch = waitFor(bulkhead, BATCH);
 		await().until(() -> bulkhead.waiting(BATCH) == 1);
@@ -210,6 +231,7 @@ class ClassQueueTests {
 			.withMessageContaining("4 interactive calls in flight");
 		held.forEach(ConcurrencyLimiter.Permit::release);
 		batch.get(10, TimeUnit.SECONDS).release();
+		this.clock.addAndGet(TimeUnit.SECONDS.toNanos(2 * ClassQueue.RECENT_SECONDS));
 		assertThatExceptionOfType(LlmBulkheadFullException.class).isThrownBy(() -> {
 			List<ConcurrencyLimiter.Permit> all = take(bulkhead, BATCH, 4);
 			try {
@@ -225,7 +247,7 @@ class ClassQueueTests {
 	@Test
 	void mixedStormOfBothClassesEndsWithEveryPermitBack() throws Exception {
 		FixedLimiter limiter = new FixedLimiter(3);
-		Bulkhead bulkhead = new Bulkhead(settings(3, 0.75, 0.75), limiter);
+		Bulkhead bulkhead = bulkhead(settings(3, 0.75, 0.75), limiter);
 		List<Future<?>> workers = new ArrayList<>();
 		for (int w = 0; w < 8; w++) {
 			RequestClass requestClass = (w % 2 == 0) ? INTERACTIVE : BATCH;
@@ -329,6 +351,10 @@ class ClassQueueTests {
 			assertThat(bulkhead.inFlight(requestClass)).as(requestClass + " in flight").isZero();
 			assertThat(bulkhead.waiting(requestClass)).as(requestClass + " waiting").isZero();
 		}
+	}
+
+	private Bulkhead bulkhead(LlmClientSettings settings, ConcurrencyLimiter limiter) {
+		return new Bulkhead(settings, limiter, this.clock::get);
 	}
 
 	private static LlmClientSettings settings(int maxConcurrent, double batchShare, double interactiveShare) {
