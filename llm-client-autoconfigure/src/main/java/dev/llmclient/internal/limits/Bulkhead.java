@@ -140,8 +140,8 @@ public final class Bulkhead {
 	}
 
 	/**
-	 * Takes the permit of the line after the batch calls' own: both as one permit, or the
-	 * batch permit given back when the line's does not come.
+	 * Takes the permit of the line after the batch calls' own: both as one permit, or
+	 * {@code null} and the batch permit given back when the line's does not come.
 	 */
 	private static ConcurrencyLimiter.Permit both(ConcurrencyLimiter.Permit batchPermit, PermitSource line)
 			throws InterruptedException {
@@ -153,6 +153,9 @@ public final class Bulkhead {
 			if (permit == null) {
 				batchPermit.release();
 			}
+		}
+		if (permit == null) {
+			return null;
 		}
 		ConcurrencyLimiter.Permit linePermit = permit;
 		return new ConcurrencyLimiter.Permit() {
