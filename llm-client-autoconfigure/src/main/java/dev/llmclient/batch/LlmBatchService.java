@@ -178,7 +178,7 @@ public final class LlmBatchService {
 				throw new IllegalArgumentException("prompts[" + index + "] must not be "
 						+ ((prompt == null) ? "null" : "blank") + "; nothing was sent");
 			}
-			requests.add(batchClass(ChatRequest.of(prompt)));
+			requests.add(ChatRequest.of(prompt));
 			index++;
 		}
 		return run(requests, options);
@@ -213,7 +213,7 @@ public final class LlmBatchService {
 			if (request == null) {
 				throw new IllegalArgumentException("requests[" + index + "] must not be null; nothing was sent");
 			}
-			copy.add(batchClass(request));
+			copy.add(request);
 			index++;
 		}
 		return run(copy, options);
@@ -258,12 +258,12 @@ public final class LlmBatchService {
 			if (request == null) {
 				throw new IllegalArgumentException("requests[" + index + "] must not be null; nothing was sent");
 			}
-			structured.add(LlmClient.structured(batchClass(request), type));
+			structured.add(LlmClient.structured(request, type));
 			index++;
 		}
 		AtomicReferenceArray<T> values = new AtomicReferenceArray<>(structured.size());
 		BatchResult result = run(structured, options, (item) -> {
-			CompletableFuture<ChatResponse> call = this.client.chatAsync(structured.get(item));
+			CompletableFuture<ChatResponse> call = this.client.chatAsync(batchClass(structured.get(item)));
 			CompletableFuture<ChatResponse> mapped = call.thenApply((response) -> {
 				values.set(item, response.contentAs(type));
 				return response;
@@ -345,7 +345,7 @@ public final class LlmBatchService {
 
 	/**
 	 * The request as a batch sends it: of {@link RequestClass#BATCH} unless it names a
-	 * class.
+	 * class. The items keep the request as given.
 	 */
 	private static ChatRequest batchClass(ChatRequest request) {
 		return (request.requestClass() != null) ? request
@@ -353,7 +353,7 @@ public final class LlmBatchService {
 	}
 
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {
-		return run(requests, options, (index) -> this.client.chatAsync(requests.get(index)));
+		return run(requests, options, (index) -> this.client.chatAsync(batchClass(requests.get(index))));
 	}
 
 	/**

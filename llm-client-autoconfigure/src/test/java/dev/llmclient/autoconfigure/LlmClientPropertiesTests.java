@@ -68,6 +68,8 @@ class LlmClientPropertiesTests {
 		LimitsSettings limits = LimitsSettings.DEFAULTS;
 		compare(defaults, "max-concurrent", properties.getMaxConcurrent(), limits.maxConcurrent());
 		compare(defaults, "max-wait", properties.getMaxWait(), limits.maxWait());
+		compare(defaults, "batch-share", properties.getBatchShare(), limits.batchShare());
+		compare(defaults, "interactive-share", properties.getInteractiveShare(), limits.interactiveShare());
 		compare(defaults, "timeout", properties.getTimeout(), limits.timeout());
 		LifecycleSettings lifecycle = LifecycleSettings.DEFAULTS;
 		compare(defaults, "eager-init", properties.isEagerInit(), lifecycle.eagerInit());

@@ -25,6 +25,7 @@ import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.RequestClass;
 import dev.llmclient.cluster.ClusterLimits;
 import dev.llmclient.cluster.ClusterSettings;
 import dev.llmclient.health.LlmClientHealthIndicator;
@@ -127,13 +128,19 @@ final class Rig implements AutoCloseable {
 		}
 	}
 
-	/** A prompt of {@link #PROMPT_LENGTH} characters naming its call. */
+	/**
+	 * A prompt of {@link #PROMPT_LENGTH} characters naming its call; every other call is
+	 * of the batch class, so that both classes wait in line together in every cell.
+	 */
 	static ChatRequest request(String kind, int number) {
 		StringBuilder prompt = new StringBuilder(String.format("%s-%04d ", kind, number));
 		while (prompt.length() < PROMPT_LENGTH) {
 			prompt.append('.');
 		}
-		return ChatRequest.of(prompt.toString());
+		return ChatRequest.builder()
+			.user(prompt.toString())
+			.requestClass((number % 2 == 0) ? RequestClass.INTERACTIVE : RequestClass.BATCH)
+			.build();
 	}
 
 	static List<String> prompts(int count) {

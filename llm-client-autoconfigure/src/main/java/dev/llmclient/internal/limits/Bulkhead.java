@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClientException;
@@ -35,6 +36,12 @@ public final class Bulkhead {
 
 	private final ClassQueue line;
 
+	/**
+	 * What batch calls take a permit of as well, first: the limiter's
+	 * {@link ConcurrencyLimiter#batchLimiter()}, or {@code null}.
+	 */
+	private final ConcurrencyLimiter batchLimiter;
+
 	private final double batchShare;
 
 	private final double interactiveShare;
@@ -47,6 +54,15 @@ public final class Bulkhead {
 	private final AtomicInteger queued = new AtomicInteger();
 
 	public Bulkhead(LlmClientSettings settings, ConcurrencyLimiter limiter) {
+		this(settings, limiter, System::nanoTime);
+	}
+
+	/**
+	 * Creates the bulkhead with a clock of its own.
+	 * @param clock tells the time the recent peak of interactive calls ages by, as
+	 * {@link System#nanoTime()}
+	 */
+	Bulkhead(LlmClientSettings settings, ConcurrencyLimiter limiter, LongSupplier clock) {
 		this.maxConcurrent = settings.limits().maxConcurrent();
 		this.maxWait = settings.limits().maxWait();
 		this.maxConcurrentName = settings.property("max-concurrent");
@@ -56,7 +72,8 @@ public final class Bulkhead {
 		this.interactiveShare = settings.limits().interactiveShare();
 		this.batchShareName = settings.property("batch-share");
 		this.interactiveShareName = settings.property("interactive-share");
-		this.line = new ClassQueue(limiter, this.interactiveShare, this.batchShare);
+		this.line = new ClassQueue(limiter, this.interactiveShare, this.batchShare, clock);
+		this.batchLimiter = limiter.batchLimiter();
 	}
 
 	/**
@@ -75,6 +92,10 @@ public final class Bulkhead {
 	 */
 	public ConcurrencyLimiter.Permit tryAcquireNow(RequestClass requestClass) {
 		try {
+			if (requestClass == RequestClass.BATCH && this.batchLimiter != null) {
+				ConcurrencyLimiter.Permit batchPermit = this.batchLimiter.tryAcquire(Duration.ZERO);
+				return (batchPermit != null) ? both(batchPermit, () -> this.line.tryAcquireNow(requestClass)) : null;
+			}
 			return this.line.tryAcquireNow(requestClass);
 		}
 		catch (InterruptedException ex) {
@@ -93,6 +114,19 @@ public final class Bulkhead {
 	 */
 	public ConcurrencyLimiter.Permit acquire(RequestClass requestClass, Duration wait) {
 		try {
+			if (requestClass == RequestClass.BATCH && this.batchLimiter != null) {
+				long start = System.nanoTime();
+				ConcurrencyLimiter.Permit batchPermit = this.batchLimiter.tryAcquire(wait);
+				if (batchPermit == null) {
+					throw batchSharesFull();
+				}
+				Duration left = wait.minusNanos(Math.min(wait.toNanos(), System.nanoTime() - start));
+				ConcurrencyLimiter.Permit permit = both(batchPermit, () -> this.line.acquire(requestClass, left));
+				if (permit == null) {
+					throw full(requestClass);
+				}
+				return permit;
+			}
 			ConcurrencyLimiter.Permit permit = this.line.acquire(requestClass, wait);
 			if (permit == null) {
 				throw full(requestClass);
@@ -103,6 +137,58 @@ public final class Bulkhead {
 			Thread.currentThread().interrupt();
 			throw interrupted(ex);
 		}
+	}
+
+	/**
+	 * Takes the permit of the line after the batch calls' own: both as one permit, or
+	 * {@code null} and the batch permit given back when the line's does not come.
+	 */
+	private static ConcurrencyLimiter.Permit both(ConcurrencyLimiter.Permit batchPermit, PermitSource line)
+			throws InterruptedException {
+		ConcurrencyLimiter.Permit permit = null;
+		try {
+			permit = line.take();
+		}
+		finally {
+			if (permit == null) {
+				batchPermit.release();
+			}
+		}
+		if (permit == null) {
+			return null;
+		}
+		ConcurrencyLimiter.Permit linePermit = permit;
+		return new ConcurrencyLimiter.Permit() {
+
+			@Override
+			public void attemptEnded(long startNanos, long durationNanos, ConcurrencyLimiter.Signal signal) {
+				linePermit.attemptEnded(startNanos, durationNanos, signal);
+			}
+
+			@Override
+			public void release() {
+				linePermit.release();
+				batchPermit.release();
+			}
+
+		};
+	}
+
+	/** Where {@link #both} takes the line's permit. */
+	@FunctionalInterface
+	private interface PermitSource {
+
+		ConcurrencyLimiter.Permit take() throws InterruptedException;
+
+	}
+
+	/** The failure of a batch call whose class held all of its own limiter's permits. */
+	private LlmBulkheadFullException batchSharesFull() {
+		String reason = "This batch call waited because batch calls held their share of the shared limit ("
+				+ this.batchShareName + "=" + this.batchShare + " of the cluster-wide limit). Raise "
+				+ this.batchShareName + " to give batch calls more of it, or " + this.maxWaitName + " to queue longer.";
+		return new LlmBulkheadFullException(inFlight(), limit(), this.maxConcurrent, this.maxWait,
+				this.maxConcurrentName, this.maxWaitName, reason);
 	}
 
 	private LlmClientException interrupted(InterruptedException ex) {
@@ -147,9 +233,12 @@ public final class Bulkhead {
 		double share = batch ? this.batchShare : this.interactiveShare;
 		String other = batch ? "interactive" : "batch";
 		String reason = "This " + className(requestClass) + " call waited because its class held its share: "
-				+ mine.inFlight() + " " + className(requestClass) + " calls in flight, " + name + "=" + share
-				+ " of the limit of " + limit() + " while " + other + " calls wait. Raise " + name
-				+ " to give the class more of the limit, or make this call " + other + ".";
+				+ mine.inFlight() + " " + className(requestClass) + " calls in flight, "
+				+ Math.round(mine.share() * limit()) + " of the limit of " + limit() + " allowed now ("
+				+ (batch ? name + "=" + share + " while interactive calls wait; permits for the interactive calls "
+						+ "seen at once lately are kept free meanwhile"
+						: name + "=" + share + " while batch calls wait")
+				+ "). Raise " + name + " to give the class more of the limit, or make this call " + other + ".";
 		return new LlmBulkheadFullException(inFlight(), limit(), this.maxConcurrent, this.maxWait,
 				this.maxConcurrentName, this.maxWaitName, reason);
 	}

@@ -2,8 +2,10 @@ package dev.llmclient.internal.limits;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 import dev.llmclient.RequestClass;
 import dev.llmclient.traffic.ConcurrencyLimiter;
@@ -28,6 +30,21 @@ import dev.llmclient.traffic.ConcurrencyLimiter;
  */
 final class ClassQueue {
 
+	/** How long the peak of interactive calls at once is remembered, at least. */
+	static final int RECENT_SECONDS = 10;
+
+	private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(RECENT_SECONDS);
+
+	/**
+	 * How long the head waits, at most, before it asks the limiter again after handing a
+	 * free permit back (nobody in line could have it): the peak may have aged meanwhile.
+	 */
+	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+	private static final int INTERACTIVE = RequestClass.INTERACTIVE.ordinal();
+
+	private static final int BATCH = RequestClass.BATCH.ordinal();
+
 	private static final RequestClass[] CLASSES = RequestClass.values();
 
 	private final ConcurrencyLimiter limiter;
@@ -46,8 +63,30 @@ final class ClassQueue {
 	/** Whether a waiting call is at the limiter for the line. */
 	private boolean headTaken;
 
-	ClassQueue(ConcurrencyLimiter limiter, double interactiveShare, double batchShare) {
+	/**
+	 * Whether the last permit the head got was handed back because nobody in line could
+	 * have it: until a permit is released or an interactive call comes, or
+	 * {@link #STALL_NANOS} pass, nobody asks the limiter for the line.
+	 */
+	private boolean stalled;
+
+	/**
+	 * The most interactive calls in flight or waiting at once, in this period and the
+	 * last.
+	 */
+	private int peakNow;
+
+	private int peakBefore;
+
+	private long periodStart;
+
+	/** Tells the time the peak ages by, as {@link System#nanoTime()}. */
+	private final LongSupplier clock;
+
+	ClassQueue(ConcurrencyLimiter limiter, double interactiveShare, double batchShare, LongSupplier clock) {
 		this.limiter = limiter;
+		this.clock = clock;
+		this.periodStart = clock.getAsLong();
 		this.shares[RequestClass.INTERACTIVE.ordinal()] = interactiveShare;
 		this.shares[RequestClass.BATCH.ordinal()] = batchShare;
 		for (int c = 0; c < CLASSES.length; c++) {
@@ -63,6 +102,7 @@ final class ClassQueue {
 		int c = requestClass.ordinal();
 		this.lock.lock();
 		try {
+			arriving(c);
 			if (!mayPassLine(c)) {
 				return null;
 			}
@@ -98,11 +138,12 @@ final class ClassQueue {
 		Waiter me = new Waiter(this.lock.newCondition());
 		this.lock.lock();
 		try {
+			arriving(c);
 			this.waiters[c].addLast(me);
 			try {
 				while (me.permit == null) {
 					long left = deadline - System.nanoTime();
-					if (!this.headTaken) {
+					if (!this.headTaken && !this.stalled) {
 						waitAtLimiter(Math.max(0, left));
 						if (me.permit != null || deadline - System.nanoTime() <= 0) {
 							break;
@@ -112,7 +153,10 @@ final class ClassQueue {
 					if (left <= 0) {
 						break;
 					}
-					me.turn.awaitNanos(left);
+					if (me.turn.awaitNanos(this.stalled ? Math.min(left, STALL_NANOS) : left) <= 0 && this.stalled
+							&& !this.headTaken) {
+						this.stalled = false;
+					}
 				}
 			}
 			catch (InterruptedException ex) {
@@ -153,38 +197,84 @@ final class ClassQueue {
 		finally {
 			this.lock.lock();
 			this.headTaken = false;
-			if (permit != null) {
-				handOver(permit);
+			if (permit != null && !handOver(permit)) {
+				this.stalled = true;
+				permit.release();
 			}
 			// the next in line takes over at the limiter
 			wakeNextHead();
 		}
 	}
 
-	/** Gives a permit to the first call of the class that should have it now. */
-	private void handOver(ConcurrencyLimiter.Permit permit) {
+	/**
+	 * Gives a permit to the first call of the class that should have it now.
+	 * @return whether a call took it
+	 */
+	private boolean handOver(ConcurrencyLimiter.Permit permit) {
 		int c = next();
+		if (c < 0) {
+			return false;
+		}
 		Waiter waiter = this.waiters[c].pollFirst();
 		this.inFlight[c]++;
 		waiter.permit = permit;
 		waiter.turn.signal();
+		return true;
 	}
 
 	/**
 	 * The class of the call to hand the next permit to: interactive, unless interactive
-	 * calls hold their share while batch calls wait (or none waits). The head itself is
-	 * in line, so one of them is not empty.
+	 * calls hold their share while batch calls wait; batch while below its cap; an
+	 * interactive call over its share rather than nobody; else none ({@code -1}).
 	 */
 	private int next() {
-		int interactive = RequestClass.INTERACTIVE.ordinal();
-		int batch = RequestClass.BATCH.ordinal();
-		if (this.waiters[interactive].isEmpty()) {
-			return batch;
+		boolean interactiveWaits = !this.waiters[INTERACTIVE].isEmpty();
+		boolean batchWaits = !this.waiters[BATCH].isEmpty();
+		if (interactiveWaits && (!batchWaits || this.inFlight[INTERACTIVE] < share(INTERACTIVE))) {
+			return INTERACTIVE;
 		}
-		if (this.waiters[batch].isEmpty() || this.inFlight[interactive] < share(interactive)) {
-			return interactive;
+		if (batchWaits && this.inFlight[BATCH] < batchCap()) {
+			return BATCH;
 		}
-		return batch;
+		return interactiveWaits ? INTERACTIVE : -1;
+	}
+
+	/**
+	 * The permits batch calls may hold now: all but those kept free for the interactive
+	 * calls seen at once lately, and at least {@code batch-share} of the limit and what
+	 * {@code interactive-share} leaves.
+	 */
+	private int batchCap() {
+		int limit = this.limiter.limit();
+		return Math.max(Math.max(share(BATCH), limit - share(INTERACTIVE)), limit - recentPeak());
+	}
+
+	/** Notes a call arriving: an interactive one counts toward the recent peak. */
+	private void arriving(int c) {
+		if (c != INTERACTIVE) {
+			return;
+		}
+		recentPeak();
+		int now = this.inFlight[INTERACTIVE] + this.waiters[INTERACTIVE].size() + 1;
+		this.peakNow = Math.max(this.peakNow, now);
+		if (this.stalled) {
+			this.stalled = false;
+			wakeNextHead();
+		}
+	}
+
+	/**
+	 * The most interactive calls at once in the last {@link #RECENT_SECONDS} s or more.
+	 */
+	private int recentPeak() {
+		long now = this.clock.getAsLong();
+		if (now - this.periodStart >= RECENT_NANOS) {
+			boolean skipped = now - this.periodStart >= 2 * RECENT_NANOS;
+			this.peakBefore = skipped ? 0 : this.peakNow;
+			this.peakNow = this.inFlight[INTERACTIVE] + this.waiters[INTERACTIVE].size();
+			this.periodStart = now;
+		}
+		return Math.max(this.peakNow, this.peakBefore);
 	}
 
 	private void wakeNextHead() {
@@ -198,19 +288,18 @@ final class ClassQueue {
 
 	/**
 	 * Whether a call of class {@code c} may take a free permit without the line: nobody
-	 * of its class waits, nobody of the other class that would go first waits, and its
-	 * class is below its share when the other class waits.
+	 * of its class waits; an interactive call while below its share or no batch call
+	 * waits; a batch call while no interactive call waits and batch calls are below their
+	 * cap.
 	 */
 	private boolean mayPassLine(int c) {
 		if (!this.waiters[c].isEmpty()) {
 			return false;
 		}
-		int other = 1 - c;
-		if (this.waiters[other].isEmpty()) {
-			return true;
+		if (c == INTERACTIVE) {
+			return this.waiters[BATCH].isEmpty() || this.inFlight[INTERACTIVE] < share(INTERACTIVE);
 		}
-		return this.inFlight[c] < share(c)
-				&& (c == RequestClass.INTERACTIVE.ordinal() || this.inFlight[other] >= share(other));
+		return this.waiters[INTERACTIVE].isEmpty() && this.inFlight[BATCH] < batchCap();
 	}
 
 	/** The permits class {@code c} may hold while the other class waits; at least 1. */
@@ -222,6 +311,10 @@ final class ClassQueue {
 		this.lock.lock();
 		try {
 			this.inFlight[c]--;
+			if (this.stalled) {
+				this.stalled = false;
+				wakeNextHead();
+			}
 		}
 		finally {
 			this.lock.unlock();
@@ -238,23 +331,32 @@ final class ClassQueue {
 		int c = requestClass.ordinal();
 		this.lock.lock();
 		try {
-			boolean otherWaits = !this.waiters[1 - c].isEmpty();
-			return new Snapshot(this.inFlight[c], this.waiters[c].size(), otherWaits ? this.shares[c] : 1.0);
+			return new Snapshot(this.inFlight[c], this.waiters[c].size(), shareNow(c));
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
+	/** The fraction of the limit class {@code c} may hold now. */
+	private double shareNow(int c) {
+		double limit = this.limiter.limit();
+		if (c == INTERACTIVE) {
+			return this.waiters[BATCH].isEmpty() ? 1.0 : share(INTERACTIVE) / limit;
+		}
+		return Math.min(1.0, (this.waiters[INTERACTIVE].isEmpty() ? batchCap() : share(BATCH)) / limit);
+	}
+
 	/**
-	 * Whether a call of this class that waits in vain does so because of its share: the
-	 * other class waits and this one holds its share.
+	 * Whether a call of this class that waits in vain does so because of its share: its
+	 * class holds what it may hold now, less than the whole limit.
 	 */
 	boolean heldAtShare(RequestClass requestClass) {
 		int c = requestClass.ordinal();
 		this.lock.lock();
 		try {
-			return !this.waiters[1 - c].isEmpty() && this.inFlight[c] >= share(c);
+			double share = shareNow(c);
+			return share < 1.0 && this.inFlight[c] >= share * this.limiter.limit();
 		}
 		finally {
 			this.lock.unlock();
