@@ -418,6 +418,46 @@ function renderHealth(json) {
     gauge.fill.style.width = `${whole > 0 ? Math.min(100, (part * 100) / whole) : 0}%`;
   }
   recordLatency(findLatency(details));
+  renderClasses(findBulkheadByClass(details));
+}
+
+// ---------------------------------------------------------------- request classes (bulkhead.byClass)
+
+/** The first bulkhead that reports its classes: the client's own, or its first endpoint's when nested. */
+function findBulkheadByClass(object) {
+  if (object.bulkhead && object.bulkhead.byClass && typeof object.bulkhead.byClass === 'object') {
+    return object.bulkhead;
+  }
+  for (const value of Object.values(object)) {
+    if (value !== null && typeof value === 'object') {
+      const found = findBulkheadByClass(value);
+      if (found) {
+        return found;
+      }
+    }
+  }
+  return null;
+}
+
+function renderClasses(bulkhead) {
+  if (!bulkhead) {
+    return; // a client without request classes: the card stays hidden
+  }
+  $('classes').hidden = false;
+  const limit = bulkhead.limit || bulkhead.maxConcurrent || 0;
+  for (const row of document.querySelectorAll('#class-table tbody tr')) {
+    const values = bulkhead.byClass[row.dataset.class] || {};
+    for (const cell of row.querySelectorAll('[data-field]')) {
+      const value = values[cell.dataset.field];
+      const text = typeof value !== 'number' ? '–'
+        : cell.dataset.field === 'share' ? `${Math.round(value * 100)} %` : String(value);
+      if (cell.textContent !== text) {
+        cell.textContent = text;
+      }
+    }
+    const inFlight = typeof values.inFlight === 'number' ? values.inFlight : 0;
+    $(`class-bar-${row.dataset.class}`).style.width = `${limit > 0 ? Math.min(100, (inFlight * 100) / limit) : 0}%`;
+  }
 }
 
 /** The first latency window in the details: the client's own, or its first endpoint's or client's when nested. */
@@ -511,6 +551,7 @@ async function loadDemo() {
     const settings = await response.json();
     $('demo-delay').value = settings.tokenDelayMs;
     $('demo-fail').value = String(settings.failStatus);
+    $('demo-flex').value = String(Boolean(settings.flexUnavailable));
     $('demo').hidden = false;
   } catch (failure) {
     // the health panel already says the sample is unreachable
@@ -542,6 +583,7 @@ $('batch-generate').addEventListener('click', generatePrompts);
 $('batch-run').addEventListener('click', runBatch);
 $('demo-delay').addEventListener('change', () => changeDemo({ tokenDelayMs: Number($('demo-delay').value) }));
 $('demo-fail').addEventListener('change', () => changeDemo({ failStatus: Number($('demo-fail').value) }));
+$('demo-flex').addEventListener('change', () => changeDemo({ flexUnavailable: $('demo-flex').value === 'true' }));
 
 generatePrompts();
 loadDemo();

@@ -59,6 +59,27 @@ public class LlmBulkheadFullException extends LlmTimeoutException {
 	}
 
 	/**
+	 * Creates an exception whose message adds why the call's request class had to wait:
+	 * its class held its share of the limit while the other class waited.
+	 * @param inFlight calls in flight when the wait ended
+	 * @param limit the limit when the wait ended
+	 * @param maxConcurrent the client-wide limit, the ceiling of an adaptive one
+	 * @param maxWait how long the call waited
+	 * @param maxConcurrentName the limit's setting as the message names it
+	 * @param maxWaitName the wait's setting as the message names it
+	 * @param classReason the class, its share and the setting that raises it
+	 * @since 0.1.0
+	 */
+	public LlmBulkheadFullException(int inFlight, int limit, int maxConcurrent, Duration maxWait,
+			String maxConcurrentName, String maxWaitName, String classReason) {
+		super(message(inFlight, limit, maxConcurrent, maxWait, maxConcurrentName, maxWaitName) + " " + classReason,
+				Kind.BULKHEAD_WAIT, maxWait, null);
+		this.inFlight = inFlight;
+		this.limit = limit;
+		this.maxConcurrent = maxConcurrent;
+	}
+
+	/**
 	 * Creates an exception with a message of its own, for subtypes that name another
 	 * limit.
 	 * @param message what ran out and which setting raises it

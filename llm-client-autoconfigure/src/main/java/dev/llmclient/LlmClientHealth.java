@@ -2,7 +2,10 @@ package dev.llmclient;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A snapshot of the client's health: the same facts the Actuator indicator
@@ -67,8 +70,42 @@ public record LlmClientHealth(boolean up, String reason, String endpoint, String
 	 * adaptive limit has found the server takes fewer
 	 * @param inFlight calls in flight now
 	 * @param waiting calls waiting for a permit
+	 * @param byClass the same by request class, keyed {@code interactive} and
+	 * {@code batch}; empty where calls are not told apart (an endpoint's own limit)
 	 */
-	public record Bulkhead(int maxConcurrent, int limit, int inFlight, int waiting) {
+	public record Bulkhead(int maxConcurrent, int limit, int inFlight, int waiting, Map<String, ClassShare> byClass) {
+
+		/**
+		 * Creates the state of a limit whose calls are not told apart by class.
+		 * @param maxConcurrent calls allowed in flight at once, at most
+		 * @param limit calls allowed in flight now
+		 * @param inFlight calls in flight now
+		 * @param waiting calls waiting for a permit
+		 */
+		public Bulkhead(int maxConcurrent, int limit, int inFlight, int waiting) {
+			this(maxConcurrent, limit, inFlight, waiting, Map.of());
+		}
+
+		/**
+		 * Copies the map.
+		 */
+		public Bulkhead {
+			byClass = (byClass != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(byClass)) : Map.of();
+		}
+
+	}
+
+	/**
+	 * One request class's part of the client-wide limit.
+	 *
+	 * @param inFlight calls of the class in flight now
+	 * @param waiting calls of the class waiting for a permit
+	 * @param share the fraction (0 to 1) of the current limit the class may hold now: its
+	 * {@code batch-share} or {@code interactive-share} while the other class waits, else
+	 * 1
+	 * @since 0.1.0
+	 */
+	public record ClassShare(int inFlight, int waiting, double share) {
 	}
 
 	/**

@@ -213,6 +213,8 @@ public final class LlmClientAutoConfiguration {
 		builder.limits((limits) -> {
 			limits = map.from(properties::getMaxConcurrent).to(limits, LimitsSettings::withMaxConcurrent);
 			limits = map.from(properties::getMaxWait).to(limits, LimitsSettings::withMaxWait);
+			limits = map.from(properties::getBatchShare).to(limits, LimitsSettings::withBatchShare);
+			limits = map.from(properties::getInteractiveShare).to(limits, LimitsSettings::withInteractiveShare);
 			return map.from(properties::getTimeout).to(limits, LimitsSettings::withTimeout);
 		});
 		LlmClientProperties.Retry retryProperties = properties.getRetry();
@@ -299,8 +301,17 @@ public final class LlmClientAutoConfiguration {
 		LlmClientProperties.Chat chatProperties = properties.getChat();
 		builder.chat((chat) -> {
 			chat = map.from(chatProperties::getMaxTokensField).to(chat, ChatSettings::withMaxTokensField);
-			return map.from(chatProperties::isStructuredOutputRepair)
+			chat = map.from(chatProperties::isStructuredOutputRepair)
 				.to(chat, ChatSettings::withStructuredOutputRepair);
+			chat = map.from(chatProperties::getPriorityField).whenHasText().to(chat, ChatSettings::withPriorityField);
+			chat = map.from(chatProperties.getPriority()::getInteractive)
+				.to(chat, ChatSettings::withInteractivePriority);
+			chat = map.from(chatProperties.getPriority()::getBatch).to(chat, ChatSettings::withBatchPriority);
+			chat = map.from(properties.getBatch()::getServiceTier)
+				.whenHasText()
+				.to(chat, ChatSettings::withBatchServiceTier);
+			return map.from(properties.getBatch()::isServiceTierFallback)
+				.to(chat, ChatSettings::withServiceTierFallback);
 		});
 		LlmClientProperties.BatchJobs jobProperties = properties.getBatchJobs();
 		builder.batchJobs((jobs) -> {

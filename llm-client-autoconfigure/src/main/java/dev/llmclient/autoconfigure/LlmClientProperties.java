@@ -89,6 +89,21 @@ public class LlmClientProperties {
 	private Duration maxWait = Duration.ofSeconds(30);
 
 	/**
+	 * Fraction of the current concurrency limit (max-concurrent, the adaptive or the
+	 * cluster-wide limit) that batch-class calls (LlmBatchService's by default) may hold
+	 * while interactive calls wait for a permit; all of it while none wait. Waiting
+	 * interactive calls always get a permit before waiting batch calls.
+	 */
+	private double batchShare = 0.75;
+
+	/**
+	 * Fraction of the current concurrency limit that interactive calls may hold while
+	 * batch calls wait, so that a flood of interactive calls still leaves batch calls the
+	 * rest. With batch-share it must add up to at least 1.
+	 */
+	private double interactiveShare = 0.75;
+
+	/**
 	 * Largest response body read, all events of a stream together; a larger one fails the
 	 * call without being held in memory.
 	 */
@@ -159,6 +174,8 @@ public class LlmClientProperties {
 	private final Chat chat = new Chat();
 
 	private final BatchJobs batchJobs = new BatchJobs();
+
+	private final Batch batch = new Batch();
 
 	private final Cluster cluster = new Cluster();
 
@@ -250,6 +267,22 @@ public class LlmClientProperties {
 		this.maxWait = maxWait;
 	}
 
+	public double getBatchShare() {
+		return this.batchShare;
+	}
+
+	public void setBatchShare(double batchShare) {
+		this.batchShare = batchShare;
+	}
+
+	public double getInteractiveShare() {
+		return this.interactiveShare;
+	}
+
+	public void setInteractiveShare(double interactiveShare) {
+		this.interactiveShare = interactiveShare;
+	}
+
 	public DataSize getMaxResponseSize() {
 		return this.maxResponseSize;
 	}
@@ -336,6 +369,10 @@ public class LlmClientProperties {
 
 	public BatchJobs getBatchJobs() {
 		return this.batchJobs;
+	}
+
+	public Batch getBatch() {
+		return this.batch;
 	}
 
 	public Cluster getCluster() {
@@ -616,6 +653,16 @@ public class LlmClientProperties {
 		 */
 		private boolean structuredOutputRepair;
 
+		/**
+		 * Body field each chat call's priority is sent in, by its request class:
+		 * "priority" for vLLM's priority scheduling (a vLLM not started with
+		 * "--scheduling-policy priority" refuses any priority but 0). Unset or empty, no
+		 * priority is sent.
+		 */
+		private String priorityField;
+
+		private final Priority priority = new Priority();
+
 		public TokenLimitField getMaxTokensField() {
 			return this.maxTokensField;
 		}
@@ -630,6 +677,90 @@ public class LlmClientProperties {
 
 		public void setStructuredOutputRepair(boolean structuredOutputRepair) {
 			this.structuredOutputRepair = structuredOutputRepair;
+		}
+
+		public String getPriorityField() {
+			return this.priorityField;
+		}
+
+		public void setPriorityField(String priorityField) {
+			this.priorityField = priorityField;
+		}
+
+		public Priority getPriority() {
+			return this.priority;
+		}
+
+		/**
+		 * Priorities sent in chat.priority-field, by request class.
+		 */
+		public static class Priority {
+
+			/**
+			 * Priority sent with interactive calls (chat, stream, chatAsync unless the
+			 * request says otherwise). vLLM serves lower values first.
+			 */
+			private int interactive = 0;
+
+			/**
+			 * Priority sent with batch calls (what LlmBatchService sends unless the
+			 * request says otherwise).
+			 */
+			private int batch = 10;
+
+			public int getInteractive() {
+				return this.interactive;
+			}
+
+			public void setInteractive(int interactive) {
+				this.interactive = interactive;
+			}
+
+			public int getBatch() {
+				return this.batch;
+			}
+
+			public void setBatch(int batch) {
+				this.batch = batch;
+			}
+
+		}
+
+	}
+
+	/**
+	 * Hints about batch calls sent to the provider.
+	 */
+	public static class Batch {
+
+		/**
+		 * OpenAI "service_tier" sent with batch-class chat calls, such as "flex" (lower
+		 * price, slower, sometimes refused for capacity). Unset or empty, no tier is sent
+		 * and the project's default applies.
+		 */
+		private String serviceTier;
+
+		/**
+		 * Whether a batch call refused because its service tier has no capacity now
+		 * (OpenAI's 429 "resource unavailable" for flex) is sent once more without
+		 * service-tier, on the project's default tier and price.
+		 */
+		private boolean serviceTierFallback;
+
+		public String getServiceTier() {
+			return this.serviceTier;
+		}
+
+		public void setServiceTier(String serviceTier) {
+			this.serviceTier = serviceTier;
+		}
+
+		public boolean isServiceTierFallback() {
+			return this.serviceTierFallback;
+		}
+
+		public void setServiceTierFallback(boolean serviceTierFallback) {
+			this.serviceTierFallback = serviceTierFallback;
 		}
 
 	}

@@ -23,6 +23,7 @@ import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClient;
 import dev.llmclient.internal.DefaultLlmClient;
 import dev.llmclient.Usage;
+import dev.llmclient.RequestClass;
 
 /**
  * Sends many requests through one {@link LlmClient} and answers every one of them, in
@@ -276,7 +277,7 @@ public final class LlmBatchService {
 		}
 		AtomicReferenceArray<T> values = new AtomicReferenceArray<>(structured.size());
 		BatchResult result = run(structured, options, (item) -> {
-			CompletableFuture<ChatResponse> call = this.client.chatAsync(structured.get(item));
+			CompletableFuture<ChatResponse> call = this.client.chatAsync(batchClass(structured.get(item)));
 			CompletableFuture<ChatResponse> mapped = call.thenApply((response) -> {
 				values.set(item, response.contentAs(type));
 				return response;
@@ -326,9 +327,11 @@ public final class LlmBatchService {
 					+ size + ": it must be at least 1");
 		}
 		List<String> texts = request.inputs();
+		EmbeddingRequest batch = (request.requestClass() != null) ? request
+				: new EmbeddingRequest(texts, request.model(), request.dimensions(), RequestClass.BATCH);
 		List<EmbeddingRequest> slices = new ArrayList<>((texts.size() + size - 1) / size);
 		for (int from = 0; from < texts.size(); from += size) {
-			slices.add(request.withInputs(texts.subList(from, Math.min(from + size, texts.size()))));
+			slices.add(batch.withInputs(texts.subList(from, Math.min(from + size, texts.size()))));
 		}
 		EmbeddingItem[] items = new EmbeddingItem[texts.size()];
 		EmbeddingResponse[] answers = new EmbeddingResponse[slices.size()];
@@ -450,8 +453,17 @@ public final class LlmBatchService {
 		return copy;
 	}
 
+	/**
+	 * The request as a batch sends it: of {@link RequestClass#BATCH} unless it names a
+	 * class. The items keep the request as given.
+	 */
+	private static ChatRequest batchClass(ChatRequest request) {
+		return (request.requestClass() != null) ? request
+				: request.toBuilder().requestClass(RequestClass.BATCH).build();
+	}
+
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {
-		return run(requests, options, (index) -> this.client.chatAsync(requests.get(index)));
+		return run(requests, options, (index) -> this.client.chatAsync(batchClass(requests.get(index))));
 	}
 
 	/**

@@ -90,6 +90,11 @@ public final class ClusterLimits implements AutoCloseable {
 
 	private volatile LeaseLimiter limiter;
 
+	/** The leases of batch-class calls: {@code batch-share} of the cluster-wide limit. */
+	private volatile LeaseLimiter batchLimiter;
+
+	private final double batchShare;
+
 	private volatile ClusterRateBudget requests;
 
 	private volatile ClusterRateBudget tokens;
@@ -111,6 +116,7 @@ public final class ClusterLimits implements AutoCloseable {
 		this.tokensProperty = client.property("cluster.tokens-per-minute");
 		this.period = period;
 		this.clientName = client.name();
+		this.batchShare = client.limits().batchShare();
 		this.metrics = ClusterMetrics.of(meterRegistry, client.name(), settings.onRedisFailure());
 		Duration renewal = settings.leaseTtl().dividedBy(3);
 		this.outage = new RedisOutage(client.name(), settings.onRedisFailure(), renewal);
@@ -267,8 +273,22 @@ public final class ClusterLimits implements AutoCloseable {
 		ReleaseSubscription releases = this.releases;
 		LeaseLimiter limiter = new LeaseLimiter(local, leases, this.outage, this.fallback, this::metrics, this.instance,
 				this.leaseSequence, (releases != null) ? releases::isActive : () -> false, this.fallbackPoll);
+		// batch calls hold at most batch-share of the cluster-wide limit: a second count
+		// of leases, taken before the first; releases of batch leases are found by
+		// polling
+		RedisLeases batchLeases = new RedisLeases(this.redis, redisKey("batch-leases"), redisKey("batch-released"),
+				this.instance, batchMax(), this.settings.leaseTtl().toMillis());
+		LeaseLimiter batch = new LeaseLimiter(new Unlimited(), batchLeases, this.outage, this.fallback, this::metrics,
+				this.instance, this.leaseSequence, () -> false, this.fallbackPoll);
+		limiter.batchLeases(batch);
+		this.batchLimiter = batch;
 		this.limiter = limiter;
 		return limiter;
+	}
+
+	/** The batch calls' part of the cluster-wide limit: at least 1. */
+	private int batchMax() {
+		return Math.max(1, (int) (this.batchShare * this.settings.maxConcurrent()));
 	}
 
 	/** Another instance released a lease. */
@@ -323,6 +343,7 @@ public final class ClusterLimits implements AutoCloseable {
 				}
 			}
 			details.put("maxConcurrent", this.settings.maxConcurrent());
+			details.put("batchMaxConcurrent", batchMax());
 		}
 		putRemaining(details, "requestsRemaining", this.requests);
 		putRemaining(details, "tokensRemaining", this.tokens);
@@ -351,6 +372,10 @@ public final class ClusterLimits implements AutoCloseable {
 			LeaseLimiter limiter = this.limiter;
 			if (limiter != null) {
 				limiter.renew();
+				LeaseLimiter batch = this.batchLimiter;
+				if (batch != null) {
+					batch.renew();
+				}
 				if (this.releases != null && !this.outage.isDown()) {
 					this.releases.check();
 				}

@@ -59,6 +59,9 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 
 	private final LeaseWaiters waiters = new LeaseWaiters();
 
+	/** The leases of batch-class calls, or {@code null}; see {@link #batchLimiter()}. */
+	private volatile LeaseLimiter batch;
+
 	/**
 	 * Creates the limiter.
 	 * @param local the instance's own limiter
@@ -231,6 +234,19 @@ final class LeaseLimiter implements ConcurrencyLimiter {
 	 */
 	long clusterInFlight() throws InterruptedException {
 		return this.leases.inFlight();
+	}
+
+	/**
+	 * Makes batch-class calls also take a lease of {@code batch}: their share of the
+	 * cluster-wide limit.
+	 */
+	void batchLeases(LeaseLimiter batch) {
+		this.batch = batch;
+	}
+
+	@Override
+	public ConcurrencyLimiter batchLimiter() {
+		return this.batch;
 	}
 
 	@Override

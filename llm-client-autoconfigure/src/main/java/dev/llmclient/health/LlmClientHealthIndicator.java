@@ -91,8 +91,16 @@ public class LlmClientHealthIndicator extends AbstractHealthIndicator {
 		all.put("pool", details("available", pool.available(), "leased", pool.leased(), "pending", pool.pending(),
 				"max", pool.max()));
 		LlmClientHealth.Bulkhead bulkhead = health.bulkhead();
-		all.put("bulkhead", details("maxConcurrent", bulkhead.maxConcurrent(), "limit", bulkhead.limit(), "inFlight",
-				bulkhead.inFlight(), "waiting", bulkhead.waiting()));
+		Map<String, Object> bulkheadDetails = details("maxConcurrent", bulkhead.maxConcurrent(), "limit",
+				bulkhead.limit(), "inFlight", bulkhead.inFlight(), "waiting", bulkhead.waiting());
+		if (!bulkhead.byClass().isEmpty()) {
+			Map<String, Object> byClass = new LinkedHashMap<>();
+			bulkhead.byClass()
+				.forEach((name, share) -> byClass.put(name,
+						details("inFlight", share.inFlight(), "waiting", share.waiting(), "share", share.share())));
+			bulkheadDetails.put("byClass", byClass);
+		}
+		all.put("bulkhead", bulkheadDetails);
 		LlmClientHealth.RateLimit rateLimit = health.rateLimit();
 		if (rateLimit != null) {
 			Map<String, Object> rateLimitDetails = details("pausedByServer", rateLimit.pausedByServer(),

@@ -41,6 +41,20 @@ public interface ConcurrencyLimiter {
 	int inFlight();
 
 	/**
+	 * Returns a limiter that batch-class calls take a permit from as well, before they
+	 * wait for one of this limiter: a bound on batch calls alone, such as their share of
+	 * a cluster-wide limit. The client asks once, when it is built; a limiter that wraps
+	 * another passes it on if it should keep applying. Interactive calls, and the order
+	 * of both classes at this limiter, are the client's own and need nothing here.
+	 * @return the batch calls' own limiter, or {@code null} (the default) when this
+	 * limiter alone bounds them
+	 * @since 0.1.0
+	 */
+	default ConcurrencyLimiter batchLimiter() {
+		return null;
+	}
+
+	/**
 	 * How one attempt of a call ended, as an adaptive limiter learns from it.
 	 *
 	 * @since 0.1.0

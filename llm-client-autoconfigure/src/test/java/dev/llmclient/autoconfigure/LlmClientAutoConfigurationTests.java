@@ -203,6 +203,37 @@ class LlmClientAutoConfigurationTests {
 	}
 
 	@Test
+	void providerHintsAreBound() {
+		this.contextRunner
+			.withPropertyValues("llm.client.chat.priority-field=priority", "llm.client.chat.priority.interactive=1",
+					"llm.client.chat.priority.batch=5", "llm.client.batch.service-tier=flex",
+					"llm.client.batch.service-tier-fallback=true")
+			.run((context) -> {
+				var chat = context.getBean(DefaultLlmClient.class).settings().chat();
+				assertThat(chat.priorityField()).isEqualTo("priority");
+				assertThat(chat.interactivePriority()).isEqualTo(1);
+				assertThat(chat.batchPriority()).isEqualTo(5);
+				assertThat(chat.batchServiceTier()).isEqualTo("flex");
+				assertThat(chat.serviceTierFallback()).isTrue();
+			});
+		this.contextRunner.withPropertyValues("llm.client.chat.priority-field=", "llm.client.batch.service-tier=")
+			.run((context) -> {
+				var chat = context.getBean(DefaultLlmClient.class).settings().chat();
+				assertThat(chat.priorityField()).isNull();
+				assertThat(chat.batchServiceTier()).isNull();
+			});
+	}
+
+	@Test
+	void aServiceTierThatCannotBeSentStopsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("llm.client.batch.service-tier=Flex tier")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("llm.client.batch.service-tier"));
+	}
+
+	@Test
 	void customizerMaySupplyTheEndpoint() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class))
 			.withPropertyValues("llm.client.eager-init=false")
@@ -232,6 +263,9 @@ class LlmClientAutoConfigurationTests {
 			"llm.client.read-timeout=0s|llm.client.read-timeout|positive duration",
 			"llm.client.timeout=-3s|llm.client.timeout|positive duration",
 			"llm.client.max-wait=-1s|llm.client.max-wait|zero or a positive duration",
+			"llm.client.batch-share=0|llm.client.batch-share|above 0 and at most 1",
+			"llm.client.interactive-share=1.5|llm.client.interactive-share|above 0 and at most 1",
+			"llm.client.batch-share=0.2|llm.client.batch-share|below 1",
 			"llm.client.max-response-size=0B|llm.client.max-response-size|at least 1 byte",
 			"llm.client.validate-after-inactivity=0s|llm.client.validate-after-inactivity|positive duration",
 			"llm.client.retry.max-attempts=0|llm.client.retry.max-attempts|at least 1",

@@ -71,6 +71,8 @@ class LlmClientPropertiesTests {
 		LimitsSettings limits = LimitsSettings.DEFAULTS;
 		compare(defaults, "max-concurrent", properties.getMaxConcurrent(), limits.maxConcurrent());
 		compare(defaults, "max-wait", properties.getMaxWait(), limits.maxWait());
+		compare(defaults, "batch-share", properties.getBatchShare(), limits.batchShare());
+		compare(defaults, "interactive-share", properties.getInteractiveShare(), limits.interactiveShare());
 		compare(defaults, "timeout", properties.getTimeout(), limits.timeout());
 		LifecycleSettings lifecycle = LifecycleSettings.DEFAULTS;
 		compare(defaults, "eager-init", properties.isEagerInit(), lifecycle.eagerInit());
@@ -174,6 +176,13 @@ class LlmClientPropertiesTests {
 				jobs.maxRequestsPerBatch());
 		compare(defaults, "batch-jobs.max-bytes-per-batch", jobProperties.getMaxBytesPerBatch().toBytes(),
 				jobs.maxBytesPerBatch());
+		compare(defaults, "chat.priority-field", chatProperties.getPriorityField(), chat.priorityField());
+		compare(defaults, "chat.priority.interactive", chatProperties.getPriority().getInteractive(),
+				chat.interactivePriority());
+		compare(defaults, "chat.priority.batch", chatProperties.getPriority().getBatch(), chat.batchPriority());
+		compare(defaults, "batch.service-tier", properties.getBatch().getServiceTier(), chat.batchServiceTier());
+		compare(defaults, "batch.service-tier-fallback", properties.getBatch().isServiceTierFallback(),
+				chat.serviceTierFallback());
 		ClusterSettings cluster = ClusterSettings.DEFAULTS;
 		LlmClientProperties.Cluster clusterProperties = properties.getCluster();
 		compare(defaults, "cluster.key", clusterProperties.getKey(), cluster.key());

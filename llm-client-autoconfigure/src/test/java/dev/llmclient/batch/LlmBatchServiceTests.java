@@ -27,6 +27,7 @@ import dev.llmclient.LlmConnectionException;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmMalformedResponseException;
 import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.RequestClass;
 import dev.llmclient.testsupport.CountingChatServer;
 import dev.llmclient.testsupport.TestClients;
 
@@ -364,6 +365,27 @@ class LlmBatchServiceTests {
 		assertThat(result.items())
 			.allSatisfy((item) -> assertThat(error(item)).isInstanceOf(IllegalStateException.class));
 		assertThat(this.server.requests()).isZero();
+	}
+
+	@Test
+	void batchCallsAreOfTheBatchClassUnlessTheirRequestSaysOtherwise() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		LlmClient client = client(builder(2).meterRegistry(registry));
+		LlmBatchService batch = new LlmBatchService(client);
+		batch.generateAll(List.of("a", "b", "c"));
+		List<ChatRequest> requests = List.of(ChatRequest.of("d"),
+				ChatRequest.builder().user("e").requestClass(RequestClass.INTERACTIVE).build());
+		assertThat(batch.chatAll(requests).items()).extracting(BatchItem::request)
+			.as("the items keep the requests as given")
+			.containsExactlyElementsOf(requests);
+		batch.chatAll(List.of(ChatRequest.of("f")), Answer.class);
+		client.chat(ChatRequest.of("g"));
+		// admission saw them so: every call's wait for a permit is timed under its class
+		assertThat(registry.get("llm.client.bulkhead.wait").tag("class", "batch").timer().count()).isEqualTo(5);
+		assertThat(registry.get("llm.client.bulkhead.wait").tag("class", "interactive").timer().count()).isEqualTo(2);
+	}
+
+	record Answer(String text) {
 	}
 
 	@Test

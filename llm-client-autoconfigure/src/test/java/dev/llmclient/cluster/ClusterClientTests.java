@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.llmclient.ChatRequest;
+import dev.llmclient.ChatResponse;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmRateLimitedException;
@@ -60,6 +62,59 @@ class ClusterClientTests {
 			assertThat(results).allSatisfy((result) -> assertThat(result.succeeded()).isEqualTo(200));
 			assertThat(server.answered()).isEqualTo(600);
 			assertThat(server.maxServed()).isLessThanOrEqualTo(8);
+			clients.forEach(LlmClient::close);
+		}
+	}
+
+	@Test
+	void batchCallsOfTwoInstancesHoldAtMostTheirShareOfTheClusterLimit() throws Exception {
+		try (LimitedChatServer server = new LimitedChatServer().latency(Duration.ofMillis(20));
+				RedisFixture fixture = new RedisFixture(redis)) {
+			List<LlmClient> clients = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				LlmClientBuilder builder = builder(server).limits((
+						limits) -> limits.withMaxConcurrent(8).withBatchShare(0.5).withMaxWait(Duration.ofSeconds(30)));
+				ClusterLimits instance = fixture.instance(SETTINGS.withMaxConcurrent(8), builder.settings(),
+						Duration.ofMinutes(1), null);
+				instance.applyTo(builder);
+				clients.add(builder.build());
+				assertThat(instance.details()).containsEntry("batchMaxConcurrent", 4);
+			}
+			ExecutorService runner = Executors.newFixedThreadPool(2);
+			try {
+				List<Future<BatchResult>> batches = new ArrayList<>();
+				for (LlmClient client : clients) {
+					batches.add(runner.submit(() -> new LlmBatchService(client, 8, null).generateAll(prompts(100))));
+				}
+				await().atMost(Duration.ofSeconds(30)).until(() -> server.answered() >= 20);
+				// interactive calls of both instances meanwhile take the rest of the
+				// cluster's limit
+				List<Future<ChatResponse>> chats = new ArrayList<>();
+				ExecutorService chatters = Executors.newFixedThreadPool(4);
+				try {
+					for (int i = 0; i < 4; i++) {
+						LlmClient client = clients.get(i % 2);
+						chats.add(chatters.submit(() -> client.chat(ChatRequest.of("now"))));
+					}
+					for (Future<ChatResponse> chat : chats) {
+						assertThat(chat.get(30, TimeUnit.SECONDS).content()).isNotNull();
+					}
+				}
+				finally {
+					chatters.shutdownNow();
+				}
+				for (Future<BatchResult> batch : batches) {
+					assertThat(batch.get(60, TimeUnit.SECONDS).succeeded()).isEqualTo(100);
+				}
+			}
+			finally {
+				runner.shutdownNow();
+			}
+			assertThat(server.maxServed()).as("the cluster's limit of 8").isLessThanOrEqualTo(8);
+			server.resetMaxServed();
+			runBatches(clients, 60);
+			assertThat(server.maxServed()).as("batch-share 0.5 of the cluster's 8, across both instances")
+				.isLessThanOrEqualTo(4);
 			clients.forEach(LlmClient::close);
 		}
 	}

@@ -45,6 +45,20 @@ class LlmClientHealthIndicatorTests {
 	}
 
 	@Test
+	void bulkheadShowsEachRequestClass() {
+		LlmClientHealth up = health(true, null, null);
+		given(this.client.health()).willReturn(new LlmClientHealth(true, null, up.endpoint(), up.model(), up.pool(),
+				new LlmClientHealth.Bulkhead(16, 16, 16, 3,
+						Map.of("interactive", new LlmClientHealth.ClassShare(4, 1, 1.0), "batch",
+								new LlmClientHealth.ClassShare(12, 2, 0.75))),
+				up.latency(), up.calls(), null, up.rateLimit(), List.of()));
+		Health health = this.indicator.health(true);
+		assertThat(health.getDetails().get("bulkhead")).isEqualTo(Map.of("maxConcurrent", 16, "limit", 16, "inFlight",
+				16, "waiting", 3, "byClass", Map.of("interactive", Map.of("inFlight", 4, "waiting", 1, "share", 1.0),
+						"batch", Map.of("inFlight", 12, "waiting", 2, "share", 0.75))));
+	}
+
+	@Test
 	void downClientSaysWhyAndShowsTheLastError() {
 		var lastError = new LlmClientHealth.LastError("io", "LlmConnectionException", "Could not connect",
 				Instant.parse("2026-01-01T00:00:00Z"));

@@ -3,6 +3,7 @@ package dev.llmclient.internal;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -148,7 +149,8 @@ class ClientHealthTests {
 		assertThat(health.endpoint()).isEqualTo("http://127.0.0.1:" + this.server.port() + "/v1");
 		assertThat(health.model()).isEqualTo("m");
 		assertThat(health.pool().max()).isEqualTo(10);
-		assertThat(health.bulkhead()).isEqualTo(new LlmClientHealth.Bulkhead(10, 10, 0, 0));
+		assertThat(health.bulkhead()).isEqualTo(new LlmClientHealth.Bulkhead(10, 10, 0, 0, Map.of("interactive",
+				new LlmClientHealth.ClassShare(0, 0, 1.0), "batch", new LlmClientHealth.ClassShare(0, 0, 1.0))));
 		assertThat(health.latency()).isEqualTo(new LlmClientHealth.Latency(0, 1000, 0, 0, 0, 0));
 		assertThat(this.server.getAllServeEvents()).isEmpty();
 	}

@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * {@value Ending#CALLS} calls against slow loopback servers, ends them at random moments,
  * then checks that the client holds nothing and blames no one:
  * <ul>
- * <li>no permit in flight or waiting, no connection leased (client-wide and per
+ * <li>no permit in flight or waiting, of either request class (the storm's calls are
+ * interactive and batch in turn), no connection leased (client-wide and per
  * endpoint);</li>
  * <li>no lease left in Redis, and the cluster limits active, not degraded;</li>
  * <li>budgets hold what the calls sent took: a request per request the servers received,
@@ -218,6 +219,12 @@ class InterplayMatrixIT {
 			findings.add("permits held after the storm: inFlight=" + bulkhead.inFlight() + ", waiting="
 					+ bulkhead.waiting());
 		}
+		bulkhead.byClass().forEach((requestClass, share) -> {
+			if (share.inFlight() != 0 || share.waiting() != 0) {
+				findings.add(requestClass + " permits held after the storm: inFlight=" + share.inFlight() + ", waiting="
+						+ share.waiting());
+			}
+		});
 		if (health.pool().leased() != 0) {
 			findings.add("connections still leased: " + health.pool().leased());
 		}

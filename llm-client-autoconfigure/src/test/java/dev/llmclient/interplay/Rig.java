@@ -28,6 +28,7 @@ import dev.llmclient.RoutingSettings;
 import dev.llmclient.LlmClientHealth;
 import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.RequestClass;
 import dev.llmclient.cluster.ClusterLimits;
 import dev.llmclient.cluster.ClusterSettings;
 import dev.llmclient.health.LlmClientHealthIndicator;
@@ -136,15 +137,23 @@ final class Rig implements AutoCloseable {
 		}
 	}
 
-	/** A prompt of {@link #PROMPT_LENGTH} characters naming its call. */
+	/**
+	 * A prompt of {@link #PROMPT_LENGTH} characters naming its call; every other call is
+	 * of the batch class, so that both classes wait in line together in every cell.
+	 */
 	static ChatRequest request(String kind, int number) {
 		StringBuilder prompt = new StringBuilder(String.format("%s-%04d ", kind, number));
 		while (prompt.length() < PROMPT_LENGTH) {
 			prompt.append('.');
 		}
 		// a few prompt cache keys: cache-affinity keeps each on its endpoint, the other
-		// set-ups send the key along and route as they would without it
-		return ChatRequest.builder().user(prompt.toString()).promptCacheKey("matrix-" + number % 4).build();
+		// set-ups send the key along and route as they would without it; interactive and
+		// batch calls in turn
+		return ChatRequest.builder()
+			.user(prompt.toString())
+			.promptCacheKey("matrix-" + number % 4)
+			.requestClass((number % 2 == 0) ? RequestClass.INTERACTIVE : RequestClass.BATCH)
+			.build();
 	}
 
 	static List<String> prompts(int count) {

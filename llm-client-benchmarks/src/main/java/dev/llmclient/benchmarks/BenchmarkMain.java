@@ -27,7 +27,7 @@ public final class BenchmarkMain {
 
 	/**
 	 * @param args {@code --quick},
-	 * {@code --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive,prompt-cache},
+	 * {@code --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive,prompt-cache,classes},
 	 * {@code --doc=PATH}, {@code --chart=PATH}, {@code --memory-calls=N}
 	 * @throws Exception when a scenario fails
 	 */
@@ -70,6 +70,7 @@ public final class BenchmarkMain {
 		AdaptiveConcurrencyBenchmark.Results adaptive = settings.runs("adaptive") ? AdaptiveConcurrencyBenchmark.run()
 				: null;
 		PromptCacheBenchmark.Results promptCache = settings.runs("prompt-cache") ? PromptCacheBenchmark.run() : null;
+		RequestClassBenchmark.Results classes = settings.runs("classes") ? RequestClassBenchmark.run() : null;
 		long minutes = ChronoUnit.SECONDS.between(started, Instant.now());
 		String report = report(settings, overhead, batch, embeddings, structured, firstCall, memory, jmh, cluster,
 				loadBefore, loadAverage(), minutes);
@@ -80,6 +81,14 @@ public final class BenchmarkMain {
 		if (promptCache != null) {
 			report += "### Prompt caching: three replicas caching prefixes, by routing strategy\n\n"
 					+ promptCache.markdown() + '\n';
+		}
+		if (classes != null) {
+			report += "### Request classes: interactive calls during a batch\n\n" + classes.markdown() + '\n';
+			Path chart = Files.isDirectory(Path.of("docs")) ? Path.of("docs", "request-classes.svg")
+					: Path.of("target", "benchmarks", "request-classes.svg");
+			Files.createDirectories(chart.toAbsolutePath().getParent());
+			Files.writeString(chart, classes.chart(), StandardCharsets.UTF_8);
+			Log.progress("request classes chart written to %s", chart);
 		}
 		System.out.println(report);
 		Path results = Path.of("target", "benchmarks", "results.md");

@@ -42,7 +42,7 @@ record Settings(boolean quick, Set<String> scenarios, List<Integer> threads, int
 			}
 			else {
 				throw new IllegalArgumentException("unknown option " + arg
-						+ " (known: --quick, --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive,prompt-cache, --doc=PATH, --chart=PATH, --memory-calls=N)");
+						+ " (known: --quick, --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive,prompt-cache,classes, --doc=PATH, --chart=PATH, --memory-calls=N)");
 			}
 		}
 		if (quick) {

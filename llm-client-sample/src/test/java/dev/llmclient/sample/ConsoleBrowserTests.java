@@ -187,6 +187,48 @@ class ConsoleBrowserTests {
 	}
 
 	@Test
+	void classesPanelShowsBothClassesWhileABatchRunsAndTheChatAnswersMeanwhile() {
+		setValue("batch-count", "300");
+		byId("batch-generate").click();
+		script("""
+				window.batchInFlight = [];
+				window.progressWhenChatDone = null;
+				const cell = document.querySelector('#class-table tr[data-class=batch] [data-field=inFlight]');
+				new MutationObserver(() => window.batchInFlight.push(Number(cell.textContent)))
+				  .observe(cell, { childList: true, characterData: true, subtree: true });
+				const state = document.getElementById('chat-state');
+				new MutationObserver(() => {
+				  if (state.dataset.state === 'done' && window.progressWhenChatDone === null) {
+				    window.progressWhenChatDone = document.getElementById('batch-progress').value;
+				  }
+				}).observe(state, { attributes: true, attributeFilter: ['data-state'] });
+				""");
+		byId("batch-run").click();
+		waitUntil((page) -> byId("classes").isDisplayed() && classValue("batch", "inFlight") > 0);
+		type("prompt", "are you still there");
+		byId("send").click();
+		waitUntil((page) -> state().equals("done"));
+		waitUntil((page) -> text("batch-summary").startsWith("300 answered, 0 failed"));
+		assertThat(((Number) script("return window.progressWhenChatDone")).doubleValue())
+			.as("batch progress when the chat had answered")
+			.isLessThan(100);
+		assertThat((List<?>) script("return window.batchInFlight")).as("batch calls in flight seen while it ran")
+			.anyMatch((count) -> ((Number) count).intValue() > 0);
+		for (String requestClass : List.of("interactive", "batch")) {
+			assertThat(classCell(requestClass, "share").getText()).as(requestClass + " share").endsWith("%");
+			assertThat(classCell(requestClass, "waiting").getText()).as(requestClass + " waiting").matches("\\d+");
+		}
+	}
+
+	@Test
+	void flexSwitchOfTheDemoBoxTurnsFlexRefusalsOnAndOff() {
+		new Select(byId("demo-flex")).selectByValue("true");
+		waitUntil((page) -> demoFlexUnavailable());
+		new Select(byId("demo-flex")).selectByValue("false");
+		waitUntil((page) -> !demoFlexUnavailable());
+	}
+
+	@Test
 	void failingBackendShowsTheErrorTypeInlineAndMarksFailedBatchRows() {
 		new Select(byId("demo-fail")).selectByValue("503");
 		waitUntil((page) -> demoFailStatus() == 503);
@@ -330,6 +372,25 @@ class ConsoleBrowserTests {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private boolean demoFlexUnavailable() {
+		try {
+			return this.json.readTree(get("/api/demo")).path("flexUnavailable").asBoolean();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static WebElement classCell(String requestClass, String field) {
+		return browser
+			.findElement(By.cssSelector("#class-table tr[data-class=" + requestClass + "] [data-field=" + field + "]"));
+	}
+
+	private static int classValue(String requestClass, String field) {
+		String text = classCell(requestClass, field).getText();
+		return text.matches("\\d+") ? Integer.parseInt(text) : -1;
 	}
 
 	private long callsTotal() throws IOException {

@@ -10,6 +10,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmRateLimitedException;
 import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.traffic.ConcurrencyLimiter;
 import dev.llmclient.traffic.RateBudget;
@@ -17,6 +18,7 @@ import dev.llmclient.internal.limits.Bulkhead;
 import dev.llmclient.internal.limits.ServerPacing;
 import dev.llmclient.internal.recording.CallMetrics;
 import dev.llmclient.internal.wire.Failures;
+import dev.llmclient.internal.wire.TierCapacity;
 
 /**
  * The one way into the client for every operation (chat, stream, embeddings, batch
@@ -79,14 +81,15 @@ public final class Admission {
 	 * @param tokenEstimate the tokens the call is expected to use
 	 * @param costEstimate the most the call may cost, or {@code null} when its model is
 	 * not priced
+	 * @param requestClass the call's class: interactive calls wait before batch calls
 	 * @return what the call took, to be closed exactly once
 	 * @throws dev.llmclient.LlmBulkheadFullException when no permit came in time
 	 * @throws LlmRateLimitedException when a budget would not refill in time, or a spend
 	 * budget has no room for the estimate
 	 */
-	Ticket admit(Duration wait, long tokenEstimate, BigDecimal costEstimate) {
+	Ticket admit(Duration wait, long tokenEstimate, BigDecimal costEstimate, RequestClass requestClass) {
 		long start = System.nanoTime();
-		Ticket ticket = new Ticket(permit(wait));
+		Ticket ticket = new Ticket(permit(wait, requestClass), requestClass);
 		try {
 			takeSpend(ticket, costEstimate);
 			take(ticket, this.requests, 1, LlmRateLimitedException.Budget.REQUESTS, "requests", wait, start);
@@ -120,11 +123,19 @@ public final class Admission {
 		}
 	}
 
-	private ConcurrencyLimiter.Permit permit(Duration wait) {
-		ConcurrencyLimiter.Permit permit = this.bulkhead.tryAcquireNow();
-		if (permit == null) {
-			this.metrics.throttled("concurrency");
-			permit = this.bulkhead.acquire(wait);
+	private ConcurrencyLimiter.Permit permit(Duration wait, RequestClass requestClass) {
+		ConcurrencyLimiter.Permit permit = this.bulkhead.tryAcquireNow(requestClass);
+		if (permit != null) {
+			this.metrics.permitWait(requestClass, 0);
+			return permit;
+		}
+		this.metrics.throttled("concurrency");
+		long start = System.nanoTime();
+		try {
+			permit = this.bulkhead.acquire(requestClass, wait);
+		}
+		finally {
+			this.metrics.permitWait(requestClass, System.nanoTime() - start);
 		}
 		return permit;
 	}
@@ -238,8 +249,11 @@ public final class Admission {
 
 		private boolean closed;
 
-		private Ticket(ConcurrencyLimiter.Permit permit) {
+		private final RequestClass requestClass;
+
+		private Ticket(ConcurrencyLimiter.Permit permit, RequestClass requestClass) {
 			this.permit = permit;
+			this.requestClass = requestClass;
 		}
 
 		/**
@@ -282,7 +296,7 @@ public final class Admission {
 		 */
 		void resume(Duration wait) {
 			if (this.permit == null && !this.closed) {
-				this.permit = permit(wait);
+				this.permit = permit(wait, this.requestClass);
 			}
 		}
 
@@ -356,6 +370,9 @@ public final class Admission {
 	public static ConcurrencyLimiter.Signal signal(LlmClientException failure) {
 		if (failure == null) {
 			return ConcurrencyLimiter.Signal.SUCCESS;
+		}
+		if (TierCapacity.unavailable(failure)) {
+			return ConcurrencyLimiter.Signal.IGNORED; // the tier is full, not the server
 		}
 		if (failure instanceof LlmHttpException http) {
 			int status = http.statusCode();

@@ -6,6 +6,7 @@ import java.util.Objects;
 import io.micrometer.observation.Observation;
 
 import dev.llmclient.Cost;
+import dev.llmclient.LlmClientException;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.http.CancellableAttempt;
 import dev.llmclient.internal.recording.OperationName;
@@ -107,6 +108,22 @@ public final class Call implements AutoCloseable {
 			this.body = this.operation.encode(endpointModel);
 			this.model = endpointModel;
 		}
+	}
+
+	/**
+	 * Moves the call to the provider's default tier when the failure is its service
+	 * tier's refusal for capacity and the operation falls back (see
+	 * {@link Operation#fallsBackToDefaultTier}): the body is encoded again without the
+	 * tier.
+	 * @param failure how the latest attempt failed
+	 * @return whether the call falls back and goes again
+	 */
+	boolean fallBackToDefaultTier(LlmClientException failure) {
+		if (!this.operation.fallsBackToDefaultTier(failure)) {
+			return false;
+		}
+		this.body = this.operation.encode(this.model);
+		return true;
 	}
 
 	/**

@@ -137,7 +137,7 @@ public final class CallPipeline {
 		long queued = System.nanoTime();
 		try {
 			return this.admission.admit(deadline.cap(permitWait(async)), operation.tokenEstimate(),
-					operation.costEstimate());
+					operation.costEstimate(), operation.requestClass());
 		}
 		catch (LlmClientException ex) {
 			if (async != null && !async.claimOutcome()) {

@@ -7,6 +7,7 @@ import io.micrometer.observation.Observation;
 
 import dev.llmclient.Cost;
 import dev.llmclient.LlmClientException;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.recording.CallObservations;
 import dev.llmclient.internal.recording.OperationName;
@@ -25,15 +26,29 @@ public abstract class Operation<T> {
 
 	private final String model;
 
+	private final RequestClass requestClass;
+
 	/**
-	 * Creates the operation.
+	 * Creates an interactive operation.
 	 * @param name what it does
 	 * @param model the model asked for: the request's, else the client's default; may be
 	 * {@code null}
 	 */
 	protected Operation(OperationName name, String model) {
+		this(name, model, RequestClass.INTERACTIVE);
+	}
+
+	/**
+	 * Creates the operation.
+	 * @param name what it does
+	 * @param model the model asked for: the request's, else the client's default; may be
+	 * {@code null}
+	 * @param requestClass the call's class, as admission orders it
+	 */
+	protected Operation(OperationName name, String model, RequestClass requestClass) {
 		this.name = name;
 		this.model = model;
+		this.requestClass = requestClass;
 	}
 
 	public final OperationName name() {
@@ -43,6 +58,11 @@ public abstract class Operation<T> {
 	/** The model asked for, or {@code null}. */
 	public final String model() {
 		return this.model;
+	}
+
+	/** The call's class: interactive unless its request says batch. */
+	public final RequestClass requestClass() {
+		return this.requestClass;
 	}
 
 	/**
@@ -127,6 +147,18 @@ public abstract class Operation<T> {
 	 */
 	public int endpoint() {
 		return -1;
+	}
+
+	/**
+	 * Whether the call goes again on the provider's default tier after a failure: when
+	 * the failure is a refusal for the capacity of the service tier the client added to
+	 * the request, and the settings ask for the fallback. From then on {@link #encode}
+	 * leaves the tier out. Answers {@code true} at most once per call.
+	 * @param failure how the attempt failed
+	 * @return whether to encode the request again and send it at once
+	 */
+	public boolean fallsBackToDefaultTier(LlmClientException failure) {
+		return false;
 	}
 
 	/**

@@ -48,11 +48,24 @@ import dev.llmclient.internal.recording.CallObservations;
  * whether the server says when to come back or not. A 429 saying the account's quota is
  * spent is not retried at all (see {@link LlmHttpException#isRetryable()}).
  * <p>
+ * A batch call refused because the service tier the client added has no capacity now (see
+ * {@link dev.llmclient.internal.wire.TierCapacity}) goes again at once on the default
+ * tier when {@code batch.service-tier-fallback} is on, once per call, whether retries are
+ * on or not: it spends no attempt, since the provider did no work and the request it
+ * refused is not the one sent next; it counts as a retry under
+ * {@value #SERVICE_TIER_FALLBACK}.
+ * <p>
  * Spring Framework 7's {@code RetryTemplate} was considered: its back-off cannot see the
  * failure, so it cannot honour {@code Retry-After}, nor give up early when the wait would
  * pass the deadline.
  */
 public final class Retrier {
+
+	/**
+	 * The reason a call's move to the default tier is counted and observed under, as a
+	 * retry.
+	 */
+	static final String SERVICE_TIER_FALLBACK = "service_tier_fallback";
 
 	/** The least a waited-out refusal counts against {@code max-wait}. */
 	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
@@ -104,6 +117,12 @@ public final class Retrier {
 			catch (LlmClientException failure) {
 				if (call.isCancelled() || Thread.currentThread().isInterrupted() || this.gate.isCutOff()) {
 					throw failure; // nobody waits for a retry's answer
+				}
+				if (call.fallBackToDefaultTier(failure)) {
+					CallObservations.retry(call.observation(), SERVICE_TIER_FALLBACK, Duration.ZERO);
+					this.metrics.retry(call.operation(), SERVICE_TIER_FALLBACK);
+					call.ticket().retrying();
+					continue;
 				}
 				attempts++;
 				if (!this.settings.enabled()) {

@@ -10,6 +10,10 @@ import org.springframework.http.MediaType;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.Cost;
+import dev.llmclient.LlmClientException;
+import dev.llmclient.LlmClientSettings;
+import dev.llmclient.LlmHttpException;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Operation;
@@ -17,6 +21,7 @@ import dev.llmclient.internal.call.PromptPrefix;
 import dev.llmclient.internal.call.Route;
 import dev.llmclient.internal.recording.CallObservations;
 import dev.llmclient.internal.recording.OperationName;
+import dev.llmclient.internal.wire.TierCapacity;
 
 /** A chat completion answered in one piece. */
 class ChatOperation extends Operation<ChatResponse> {
@@ -30,8 +35,14 @@ class ChatOperation extends Operation<ChatResponse> {
 
 	private boolean promptPrefixKnown;
 
+	/**
+	 * Whether the call fell back to the default tier, its service tier having refused it
+	 * for capacity.
+	 */
+	private boolean onDefaultTier;
+
 	ChatOperation(Operations operations, ChatRequest request) {
-		super(OperationName.CHAT, operations.model(request));
+		super(OperationName.CHAT, operations.model(request), request.requestClassOr(RequestClass.INTERACTIVE));
 		this.operations = operations;
 		this.request = request;
 	}
@@ -71,12 +82,48 @@ class ChatOperation extends Operation<ChatResponse> {
 
 	@Override
 	public byte[] encode(String model) {
-		return this.operations.chatCodec().encode(this.request, model, isStream());
+		return this.onDefaultTier ? this.operations.chatCodec().encodeOnDefaultTier(this.request, model, isStream())
+				: this.operations.chatCodec().encode(this.request, model, isStream());
+	}
+
+	@Override
+	public boolean fallsBackToDefaultTier(LlmClientException failure) {
+		if (this.onDefaultTier || !this.operations.settings().chat().serviceTierFallback()
+				|| this.operations.chatCodec().serviceTier(this.request) == null
+				|| !TierCapacity.unavailable(failure)) {
+			return false;
+		}
+		this.onDefaultTier = true;
+		return true;
 	}
 
 	@Override
 	public boolean followsEndpointModel() {
 		return this.request.model() == null;
+	}
+
+	/**
+	 * Names the setting to change when a server refuses a hint the client added: the
+	 * priority field (a vLLM without priority scheduling, or a server that knows no such
+	 * field) or the batch service tier (a model without it).
+	 */
+	@Override
+	public RuntimeException explain(RuntimeException failure) {
+		if (!(failure instanceof LlmHttpException http) || (http.statusCode() != 400 && http.statusCode() != 422)) {
+			return failure;
+		}
+		LlmClientSettings settings = this.operations.settings();
+		String priorityField = settings.chat().priorityField();
+		if (priorityField != null && http.getMessage().contains(priorityField)) {
+			return http.withNote("the server may not take the request's priority: start vLLM with "
+					+ "--scheduling-policy priority, or unset " + settings.property("chat.priority-field"));
+		}
+		if (!this.onDefaultTier && this.operations.chatCodec().serviceTier(this.request) != null
+				&& http.getMessage().contains("service_tier")) {
+			return http.withNote("the server or model may not offer service tier '" + settings.chat().batchServiceTier()
+					+ "': unset " + settings.property("batch.service-tier"));
+		}
+		return failure;
 	}
 
 	@Override

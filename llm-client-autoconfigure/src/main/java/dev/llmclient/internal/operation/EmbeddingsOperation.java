@@ -10,6 +10,7 @@ import org.springframework.http.MediaType;
 import dev.llmclient.Cost;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Operation;
@@ -28,7 +29,7 @@ final class EmbeddingsOperation extends Operation<EmbeddingResponse> {
 	private final EmbeddingRequest slice;
 
 	EmbeddingsOperation(Operations operations, EmbeddingRequest slice) {
-		super(OperationName.EMBEDDINGS, operations.model(slice));
+		super(OperationName.EMBEDDINGS, operations.model(slice), slice.requestClassOr(RequestClass.INTERACTIVE));
 		this.operations = operations;
 		this.slice = slice;
 	}

@@ -14,6 +14,7 @@ import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.Route;
 import dev.llmclient.internal.wire.BoundedBody;
 import dev.llmclient.internal.wire.ChatCodec;
+import dev.llmclient.internal.wire.TierCapacity;
 
 /**
  * One HTTP exchange of an attempt, for every operation: posts the body through the
@@ -36,7 +37,10 @@ final class HttpExchange {
 	/**
 	 * Posts the call's body to its route; the call learns when the body is written to a
 	 * connection (see {@link dev.llmclient.internal.call.CallBodyConverter}), which is
-	 * when the server may count the request.
+	 * when the server may count the request. The answer's status and headers go to the
+	 * route's pacing, but for a 429 refusing a service tier for capacity (see
+	 * {@link TierCapacity}): the tier is full, not the client's rate, so its
+	 * {@code Retry-After} must not pause other calls.
 	 */
 	<T> T post(Call call, URI uri, MediaType accept, ExchangeFunction<T> exchange) {
 		Route route = call.route();
@@ -48,8 +52,24 @@ final class HttpExchange {
 				.accept(accept)
 				.body(call)
 				.exchange((request, response) -> {
-					route.signals().observe(response.getStatusCode().value(), response.getHeaders());
-					return exchange.exchange(request, response);
+					int status = response.getStatusCode().value();
+					if (status != 429) {
+						route.signals().observe(status, response.getHeaders());
+						return exchange.exchange(request, response);
+					}
+					boolean tierRefusal = false;
+					try {
+						return exchange.exchange(request, response);
+					}
+					catch (LlmClientException ex) {
+						tierRefusal = TierCapacity.unavailable(ex);
+						throw ex;
+					}
+					finally {
+						if (!tierRefusal) {
+							route.signals().observe(status, response.getHeaders());
+						}
+					}
 				}, true);
 		}
 		catch (RestClientException ex) {

@@ -32,7 +32,7 @@ public final class Operations {
 	public Operations(LlmClientSettings settings, Failures failures) {
 		this.settings = settings;
 		this.failures = failures;
-		this.chatCodec = new ChatCodec(settings.streamUsage(), settings.chat().maxTokensField().wireName(), failures);
+		this.chatCodec = new ChatCodec(settings.streamUsage(), settings.chat(), failures);
 		this.embeddingCodec = new EmbeddingCodec(failures, settings.connection().maxResponseSize());
 		this.exchange = new HttpExchange(settings.connection().maxResponseSize(), this.chatCodec);
 	}

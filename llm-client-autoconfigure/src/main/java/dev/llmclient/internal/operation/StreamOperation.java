@@ -67,9 +67,16 @@ final class StreamOperation extends ChatOperation {
 		CallObservations.firstChunk(call.observation(), call.start(), firstChunk);
 	}
 
-	/** Names the setting to turn off when a server rejects {@code stream_options}. */
+	/**
+	 * Names the setting to turn off when a server rejects {@code stream_options}, after
+	 * the hints a chat call names.
+	 */
 	@Override
 	public RuntimeException explain(RuntimeException failure) {
+		RuntimeException explained = super.explain(failure);
+		if (explained != failure) {
+			return explained;
+		}
 		LlmClientSettings settings = this.operations.settings();
 		if (settings.streamUsage() && failure instanceof LlmHttpException http
 				&& (http.statusCode() == 400 || http.statusCode() == 422)

@@ -1,6 +1,7 @@
 package dev.llmclient.internal.recording;
 
 import dev.llmclient.Cost;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 
 /**
@@ -68,6 +69,14 @@ public interface CallMetrics {
 	 * or {@code server}
 	 */
 	default void throttled(String reason) {
+	}
+
+	/**
+	 * Records how long a call waited for its permit of the client-wide limit.
+	 * @param requestClass the call's class
+	 * @param nanos the wait, zero when a permit was free
+	 */
+	default void permitWait(RequestClass requestClass, long nanos) {
 	}
 
 	/**

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.llmclient.Cost;
 import dev.llmclient.LlmClientSettingException;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.RequestClass;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.http.HttpTransport;
 import dev.llmclient.internal.limits.Bulkhead;
@@ -251,6 +252,13 @@ public final class MicrometerCallMetrics implements CallMetrics {
 						.tag("reason", key)
 						.register(this.registry))
 			.increment();
+	}
+
+	@Override
+	public void permitWait(RequestClass requestClass, long nanos) {
+		if (this.bulkheadGauges != null) {
+			this.bulkheadGauges.waited(requestClass, nanos);
+		}
 	}
 
 	@Override

@@ -21,6 +21,7 @@ import dev.llmclient.internal.call.Call;
 import dev.llmclient.internal.call.PromptPrefix;
 import dev.llmclient.internal.call.Route;
 import dev.llmclient.internal.recording.CallObservations;
+import dev.llmclient.internal.wire.TierCapacity;
 
 /**
  * Sends each attempt of a call to one of several endpoints: those cooling down, running
@@ -262,7 +263,11 @@ public final class Router {
 			LlmHttpException http = (failure instanceof LlmHttpException ex) ? ex : null;
 			boolean credentials = failure.origin() == LlmClientException.Origin.CONFIGURATION;
 			boolean rateLimited = http != null && http.statusCode() == 429;
-			if (rateLimited && (endpoint.settings().adaptive().enabled() || endpoint.pacing().waitNanos(1) > 0)) {
+			if (TierCapacity.unavailable(failure)) {
+				endpoint.cooldown().succeeded(entered); // it answers: only the tier is
+														// full
+			}
+			else if (rateLimited && (endpoint.settings().adaptive().enabled() || endpoint.pacing().waitNanos(1) > 0)) {
 				endpoint.paced(entered, failure);
 			}
 			else if (credentials || rateLimited

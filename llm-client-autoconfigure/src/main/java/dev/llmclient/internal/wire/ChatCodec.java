@@ -14,6 +14,7 @@ import org.springframework.http.MediaType;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
+import dev.llmclient.ChatSettings;
 import dev.llmclient.ToolCall;
 import dev.llmclient.Usage;
 import dev.llmclient.internal.wire.ChatWire.Choice;
@@ -46,13 +47,13 @@ public final class ChatCodec {
 
 	private final Failures failures;
 
-	public ChatCodec(boolean streamUsage, String maxTokensField, Failures failures) {
-		this.encoder = new ChatRequestEncoder(streamUsage, maxTokensField);
+	public ChatCodec(boolean streamUsage, ChatSettings chat, Failures failures) {
+		this.encoder = new ChatRequestEncoder(streamUsage, chat);
 		this.failures = failures;
 	}
 
 	/**
-	 * Writes a request body.
+	 * Writes a request body, with the hints of its class that are configured.
 	 * @param request the request
 	 * @param model the model to ask for, or {@code null}
 	 * @param stream whether to ask for a stream of server-sent events
@@ -60,7 +61,29 @@ public final class ChatCodec {
 	 * @throws IllegalArgumentException when {@code extra} holds what cannot be sent
 	 */
 	public byte[] encode(ChatRequest request, String model, boolean stream) {
-		return this.encoder.encode(request, model, stream);
+		return this.encoder.encode(request, model, stream, true);
+	}
+
+	/**
+	 * Writes a request body for the project's default service tier: without the
+	 * {@code service_tier} the client would add to a batch call.
+	 * @param request the request
+	 * @param model the model to ask for, or {@code null}
+	 * @param stream whether to ask for a stream of server-sent events
+	 * @return the JSON body
+	 */
+	public byte[] encodeOnDefaultTier(ChatRequest request, String model, boolean stream) {
+		return this.encoder.encode(request, model, stream, false);
+	}
+
+	/**
+	 * Returns the service tier the client adds to a request: the configured batch tier
+	 * for a batch call whose {@code extra} sets none.
+	 * @param request the request
+	 * @return the tier, or {@code null} when the client adds none
+	 */
+	public String serviceTier(ChatRequest request) {
+		return this.encoder.serviceTier(request);
 	}
 
 	/**

@@ -12,7 +12,9 @@ import tools.jackson.databind.util.RawValue;
 
 import dev.llmclient.ChatMessage;
 import dev.llmclient.ChatRequest;
+import dev.llmclient.ChatSettings;
 import dev.llmclient.ContentPart;
+import dev.llmclient.RequestClass;
 import dev.llmclient.ResponseFormat;
 import dev.llmclient.ToolCall;
 import dev.llmclient.ToolChoice;
@@ -21,7 +23,9 @@ import dev.llmclient.ToolDefinition;
 /**
  * Writes the body of a chat completions request, for {@link ChatCodec}: fields in the
  * order the API documents them, only those the request sets, and the request's
- * {@code extra} fields after them.
+ * {@code extra} fields after them; then the hints of the request's class (its priority
+ * and, for a batch call, its service tier) when they are configured and {@code extra}
+ * does not already set them: the caller's own value wins.
  */
 final class ChatRequestEncoder {
 
@@ -31,9 +35,13 @@ final class ChatRequestEncoder {
 	 */
 	private static final Map<String, Object> STREAM_OPTIONS = Map.of("include_usage", true);
 
+	private static final String SERVICE_TIER = "service_tier";
+
 	private final boolean streamUsage;
 
 	private final String maxTokensField;
+
+	private final ChatSettings chat;
 
 	/**
 	 * Response formats and tools already written, by identity: the format of a record
@@ -50,9 +58,22 @@ final class ChatRequestEncoder {
 		}
 	});
 
-	ChatRequestEncoder(boolean streamUsage, String maxTokensField) {
+	ChatRequestEncoder(boolean streamUsage, ChatSettings chat) {
 		this.streamUsage = streamUsage;
-		this.maxTokensField = maxTokensField;
+		this.maxTokensField = chat.maxTokensField().wireName();
+		this.chat = chat;
+	}
+
+	/**
+	 * The service tier the client adds to a request: the configured batch tier for a
+	 * batch call whose {@code extra} sets none.
+	 * @param request the request
+	 * @return the tier, or {@code null} when the client adds none
+	 */
+	String serviceTier(ChatRequest request) {
+		String tier = this.chat.batchServiceTier();
+		return (tier != null && request.requestClassOr(RequestClass.INTERACTIVE) == RequestClass.BATCH
+				&& !request.extra().containsKey(SERVICE_TIER)) ? tier : null;
 	}
 
 	/**
@@ -60,10 +81,12 @@ final class ChatRequestEncoder {
 	 * @param request the request
 	 * @param model the model to ask for, or {@code null}
 	 * @param stream whether to ask for a stream of server-sent events
+	 * @param serviceTier whether to add the configured service tier of a batch call;
+	 * {@code false} once the call falls back to the default tier
 	 * @return the JSON body
 	 * @throws IllegalArgumentException when {@code extra} holds what cannot be sent
 	 */
-	byte[] encode(ChatRequest request, String model, boolean stream) {
+	byte[] encode(ChatRequest request, String model, boolean stream, boolean serviceTier) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		if (model != null) {
 			body.put("model", model);
@@ -94,6 +117,13 @@ final class ChatRequestEncoder {
 					+ "LlmClient.stream(...) for a streamed answer");
 		}
 		request.extra().forEach(body::putIfAbsent);
+		if (this.chat.priorityField() != null) {
+			body.putIfAbsent(this.chat.priorityField(),
+					this.chat.priority(request.requestClassOr(RequestClass.INTERACTIVE)));
+		}
+		if (serviceTier) {
+			putIfSet(body, SERVICE_TIER, serviceTier(request));
+		}
 		if (stream && this.streamUsage) {
 			body.putIfAbsent("stream_options", STREAM_OPTIONS);
 		}

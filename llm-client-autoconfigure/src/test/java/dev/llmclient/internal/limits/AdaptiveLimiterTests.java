@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.llmclient.LlmBulkheadFullException;
 import dev.llmclient.LlmClientSettings;
+import dev.llmclient.RequestClass;
 import dev.llmclient.testsupport.TestClients;
 import dev.llmclient.traffic.ConcurrencyLimiter;
 import dev.llmclient.traffic.ConcurrencyLimiter.Signal;
@@ -157,7 +158,7 @@ class AdaptiveLimiterTests {
 		LlmClientSettings settings = settings(64);
 		AdaptiveLimiter adaptive = new AdaptiveLimiter(settings, this.clock::get);
 		Bulkhead bulkhead = new Bulkhead(settings, adaptive);
-		ConcurrencyLimiter.Permit permit = bulkhead.acquire(Duration.ZERO);
+		ConcurrencyLimiter.Permit permit = bulkhead.acquire(RequestClass.INTERACTIVE, Duration.ZERO);
 		LlmBulkheadFullException full = bulkhead.full();
 		assertThat(full.limit()).isEqualTo(1);
 		assertThat(full.maxConcurrent()).isEqualTo(64);

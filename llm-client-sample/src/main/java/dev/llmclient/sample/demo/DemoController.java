@@ -38,7 +38,8 @@ class DemoController {
 	@GetMapping("/api/demo")
 	Settings settings() {
 		requireDemo();
-		return new Settings(this.controls.tokenDelay().toMillis(), this.controls.failStatus());
+		return new Settings(this.controls.tokenDelay().toMillis(), this.controls.failStatus(),
+				this.controls.flexUnavailable());
 	}
 
 	@PutMapping("/api/demo")
@@ -49,6 +50,9 @@ class DemoController {
 		}
 		if (change.failStatus() != null) {
 			this.controls.setFailStatus(change.failStatus());
+		}
+		if (change.flexUnavailable() != null) {
+			this.controls.setFlexUnavailable(change.flexUnavailable());
 		}
 		return settings();
 	}
@@ -65,8 +69,10 @@ class DemoController {
 	 *
 	 * @param tokenDelayMs time per generated token, in milliseconds
 	 * @param failStatus HTTP status every chat completion fails with, 0 for none
+	 * @param flexUnavailable whether requests for the flex service tier are refused with
+	 * OpenAI's 429 "resource unavailable"
 	 */
-	record Settings(Long tokenDelayMs, Integer failStatus) {
+	record Settings(Long tokenDelayMs, Integer failStatus, Boolean flexUnavailable) {
 	}
 
 }

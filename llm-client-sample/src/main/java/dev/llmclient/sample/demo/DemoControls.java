@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * Knobs of the demo backend that the web console (and its tests) turn while the sample
  * runs: how long the echo model takes per generated token, so streams and batches are
- * slow enough to watch, and an HTTP status that every chat completion fails with, so
- * errors can be seen without a real server.
+ * slow enough to watch, an HTTP status that every chat completion fails with, so errors
+ * can be seen without a real server, and whether the {@code flex} service tier has
+ * capacity.
  */
 final class DemoControls {
 
@@ -18,24 +19,56 @@ final class DemoControls {
 
 	private final int prefixCacheSize;
 
+	private volatile boolean flexUnavailable;
+
+	private final int slots;
+
 	DemoControls(Duration tokenDelay) {
-		this(tokenDelay, PrefixCache.DEFAULT_SIZE);
+		this(tokenDelay, PrefixCache.DEFAULT_SIZE, 0);
 	}
 
 	/**
-	 * Creates the knobs.
+	 * Creates the controls.
 	 * @param tokenDelay the time the echo model takes per generated token
 	 * @param prefixCacheSize the prompt prefixes each backend caches
 	 * ({@code sample.demo.prefix-cache-size})
+	 * @param slots completions each backend generates at once, the others waiting by
+	 * priority ({@link PrioritySlots}); 0 for no limit
 	 */
-	DemoControls(Duration tokenDelay, int prefixCacheSize) {
+	DemoControls(Duration tokenDelay, int prefixCacheSize, int slots) {
 		setTokenDelay(tokenDelay);
 		this.prefixCacheSize = prefixCacheSize;
+		this.slots = slots;
 	}
 
 	/** The prompt prefixes each backend started from now on caches. */
 	int prefixCacheSize() {
 		return this.prefixCacheSize;
+	}
+
+	/**
+	 * Returns how many completions each backend generates at once.
+	 * @return the slots, 0 for no limit
+	 */
+	int slots() {
+		return this.slots;
+	}
+
+	/**
+	 * Whether a request for the {@code flex} service tier is refused as OpenAI refuses it
+	 * when flex capacity runs out.
+	 * @return {@code true} when flex is refused
+	 */
+	boolean flexUnavailable() {
+		return this.flexUnavailable;
+	}
+
+	/**
+	 * Makes requests for the {@code flex} tier be refused, or served again.
+	 * @param flexUnavailable {@code true} to refuse them
+	 */
+	void setFlexUnavailable(boolean flexUnavailable) {
+		this.flexUnavailable = flexUnavailable;
 	}
 
 	Duration tokenDelay() {

@@ -21,7 +21,10 @@ import dev.llmclient.sample.demo.DemoWireFormat.ErrorDetail;
 /**
  * Serves the OpenAI-compatible routes of the demo backend: {@code POST /chat/completions}
  * (plain JSON, or server-sent events when the request asks to stream),
- * {@code POST /embeddings} and {@code GET /models}.
+ * {@code POST /embeddings} and {@code GET /models}. Chat completions take one of the
+ * backend's {@link PrioritySlots} (lowest {@code priority} first, as vLLM schedules), and
+ * a request for the {@code flex} service tier is refused with OpenAI's 429 "resource
+ * unavailable" while the console says flex has no capacity.
  */
 final class DemoHandler implements HttpHandler {
 
@@ -31,6 +34,8 @@ final class DemoHandler implements HttpHandler {
 	 */
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
+	private static final String FLEX = "flex";
+
 	private final String basePath;
 
 	private final EchoModel model;
@@ -39,10 +44,13 @@ final class DemoHandler implements HttpHandler {
 
 	private final DemoControls controls;
 
+	private final PrioritySlots slots;
+
 	DemoHandler(String basePath, DemoControls controls) {
 		this.basePath = basePath;
 		this.controls = controls;
 		this.model = new EchoModel(new PrefixCache(controls.prefixCacheSize()));
+		this.slots = new PrioritySlots(controls.slots());
 	}
 
 	@Override
@@ -96,13 +104,31 @@ final class DemoHandler implements HttpHandler {
 
 	private void chat(HttpExchange exchange) throws IOException {
 		CompletionRequest request = read(exchange.getRequestBody(), CompletionRequest.class, "chat completion");
-		if (Boolean.TRUE.equals(request.stream())) {
-			sendEvents(exchange, this.model.stream(request));
+		if (FLEX.equals(request.serviceTier()) && this.controls.flexUnavailable()) {
+			sendJson(exchange, 429, new ErrorBody(new ErrorDetail("Resource unavailable: the demo's flex tier has no "
+					+ "capacity now; retry later or without service_tier (PUT /api/demo {\"flexUnavailable\": false} "
+					+ "to serve flex again)", "invalid_request_error", "resource_unavailable")));
+			return;
 		}
-		else {
-			Completion completion = this.model.complete(request);
-			this.controls.pauseFor(completion.usage().completionTokens());
-			sendJson(exchange, 200, completion);
+		try {
+			this.slots.acquire(request.priorityOrDefault());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		try {
+			if (Boolean.TRUE.equals(request.stream())) {
+				sendEvents(exchange, this.model.stream(request));
+			}
+			else {
+				Completion completion = this.model.complete(request);
+				this.controls.pauseFor(completion.usage().completionTokens());
+				sendJson(exchange, 200, completion);
+			}
+		}
+		finally {
+			this.slots.release();
 		}
 	}
 

@@ -13,8 +13,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * How the demo backends behave, one backend or several replicas alike: the delay and
- * failure switch the web console changes ({@link DemoControls}), and the provider's
- * limits they simulate ({@link ProviderLimits}).
+ * failure switches the web console changes and the slots that schedule by priority
+ * ({@link DemoControls}), and the provider's limits they simulate
+ * ({@link ProviderLimits}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(NoEndpointCondition.class)
@@ -24,8 +25,9 @@ class DemoSettingsConfiguration {
 
 	@Bean
 	DemoControls demoControls(@Value("${sample.demo.token-delay:0ms}") Duration tokenDelay,
-			@Value("${sample.demo.prefix-cache-size:" + PrefixCache.DEFAULT_SIZE + "}") int prefixCacheSize) {
-		return new DemoControls(tokenDelay, prefixCacheSize);
+			@Value("${sample.demo.prefix-cache-size:" + PrefixCache.DEFAULT_SIZE + "}") int prefixCacheSize,
+			@Value("${sample.demo.slots:0}") int slots) {
+		return new DemoControls(tokenDelay, prefixCacheSize, slots);
 	}
 
 	@Bean

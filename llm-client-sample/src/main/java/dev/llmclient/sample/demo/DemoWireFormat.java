@@ -22,8 +22,14 @@ final class DemoWireFormat {
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	record CompletionRequest(String model, List<Message> messages, Boolean stream, List<JsonNode> tools,
-			@JsonProperty("tool_choice") JsonNode toolChoice,
-			@JsonProperty("response_format") JsonNode responseFormat) {
+			@JsonProperty("tool_choice") JsonNode toolChoice, @JsonProperty("response_format") JsonNode responseFormat,
+			Integer priority, @JsonProperty("service_tier") String serviceTier) {
+
+		/** vLLM's priority: lower served first; 0 when the request sends none. */
+		int priorityOrDefault() {
+			return (this.priority != null) ? this.priority : 0;
+		}
+
 	}
 
 	/**

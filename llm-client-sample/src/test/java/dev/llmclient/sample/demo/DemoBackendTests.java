@@ -84,7 +84,7 @@ class DemoBackendTests {
 
 	@Test
 	void theLeastRecentlyUsedPrefixIsEvictedOnceTheCacheIsFull() throws Exception {
-		try (DemoBackend small = DemoBackend.start(new DemoControls(Duration.ZERO, 2), ProviderLimits.NONE)) {
+		try (DemoBackend small = DemoBackend.start(new DemoControls(Duration.ZERO, 2, 0), ProviderLimits.NONE)) {
 			assertThat(cachedTokens(small, "alpha prefix")).isZero();
 			assertThat(cachedTokens(small, "beta prefix")).isZero();
 			assertThat(cachedTokens(small, "alpha prefix")).isEqualTo(2);
