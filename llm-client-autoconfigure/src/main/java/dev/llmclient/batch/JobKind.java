@@ -138,7 +138,7 @@ abstract class JobKind<Q, R> {
 
 		@Override
 		Object answer(BatchApi api, byte[] body, ChatRequest request) {
-			return api.chatResponse(body);
+			return api.chatResponse(body, request);
 		}
 
 		@Override
@@ -197,7 +197,7 @@ abstract class JobKind<Q, R> {
 
 		@Override
 		Object answer(BatchApi api, byte[] body, EmbeddingRequest request) {
-			return api.embeddingResponse(body, request.inputs().size());
+			return api.embeddingResponse(body, request);
 		}
 
 		@Override

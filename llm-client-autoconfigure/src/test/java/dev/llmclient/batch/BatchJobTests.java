@@ -1,5 +1,6 @@
 package dev.llmclient.batch;
 
+import java.math.BigDecimal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EndpointSettings;
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.PricingSettings.ModelPrice;
 import dev.llmclient.LlmClientException;
 import dev.llmclient.batch.FakeBatchProvider.Outcome;
 import dev.llmclient.testsupport.TestClients;
@@ -171,6 +173,23 @@ class BatchJobTests {
 		assertThat(
 				this.registry.get("gen_ai.client.operation.duration").tags("gen_ai.operation.name", "batches").timers())
 			.isNotEmpty();
+	}
+
+	@Test
+	void pricedJobCostsLessTheBatchDiscount() {
+		LlmBatchService service = service(TestClients.lazy(this.provider.endpoint())
+			.pricing((pricing) -> pricing.withBatchDiscount(new BigDecimal("0.5"))
+				.withModel("gpt-test", ModelPrice.of("2", "10"))), UnaryOperator.identity());
+		BatchJob<BatchResult> job = service.submit(prompts(2));
+		assertThat(job.await(WAIT)).isEqualTo(BatchJob.Status.COMPLETED);
+		BatchResult result = job.result();
+		// 7 input tokens at 2 and 3 output tokens at 10 per million: 0.000044, half of it
+		assertThat(((BatchItem.Success) result.items().get(0)).response().cost())
+			.hasValueSatisfying((cost) -> assertThat(cost.amount()).isEqualByComparingTo("0.000022"));
+		assertThat(result.cost()).hasValueSatisfying((cost) -> {
+			assertThat(cost.amount()).isEqualByComparingTo("0.000044");
+			assertThat(cost.currency()).isEqualTo("USD");
+		});
 	}
 
 	@Test

@@ -89,22 +89,42 @@ public final class BatchApi {
 		return this.operations.embeddingCodec().encode(request, model);
 	}
 
-	/** Reads the body of an answered chat request line, as a live answer is read. */
-	public ChatResponse chatResponse(byte[] body) {
-		return this.operations.chatCodec().completion(body, MediaType.APPLICATION_JSON, null, System.nanoTime());
+	/**
+	 * Reads the body of an answered chat request line, as a live answer is read, priced
+	 * less {@code pricing.batch-discount}.
+	 * @param body the line's response body
+	 * @param request the request the line answers
+	 */
+	public ChatResponse chatResponse(byte[] body, ChatRequest request) {
+		ChatResponse answer = this.operations.chatCodec()
+			.completion(body, MediaType.APPLICATION_JSON, null, System.nanoTime());
+		String requested = (request.model() != null) ? request.model() : this.settings.model();
+		return this.settings.pricing()
+			.cost(answer.model(), requested, answer.usage(), true)
+			.map(answer::withCost)
+			.orElse(answer);
 	}
 
 	/**
-	 * Reads the body of an answered embeddings request line, as a live answer is read.
+	 * Reads the body of an answered embeddings request line, as a live answer is read,
+	 * priced less {@code pricing.batch-discount}.
+	 * @param body the line's response body
+	 * @param request the request the line answers
 	 */
-	public EmbeddingResponse embeddingResponse(byte[] body, int inputs) {
+	public EmbeddingResponse embeddingResponse(byte[] body, EmbeddingRequest request) {
+		EmbeddingResponse answer;
 		try {
-			return this.operations.embeddingCodec()
-				.read(new ByteArrayInputStream(body), inputs, null, System.nanoTime());
+			answer = this.operations.embeddingCodec()
+				.read(new ByteArrayInputStream(body), request.inputs().size(), null, System.nanoTime());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+		String requested = (request.model() != null) ? request.model() : this.settings.embeddings().model();
+		return this.settings.pricing()
+			.cost(answer.model(), requested, answer.usage(), true)
+			.map(answer::withCost)
+			.orElse(answer);
 	}
 
 	/** Uploads an input file with {@code purpose=batch}; returns its id. */
