@@ -18,12 +18,21 @@ import dev.llmclient.traffic.ConcurrencyLimiter;
  * Only one waiting call at a time (the <i>head</i>) waits at the limiter; the permit it
  * gets is handed to the call that should have it now, which may be another: an
  * interactive call while interactive calls hold less than {@code interactive-share} of
- * the limit or no batch call waits, else a batch call. So a batch call holds at most
- * {@code batch-share} of the limit while interactive calls wait (it gets a permit then
- * only when interactive calls hold their share, and the two shares add up to at least 1),
- * and all of it while none do. The limit is the limiter's of the moment, so the shares
- * follow an adaptive or cluster-wide limit as it moves. A call that finds nobody of its
- * class or of a class before it waiting takes a free permit at once, without the line.
+ * the limit or no batch call waits, else a batch call below its cap. So a batch call
+ * holds at most {@code batch-share} of the limit while interactive calls wait (it gets a
+ * permit then only when interactive calls hold their share, and the two shares add up to
+ * at least 1). The limit is the limiter's of the moment, so the shares follow an adaptive
+ * limit as it moves. A call that finds nobody of its class or of a class before it
+ * waiting takes a free permit at once, without the line.
+ * <p>
+ * A permit cannot be taken back from a call in flight, so an interactive call that finds
+ * every permit held by batch calls waits for one of them to end: at an answer time of
+ * {@code T}, up to {@code T}. So batch calls also leave free as many permits as
+ * interactive calls were in flight or waiting at once in the last
+ * {@value #RECENT_SECONDS} to 2 x {@value #RECENT_SECONDS} s, one more when one of them
+ * found no free permit, and at most {@code 1 - batch-share} of the limit: an application
+ * that chats while a batch runs finds a free permit for its usual number of concurrent
+ * chats, and a batch running alone takes the whole limit.
  * <p>
  * A waiting call that times out or is interrupted leaves the line and hands the head on;
  * a permit is counted in its class from the moment it is handed over to its release.
@@ -140,6 +149,11 @@ final class ClassQueue {
 		try {
 			arriving(c);
 			this.waiters[c].addLast(me);
+			if (c == INTERACTIVE) {
+				// it found no free permit: the permits kept free were one too few
+				this.peakNow = Math.max(this.peakNow,
+						this.inFlight[INTERACTIVE] + this.waiters[INTERACTIVE].size() + 1);
+			}
 			try {
 				while (me.permit == null) {
 					long left = deadline - System.nanoTime();
