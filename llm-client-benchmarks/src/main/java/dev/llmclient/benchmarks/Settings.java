@@ -16,7 +16,7 @@ record Settings(boolean quick, Set<String> scenarios, List<Integer> threads, int
 		List<Integer> memoryRecords, Path doc, Path chart) {
 
 	static final Set<String> ALL = Set.of("overhead", "batch", "embeddings", "structured", "first-call", "memory",
-			"jmh", "cluster", "adaptive", "prompt-cache");
+			"jmh", "cluster", "adaptive", "prompt-cache", "classes");
 
 	static Settings parse(String[] args) {
 		boolean quick = false;
