@@ -38,7 +38,8 @@ class DemoController {
 	@GetMapping("/api/demo")
 	Settings settings() {
 		requireDemo();
-		return new Settings(this.controls.tokenDelay().toMillis(), this.controls.failStatus());
+		return new Settings(this.controls.tokenDelay().toMillis(), this.controls.failStatus(),
+				this.controls.batchPhase().toMillis());
 	}
 
 	@PutMapping("/api/demo")
@@ -49,6 +50,9 @@ class DemoController {
 		}
 		if (change.failStatus() != null) {
 			this.controls.setFailStatus(change.failStatus());
+		}
+		if (change.batchPhaseMs() != null) {
+			this.controls.setBatchPhase(Duration.ofMillis(change.batchPhaseMs()));
 		}
 		return settings();
 	}
@@ -65,8 +69,9 @@ class DemoController {
 	 *
 	 * @param tokenDelayMs time per generated token, in milliseconds
 	 * @param failStatus HTTP status every chat completion fails with, 0 for none
+	 * @param batchPhaseMs time each phase of a batch job takes, in milliseconds
 	 */
-	record Settings(Long tokenDelayMs, Integer failStatus) {
+	record Settings(Long tokenDelayMs, Integer failStatus, Long batchPhaseMs) {
 	}
 
 }

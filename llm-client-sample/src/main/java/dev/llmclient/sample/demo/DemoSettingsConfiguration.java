@@ -23,8 +23,11 @@ class DemoSettingsConfiguration {
 	private static final Log logger = LogFactory.getLog(DemoSettingsConfiguration.class);
 
 	@Bean
-	DemoControls demoControls(@Value("${sample.demo.token-delay:0ms}") Duration tokenDelay) {
-		return new DemoControls(tokenDelay);
+	DemoControls demoControls(@Value("${sample.demo.token-delay:0ms}") Duration tokenDelay,
+			@Value("${sample.demo.batch-phase:1s}") Duration batchPhase) {
+		DemoControls controls = new DemoControls(tokenDelay);
+		controls.setBatchPhase(batchPhase);
+		return controls;
 	}
 
 	@Bean
