@@ -85,6 +85,8 @@ public final class LlmClientBuilder {
 
 	private ChatSettings chat = ChatSettings.DEFAULTS;
 
+	private BatchJobSettings batchJobs = BatchJobSettings.DEFAULTS;
+
 	private MeterRegistry meterRegistry;
 
 	private ObservationRegistry observationRegistry;
@@ -408,6 +410,19 @@ public final class LlmClientBuilder {
 	}
 
 	/**
+	 * Changes how batch jobs run on the provider's Batch API: the mode ({@code auto} by
+	 * default), the poll intervals, whether files are kept, the completion window and the
+	 * split thresholds.
+	 * @param change returns the new settings from the current ones, such as
+	 * {@code (b) -> b.withPollInterval(Duration.ofMinutes(1))}
+	 * @return this builder
+	 */
+	public LlmClientBuilder batchJobs(UnaryOperator<BatchJobSettings> change) {
+		this.batchJobs = change.apply(this.batchJobs);
+		return this;
+	}
+
+	/**
 	 * Sets the registry that receives the client's metrics; without one nothing is
 	 * recorded.
 	 * @param meterRegistry the registry, or {@code null}
@@ -497,7 +512,7 @@ public final class LlmClientBuilder {
 		return new LlmClientSettings(this.name, this.propertyPrefix, LlmClientSettings.parseEndpoint(this.endpoint),
 				this.apiKey, this.model, this.streamUsage, this.connection, this.limits, this.retry, this.warmUp,
 				this.lifecycle, this.health, this.ssl, this.proxy, this.observations, this.adaptive, this.rateLimit,
-				this.embeddings, this.endpoints, this.routing, this.chat);
+				this.embeddings, this.endpoints, this.routing, this.chat, this.batchJobs);
 	}
 
 	/**

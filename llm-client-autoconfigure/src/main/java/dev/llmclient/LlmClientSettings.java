@@ -52,13 +52,15 @@ import static dev.llmclient.SettingChecks.withoutUserInfo;
  * @param routing how calls are spread over {@code endpoints} and how a failing one is
  * left alone for a while
  * @param chat how requests are written and structured answers read
+ * @param batchJobs how batch jobs run on the provider's Batch API
  * @since 0.1.0
  */
 public record LlmClientSettings(String name, String propertyPrefix, URI endpoint, String apiKey, String model,
 		boolean streamUsage, ConnectionSettings connection, LimitsSettings limits, RetrySettings retry,
 		WarmUpSettings warmUp, LifecycleSettings lifecycle, HealthSettings health, SslSettings ssl, ProxySettings proxy,
 		ObservationSettings observations, AdaptiveSettings adaptive, RateLimitSettings rateLimit,
-		EmbeddingSettings embeddings, List<EndpointSettings> endpoints, RoutingSettings routing, ChatSettings chat) {
+		EmbeddingSettings embeddings, List<EndpointSettings> endpoints, RoutingSettings routing, ChatSettings chat,
+		BatchJobSettings batchJobs) {
 
 	/** The name of a client that was given none. */
 	public static final String DEFAULT_NAME = "default";
@@ -111,6 +113,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 		require("embeddings", embeddings);
 		require("routing", routing);
 		require("chat", chat);
+		require("batch-jobs", batchJobs);
 		endpoints = checkEndpoints(endpoints, limits.maxConcurrent());
 		if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
 			throw new LlmClientSettingException("retry.max-backoff", retry.maxBackoff(),
@@ -156,7 +159,7 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 					this.observations,
 					this.adaptive
 						.withMinConcurrent(Math.min(this.adaptive.minConcurrent(), endpointLimits.maxConcurrent())),
-					this.rateLimit, this.embeddings, List.of(), this.routing, this.chat));
+					this.rateLimit, this.embeddings, List.of(), this.routing, this.chat, this.batchJobs));
 		}
 		return each;
 	}
@@ -213,7 +216,8 @@ public record LlmClientSettings(String name, String propertyPrefix, URI endpoint
 				+ this.retry + ", warmUp=" + this.warmUp + ", lifecycle=" + this.lifecycle + ", health=" + this.health
 				+ ", ssl=" + this.ssl + ", proxy=" + this.proxy + ", observations=" + this.observations + ", adaptive="
 				+ this.adaptive + ", rateLimit=" + this.rateLimit + ", embeddings=" + this.embeddings + ", endpoints="
-				+ this.endpoints + ", routing=" + this.routing + ", chat=" + this.chat + "]";
+				+ this.endpoints + ", routing=" + this.routing + ", chat=" + this.chat + ", batchJobs=" + this.batchJobs
+				+ "]";
 	}
 
 	/**

@@ -43,7 +43,7 @@ class LlmClientSettingsTests {
 				settings.endpoint(), null, null, true, settings.connection(), settings.limits().withMaxConcurrent(1),
 				settings.retry(), WarmUpSettings.DEFAULTS, settings.lifecycle(), settings.health(), settings.ssl(),
 				settings.proxy(), settings.observations(), settings.adaptive(), settings.rateLimit(),
-				settings.embeddings(), settings.endpoints(), settings.routing(), settings.chat());
+				settings.embeddings(), settings.endpoints(), settings.routing(), settings.chat(), settings.batchJobs());
 		assertThat(narrowed.warmUpConnections()).as("the default follows max-concurrent down").isEqualTo(1);
 	}
 

@@ -340,6 +340,80 @@ public final class LlmBatchService {
 		return new EmbeddingBatchResult(Arrays.asList(items), tally.succeeded(), tally.failed(), tally.elapsed());
 	}
 
+	/**
+	 * Hands chat requests to the provider as one batch job and returns its handle at once
+	 * (after the input file is uploaded and the batch created). See {@link BatchJob} and
+	 * the guide's "Batch jobs": half the price of live calls, answered within the
+	 * completion window; on a server without the Batch API (404), and with
+	 * {@code batch-jobs.mode=auto}, the requests run through {@link #chatAll} behind the
+	 * same handle ({@link BatchJob.Mode#LIVE}).
+	 * @param requests the requests, none {@code null}
+	 * @return the job's handle
+	 * @throws IllegalArgumentException before anything is sent, naming the first
+	 * {@code null} request
+	 * @throws dev.llmclient.LlmClientException when the file cannot be uploaded or the
+	 * batch created, or the server has no Batch API and {@code batch-jobs.mode} is
+	 * {@code provider}
+	 */
+	public BatchJob<BatchResult> submit(List<ChatRequest> requests) {
+		return submit(requests, BatchJobOptions.defaults());
+	}
+
+	/**
+	 * Hands chat requests to the provider as one batch job, with a completion window,
+	 * metadata or mode of its own; see {@link #submit(List)}.
+	 * @param requests the requests, none {@code null}
+	 * @param options the job's options
+	 * @return the job's handle
+	 */
+	public BatchJob<BatchResult> submit(List<ChatRequest> requests, BatchJobOptions options) {
+		throw new UnsupportedOperationException("Batch jobs are not implemented yet");
+	}
+
+	/**
+	 * Hands embeddings requests to the provider as one batch job; one item of the result
+	 * per text, in order over all requests. See {@link #submit(List)}.
+	 * @param requests the requests, none {@code null}
+	 * @return the job's handle
+	 */
+	public BatchJob<EmbeddingBatchResult> submitEmbeddings(List<EmbeddingRequest> requests) {
+		return submitEmbeddings(requests, BatchJobOptions.defaults());
+	}
+
+	/**
+	 * Hands embeddings requests to the provider as one batch job, with options of its
+	 * own; see {@link #submitEmbeddings(List)}.
+	 * @param requests the requests, none {@code null}
+	 * @param options the job's options
+	 * @return the job's handle
+	 */
+	public BatchJob<EmbeddingBatchResult> submitEmbeddings(List<EmbeddingRequest> requests, BatchJobOptions options) {
+		throw new UnsupportedOperationException("Batch jobs are not implemented yet");
+	}
+
+	/**
+	 * Finds a chat batch job again from its id alone, after a restart or in another
+	 * process: the requests are read back from the provider's input file.
+	 * @param id what {@link BatchJob#id()} returned
+	 * @return the job's handle
+	 * @throws IllegalArgumentException for an id that is not a batch job's, or the id of
+	 * a {@link BatchJob.Mode#LIVE} job of another process (which cannot be resumed)
+	 * @throws dev.llmclient.LlmClientException when the provider cannot be asked, or does
+	 * not know the id
+	 */
+	public BatchJob<BatchResult> job(String id) {
+		throw new UnsupportedOperationException("Batch jobs are not implemented yet");
+	}
+
+	/**
+	 * Finds an embeddings batch job again from its id alone; see {@link #job(String)}.
+	 * @param id what {@link BatchJob#id()} returned
+	 * @return the job's handle
+	 */
+	public BatchJob<EmbeddingBatchResult> embeddingsJob(String id) {
+		throw new UnsupportedOperationException("Batch jobs are not implemented yet");
+	}
+
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {
 		return run(requests, options, (index) -> this.client.chatAsync(requests.get(index)));
 	}
