@@ -27,7 +27,7 @@ public final class BenchmarkMain {
 
 	/**
 	 * @param args {@code --quick},
-	 * {@code --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive},
+	 * {@code --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive,batch-jobs},
 	 * {@code --doc=PATH}, {@code --chart=PATH}, {@code --memory-calls=N}
 	 * @throws Exception when a scenario fails
 	 */
@@ -69,12 +69,18 @@ public final class BenchmarkMain {
 		String cluster = settings.runs("cluster") ? clusterLimits() : null;
 		AdaptiveConcurrencyBenchmark.Results adaptive = settings.runs("adaptive") ? AdaptiveConcurrencyBenchmark.run()
 				: null;
+		BatchJobsBenchmark.Results batchJobs = settings.runs("batch-jobs") ? BatchJobsBenchmark
+			.run(settings.quick() ? BatchJobsBenchmark.REQUESTS / 10 : BatchJobsBenchmark.REQUESTS) : null;
 		long minutes = ChronoUnit.SECONDS.between(started, Instant.now());
 		String report = report(settings, overhead, batch, embeddings, structured, firstCall, memory, jmh, cluster,
 				loadBefore, loadAverage(), minutes);
 		if (adaptive != null) {
 			report += "### Adaptive concurrency: hidden cap C, bare 429 and 429 with Retry-After\n\n"
 					+ adaptive.markdown() + '\n';
+		}
+		if (batchJobs != null) {
+			report += "### Batch jobs: a job on the provider's Batch API against a live batch of the same prompts\n\n"
+					+ batchJobs.markdown() + '\n';
 		}
 		System.out.println(report);
 		Path results = Path.of("target", "benchmarks", "results.md");
