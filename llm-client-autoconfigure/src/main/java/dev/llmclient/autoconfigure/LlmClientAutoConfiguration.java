@@ -28,6 +28,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 
 import dev.llmclient.AdaptiveSettings;
+import dev.llmclient.BatchJobSettings;
 import dev.llmclient.ChatSettings;
 import dev.llmclient.ConnectionSettings;
 import dev.llmclient.EmbeddingSettings;
@@ -281,6 +282,18 @@ public final class LlmClientAutoConfiguration {
 			chat = map.from(chatProperties::getMaxTokensField).to(chat, ChatSettings::withMaxTokensField);
 			return map.from(chatProperties::isStructuredOutputRepair)
 				.to(chat, ChatSettings::withStructuredOutputRepair);
+		});
+		LlmClientProperties.BatchJobs jobProperties = properties.getBatchJobs();
+		builder.batchJobs((jobs) -> {
+			jobs = map.from(jobProperties::getMode).to(jobs, BatchJobSettings::withMode);
+			jobs = map.from(jobProperties::getPollInterval).to(jobs, BatchJobSettings::withPollInterval);
+			jobs = map.from(jobProperties::getMaxPollInterval).to(jobs, BatchJobSettings::withMaxPollInterval);
+			jobs = map.from(jobProperties::isKeepFiles).to(jobs, BatchJobSettings::withKeepFiles);
+			jobs = map.from(jobProperties::getCompletionWindow).to(jobs, BatchJobSettings::withCompletionWindow);
+			jobs = map.from(jobProperties::getMaxRequestsPerBatch).to(jobs, BatchJobSettings::withMaxRequestsPerBatch);
+			return map.from(jobProperties::getMaxBytesPerBatch)
+				.as(DataSize::toBytes)
+				.to(jobs, BatchJobSettings::withMaxBytesPerBatch);
 		});
 		return builder;
 	}

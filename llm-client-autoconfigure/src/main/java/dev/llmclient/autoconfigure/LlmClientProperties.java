@@ -7,6 +7,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.llmclient.BatchJobSettings;
 import dev.llmclient.ChatSettings.TokenLimitField;
 import dev.llmclient.RoutingSettings;
 import dev.llmclient.cluster.ClusterSettings;
@@ -149,6 +150,8 @@ public class LlmClientProperties {
 	private final Routing routing = new Routing();
 
 	private final Chat chat = new Chat();
+
+	private final BatchJobs batchJobs = new BatchJobs();
 
 	private final Cluster cluster = new Cluster();
 
@@ -314,6 +317,10 @@ public class LlmClientProperties {
 
 	public Chat getChat() {
 		return this.chat;
+	}
+
+	public BatchJobs getBatchJobs() {
+		return this.batchJobs;
 	}
 
 	public Cluster getCluster() {
@@ -608,6 +615,113 @@ public class LlmClientProperties {
 
 		public void setStructuredOutputRepair(boolean structuredOutputRepair) {
 			this.structuredOutputRepair = structuredOutputRepair;
+		}
+
+	}
+
+	/**
+	 * How batch jobs (LlmBatchService.submit) run on the provider's Batch API (/files and
+	 * /batches).
+	 */
+	public static class BatchJobs {
+
+		/**
+		 * Where batch jobs run: "auto" on the provider's Batch API, or through live calls
+		 * when the server answers 404 on /files or /batches (vLLM, Ollama, llama.cpp);
+		 * "provider" on the Batch API only (a server without it fails the submit); "live"
+		 * always through live calls.
+		 */
+		private BatchJobSettings.Mode mode = BatchJobSettings.Mode.AUTO;
+
+		/**
+		 * First wait between two polls of a job's status; each later wait doubles, with
+		 * jitter, up to max-poll-interval.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(10);
+
+		/**
+		 * Longest wait between two polls of a job's status.
+		 */
+		private Duration maxPollInterval = Duration.ofMinutes(5);
+
+		/**
+		 * Whether the input, output and error files stay on the provider after a job's
+		 * result was read; by default they are deleted.
+		 */
+		private boolean keepFiles;
+
+		/**
+		 * Time the provider has to answer a job, such as "24h" (the only window OpenAI
+		 * takes).
+		 */
+		private String completionWindow = "24h";
+
+		/**
+		 * Most requests (texts, for embeddings) one provider batch holds; a larger job is
+		 * split into several batches behind one id. At most 50000, OpenAI's limit.
+		 */
+		private int maxRequestsPerBatch = 50_000;
+
+		/**
+		 * Largest input file of one provider batch; a larger job is split into several
+		 * batches behind one id. At most 200MB, OpenAI's limit.
+		 */
+		private DataSize maxBytesPerBatch = DataSize.ofMegabytes(200);
+
+		public BatchJobSettings.Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(BatchJobSettings.Mode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getMaxPollInterval() {
+			return this.maxPollInterval;
+		}
+
+		public void setMaxPollInterval(Duration maxPollInterval) {
+			this.maxPollInterval = maxPollInterval;
+		}
+
+		public boolean isKeepFiles() {
+			return this.keepFiles;
+		}
+
+		public void setKeepFiles(boolean keepFiles) {
+			this.keepFiles = keepFiles;
+		}
+
+		public String getCompletionWindow() {
+			return this.completionWindow;
+		}
+
+		public void setCompletionWindow(String completionWindow) {
+			this.completionWindow = completionWindow;
+		}
+
+		public int getMaxRequestsPerBatch() {
+			return this.maxRequestsPerBatch;
+		}
+
+		public void setMaxRequestsPerBatch(int maxRequestsPerBatch) {
+			this.maxRequestsPerBatch = maxRequestsPerBatch;
+		}
+
+		public DataSize getMaxBytesPerBatch() {
+			return this.maxBytesPerBatch;
+		}
+
+		public void setMaxBytesPerBatch(DataSize maxBytesPerBatch) {
+			this.maxBytesPerBatch = maxBytesPerBatch;
 		}
 
 	}

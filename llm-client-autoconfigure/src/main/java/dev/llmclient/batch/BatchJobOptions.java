@@ -10,7 +10,7 @@ import dev.llmclient.BatchJobSettings;
  *
  * @param completionWindow the time the provider has to answer, such as {@code 24h}, or
  * {@code null} for {@code batch-jobs.completion-window}
- * @param metadata key-value pairs stored with the provider's batch (at most 16, keys up
+ * @param metadata key-value pairs stored with the provider's batch (at most 14, keys up
  * to 64 and values up to 512 characters; the keys {@code llm_client_*} are the client's
  * own)
  * @param mode how the job runs, or {@code null} for {@code batch-jobs.mode}
@@ -28,9 +28,9 @@ public record BatchJobOptions(String completionWindow, Map<String, String> metad
 	 */
 	public BatchJobOptions {
 		metadata = (metadata != null) ? Map.copyOf(new LinkedHashMap<>(metadata)) : Map.of();
-		if (metadata.size() > 16) {
+		if (metadata.size() > 14) {
 			throw new IllegalArgumentException("metadata holds " + metadata.size()
-					+ " pairs; the provider takes at most 16 (the client adds up to 2 of its own)");
+					+ " pairs; a job takes at most 14 (the provider takes 16, and the client adds 2 of its own)");
 		}
 		for (Map.Entry<String, String> pair : metadata.entrySet()) {
 			if (pair.getKey().length() > 64 || pair.getValue().length() > 512) {

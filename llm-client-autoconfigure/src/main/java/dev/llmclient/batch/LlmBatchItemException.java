@@ -7,7 +7,7 @@ import dev.llmclient.LlmClientException;
  * status, error type, code and message), or one of the client's codes for a request the
  * provider left unanswered: {@code expired} (the completion window passed),
  * {@code cancelled} (the job was cancelled) or {@code missing} (in neither the output nor
- * the error file).
+ * the error file), or {@code malformed} for an answer line that cannot be read.
  *
  * @since 0.1.0
  */
@@ -23,6 +23,9 @@ public class LlmBatchItemException extends LlmClientException {
 
 	/** The code of a request in neither the output nor the error file. */
 	public static final String MISSING = "missing";
+
+	/** The code of a request whose line in the output file cannot be read. */
+	public static final String MALFORMED = "malformed";
 
 	private final Integer status;
 

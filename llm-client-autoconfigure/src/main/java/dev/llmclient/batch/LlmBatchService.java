@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
+import dev.llmclient.BatchJobSettings;
 import dev.llmclient.ChatRequest;
 import dev.llmclient.ChatResponse;
 import dev.llmclient.EmbeddingRequest;
 import dev.llmclient.EmbeddingResponse;
 import dev.llmclient.LlmClient;
+import dev.llmclient.internal.DefaultLlmClient;
 
 /**
  * Sends many requests through one {@link LlmClient} and answers every one of them, in
@@ -58,6 +60,8 @@ public final class LlmBatchService {
 	private final BatchMetrics metrics;
 
 	private final ObservationRegistry observationRegistry;
+
+	private final BatchJobs jobs;
 
 	/**
 	 * Creates a batch service that keeps as many items in flight as the client's
@@ -126,6 +130,13 @@ public final class LlmBatchService {
 		this.metrics = (meterRegistry != null) ? new MicrometerBatchMetrics(meterRegistry, client.name())
 				: BatchMetrics.NONE;
 		this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
+		this.jobs = (client instanceof DefaultLlmClient own)
+				? new BatchJobs(this, own.batchApi(), own.settings().batchJobs(), this.metrics)
+				: new BatchJobs(this, null, BatchJobSettings.DEFAULTS, this.metrics);
+	}
+
+	LlmClient client() {
+		return this.client;
 	}
 
 	private static int maxConcurrentOf(LlmClient client) {
@@ -367,7 +378,8 @@ public final class LlmBatchService {
 	 * @return the job's handle
 	 */
 	public BatchJob<BatchResult> submit(List<ChatRequest> requests, BatchJobOptions options) {
-		throw new UnsupportedOperationException("Batch jobs are not implemented yet");
+		return this.jobs.submit(JobKind.CHAT, copyOf(requests),
+				(options != null) ? options : BatchJobOptions.defaults());
 	}
 
 	/**
@@ -388,7 +400,8 @@ public final class LlmBatchService {
 	 * @return the job's handle
 	 */
 	public BatchJob<EmbeddingBatchResult> submitEmbeddings(List<EmbeddingRequest> requests, BatchJobOptions options) {
-		throw new UnsupportedOperationException("Batch jobs are not implemented yet");
+		return this.jobs.submit(JobKind.EMBEDDINGS, copyOf(requests),
+				(options != null) ? options : BatchJobOptions.defaults());
 	}
 
 	/**
@@ -402,7 +415,7 @@ public final class LlmBatchService {
 	 * not know the id
 	 */
 	public BatchJob<BatchResult> job(String id) {
-		throw new UnsupportedOperationException("Batch jobs are not implemented yet");
+		return this.jobs.job(JobKind.CHAT, id);
 	}
 
 	/**
@@ -411,7 +424,22 @@ public final class LlmBatchService {
 	 * @return the job's handle
 	 */
 	public BatchJob<EmbeddingBatchResult> embeddingsJob(String id) {
-		throw new UnsupportedOperationException("Batch jobs are not implemented yet");
+		return this.jobs.job(JobKind.EMBEDDINGS, id);
+	}
+
+	/** A copy of the requests of a job, none {@code null} and at least one. */
+	private static <Q> List<Q> copyOf(List<Q> requests) {
+		if (requests == null || requests.isEmpty()) {
+			throw new IllegalArgumentException("requests must hold at least one request; nothing was sent");
+		}
+		List<Q> copy = new ArrayList<>(requests.size());
+		for (Q request : requests) {
+			if (request == null) {
+				throw new IllegalArgumentException("requests[" + copy.size() + "] must not be null; nothing was sent");
+			}
+			copy.add(request);
+		}
+		return copy;
 	}
 
 	private BatchResult run(List<ChatRequest> requests, BatchOptions options) {

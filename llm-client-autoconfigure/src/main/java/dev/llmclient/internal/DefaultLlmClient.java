@@ -22,6 +22,7 @@ import dev.llmclient.LlmClientHealth;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.internal.call.AsyncCalls;
 import dev.llmclient.internal.call.CallPipeline;
+import dev.llmclient.internal.operation.BatchApi;
 import dev.llmclient.internal.operation.EmbeddingSlices;
 import dev.llmclient.internal.operation.Operations;
 import dev.llmclient.internal.operation.StructuredCalls;
@@ -58,6 +59,8 @@ public final class DefaultLlmClient implements LlmClient {
 
 	private final CallMetrics metrics;
 
+	private final BatchApi batchApi;
+
 	private DefaultLlmClient(ClientAssembly parts) {
 		this.settings = parts.settings;
 		this.operations = parts.operations;
@@ -67,6 +70,7 @@ public final class DefaultLlmClient implements LlmClient {
 		this.observations = parts.observations;
 		this.metrics = parts.metrics;
 		this.structured = new StructuredCalls(this, this.settings.chat().structuredOutputRepair());
+		this.batchApi = new BatchApi(this.settings, this.operations, this.pipeline);
 	}
 
 	/**
@@ -96,6 +100,15 @@ public final class DefaultLlmClient implements LlmClient {
 	 */
 	public LlmClientSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Returns the provider's Files and Batches API over this client's pipeline: the seam
+	 * {@link dev.llmclient.batch.LlmBatchService} runs batch jobs through.
+	 * @return the API
+	 */
+	public BatchApi batchApi() {
+		return this.batchApi;
 	}
 
 	@Override

@@ -33,6 +33,18 @@ public class LlmObservationContext extends SenderContext<Object> {
 	 */
 	public static final String EMBEDDINGS = "embeddings";
 
+	/**
+	 * The {@code gen_ai.operation.name} of a call of the provider's Files API for a batch
+	 * job (upload, read or delete a file).
+	 */
+	public static final String FILES = "files";
+
+	/**
+	 * The {@code gen_ai.operation.name} of a call of the provider's Batches API (create,
+	 * poll or cancel a batch job).
+	 */
+	public static final String BATCHES = "batches";
+
 	private final String operationName;
 
 	private final ChatRequest request;
@@ -77,6 +89,17 @@ public class LlmObservationContext extends SenderContext<Object> {
 	 */
 	public LlmObservationContext(EmbeddingRequest request, String requestModel, String serverAddress, int serverPort) {
 		this(EMBEDDINGS, null, request, requestModel, serverAddress, serverPort);
+	}
+
+	/**
+	 * Creates the context of a call that carries neither a chat nor an embeddings
+	 * request, such as {@value #FILES} and {@value #BATCHES}.
+	 * @param operationName the {@code gen_ai.operation.name}
+	 * @param serverAddress the host the request goes to
+	 * @param serverPort the port the request goes to
+	 */
+	public LlmObservationContext(String operationName, String serverAddress, int serverPort) {
+		this(operationName, null, null, null, serverAddress, serverPort);
 	}
 
 	private LlmObservationContext(String operationName, ChatRequest request, EmbeddingRequest embeddingRequest,

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.BeanUtils;
 
 import dev.llmclient.AdaptiveSettings;
+import dev.llmclient.BatchJobSettings;
 import dev.llmclient.ChatSettings;
 import dev.llmclient.ConnectionSettings;
 import dev.llmclient.EmbeddingSettings;
@@ -149,6 +150,17 @@ class LlmClientPropertiesTests {
 		compare(defaults, "chat.max-tokens-field", chatProperties.getMaxTokensField(), chat.maxTokensField());
 		compare(defaults, "chat.structured-output-repair", chatProperties.isStructuredOutputRepair(),
 				chat.structuredOutputRepair());
+		BatchJobSettings jobs = BatchJobSettings.DEFAULTS;
+		LlmClientProperties.BatchJobs jobProperties = properties.getBatchJobs();
+		compare(defaults, "batch-jobs.mode", jobProperties.getMode(), jobs.mode());
+		compare(defaults, "batch-jobs.poll-interval", jobProperties.getPollInterval(), jobs.pollInterval());
+		compare(defaults, "batch-jobs.max-poll-interval", jobProperties.getMaxPollInterval(), jobs.maxPollInterval());
+		compare(defaults, "batch-jobs.keep-files", jobProperties.isKeepFiles(), jobs.keepFiles());
+		compare(defaults, "batch-jobs.completion-window", jobProperties.getCompletionWindow(), jobs.completionWindow());
+		compare(defaults, "batch-jobs.max-requests-per-batch", jobProperties.getMaxRequestsPerBatch(),
+				jobs.maxRequestsPerBatch());
+		compare(defaults, "batch-jobs.max-bytes-per-batch", jobProperties.getMaxBytesPerBatch().toBytes(),
+				jobs.maxBytesPerBatch());
 		ClusterSettings cluster = ClusterSettings.DEFAULTS;
 		LlmClientProperties.Cluster clusterProperties = properties.getCluster();
 		compare(defaults, "cluster.key", clusterProperties.getKey(), cluster.key());

@@ -116,6 +116,14 @@ public final class Call implements AutoCloseable {
 		this.attemptBudgets = budgets;
 	}
 
+	/**
+	 * The index of the endpoint every attempt must go to, or -1 for the one routing
+	 * picks.
+	 */
+	public int pinnedEndpoint() {
+		return this.operation.endpoint();
+	}
+
 	/** The tokens the call is expected to use, as its budgets are charged. */
 	public long tokenEstimate() {
 		return this.operation.tokenEstimate();

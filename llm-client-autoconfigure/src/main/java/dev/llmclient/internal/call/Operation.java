@@ -89,6 +89,14 @@ public abstract class Operation<T> {
 	}
 
 	/**
+	 * The index of the endpoint (in {@code endpoints}) every attempt of the call must go
+	 * to, or -1 for the one routing picks: a batch job lives on one endpoint.
+	 */
+	public int endpoint() {
+		return -1;
+	}
+
+	/**
 	 * Says what a failure means for this operation when it can tell more than the failure
 	 * does; returns it unchanged otherwise.
 	 */

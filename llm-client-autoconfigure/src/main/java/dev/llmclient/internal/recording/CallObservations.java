@@ -103,6 +103,20 @@ public final class CallObservations {
 				parent);
 	}
 
+	/**
+	 * Starts the observation of a call that carries neither a chat nor an embeddings
+	 * request, such as a batch job's file upload or poll.
+	 * @param operation the {@code gen_ai.operation.name}
+	 * @param parent the observation the call belongs to, or {@code null} for the one
+	 * current on this thread
+	 */
+	public Observation start(String operation, Observation parent) {
+		return start(
+				Observation.createNotStarted(this.convention, DEFAULT_CONVENTION,
+						() -> new LlmObservationContext(operation, this.serverAddress, this.serverPort), this.registry),
+				parent);
+	}
+
 	private static Observation start(Observation observation, Observation parent) {
 		if (parent != null) {
 			observation.parentObservation(parent);

@@ -12,7 +12,13 @@ public enum OperationName {
 	CHAT(LlmObservationContext.CHAT, true),
 
 	/** An embeddings request. */
-	EMBEDDINGS(LlmObservationContext.EMBEDDINGS, false);
+	EMBEDDINGS(LlmObservationContext.EMBEDDINGS, false),
+
+	/** A call of the provider's Files API for a batch job: upload, read or delete. */
+	FILES(LlmObservationContext.FILES, false),
+
+	/** A call of the provider's Batches API: create, poll or cancel a batch job. */
+	BATCHES(LlmObservationContext.BATCHES, false);
 
 	private final String value;
 

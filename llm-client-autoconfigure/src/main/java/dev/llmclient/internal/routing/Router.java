@@ -84,9 +84,10 @@ public final class Router {
 	long acquire(Call call) {
 		RoutedEndpoint previous = endpointOf(call.route());
 		long tokens = call.tokenEstimate();
-		long lease = tryAcquire(previous, tokens);
+		int pinned = call.pinnedEndpoint();
+		long lease = tryAcquire(previous, tokens, pinned);
 		if (lease == NONE) {
-			lease = awaitEndpoint(call, previous, tokens);
+			lease = awaitEndpoint(call, previous, tokens, pinned);
 		}
 		RoutedEndpoint chosen = endpoint(lease);
 		try {
@@ -105,12 +106,12 @@ public final class Router {
 	 * call's deadline.
 	 * @throws LlmEndpointsUnavailableException when none took it in time
 	 */
-	private long awaitEndpoint(Call call, RoutedEndpoint previous, long tokens) {
+	private long awaitEndpoint(Call call, RoutedEndpoint previous, long tokens, int pinned) {
 		long start = System.nanoTime();
 		long waitNanos = call.deadline().cap(this.settings.limits().maxWait()).toNanos();
 		// with an adaptive limit, a call waiting here is not in flight at the server
 		call.waitingOutsideAdmission();
-		long lease = this.waiters.await(waitNanos, () -> tryAcquire(previous, tokens),
+		long lease = this.waiters.await(waitNanos, () -> tryAcquire(previous, tokens, pinned),
 				() -> nanosUntilOneOpens(tokens));
 		if (lease == NONE) {
 			throw unavailable(Duration.ofNanos(waitNanos), tokens);
@@ -125,16 +126,21 @@ public final class Router {
 		return lease;
 	}
 
-	private long tryAcquire(RoutedEndpoint previous, long tokens) {
+	/**
+	 * Takes an endpoint for the attempt: another than {@code previous} when one may take
+	 * it, else {@code previous}; only endpoint {@code pinned} when it is not -1.
+	 */
+	private long tryAcquire(RoutedEndpoint previous, long tokens, int pinned) {
 		RoutedEndpoint[] candidates = new RoutedEndpoint[this.endpoints.length];
 		int count = 0;
 		for (RoutedEndpoint endpoint : this.endpoints) {
-			if (endpoint != previous && mayTake(endpoint, tokens)) {
+			boolean eligible = (pinned < 0) ? endpoint != previous : endpoint.index() == pinned;
+			if (eligible && mayTake(endpoint, tokens)) {
 				candidates[endpoint.index()] = endpoint;
 				count++;
 			}
 		}
-		if (count == 0 && previous != null && mayTake(previous, tokens)) {
+		if (pinned < 0 && count == 0 && previous != null && mayTake(previous, tokens)) {
 			candidates[previous.index()] = previous;
 			count = 1;
 		}
@@ -190,7 +196,7 @@ public final class Router {
 	 * Counted as a failover of the endpoint that failed.
 	 */
 	boolean failsOver(Call call, LlmClientException failure) {
-		if (!movesOn(call, failure)) {
+		if (call.pinnedEndpoint() >= 0 || !movesOn(call, failure)) {
 			return false;
 		}
 		RoutedEndpoint failed = endpointOf(call.route());
