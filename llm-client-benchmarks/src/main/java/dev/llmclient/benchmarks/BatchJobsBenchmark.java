@@ -11,7 +11,7 @@ import java.util.Locale;
  * that finishes a batch at once ({@link FakeBatchProvider}), so what is left is the
  * client's work: writing and uploading the JSONL input, then downloading and parsing the
  * output; or making every call. Time and heap added ({@link HeapWatch}) per phase, in a
- * fresh JVM ({@value #JVM_OPTIONS}) running the fake server too. Run from
+ * fresh JVM ({@value #JVM_OPTIONS}) per kind, running the fake server too. Run from
  * {@link BenchmarkMain} with {@code --only=batch-jobs}, or by hand:
  *
  * <pre>
@@ -39,16 +39,19 @@ public final class BatchJobsBenchmark {
 	}
 
 	/**
-	 * Runs the probe JVM.
+	 * Runs the probe JVMs: one for the job, one for the live batch.
 	 * @param requests requests in the job and the live batch
 	 * @return the phases measured
 	 * @throws Exception when the probe fails
 	 */
 	static Results run(int requests) throws Exception {
-		Log.progress("batch-jobs: %d requests as a job and as a live batch (fresh JVM, %s)", requests, JVM_OPTIONS);
-		List<String> lines = Jvm.run(
-				Jvm.command(List.of(JVM_OPTIONS.split(" ")), BatchJobsProbe.class, Integer.toString(requests)),
-				TIMEOUT_SECONDS);
+		Log.progress("batch-jobs: %d requests as a job and as a live batch (a fresh JVM each, %s)", requests,
+				JVM_OPTIONS);
+		List<String> lines = new ArrayList<>();
+		for (String kind : List.of("job", "live")) {
+			lines.addAll(Jvm.run(Jvm.command(List.of(JVM_OPTIONS.split(" ")), BatchJobsProbe.class,
+					Integer.toString(requests), kind), TIMEOUT_SECONDS));
+		}
 		List<Phase> phases = new ArrayList<>();
 		for (String line : lines) {
 			if (line.startsWith("PHASE ")) {
@@ -82,8 +85,8 @@ public final class BatchJobsBenchmark {
 		String markdown() {
 			StringBuilder out = new StringBuilder();
 			out.append(String.format(Locale.ROOT,
-					"%,d chat requests, one loopback server finishing each batch at once; a fresh JVM (%s) with the "
-							+ "fake server in it; heap added = most heap live after any GC during the phase, less before; "
+					"%,d chat requests, one loopback server finishing each batch at once; a fresh JVM (%s) per "
+							+ "kind, with the fake server in it; heap added = most heap live after any GC during the phase, less before; "
 							+ "retained = live after it, less before; peak = the heap pools' peak use, garbage "
 							+ "included, less before.%n%n",
 					this.requests, JVM_OPTIONS));

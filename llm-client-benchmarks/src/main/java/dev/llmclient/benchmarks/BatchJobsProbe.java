@@ -14,11 +14,12 @@ import dev.llmclient.batch.BatchResult;
 import dev.llmclient.batch.LlmBatchService;
 
 /**
- * Runs in a fresh JVM with a small young generation ({@link BatchJobsBenchmark}): the
- * same prompts as one batch job on {@link FakeBatchProvider} (writing and uploading its
- * input, then downloading and parsing its result, each measured by {@link HeapWatch}),
- * then as a live batch at {@code max-concurrent} {@value #MAX_CONCURRENT}. Prints
- * {@code PHASE name seconds addedBytes retainedBytes peakUsedBytes} per phase.
+ * Runs in a fresh JVM with a small young generation ({@link BatchJobsBenchmark}), one JVM
+ * per kind so that neither inherits the other's heap: the prompts as one batch job on
+ * {@link FakeBatchProvider} (writing and uploading its input, then downloading and
+ * parsing its result, each measured by {@link HeapWatch}), or as a live batch at
+ * {@code max-concurrent} {@value #MAX_CONCURRENT}, after a warm-up of the same kind.
+ * Prints {@code PHASE name seconds addedBytes retainedBytes peakUsedBytes} per phase.
  */
 public final class BatchJobsProbe {
 
@@ -32,11 +33,12 @@ public final class BatchJobsProbe {
 	}
 
 	/**
-	 * @param args the number of requests
+	 * @param args the number of requests, then {@code job} or {@code live}
 	 * @throws Exception when a job or a call fails
 	 */
 	public static void main(String[] args) throws Exception {
 		int count = Integer.parseInt(args[0]);
+		boolean job = args[1].equals("job");
 		HeapWatch heap = new HeapWatch();
 		try (FakeBatchProvider provider = new FakeBatchProvider();
 				LlmClient client = LlmClient.builder()
@@ -51,16 +53,17 @@ public final class BatchJobsProbe {
 			LlmBatchService service = new LlmBatchService(client);
 			BatchJobOptions onProvider = BatchJobOptions.defaults().withMode(BatchJobSettings.Mode.PROVIDER);
 			List<ChatRequest> warmUp = requests(WARM_UP_REQUESTS);
-			check(finish(service.submit(warmUp, onProvider)).result(), WARM_UP_REQUESTS, "warm-up job");
-			check(service.chatAll(warmUp), WARM_UP_REQUESTS, "warm-up live batch");
-
 			List<ChatRequest> requests = requests(count);
-			measureJob(heap, service, requests, onProvider);
-			// the job's result is no longer referenced: the live batch starts from the
-			// same heap
-			HeapWatch.Measured<BatchResult> live = heap.measure(() -> service.chatAll(requests));
-			check(live.result(), count, "live batch");
-			print("live", live);
+			if (job) {
+				check(finish(service.submit(warmUp, onProvider)).result(), WARM_UP_REQUESTS, "warm-up job");
+				measureJob(heap, service, requests, onProvider);
+			}
+			else {
+				check(service.chatAll(warmUp), WARM_UP_REQUESTS, "warm-up live batch");
+				HeapWatch.Measured<BatchResult> live = heap.measure(() -> service.chatAll(requests));
+				check(live.result(), count, "live batch");
+				print("live", live);
+			}
 		}
 		System.exit(0);
 	}
