@@ -121,6 +121,20 @@ package dev.llmclient;
  * <td>no</td>
  * </tr>
  * <tr>
+ * <td>{@code batch_validation}</td>
+ * <td>{@code dev.llmclient.batch.LlmBatchJobValidationException} (the provider refused a
+ * batch job's input file)</td>
+ * <td>REQUEST</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
+ * <td>{@code batch_item}</td>
+ * <td>{@code dev.llmclient.batch.LlmBatchItemException} (one request of a batch job, in
+ * its result)</td>
+ * <td>REQUEST, SERVER for the provider's 5xx</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
  * <td>{@code other}</td>
  * <td>this class (interrupted, a stream consumer that threw)</td>
  * <td>CLIENT</td>

@@ -62,9 +62,10 @@ public interface BatchJob<R> {
 	 * jitter.
 	 * @param timeout the longest wait
 	 * @return the status at the end of the wait: {@link Status#terminal()} when the job
-	 * has ended
-	 * @throws dev.llmclient.LlmClientException when the provider cannot be asked
-	 * @throws LlmBatchJobValidationException when the provider refused the input file
+	 * has ended; {@link Status#FAILED} when the provider refused the input file (then
+	 * {@link #result()} says why)
+	 * @throws dev.llmclient.LlmClientException when the provider cannot be asked, or the
+	 * waiting thread is interrupted (its interrupt flag is set again)
 	 */
 	Status await(Duration timeout);
 

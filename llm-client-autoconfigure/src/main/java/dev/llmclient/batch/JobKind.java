@@ -103,7 +103,11 @@ abstract class JobKind<Q, R> {
 					case "temperature" -> request.temperature(value.asDouble());
 					case "top_p" -> request.topP(value.asDouble());
 					case "max_tokens", "max_completion_tokens" -> request.maxTokens(value.asInt());
-					default -> request.extra(field.getKey(), ChatCodec.MAPPER.treeToValue(value, Object.class));
+					default -> {
+						if (!value.isNull()) {
+							request.extra(field.getKey(), ChatCodec.MAPPER.treeToValue(value, Object.class));
+						}
+					}
 				}
 			}
 			return request.build();

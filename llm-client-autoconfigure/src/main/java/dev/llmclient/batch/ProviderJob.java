@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.commons.logging.Log;
@@ -136,7 +137,13 @@ final class ProviderJob<Q, R> implements BatchJob<R> {
 		while (true) {
 			Status status;
 			synchronized (this) {
-				refresh(true);
+				try {
+					refresh(true);
+				}
+				catch (CancellationException ex) {
+					// the poll was cut off by an interrupt of the waiting thread
+					throw new LlmClientException("Interrupted while waiting for batch job " + id(), ex);
+				}
 				status = aggregate();
 			}
 			long remaining = deadline - System.nanoTime();

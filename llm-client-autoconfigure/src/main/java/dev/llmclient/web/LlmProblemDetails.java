@@ -198,6 +198,8 @@ public final class LlmProblemDetails {
 			case "stream_error", "stream_cut" -> "The language model's answer ended before it was complete.";
 			case "structured_output" -> "The language model's answer did not have the expected structure.";
 			case "tool_loop" -> "The language model did not finish its answer within the allowed tool rounds.";
+			case "batch_validation" -> "The language model provider refused the batch job's input.";
+			case "batch_item" -> "The language model provider did not answer this request of a batch job.";
 			default -> httpSentence(ex);
 		};
 	}

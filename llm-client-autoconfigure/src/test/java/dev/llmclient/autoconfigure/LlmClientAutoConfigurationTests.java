@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 import dev.llmclient.AdaptiveSettings;
+import dev.llmclient.BatchJobSettings;
 import dev.llmclient.ChatSettings;
 import dev.llmclient.EmbeddingSettings;
 import dev.llmclient.EndpointSettings;
@@ -188,6 +189,20 @@ class LlmClientAutoConfigurationTests {
 	}
 
 	@Test
+	void batchJobSettingsAreBoundWithTheirDefaults() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().batchJobs())
+			.isEqualTo(BatchJobSettings.DEFAULTS));
+		this.contextRunner
+			.withPropertyValues("llm.client.batch-jobs.mode=provider", "llm.client.batch-jobs.poll-interval=1m",
+					"llm.client.batch-jobs.max-poll-interval=10m", "llm.client.batch-jobs.keep-files=true",
+					"llm.client.batch-jobs.max-requests-per-batch=1000",
+					"llm.client.batch-jobs.max-bytes-per-batch=10MB")
+			.run((context) -> assertThat(context.getBean(DefaultLlmClient.class).settings().batchJobs())
+				.isEqualTo(new BatchJobSettings(BatchJobSettings.Mode.PROVIDER, Duration.ofMinutes(1),
+						Duration.ofMinutes(10), true, "24h", 1000, 10L * 1024 * 1024)));
+	}
+
+	@Test
 	void customizerMaySupplyTheEndpoint() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LlmClientAutoConfiguration.class))
 			.withPropertyValues("llm.client.eager-init=false")
@@ -237,7 +252,11 @@ class LlmClientAutoConfigurationTests {
 			"llm.client.rate-limit.tokens-per-minute=-5|llm.client.rate-limit.tokens-per-minute|at least 1",
 			"llm.client.rate-limit.estimated-output-tokens=0|llm.client.rate-limit.estimated-output-tokens|at least 1",
 			"llm.client.embedding-batch-size=0|llm.client.embedding-batch-size|between 1 and 2048",
-			"llm.client.embedding-batch-size=2049|llm.client.embedding-batch-size|between 1 and 2048" })
+			"llm.client.embedding-batch-size=2049|llm.client.embedding-batch-size|between 1 and 2048",
+			"llm.client.batch-jobs.poll-interval=0s|llm.client.batch-jobs.poll-interval|positive duration",
+			"llm.client.batch-jobs.max-poll-interval=1s|llm.client.batch-jobs.max-poll-interval|not be shorter than batch-jobs.poll-interval",
+			"llm.client.batch-jobs.max-requests-per-batch=50001|llm.client.batch-jobs.max-requests-per-batch|between 1 and 50000",
+			"llm.client.batch-jobs.max-bytes-per-batch=201MB|llm.client.batch-jobs.max-bytes-per-batch|between 1KB and 200MB" })
 	void invalidValueStopsStartUpNamingTheKeyAndTheFix(String property, String key, String reason) {
 		this.contextRunner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
