@@ -26,16 +26,20 @@ final class DemoBatch {
 	/** The only completion window OpenAI offers. */
 	static final Duration COMPLETION_WINDOW = Duration.ofHours(24);
 
+	/**
+	 * The statuses a demo batch goes through: every one of OpenAI's but {@code expired},
+	 * since a demo batch ends within seconds of its 24 h window.
+	 */
 	enum Status {
 
-		VALIDATING, IN_PROGRESS, FINALIZING, COMPLETED, FAILED, EXPIRED, CANCELLING, CANCELLED;
+		VALIDATING, IN_PROGRESS, FINALIZING, COMPLETED, FAILED, CANCELLING, CANCELLED;
 
 		String wire() {
 			return name().toLowerCase(Locale.ROOT);
 		}
 
 		boolean terminal() {
-			return this == COMPLETED || this == FAILED || this == EXPIRED || this == CANCELLED;
+			return this == COMPLETED || this == FAILED || this == CANCELLED;
 		}
 
 	}
