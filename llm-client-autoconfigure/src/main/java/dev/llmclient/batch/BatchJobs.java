@@ -30,8 +30,11 @@ final class BatchJobs {
 	 */
 	static final int MAX_PARTS = 8;
 
-	/** Jobs that have ended are forgotten beyond this many live jobs. */
-	private static final int REMEMBERED_LIVE_JOBS = 1024;
+	/**
+	 * Live jobs remembered: beyond, the oldest that has ended is forgotten with its
+	 * result.
+	 */
+	private static final int REMEMBERED_LIVE_JOBS = 64;
 
 	private static final Log logger = LogFactory.getLog(LlmBatchService.class);
 

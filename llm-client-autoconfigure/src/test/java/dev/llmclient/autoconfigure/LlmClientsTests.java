@@ -35,6 +35,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
+import dev.llmclient.BatchJobSettings;
 import dev.llmclient.LlmClientSettings;
 import dev.llmclient.internal.DefaultLlmClient;
 import dev.llmclient.observation.LlmObservationContext;
@@ -145,6 +146,22 @@ class LlmClientsTests {
 				LlmClientSettings defaults = context.getBean(DefaultLlmClient.class).settings();
 				assertThat(defaults.model()).isEqualTo("m");
 				assertThat(defaults.retry().initialBackoff()).isEqualTo(Duration.ofMillis(200));
+			});
+	}
+
+	@Test
+	void aNamedClientInheritsTheBatchJobSettings() {
+		this.contextRunner
+			.withPropertyValues("llm.client.endpoint=" + endpoint(0), "llm.client.batch-jobs.poll-interval=1m",
+					"llm.client.batch-jobs.max-poll-interval=1h", "llm.clients.nightly.batch-jobs.keep-files=true",
+					"llm.clients.nightly.batch-jobs.mode=provider")
+			.run((context) -> {
+				BatchJobSettings nightly = context.getBean("nightly", DefaultLlmClient.class).settings().batchJobs();
+				assertThat(nightly.pollInterval()).hasMinutes(1);
+				assertThat(nightly.maxPollInterval()).hasHours(1);
+				assertThat(nightly.keepFiles()).isTrue();
+				assertThat(nightly.mode()).isEqualTo(BatchJobSettings.Mode.PROVIDER);
+				assertThat(context.getBean(DefaultLlmClient.class).settings().batchJobs().keepFiles()).isFalse();
 			});
 	}
 
