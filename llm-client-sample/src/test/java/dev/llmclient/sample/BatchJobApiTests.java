@@ -17,13 +17,16 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import dev.llmclient.ChatRequest;
+import dev.llmclient.batch.LlmBatchService;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code /api/batch/jobs} against the demo backend's Batch API: a job submitted and
  * answered {@code 202} at once, polled to its end, its results in the order of the
- * prompts with the failed ones carrying the provider's status and code; cancel; and the
- * errors of the sample's other endpoints.
+ * prompts with the failed ones carrying the provider's status and code; a job resumed
+ * from its id alone; cancel; and the errors of the sample's other endpoints.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "sample.batch.max-prompts=5", "sample.demo.batch-phase=0ms",
@@ -35,6 +38,13 @@ class BatchJobApiTests {
 
 	@Autowired
 	private RestTestClient client;
+
+	/**
+	 * The application's batch service, to submit a job the sample's endpoint has not
+	 * seen.
+	 */
+	@Autowired
+	private LlmBatchService batchService;
 
 	@AfterEach
 	void answerAtOnce() {
@@ -86,6 +96,16 @@ class BatchJobApiTests {
 		assertThat(job.read("$.status", String.class)).isEqualTo("cancelled");
 		assertThat(job.read("$.results[*].ok", List.class)).containsExactly(false, false);
 		assertThat(job.read("$.results[*].code", List.class)).containsExactly("cancelled", "cancelled");
+	}
+
+	@Test
+	void jobTheSampleHasNotSeenIsResumedFromItsIdAlone() throws Exception {
+		String id = this.batchService.submit(List.of(ChatRequest.of("resumed one"), ChatRequest.of("resumed two")))
+			.id();
+		DocumentContext job = awaitEnd(id);
+		assertThat(job.read("$.mode", String.class)).isEqualTo("provider");
+		assertThat(job.read("$.status", String.class)).isEqualTo("completed");
+		assertThat(job.read("$.results[*].text", List.class)).containsExactly("echo: resumed one", "echo: resumed two");
 	}
 
 	@Test
