@@ -51,7 +51,7 @@ class BatchJobApiTests {
 		this.client.put()
 			.uri("/api/demo")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"batchPhaseMs\": 0}")
+			.body("{\"batchPhaseMs\": 0, \"failStatus\": 0}")
 			.exchange()
 			.expectStatus()
 			.isOk();
@@ -79,6 +79,22 @@ class BatchJobApiTests {
 		assertThat(job.read("$.results[1].status", Integer.class)).isEqualTo(400);
 		assertThat(job.read("$.results[1].code", String.class)).isEqualTo("demo_failure");
 		assertThat(job.read("$.results[1].error", String.class)).contains("fail");
+	}
+
+	@Test
+	void jobWhoseEveryRequestFailedEndsCompletedWithEveryResultAFailure() throws Exception {
+		this.client.put()
+			.uri("/api/demo")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"failStatus\": 503}")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		DocumentContext job = awaitEnd(submit("{\"prompts\": [\"one\", \"two\"]}").read("$.id"));
+		assertThat(job.read("$.status", String.class)).isEqualTo("completed");
+		assertThat(job.read("$.counts.failed", Integer.class)).isEqualTo(2);
+		assertThat(job.read("$.results[*].ok", List.class)).containsExactly(false, false);
+		assertThat(job.read("$.results[*].status", List.class)).containsExactly(503, 503);
 	}
 
 	@Test
