@@ -227,7 +227,7 @@ function setProgress(completed, total, elapsedMs) {
     `${percent} % · ${completed} / ${total}` + (elapsedMs !== undefined ? ` · ${(elapsedMs / 1000).toFixed(1)} s` : '');
 }
 
-function addResultRow(prompts, result) {
+function addResultRow(table, prompts, result) {
   const row = document.createElement('tr');
   row.className = result.ok ? 'ok' : 'failed';
   for (const text of [String(result.index + 1), prompts[result.index], result.ok ? result.text : result.error]) {
@@ -242,7 +242,7 @@ function addResultRow(prompts, result) {
   }
   // items arrive as they end: each row goes in its prompt's place
   row.dataset.index = String(result.index);
-  const body = $('batch-results').tBodies[0];
+  const body = table.tBodies[0];
   const after = [...body.rows].find((other) => Number(other.dataset.index) > result.index);
   body.insertBefore(row, after || null);
 }
@@ -261,7 +261,7 @@ async function runBatch() {
       if (name === 'progress') {
         setProgress(event.completed, event.total, event.elapsedMs);
       } else if (name === 'item') {
-        addResultRow(prompts, event);
+        addResultRow($('batch-results'), prompts, event);
       } else if (name === 'done') {
         const parts = [`${event.succeeded} answered, ${event.failed} failed, in ${(event.elapsedMs / 1000).toFixed(2)} s`];
         if (event.usage) {
@@ -281,6 +281,91 @@ async function runBatch() {
     }
   } finally {
     $('batch-run').disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------- batch job on the provider
+
+const JOB_POLL_MS = 500;
+const job = { id: null, prompts: [], timer: null };
+
+function showJob(state) {
+  $('job-status').textContent = state.status.replace('_', ' ');
+  $('job-status').dataset.status = state.status;
+  $('job-id').textContent = `${state.id} · mode ${state.mode}`;
+  const counts = state.counts || { total: job.prompts.length, completed: 0, failed: 0 };
+  const ended = counts.completed + counts.failed;
+  $('job-progress').value = counts.total > 0 ? Math.round((ended * 100) / counts.total) : 0;
+  $('job-counts').textContent = `${ended} / ${counts.total} · ${counts.completed} answered · ${counts.failed} failed`;
+  if (state.results) {
+    $('job-results').tBodies[0].replaceChildren();
+    for (const result of state.results) {
+      addResultRow($('job-results'), job.prompts, result);
+    }
+  }
+  if (state.error) {
+    showError($('job-failure'), { type: 'batch_job_failed', error: state.error });
+  }
+}
+
+function jobEnded(state) {
+  return ['completed', 'failed', 'expired', 'cancelled'].includes(state.status);
+}
+
+/** Polls the job until it ends; the sample asks the provider at most once per poll interval. */
+async function pollJob() {
+  job.timer = null;
+  try {
+    const response = await fetch(`/api/batch/jobs/${encodeURIComponent(job.id)}`);
+    if (!response.ok) {
+      throw await errorOf(response);
+    }
+    const state = await response.json();
+    showJob(state);
+    if (jobEnded(state)) {
+      $('job-summary').textContent = `ended ${state.status}`;
+      $('job-submit').disabled = false;
+      $('job-cancel').disabled = true;
+      return;
+    }
+  } catch (failure) {
+    showError($('job-failure'), asError(failure));
+  }
+  job.timer = setTimeout(pollJob, JOB_POLL_MS);
+}
+
+async function submitJob() {
+  clear($('job-error'), $('job-failure'));
+  clearTimeout(job.timer);
+  job.prompts = $('job-prompts').value.split('\n').filter((line) => line.trim() !== '');
+  $('job-results').tBodies[0].replaceChildren();
+  $('job-summary').textContent = '';
+  $('job-submit').disabled = true;
+  try {
+    const state = await (await postJson('/api/batch/jobs', { prompts: job.prompts })).json();
+    job.id = state.id;
+    showJob(state);
+    $('job-cancel').disabled = false;
+    job.timer = setTimeout(pollJob, JOB_POLL_MS);
+  } catch (failure) {
+    if (failure && failure.httpStatus === 400) {
+      showFieldError($('job-error'), failure.error);
+    } else {
+      showError($('job-failure'), asError(failure));
+    }
+    $('job-submit').disabled = false;
+  }
+}
+
+async function cancelJob() {
+  $('job-cancel').disabled = true;
+  try {
+    const response = await fetch(`/api/batch/jobs/${encodeURIComponent(job.id)}/cancel`, { method: 'POST' });
+    if (!response.ok) {
+      throw await errorOf(response);
+    }
+  } catch (failure) {
+    showError($('job-failure'), asError(failure));
   }
 }
 
@@ -552,6 +637,7 @@ async function loadDemo() {
     $('demo-delay').value = settings.tokenDelayMs;
     $('demo-fail').value = String(settings.failStatus);
     $('demo-flex').value = String(Boolean(settings.flexUnavailable));
+    $('demo-phase').value = settings.batchPhaseMs;
     $('demo').hidden = false;
   } catch (failure) {
     // the health panel already says the sample is unreachable
@@ -581,6 +667,9 @@ $('prompt').addEventListener('keydown', (event) => {
 });
 $('batch-generate').addEventListener('click', generatePrompts);
 $('batch-run').addEventListener('click', runBatch);
+$('job-submit').addEventListener('click', submitJob);
+$('job-cancel').addEventListener('click', cancelJob);
+$('demo-phase').addEventListener('change', () => changeDemo({ batchPhaseMs: Number($('demo-phase').value) }));
 $('demo-delay').addEventListener('change', () => changeDemo({ tokenDelayMs: Number($('demo-delay').value) }));
 $('demo-fail').addEventListener('change', () => changeDemo({ failStatus: Number($('demo-fail').value) }));
 $('demo-flex').addEventListener('change', () => changeDemo({ flexUnavailable: $('demo-flex').value === 'true' }));

@@ -27,7 +27,7 @@ public final class BenchmarkMain {
 
 	/**
 	 * @param args {@code --quick},
-	 * {@code --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive,prompt-cache,classes},
+	 * {@code --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive,prompt-cache,classes,batch-jobs},
 	 * {@code --doc=PATH}, {@code --chart=PATH}, {@code --memory-calls=N}
 	 * @throws Exception when a scenario fails
 	 */
@@ -71,6 +71,8 @@ public final class BenchmarkMain {
 				: null;
 		PromptCacheBenchmark.Results promptCache = settings.runs("prompt-cache") ? PromptCacheBenchmark.run() : null;
 		RequestClassBenchmark.Results classes = settings.runs("classes") ? RequestClassBenchmark.run() : null;
+		BatchJobsBenchmark.Results batchJobs = settings.runs("batch-jobs") ? BatchJobsBenchmark
+			.run(settings.quick() ? BatchJobsBenchmark.REQUESTS / 10 : BatchJobsBenchmark.REQUESTS) : null;
 		long minutes = ChronoUnit.SECONDS.between(started, Instant.now());
 		String report = report(settings, overhead, batch, embeddings, structured, firstCall, memory, jmh, cluster,
 				loadBefore, loadAverage(), minutes);
@@ -89,6 +91,10 @@ public final class BenchmarkMain {
 			Files.createDirectories(chart.toAbsolutePath().getParent());
 			Files.writeString(chart, classes.chart(), StandardCharsets.UTF_8);
 			Log.progress("request classes chart written to %s", chart);
+		}
+		if (batchJobs != null) {
+			report += "### Batch jobs: a job on the provider's Batch API against a live batch of the same prompts\n\n"
+					+ batchJobs.markdown() + '\n';
 		}
 		System.out.println(report);
 		Path results = Path.of("target", "benchmarks", "results.md");

@@ -16,7 +16,7 @@ record Settings(boolean quick, Set<String> scenarios, List<Integer> threads, int
 		List<Integer> memoryRecords, Path doc, Path chart) {
 
 	static final Set<String> ALL = Set.of("overhead", "batch", "embeddings", "structured", "first-call", "memory",
-			"jmh", "cluster", "adaptive", "prompt-cache", "classes");
+			"jmh", "cluster", "adaptive", "prompt-cache", "classes", "batch-jobs");
 
 	static Settings parse(String[] args) {
 		boolean quick = false;
@@ -42,7 +42,7 @@ record Settings(boolean quick, Set<String> scenarios, List<Integer> threads, int
 			}
 			else {
 				throw new IllegalArgumentException("unknown option " + arg
-						+ " (known: --quick, --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive,prompt-cache,classes, --doc=PATH, --chart=PATH, --memory-calls=N)");
+						+ " (known: --quick, --only=overhead,batch,embeddings,structured,first-call,memory,jmh,cluster,adaptive,prompt-cache,classes,batch-jobs, --doc=PATH, --chart=PATH, --memory-calls=N)");
 			}
 		}
 		if (quick) {

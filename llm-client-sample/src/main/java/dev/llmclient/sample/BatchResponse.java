@@ -8,6 +8,7 @@ import dev.llmclient.Cost;
 import dev.llmclient.Usage;
 import dev.llmclient.batch.BatchItem;
 import dev.llmclient.batch.BatchResult;
+import dev.llmclient.batch.LlmBatchItemException;
 
 /**
  * Body answered by {@code POST /api/batch}.
@@ -35,17 +36,25 @@ record BatchResponse(List<Result> results, int succeeded, int failed, long elaps
 	 * @param ok whether the prompt was answered
 	 * @param text the answer, or absent
 	 * @param error why the prompt failed, or absent
+	 * @param status for a request of a batch job the provider failed, the HTTP status it
+	 * answered the request with; else absent
+	 * @param code for a request of a batch job, the provider's error code, or
+	 * {@code expired}, {@code cancelled} or {@code missing} for a request it left
+	 * unanswered; else absent
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Result(int index, boolean ok, String text, String error) {
+	record Result(int index, boolean ok, String text, String error, Integer status, String code) {
 
 		static Result from(BatchItem item) {
 			if (item instanceof BatchItem.Success success) {
-				return new Result(item.index(), true, success.response().content(), null);
+				return new Result(item.index(), true, success.response().content(), null, null, null);
 			}
 			Throwable error = ((BatchItem.Failure) item).error();
 			String message = (error.getMessage() != null) ? error.getMessage() : error.getClass().getSimpleName();
-			return new Result(item.index(), false, null, message);
+			if (error instanceof LlmBatchItemException itemError) {
+				return new Result(item.index(), false, null, message, itemError.status(), itemError.code());
+			}
+			return new Result(item.index(), false, null, message, null, null);
 		}
 
 	}

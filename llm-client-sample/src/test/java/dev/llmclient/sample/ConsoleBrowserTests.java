@@ -54,6 +54,9 @@ class ConsoleBrowserTests {
 
 	static final int TOKEN_DELAY_MS = 30;
 
+	/** Each phase of a demo batch job: a job then ends in about a second. */
+	private static final int BATCH_PHASE_MS = 300;
+
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
 	/**
@@ -89,7 +92,8 @@ class ConsoleBrowserTests {
 
 	@BeforeEach
 	void openConsole() throws Exception {
-		put("/api/demo", "{\"failStatus\": 0, \"tokenDelayMs\": " + TOKEN_DELAY_MS + "}");
+		put("/api/demo", "{\"failStatus\": 0, \"tokenDelayMs\": " + TOKEN_DELAY_MS + ", \"batchPhaseMs\": "
+				+ BATCH_PHASE_MS + "}");
 		browser.manage().logs().get(LogType.BROWSER);
 		browser.get(url("/"));
 		waitUntil((page) -> !text("health-status").equals("…") && byId("demo").isDisplayed());
@@ -246,6 +250,30 @@ class ConsoleBrowserTests {
 		List<WebElement> rows = browser.findElements(By.cssSelector("#batch-results tbody tr"));
 		assertThat(rows).hasSize(3).allMatch((row) -> "failed".equals(row.getDomAttribute("class")));
 		assertThat(rows.get(0).getText()).contains("failed:").contains("503");
+	}
+
+	@Test
+	void batchJobPanelShowsTheJobsStatusAndCountsUntilItEndsThenItsResultsInOrder() {
+		script("""
+				window.statuses = [];
+				new MutationObserver(() => window.statuses.push(document.getElementById('job-status').textContent))
+				  .observe(document.getElementById('job-status'), { childList: true, characterData: true, subtree: true });
+				""");
+		setValue("job-prompts", "first prompt\nplease fail here\nthird prompt");
+		byId("job-submit").click();
+		waitUntil((page) -> text("job-status").equals("completed"));
+		assertThat(((List<?>) script("return window.statuses")).stream().map(String::valueOf))
+			.as("statuses shown while the job ran")
+			.contains("validating")
+			.endsWith("completed");
+		assertThat(text("job-id")).startsWith("batch_").endsWith("mode provider");
+		assertThat(text("job-counts")).isEqualTo("3 / 3 · 2 answered · 1 failed");
+		assertThat(byId("job-submit").isEnabled()).isTrue();
+		assertThat(byId("job-cancel").isEnabled()).isFalse();
+		List<WebElement> rows = browser.findElements(By.cssSelector("#job-results tbody tr"));
+		assertThat(rows).extracting((row) -> row.getDomAttribute("class")).containsExactly("ok", "failed", "ok");
+		assertThat(rows.get(0).getText()).contains("first prompt").contains("echo: first prompt");
+		assertThat(rows.get(1).getText()).contains("failed:").contains("fail");
 	}
 
 	@Test

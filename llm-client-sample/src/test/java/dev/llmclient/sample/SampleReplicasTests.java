@@ -1,7 +1,11 @@
 package dev.llmclient.sample;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,10 +23,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code sample.demo.replicas=3}: three demo backends behind the client; stopping one
  * with {@code POST /demo/replicas/1/down} loses no call, health shows it cooling down,
- * and once started again it takes calls after its cooldown.
+ * and once started again it takes calls after its cooldown. A batch job runs on one of
+ * them (the client pins a job's calls to its first endpoint) under the model
+ * {@code echo}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "server.address=127.0.0.1", "sample.demo.replicas=3", "llm.client.routing.cooldown=3s" })
+		properties = { "server.address=127.0.0.1", "sample.demo.replicas=3", "llm.client.routing.cooldown=3s",
+				"sample.demo.batch-phase=0ms", "llm.client.batch-jobs.poll-interval=20ms" })
 @AutoConfigureRestTestClient
 class SampleReplicasTests {
 
@@ -64,6 +71,34 @@ class SampleReplicasTests {
 			generate("again").expectStatus().isOk();
 			return this.llmClient.health().endpoints().get(1).state().equals("active")
 					&& this.llmClient.health().endpoints().get(1).health().calls().succeeded() > 0;
+		});
+	}
+
+	@Test
+	void batchJobRunsOnTheReplicasUnderTheEchoModel() {
+		String id = JsonPath
+			.parse(new String(this.client.post()
+				.uri("/api/batch/jobs")
+				.contentType(MediaType.APPLICATION_JSON)
+				.body("{\"prompts\": [\"one\", \"two\"]}")
+				.exchange()
+				.expectStatus()
+				.isAccepted()
+				.expectBody()
+				.returnResult()
+				.getResponseBody(), StandardCharsets.UTF_8))
+			.read("$.id");
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			DocumentContext job = JsonPath.parse(new String(this.client.get()
+				.uri("/api/batch/jobs/{id}", id)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.returnResult()
+				.getResponseBody(), StandardCharsets.UTF_8));
+			return "completed".equals(job.read("$.status"))
+					&& List.of("echo: one", "echo: two").equals(job.read("$.results[*].text", List.class));
 		});
 	}
 

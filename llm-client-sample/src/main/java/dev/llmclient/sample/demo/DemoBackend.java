@@ -12,8 +12,9 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * The demo backend: an OpenAI-compatible HTTP server on a free loopback port, serving the
- * echo model under {@value #BASE_PATH}. It runs apart from the application's web server
- * because the client is built, and points at it, before the web server starts.
+ * echo model under {@value #BASE_PATH}, with OpenAI's Files and Batch APIs
+ * ({@link DemoBatchHandler}). It runs apart from the application's web server because the
+ * client is built, and points at it, before the web server starts.
  */
 final class DemoBackend implements AutoCloseable {
 
@@ -31,9 +32,15 @@ final class DemoBackend implements AutoCloseable {
 
 	private final ThreadPoolExecutor executor;
 
-	private DemoBackend(HttpServer server, ThreadPoolExecutor executor) {
+	private final DemoFiles files;
+
+	private final DemoBatchRunner runner;
+
+	private DemoBackend(HttpServer server, ThreadPoolExecutor executor, DemoFiles files, DemoBatchRunner runner) {
 		this.server = server;
 		this.executor = executor;
+		this.files = files;
+		this.runner = runner;
 	}
 
 	/**
@@ -68,8 +75,14 @@ final class DemoBackend implements AutoCloseable {
 				new ArrayBlockingQueue<>(QUEUE_CAPACITY), threadFactory(), new ThreadPoolExecutor.CallerRunsPolicy());
 		server.setExecutor(executor);
 		server.createContext(BASE_PATH, limits.apply(new DemoHandler(BASE_PATH, controls)));
+		// the batch API has limits of its own: the provider's live limits do not apply
+		DemoFiles files = new DemoFiles();
+		DemoBatchRunner runner = new DemoBatchRunner(files, controls);
+		DemoBatchHandler batchHandler = new DemoBatchHandler(BASE_PATH, files, new DemoBatches(files), runner);
+		server.createContext(BASE_PATH + "/files", batchHandler);
+		server.createContext(BASE_PATH + "/batches", batchHandler);
 		server.start();
-		return new DemoBackend(server, executor);
+		return new DemoBackend(server, executor, files, runner);
 	}
 
 	/**
@@ -87,6 +100,7 @@ final class DemoBackend implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.stop(0);
+		this.runner.close();
 		this.executor.shutdown();
 		try {
 			if (!this.executor.awaitTermination(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -97,6 +111,7 @@ final class DemoBackend implements AutoCloseable {
 			this.executor.shutdownNow();
 			Thread.currentThread().interrupt();
 		}
+		this.files.close();
 	}
 
 	private static ThreadFactory threadFactory() {

@@ -49,7 +49,8 @@ class DemoBackendConfiguration {
 				+ " set: using the built-in demo backend (echo model) at " + demoBackend.baseUrl()
 				+ ". To use a real server set LLM_CLIENT_ENDPOINT and LLM_CLIENT_MODEL, "
 				+ "e.g. LLM_CLIENT_ENDPOINT=http://localhost:11434/v1 LLM_CLIENT_MODEL=llama3.2 for Ollama.");
-		return new DemoConnectionDetails(demoBackend.baseUrl(), environment.getProperty(MODEL_PROPERTY));
+		return new DemoConnectionDetails(demoBackend.baseUrl(),
+				environment.getProperty(MODEL_PROPERTY, EchoModel.NAME));
 	}
 
 }

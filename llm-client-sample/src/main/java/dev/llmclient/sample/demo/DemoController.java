@@ -39,7 +39,7 @@ class DemoController {
 	Settings settings() {
 		requireDemo();
 		return new Settings(this.controls.tokenDelay().toMillis(), this.controls.failStatus(),
-				this.controls.flexUnavailable());
+				this.controls.flexUnavailable(), this.controls.batchPhase().toMillis());
 	}
 
 	@PutMapping("/api/demo")
@@ -53,6 +53,9 @@ class DemoController {
 		}
 		if (change.flexUnavailable() != null) {
 			this.controls.setFlexUnavailable(change.flexUnavailable());
+		}
+		if (change.batchPhaseMs() != null) {
+			this.controls.setBatchPhase(Duration.ofMillis(change.batchPhaseMs()));
 		}
 		return settings();
 	}
@@ -71,8 +74,9 @@ class DemoController {
 	 * @param failStatus HTTP status every chat completion fails with, 0 for none
 	 * @param flexUnavailable whether requests for the flex service tier are refused with
 	 * OpenAI's 429 "resource unavailable"
+	 * @param batchPhaseMs time each phase of a batch job takes, in milliseconds
 	 */
-	record Settings(Long tokenDelayMs, Integer failStatus, Boolean flexUnavailable) {
+	record Settings(Long tokenDelayMs, Integer failStatus, Boolean flexUnavailable, Long batchPhaseMs) {
 	}
 
 }

@@ -5,15 +5,22 @@ import java.time.Duration;
 /**
  * Knobs of the demo backend that the web console (and its tests) turn while the sample
  * runs: how long the echo model takes per generated token, so streams and batches are
- * slow enough to watch, an HTTP status that every chat completion fails with, so errors
- * can be seen without a real server, and whether the {@code flex} service tier has
- * capacity.
+ * slow enough to watch, how long each phase of a batch job takes, an HTTP status that
+ * every chat completion fails with, so errors can be seen without a real server, and
+ * whether the {@code flex} service tier has capacity.
  */
 final class DemoControls {
 
 	static final Duration MAX_TOKEN_DELAY = Duration.ofSeconds(1);
 
+	static final Duration MAX_BATCH_PHASE = Duration.ofMinutes(1);
+
+	/** A job then ends some four seconds after it is created: slow enough to watch. */
+	static final Duration DEFAULT_BATCH_PHASE = Duration.ofSeconds(1);
+
 	private volatile Duration tokenDelay;
+
+	private volatile Duration batchPhase = DEFAULT_BATCH_PHASE;
 
 	private volatile int failStatus;
 
@@ -87,6 +94,29 @@ final class DemoControls {
 							+ ((tokenDelay != null) ? tokenDelay.toMillis() + " ms" : "null"));
 		}
 		this.tokenDelay = tokenDelay;
+	}
+
+	/**
+	 * Returns how long each phase of a batch job takes: validating, finalizing, and half
+	 * of answering.
+	 * @return the time per phase
+	 */
+	Duration batchPhase() {
+		return this.batchPhase;
+	}
+
+	/**
+	 * Sets how long each phase of a batch job takes.
+	 * @param batchPhase between zero and {@link #MAX_BATCH_PHASE}
+	 * @throws IllegalArgumentException when out of that range
+	 */
+	void setBatchPhase(Duration batchPhase) {
+		if (batchPhase == null || batchPhase.isNegative() || batchPhase.compareTo(MAX_BATCH_PHASE) > 0) {
+			throw new IllegalArgumentException(
+					"The demo's batch phase must be between 0 and " + MAX_BATCH_PHASE.toMillis() + " ms, was "
+							+ ((batchPhase != null) ? batchPhase.toMillis() + " ms" : "null"));
+		}
+		this.batchPhase = batchPhase;
 	}
 
 	/**

@@ -146,7 +146,7 @@ final class DemoHandler implements HttpHandler {
 		}
 	}
 
-	private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+	static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
 		byte[] bytes = MAPPER.writeValueAsBytes(body);
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
 		exchange.sendResponseHeaders(status, bytes.length);
@@ -173,11 +173,11 @@ final class DemoHandler implements HttpHandler {
 		out.flush();
 	}
 
-	private static void sendError(HttpExchange exchange, int status, String message) throws IOException {
+	static void sendError(HttpExchange exchange, int status, String message) throws IOException {
 		sendError(exchange, status, message, "invalid_request_error");
 	}
 
-	private static void sendError(HttpExchange exchange, int status, String message, String type) throws IOException {
+	static void sendError(HttpExchange exchange, int status, String message, String type) throws IOException {
 		sendJson(exchange, status, new ErrorBody(new ErrorDetail(message, type, null)));
 	}
 

@@ -38,9 +38,15 @@ class DemoReplicasConfiguration {
 		return started;
 	}
 
+	/**
+	 * The replicas as the client's endpoints, and the model {@code echo} unless
+	 * {@code llm.client.model} names one: a batch job needs a model in every request.
+	 */
 	@Bean
-	LlmClientCustomizer demoReplicasEndpoints(DemoReplicas replicas) {
-		return (builder) -> builder.endpoints(replicas.baseUrls().stream().map(EndpointSettings::of).toList());
+	LlmClientCustomizer demoReplicasEndpoints(DemoReplicas replicas,
+			@Value("${llm.client.model:" + EchoModel.NAME + "}") String model) {
+		return (builder) -> builder.endpoints(replicas.baseUrls().stream().map(EndpointSettings::of).toList())
+			.model(model);
 	}
 
 }

@@ -26,8 +26,10 @@ class DemoSettingsConfiguration {
 	@Bean
 	DemoControls demoControls(@Value("${sample.demo.token-delay:0ms}") Duration tokenDelay,
 			@Value("${sample.demo.prefix-cache-size:" + PrefixCache.DEFAULT_SIZE + "}") int prefixCacheSize,
-			@Value("${sample.demo.slots:0}") int slots) {
-		return new DemoControls(tokenDelay, prefixCacheSize, slots);
+			@Value("${sample.demo.slots:0}") int slots, @Value("${sample.demo.batch-phase:1s}") Duration batchPhase) {
+		DemoControls controls = new DemoControls(tokenDelay, prefixCacheSize, slots);
+		controls.setBatchPhase(batchPhase);
+		return controls;
 	}
 
 	@Bean

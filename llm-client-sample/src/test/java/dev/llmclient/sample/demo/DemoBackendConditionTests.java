@@ -80,7 +80,7 @@ class DemoBackendConditionTests {
 		assertThatExceptionOfType(ResponseStatusException.class).isThrownBy(controller::settings)
 			.satisfies((ex) -> assertThat(ex.getStatusCode().value()).isEqualTo(404));
 		assertThatExceptionOfType(ResponseStatusException.class)
-			.isThrownBy(() -> controller.change(new DemoController.Settings(0L, 503, null)));
+			.isThrownBy(() -> controller.change(new DemoController.Settings(0L, 503, null, null)));
 	}
 
 	@Test
