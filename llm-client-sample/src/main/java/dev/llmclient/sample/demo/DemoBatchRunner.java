@@ -73,7 +73,7 @@ final class DemoBatchRunner implements AutoCloseable {
 
 	private final DemoControls controls;
 
-	private final EchoModel model = new EchoModel();
+	private final EchoModel model = new EchoModel(new PrefixCache(PrefixCache.DEFAULT_SIZE));
 
 	private final DemoEmbeddings embeddings = new DemoEmbeddings();
 
