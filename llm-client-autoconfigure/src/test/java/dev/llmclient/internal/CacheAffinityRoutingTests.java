@@ -122,30 +122,14 @@ class CacheAffinityRoutingTests {
 			.build()) {
 			client.chat(keyed("probe"));
 			int home = replicaThatReceived("probe");
-			List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
-			for (int i = 0; i < 5; i++) {
-				String prompt = "held-" + i;
-				this.replicas.forEach((replica) -> replica.hold(prompt));
-				calls.add(client.chatAsync(keyed(prompt)));
-				int sent = i + 1;
-				await().atMost(Duration.ofSeconds(5)).until(() -> heldReceived(sent) == sent);
-			}
+			List<CompletableFuture<ChatResponse>> calls = sendHeld(client, 5);
 			// far below its load bound, but at its max-concurrent (or adaptive limit):
 			// the
 			// home is skipped as under every strategy, and the ring goes on
-			int[] held = new int[3];
-			for (int r = 0; r < 3; r++) {
-				for (int i = 0; i < 5; i++) {
-					held[r] += (int) this.replicas.get(r).received("held-" + i);
-				}
-			}
+			int[] held = heldPerReplica(5);
 			assertThat(held[home]).isEqualTo(2);
 			assertThat(held).containsExactlyInAnyOrder(2, 2, 1);
-			for (int i = 0; i < 5; i++) {
-				String prompt = "held-" + i;
-				this.replicas.forEach((replica) -> replica.release(prompt));
-			}
-			CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+			releaseHeld(calls);
 		}
 	}
 
@@ -160,28 +144,12 @@ class CacheAffinityRoutingTests {
 		try (LlmClient client = client(routing).build()) {
 			client.chat(keyed("probe"));
 			int home = replicaThatReceived("probe");
-			List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
-			for (int i = 0; i < 6; i++) {
-				String prompt = "held-" + i;
-				this.replicas.forEach((replica) -> replica.hold(prompt));
-				calls.add(client.chatAsync(keyed(prompt)));
-				int sent = i + 1;
-				await().atMost(Duration.ofSeconds(5)).until(() -> heldReceived(sent) == sent);
-			}
-			int[] held = new int[3];
-			for (int r = 0; r < 3; r++) {
-				for (int i = 0; i < 6; i++) {
-					held[r] += (int) this.replicas.get(r).received("held-" + i);
-				}
-			}
+			List<CompletableFuture<ChatResponse>> calls = sendHeld(client, 6);
+			int[] held = heldPerReplica(6);
 			assertThat(held[home]).isEqualTo(onHome);
 			assertThat(held).containsExactlyInAnyOrder(onHome, onNext, 0);
 			assertThat(client.health().endpoints().get(home).health().bulkhead().inFlight()).isEqualTo(onHome);
-			for (int i = 0; i < 6; i++) {
-				String prompt = "held-" + i;
-				this.replicas.forEach((replica) -> replica.release(prompt));
-			}
-			CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+			releaseHeld(calls);
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(client.health().endpoints())
 					.allSatisfy((endpoint) -> assertThat(endpoint.health().bulkhead().inFlight()).isZero()));
@@ -282,6 +250,42 @@ class CacheAffinityRoutingTests {
 		}
 		assertThat(found).as("%s received", prompt).isNotNegative();
 		return found;
+	}
+
+	/**
+	 * Sends {@code count} calls {@code held-0}, {@code held-1}, ..., one at a time, each
+	 * held by the replica it reaches, the next only once the last has arrived.
+	 */
+	private List<CompletableFuture<ChatResponse>> sendHeld(LlmClient client, int count) {
+		List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			String prompt = "held-" + i;
+			this.replicas.forEach((replica) -> replica.hold(prompt));
+			calls.add(client.chatAsync(keyed(prompt)));
+			int sent = i + 1;
+			await().atMost(Duration.ofSeconds(5)).until(() -> heldReceived(sent) == sent);
+		}
+		return calls;
+	}
+
+	/** How many of the first {@code count} held calls each replica received. */
+	private int[] heldPerReplica(int count) {
+		int[] held = new int[3];
+		for (int r = 0; r < 3; r++) {
+			for (int i = 0; i < count; i++) {
+				held[r] += (int) this.replicas.get(r).received("held-" + i);
+			}
+		}
+		return held;
+	}
+
+	/** Lets the held calls go and waits for them to end. */
+	private void releaseHeld(List<CompletableFuture<ChatResponse>> calls) throws Exception {
+		for (int i = 0; i < calls.size(); i++) {
+			String prompt = "held-" + i;
+			this.replicas.forEach((replica) -> replica.release(prompt));
+		}
+		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 	}
 
 	private long heldReceived(int calls) {

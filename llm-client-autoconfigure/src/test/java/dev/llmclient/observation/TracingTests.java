@@ -1,6 +1,7 @@
 package dev.llmclient.observation;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +36,7 @@ import dev.llmclient.LlmClient;
 import dev.llmclient.LlmClientBuilder;
 import dev.llmclient.LlmHttpException;
 import dev.llmclient.LlmTimeoutException;
+import dev.llmclient.PricingSettings.ModelPrice;
 import dev.llmclient.batch.BatchResult;
 import dev.llmclient.batch.LlmBatchService;
 import dev.llmclient.testsupport.CannedBodies;
@@ -47,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every call is one client span with the GenAI keys and each HTTP attempt its child,
+ * Every call is one client span with the GenAI keys (the usage details the server
+ * reports, and the cost when the model is priced) and each HTTP attempt its child,
  * carrying {@code traceparent} to the server, with an in-memory Brave tracer as an
  * application with Micrometer Tracing has.
  */
@@ -311,6 +314,35 @@ class TracingTests {
 		assertThat(call.getTags().get("gen_ai.output.messages"))
 			.isEqualTo("[{\"role\":\"assistant\",\"content\":\"A rather...");
 		assertThat(call.getTags().values()).noneMatch((value) -> value.contains("sk-secret-key"));
+	}
+
+	@Test
+	void spanCarriesCacheReasoningAndCostAttributes() throws IOException {
+		serve((exchange) -> exchange.respond(200, "application/json", """
+				{"id":"c1","model":"gpt-test","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},
+				 "finish_reason":"stop"}],"usage":{"prompt_tokens":2000,"completion_tokens":100,"total_tokens":2100,
+				 "prompt_tokens_details":{"cached_tokens":1500,"cache_write_tokens":500},
+				 "completion_tokens_details":{"reasoning_tokens":64}}}"""));
+		this.client = client().pricing((pricing) -> pricing.withModel("gpt-test", ModelPrice.of("1", "2"))).build();
+		this.client.chat(ChatRequest.of("Hello"));
+		FinishedSpan call = onlySpan("chat gpt-test");
+		assertThat(call.getTags())
+			.containsAllEntriesOf(Map.of("gen_ai.usage.input_tokens", "2000", "gen_ai.usage.cache_read.input_tokens",
+					"1500", "gen_ai.usage.cache_creation.input_tokens", "500", "gen_ai.usage.reasoning.output_tokens",
+					"64", "llm.client.cost", new BigDecimal("0.0022").toPlainString() + " USD"));
+	}
+
+	@Test
+	void spanHasNoUsageDetailTheServerDidNotReport() throws IOException {
+		serve((exchange) -> exchange.respond(200, "application/json", """
+				{"model":"gpt-test","choices":[{"message":{"content":"Hi"}}],
+				 "usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}"""));
+		this.client = client().build();
+		this.client.chat(ChatRequest.of("Hello"));
+		FinishedSpan call = onlySpan("chat gpt-test");
+		assertThat(call.getTags()).containsKey("gen_ai.usage.input_tokens")
+			.doesNotContainKeys("gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_creation.input_tokens",
+					"gen_ai.usage.reasoning.output_tokens", "llm.client.cost");
 	}
 
 	private LlmClientBuilder client() {

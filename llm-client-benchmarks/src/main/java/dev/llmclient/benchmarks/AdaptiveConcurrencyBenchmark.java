@@ -1,25 +1,13 @@
 package dev.llmclient.benchmarks;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import dev.llmclient.LlmClient;
 import dev.llmclient.batch.BatchResult;
@@ -42,7 +30,7 @@ import dev.llmclient.batch.LlmBatchService;
  * java -cp llm-client-benchmarks/target/llm-client-benchmarks.jar dev.llmclient.benchmarks.AdaptiveConcurrencyBenchmark [--chart=PATH]
  * </pre>
  *
- * The simulated provider (in this JVM, the JDK's HTTP server) answers each request after
+ * The simulated provider ({@link CappedProvider}) answers each request after
  * {@value #ANSWER_MS} ms while fewer than C are being answered, and refuses any request
  * beyond C at once with a 429. Each run of the table is one batch of
  * {@value #SECONDS_OF_WORK} s of ideal work (C / {@value #ANSWER_MS} ms × that many
@@ -65,15 +53,6 @@ public final class AdaptiveConcurrencyBenchmark {
 	private static final int SAMPLE_PROMPTS = 1000;
 
 	private static final int SAMPLE_MAX_CONCURRENT = 64;
-
-	private static final byte[] COMPLETION = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"sim\","
-			+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
-			+ "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}")
-		.getBytes(StandardCharsets.UTF_8);
-
-	private static final byte[] REFUSED = ("{\"error\":{\"message\":\"Too many requests in flight\","
-			+ "\"type\":\"rate_limit_exceeded\"}}")
-		.getBytes(StandardCharsets.UTF_8);
 
 	private AdaptiveConcurrencyBenchmark() {
 	}
@@ -103,7 +82,7 @@ public final class AdaptiveConcurrencyBenchmark {
 	static Results run() throws IOException {
 		List<Row> rows = new ArrayList<>();
 		List<Row> sample = new ArrayList<>();
-		try (Provider provider = new Provider()) {
+		try (CappedProvider provider = new CappedProvider(ANSWER_MS, null)) {
 			run(provider, Kind.BARE, 8, "warm-up", false, 8, 8 * 20);
 			for (Kind kind : Kind.values()) {
 				for (int cap : CAPS) {
@@ -121,9 +100,9 @@ public final class AdaptiveConcurrencyBenchmark {
 		return new Results(rows, sample);
 	}
 
-	private static Row run(Provider provider, Kind kind, int cap, String mode, boolean adaptive, int maxConcurrent,
-			int prompts) {
-		provider.reset(kind, cap);
+	private static Row run(CappedProvider provider, Kind kind, int cap, String mode, boolean adaptive,
+			int maxConcurrent, int prompts) {
+		provider.reset(cap, kind == Kind.RETRY_AFTER);
 		try (LlmClient client = LlmClient.builder()
 			.endpoint("http://127.0.0.1:" + provider.port() + "/v1")
 			.model("sim")
@@ -257,119 +236,6 @@ public final class AdaptiveConcurrencyBenchmark {
 
 		double refusedFraction() {
 			return (this.requests == 0) ? 0 : (double) this.refused / this.requests;
-		}
-
-	}
-
-	/**
-	 * The simulated provider: at most {@code cap} requests answered at once, the rest
-	 * refused with 429 at once, the way its {@link Kind} says.
-	 */
-	private static final class Provider implements AutoCloseable {
-
-		/** What the provider says its request budget is: far more than a run sends. */
-		private static final long BUDGET = 1_000_000;
-
-		private final HttpServer server;
-
-		private final ExecutorService executor = Executors.newCachedThreadPool();
-
-		private final AtomicInteger serving = new AtomicInteger();
-
-		private final AtomicInteger maxServed = new AtomicInteger();
-
-		private final AtomicLong requests = new AtomicLong();
-
-		private final AtomicLong refused = new AtomicLong();
-
-		private volatile int cap;
-
-		private volatile Kind kind;
-
-		Provider() throws IOException {
-			// without it the server's separate writes of head and body meet the client's
-			// delayed ACK: 40 ms more per answer
-			System.setProperty("sun.net.httpserver.nodelay", "true");
-			// its default of 200 idle connections closes some of the 256 that a fixed
-			// limit of 4 × 64 keeps, and the client's next request on one fails: not
-			// what this benchmark is about
-			System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-			this.server.createContext("/v1/chat/completions", this::answer);
-			this.server.setExecutor(this.executor);
-			this.server.start();
-		}
-
-		int port() {
-			return this.server.getAddress().getPort();
-		}
-
-		void reset(Kind kind, int cap) {
-			this.kind = kind;
-			this.cap = cap;
-			this.requests.set(0);
-			this.refused.set(0);
-			this.maxServed.set(0);
-		}
-
-		long requests() {
-			return this.requests.get();
-		}
-
-		long refused() {
-			return this.refused.get();
-		}
-
-		int maxServed() {
-			return this.maxServed.get();
-		}
-
-		private void answer(HttpExchange exchange) throws IOException {
-			try (exchange) {
-				exchange.getRequestBody().readAllBytes();
-				long request = this.requests.incrementAndGet();
-				int now = this.serving.incrementAndGet();
-				try {
-					if (now > this.cap) {
-						this.refused.incrementAndGet();
-						respond(exchange, request, 429, REFUSED);
-						return;
-					}
-					this.maxServed.accumulateAndGet(now, Math::max);
-					TimeUnit.MILLISECONDS.sleep(ANSWER_MS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				finally {
-					this.serving.decrementAndGet();
-				}
-				respond(exchange, request, 200, COMPLETION);
-			}
-		}
-
-		private void respond(HttpExchange exchange, long request, int status, byte[] body) throws IOException {
-			Headers headers = exchange.getResponseHeaders();
-			headers.set("Content-Type", "application/json");
-			if (this.kind == Kind.RETRY_AFTER) {
-				headers.set("x-ratelimit-limit-requests", Long.toString(BUDGET));
-				headers.set("x-ratelimit-remaining-requests", Long.toString(Math.max(1, BUDGET - request)));
-				headers.set("x-ratelimit-reset-requests", "8.64s");
-				if (status == 429) {
-					headers.set("Retry-After", "1");
-				}
-			}
-			exchange.sendResponseHeaders(status, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
-		}
-
-		@Override
-		public void close() {
-			this.server.stop(0);
-			this.executor.shutdownNow();
 		}
 
 	}

@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,11 +69,6 @@ public final class ClusterLimitsBenchmark {
 	private static final int ROUNDS = 3;
 
 	private static final AtomicInteger PORT = new AtomicInteger();
-
-	private static final byte[] COMPLETION = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"sim\","
-			+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
-			+ "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}")
-		.getBytes(StandardCharsets.UTF_8);
 
 	private ClusterLimitsBenchmark() {
 	}
@@ -378,8 +372,8 @@ public final class ClusterLimitsBenchmark {
 					this.serving.decrementAndGet();
 				}
 				exchange.getResponseHeaders().set("Content-Type", "application/json");
-				exchange.sendResponseHeaders(200, COMPLETION.length);
-				exchange.getResponseBody().write(COMPLETION);
+				exchange.sendResponseHeaders(200, SimCompletion.BODY.length);
+				exchange.getResponseBody().write(SimCompletion.BODY);
 			}
 		}
 

@@ -62,11 +62,6 @@ public final class EndpointRateLimitBenchmark {
 
 	private static final int RUNS = 3;
 
-	private static final byte[] COMPLETION = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"sim\","
-			+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
-			+ "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}")
-		.getBytes(StandardCharsets.UTF_8);
-
 	private static final byte[] REFUSED = ("{\"error\":{\"message\":\"Rate limit reached for requests\","
 			+ "\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}")
 		.getBytes(StandardCharsets.UTF_8);
@@ -198,7 +193,7 @@ public final class EndpointRateLimitBenchmark {
 				}
 				Thread.sleep(ANSWER_MS);
 				this.answered.incrementAndGet();
-				respond(exchange, 200, COMPLETION);
+				respond(exchange, 200, SimCompletion.BODY);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

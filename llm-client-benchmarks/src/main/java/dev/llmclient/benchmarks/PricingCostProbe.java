@@ -1,16 +1,17 @@
 package dev.llmclient.benchmarks;
 
-import java.lang.management.ManagementFactory;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * CPU and bytes allocated per call with prices on, against the same client without, the
  * network cut out ({@link InProcessCallBenchmark}: {@code llm-client},
  * {@code llm-client-priced}, {@code llm-client-spend-budget}), measured on the calling
- * thread in one JVM, the settings taking turns over {@value #ROUNDS} rounds of
- * {@value #CALLS} calls; prints the median of rounds 2 and later of each and its ratio to
- * {@code llm-client}. The target: pricing within 1.03 × the CPU per call without.
+ * thread in one JVM by {@link CallCost}, the settings taking turns over {@value #ROUNDS}
+ * rounds of {@value #CALLS} calls; prints the median of rounds 2 and later of each and
+ * its ratio to {@code llm-client}. The target: pricing within 1.03 × the CPU per call
+ * without.
  */
 public final class PricingCostProbe {
 
@@ -24,42 +25,24 @@ public final class PricingCostProbe {
 	}
 
 	public static void main(String[] args) {
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-		InProcessCallBenchmark[] benchmarks = new InProcessCallBenchmark[SETTINGS.length];
-		for (int i = 0; i < SETTINGS.length; i++) {
-			benchmarks[i] = new InProcessCallBenchmark();
-			benchmarks[i].client = SETTINGS[i];
-			benchmarks[i].setUp();
+		List<InProcessCallBenchmark> benchmarks = new ArrayList<>();
+		for (String setting : SETTINGS) {
+			InProcessCallBenchmark benchmark = new InProcessCallBenchmark();
+			benchmark.client = setting;
+			benchmark.setUp();
+			benchmarks.add(benchmark);
 		}
-		long thread = Thread.currentThread().getId();
-		double[][] cpu = new double[SETTINGS.length][ROUNDS];
-		double[][] bytes = new double[SETTINGS.length][ROUNDS];
-		for (int round = 0; round < ROUNDS; round++) {
-			for (int i = 0; i < SETTINGS.length; i++) {
-				long allocated = threads.getThreadAllocatedBytes(thread);
-				long start = threads.getCurrentThreadCpuTime();
-				for (int c = 0; c < CALLS; c++) {
-					benchmarks[i].call();
-				}
-				cpu[i][round] = (threads.getCurrentThreadCpuTime() - start) / (double) CALLS;
-				bytes[i][round] = (threads.getThreadAllocatedBytes(thread) - allocated) / (double) CALLS;
-			}
-		}
-		double off = median(cpu[0]);
+		List<CallCost.Medians> costs = CallCost
+			.measure(benchmarks.stream().<Runnable>map((benchmark) -> benchmark::call).toList(), ROUNDS, CALLS);
+		double off = costs.get(0).cpuNanos();
 		System.out.println("| setting | CPU per call (ns) | × off | bytes per call |");
 		System.out.println("| --- | --- | --- | --- |");
 		for (int i = 0; i < SETTINGS.length; i++) {
-			System.out.printf(Locale.ROOT, "| %s | %.0f | %.3f | %.0f |%n", SETTINGS[i], median(cpu[i]),
-					median(cpu[i]) / off, median(bytes[i]));
-			benchmarks[i].tearDown();
+			CallCost.Medians cost = costs.get(i);
+			System.out.printf(Locale.ROOT, "| %s | %.0f | %.3f | %.0f |%n", SETTINGS[i], cost.cpuNanos(),
+					cost.cpuNanos() / off, cost.bytes());
+			benchmarks.get(i).tearDown();
 		}
-	}
-
-	/** The median of rounds 2 and later: the first warms the code up. */
-	private static double median(double[] rounds) {
-		double[] measured = Arrays.copyOfRange(rounds, 1, rounds.length);
-		Arrays.sort(measured);
-		return measured[measured.length / 2];
 	}
 
 }

@@ -1,29 +1,16 @@
 package dev.llmclient.benchmarks;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import dev.llmclient.ChatRequest;
 import dev.llmclient.LlmClient;
@@ -72,15 +59,6 @@ final class RequestClassBenchmark {
 
 	private static final Pattern PROMPT = Pattern.compile("\"(i-\\d+)\"");
 
-	private static final byte[] COMPLETION = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"sim\","
-			+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
-			+ "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}")
-		.getBytes(StandardCharsets.UTF_8);
-
-	private static final byte[] REFUSED = ("{\"error\":{\"message\":\"Too many requests in flight\","
-			+ "\"type\":\"rate_limit_exceeded\"}}")
-		.getBytes(StandardCharsets.UTF_8);
-
 	private RequestClassBenchmark() {
 	}
 
@@ -112,7 +90,7 @@ final class RequestClassBenchmark {
 
 	static Results run() throws IOException {
 		List<Row> rows = new ArrayList<>();
-		try (Provider provider = new Provider()) {
+		try (CappedProvider provider = new CappedProvider(ANSWER_MS, PROMPT)) {
 			Log.progress("classes: warm-up");
 			run(provider, Setup.FIXED, "warm-up", 200);
 			for (Setup setup : Setup.values()) {
@@ -124,8 +102,8 @@ final class RequestClassBenchmark {
 		return new Results(rows);
 	}
 
-	private static Row run(Provider provider, Setup setup, String mode, int prompts) {
-		provider.reset(setup);
+	private static Row run(CappedProvider provider, Setup setup, String mode, int prompts) {
+		provider.reset(setup.cap, setup.hosted);
 		boolean interactive = !mode.equals("batch alone") && !mode.equals("warm-up");
 		RequestClass batchClass = mode.equals("one class (before)") ? RequestClass.INTERACTIVE : null;
 		try (LlmClient client = LlmClient.builder()
@@ -143,7 +121,7 @@ final class RequestClassBenchmark {
 			long[] waits = interactive ? interactive(client, provider) : new long[0];
 			BatchResult result = running.join();
 			double seconds = result.elapsed().toNanos() / 1e9;
-			Row row = new Row(setup, mode, result.succeeded(), result.failed(), seconds, waits, provider.refused.get());
+			Row row = new Row(setup, mode, result.succeeded(), result.failed(), seconds, waits, provider.refused());
 			Log.progress(
 					"classes: %-45s %-20s batch %5.2f s (%.0f/s, lost %d), interactive wait p50 %.1f ms, "
 							+ "p99 %.1f ms, max %.1f ms, 429s %d",
@@ -157,7 +135,7 @@ final class RequestClassBenchmark {
 	 * Sends the interactive calls, each on its own thread at its time, and returns each
 	 * one's wait: from the call to its (last) request reaching the server.
 	 */
-	private static long[] interactive(LlmClient client, Provider provider) {
+	private static long[] interactive(LlmClient client, CappedProvider provider) {
 		int calls = INTERACTIVE_PER_SECOND * INTERACTIVE_SECONDS;
 		long interval = TimeUnit.SECONDS.toNanos(1) / INTERACTIVE_PER_SECOND;
 		ExecutorService callers = Executors.newCachedThreadPool();
@@ -181,7 +159,7 @@ final class RequestClassBenchmark {
 		}
 		long[] waits = new long[calls];
 		for (int i = 0; i < calls; i++) {
-			Long arrived = provider.arrivals.get("i-" + i);
+			Long arrived = provider.arrival("i-" + i);
 			waits[i] = (arrived != null) ? arrived - called[i] : Long.MAX_VALUE;
 		}
 		Arrays.sort(waits);
@@ -278,104 +256,6 @@ final class RequestClassBenchmark {
 			}
 			int index = Math.min(this.waits.length - 1, (int) Math.ceil(q * this.waits.length) - 1);
 			return this.waits[Math.max(0, index)] / 1e6;
-		}
-
-	}
-
-	/**
-	 * The simulated server: answers after {@value #ANSWER_MS} ms, at most {@code cap} at
-	 * once, refusing the rest at once with a 429 (with {@code Retry-After: 1} and
-	 * {@code x-ratelimit-*} headers when hosted); notes when each interactive request
-	 * arrived.
-	 */
-	private static final class Provider implements AutoCloseable {
-
-		private static final long BUDGET = 1_000_000;
-
-		private final HttpServer server;
-
-		private final ExecutorService executor = Executors.newCachedThreadPool();
-
-		private final AtomicInteger serving = new AtomicInteger();
-
-		private final AtomicLong requests = new AtomicLong();
-
-		final AtomicLong refused = new AtomicLong();
-
-		final Map<String, Long> arrivals = new ConcurrentHashMap<>();
-
-		private volatile Setup setup = Setup.FIXED;
-
-		Provider() throws IOException {
-			System.setProperty("sun.net.httpserver.nodelay", "true");
-			System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-			this.server.createContext("/v1/chat/completions", this::answer);
-			this.server.setExecutor(this.executor);
-			this.server.start();
-		}
-
-		int port() {
-			return this.server.getAddress().getPort();
-		}
-
-		void reset(Setup setup) {
-			this.setup = setup;
-			this.requests.set(0);
-			this.refused.set(0);
-			this.arrivals.clear();
-		}
-
-		private void answer(HttpExchange exchange) throws IOException {
-			try (exchange) {
-				long arrived = System.nanoTime();
-				String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-				long request = this.requests.incrementAndGet();
-				int now = this.serving.incrementAndGet();
-				try {
-					if (now > this.setup.cap) {
-						this.refused.incrementAndGet();
-						respond(exchange, request, 429, REFUSED);
-						return;
-					}
-					Matcher interactive = PROMPT.matcher(body);
-					if (interactive.find()) {
-						this.arrivals.put(interactive.group(1), arrived);
-					}
-					TimeUnit.MILLISECONDS.sleep(ANSWER_MS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				finally {
-					this.serving.decrementAndGet();
-				}
-				respond(exchange, request, 200, COMPLETION);
-			}
-		}
-
-		private void respond(HttpExchange exchange, long request, int status, byte[] body) throws IOException {
-			Headers headers = exchange.getResponseHeaders();
-			headers.set("Content-Type", "application/json");
-			if (this.setup.hosted) {
-				headers.set("x-ratelimit-limit-requests", Long.toString(BUDGET));
-				headers.set("x-ratelimit-remaining-requests", Long.toString(Math.max(1, BUDGET - request)));
-				headers.set("x-ratelimit-reset-requests", "8.64s");
-				if (status == 429) {
-					headers.set("Retry-After", "1");
-				}
-			}
-			exchange.sendResponseHeaders(status, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
-		}
-
-		@Override
-		public void close() {
-			this.server.stop(0);
-			this.executor.shutdownNow();
 		}
 
 	}
