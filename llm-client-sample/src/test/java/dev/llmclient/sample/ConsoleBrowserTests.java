@@ -135,7 +135,7 @@ class ConsoleBrowserTests {
 		assertThat(text("answer")).isEqualTo("echo: one two three four five six");
 		assertThat(text("chat-meta")).contains("model echo")
 			.contains("first token")
-			.contains("tokens 6 in / 7 out")
+			.contains("tokens 6 in (0 cached) / 7 out")
 			.contains("cost 0.000085 USD");
 	}
 
