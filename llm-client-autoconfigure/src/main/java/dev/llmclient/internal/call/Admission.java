@@ -76,6 +76,14 @@ public final class Admission {
 	}
 
 	/**
+	 * Whether calls are counted against a spend budget, and so need a cost estimate.
+	 * @return {@code true} with {@code budget.cost-per-day} or {@code cost-per-hour}
+	 */
+	boolean countsSpend() {
+		return this.spend != null;
+	}
+
+	/**
 	 * Lets a call in, or fails it.
 	 * @param wait the longest the call may wait in all, already capped by its deadline
 	 * @param tokenEstimate the tokens the call is expected to use

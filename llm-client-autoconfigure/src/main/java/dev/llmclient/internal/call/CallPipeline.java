@@ -1,5 +1,6 @@
 package dev.llmclient.internal.call;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 import io.micrometer.observation.Observation;
@@ -136,8 +137,10 @@ public final class CallPipeline {
 	private Admission.Ticket acquirePermit(Deadline deadline, Operation<?> operation, AsyncCall<?> async) {
 		long queued = System.nanoTime();
 		try {
-			return this.admission.admit(deadline.cap(permitWait(async)), operation.tokenEstimate(),
-					operation.costEstimate(), operation.requestClass());
+			// the cost estimate walks the request again: only a spend budget needs it
+			BigDecimal costEstimate = this.admission.countsSpend() ? operation.costEstimate() : null;
+			return this.admission.admit(deadline.cap(permitWait(async)), operation.tokenEstimate(), costEstimate,
+					operation.requestClass());
 		}
 		catch (LlmClientException ex) {
 			if (async != null && !async.claimOutcome()) {
